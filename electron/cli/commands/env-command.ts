@@ -1,0 +1,2 @@
+import type { RegisterCommand } from '../command-action';
+export const registerEnvCommand: RegisterCommand = () => {};

@@ -1,0 +1,9 @@
+import type { RegisterCommand } from '../command-action';
+import { registerEnvCommand } from './env-command';
+import { registerServeCommand } from './serve-command';
+
+/**
+ * Every `lifeboat` subcommand, in the order `--help` lists them.
+ * A new command is one file in this folder plus one line here.
+ */
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand];

@@ -1,0 +1,55 @@
+/**
+ * One interface for every place disk bytes live: a VDDK disk, a local image
+ * file (raw, VMDK flat / sparse / streamOptimized) or a disk in a restore point.
+ * Offsets and lengths are bytes (numbers are exact up to 8 PiB).
+ */
+
+export const SECTOR_SIZE = 512;
+
+/** A run of the disk: `data` is allocated (may still hold zeros), `zero` reads as zeros and holds no storage. */
+export interface DiskExtent {
+  offset: number;
+  length: number;
+  kind: 'data' | 'zero';
+}
+
+export interface DiskImage {
+  /** Size of the virtual disk in bytes (a multiple of 512). */
+  readonly capacity: number;
+  /** True when the image was opened read-only; write() then throws. */
+  readonly readOnly: boolean;
+  /**
+   * The allocation map of [offset, offset+length) (default: whole disk), sorted,
+   * contiguous, covering the range exactly. Formats that cannot tell report `data`.
+   */
+  extents(offset?: number, length?: number): Promise<DiskExtent[]>;
+  /** Reads `length` bytes at `offset` (both multiples of 512); unallocated areas read as zeros. */
+  read(offset: number, length: number): Promise<Buffer>;
+  /** Writes `data` at `offset` (both multiples of 512). */
+  write(offset: number, data: Buffer): Promise<void>;
+  /** Makes written data durable. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Error for malformed image input: names the byte offset and the problem. */
+export class DiskFormatError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(`${file}: at byte ${offset}: ${problem}`);
+    this.name = 'DiskFormatError';
+  }
+}
+
+/** Checks that an I/O range is sector aligned and inside the disk. */
+export function assertAlignedRange(capacity: number, offset: number, length: number): void {
+  if (offset % SECTOR_SIZE !== 0 || length % SECTOR_SIZE !== 0) {
+    throw new RangeError(`I/O must be aligned to ${SECTOR_SIZE}-byte sectors (offset ${offset}, length ${length})`);
+  }
+  if (offset < 0 || length < 0 || offset + length > capacity) {
+    throw new RangeError(`I/O range ${offset}+${length} is outside the disk (capacity ${capacity})`);
+  }
+}

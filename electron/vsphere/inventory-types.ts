@@ -1,0 +1,99 @@
+import type { MoRef } from './vim-types';
+
+export interface InventoryDatacenter {
+  ref: MoRef;
+  name: string;
+  vmFolder?: MoRef;
+  hostFolder?: MoRef;
+  datastoreFolder?: MoRef;
+  networkFolder?: MoRef;
+}
+
+export interface InventoryFolder {
+  ref: MoRef;
+  name: string;
+  parent?: MoRef;
+  /** What the folder may hold: VirtualMachine, ComputeResource, Datastore, Network, Datacenter. */
+  childType: string[];
+}
+
+export interface InventoryComputeResource {
+  ref: MoRef;
+  name: string;
+  /** True for a cluster, false for a standalone host's compute resource. */
+  isCluster: boolean;
+  hosts: MoRef[];
+  rootPool?: MoRef;
+  datastores: MoRef[];
+  networks: MoRef[];
+}
+
+export interface InventoryHost {
+  ref: MoRef;
+  name: string;
+  parent?: MoRef;
+  version: string;
+  build: string;
+  connectionState: 'connected' | 'disconnected' | 'notResponding' | string;
+  powerState?: string;
+  inMaintenanceMode: boolean;
+  /** Set when a vCenter manages this host (rule CONN-HOST-MANAGED). */
+  managementServerIp?: string;
+  datastores: MoRef[];
+}
+
+export type DatastoreKind = 'VMFS' | 'NFS' | 'NFS41' | 'VVOL' | 'vsan' | 'local' | string;
+
+export interface InventoryDatastore {
+  ref: MoRef;
+  name: string;
+  type: DatastoreKind;
+  capacityBytes: number;
+  freeBytes: number;
+  url: string;
+  accessible: boolean;
+  /** Datastore is backed by a single local disk or folder on one host. */
+  local: boolean;
+}
+
+export interface InventoryNetwork {
+  ref: MoRef;
+  name: string;
+  /** Set for distributed port groups: what a NIC backing needs. */
+  portgroupKey?: string;
+  switchUuid?: string;
+}
+
+export interface InventoryResourcePool {
+  ref: MoRef;
+  name: string;
+  parent?: MoRef;
+  owner?: MoRef;
+}
+
+export interface VmSummary {
+  ref: MoRef;
+  name: string;
+  powerState: 'poweredOn' | 'poweredOff' | 'suspended' | string;
+  guestId: string;
+  guestFullName: string;
+  /** Family derived from the guest id (windows, linux, other) when tools are not running. */
+  guestFamily: string;
+  firmware: 'bios' | 'efi' | string;
+  diskCount: number;
+  encrypted: boolean;
+  hasVtpm: boolean;
+  host?: MoRef;
+  template: boolean;
+  uuid?: string;
+}
+
+export interface Inventory {
+  datacenters: InventoryDatacenter[];
+  folders: InventoryFolder[];
+  computeResources: InventoryComputeResource[];
+  hosts: InventoryHost[];
+  datastores: InventoryDatastore[];
+  networks: InventoryNetwork[];
+  resourcePools: InventoryResourcePool[];
+}

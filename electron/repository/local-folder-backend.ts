@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { assertObjectName, ObjectNotFoundError, type RepositoryBackend, type StoredObject } from './repository-backend';
+
+/** Marks half-written files; a crash can leave them behind, `removeTemporaries()` cleans them. */
+const TEMP_MARK = '.tmp-';
+
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  // Makes the rename durable. Windows cannot open directories; it journals renames itself.
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A repository in a local (or mounted) folder. */
+export class LocalFolderBackend implements RepositoryBackend {
+  constructor(readonly root: string) {}
+
+  get location(): string {
+    return this.root;
+  }
+
+  private path(name: string): string {
+    assertObjectName(name);
+    return join(this.root, ...name.split('/'));
+  }
+
+  async put(name: string, data: Buffer): Promise<void> {
+    const target = this.path(name);
+    const dir = dirname(target);
+    await fs.mkdir(dir, { recursive: true });
+    // Crash safety: temp file + fsync + rename + directory fsync, so a reader
+    // (or the next run after a crash) never sees a partial object.
+    const temp = `${target}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (err) {
+      await handle.close();
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await fs.rename(temp, target);
+    await fsyncDirectory(dir);
+  }
+
+  async get(name: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.path(name));
+    } catch (err) {
+      if (isMissing(err)) throw new ObjectNotFoundError(this.root, name);
+      throw err;
+    }
+  }
+
+  async getRange(name: string, offset: number, length: number): Promise<Buffer> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.path(name), 'r');
+    } catch (err) {
+      if (isMissing(err)) throw new ObjectNotFoundError(this.root, name);
+      throw err;
+    }
+    try {
+      const buf = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? buf : buf.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async size(name: string): Promise<number | null> {
+    try {
+      return (await fs.stat(this.path(name))).size;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.size(name)) !== null;
+  }
+
+  async list(prefix: string): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile() && !entry.name.includes(TEMP_MARK)) {
+          const name = relative(this.root, full).split(sep).join('/');
+          if (name.startsWith(prefix)) out.push({ name, size: (await fs.stat(full)).size });
+        }
+      }
+    };
+    // Walk only the top folder the prefix names (packs/, index/, points/).
+    const top = prefix.split('/')[0] ?? '';
+    await walk(top && prefix.includes('/') ? join(this.root, top) : this.root);
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async delete(name: string): Promise<void> {
+    await fs.rm(this.path(name), { force: true });
+  }
+
+  /** Removes temp files a crash left behind; returns their paths. */
+  async removeTemporaries(): Promise<string[]> {
+    const removed: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.name.includes(TEMP_MARK)) {
+          await fs.rm(full, { force: true });
+          removed.push(full);
+        }
+      }
+    };
+    await walk(this.root);
+    return removed;
+  }
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { decodeChunk, encodeChunk } from './zstd-codec';
+import { open, seal } from './sealed-box';
+import { RepositoryCorruptError } from './repository-errors';
+import type { RepositoryKeys } from './repository-keys';
+
+/**
+ * A pack is written once and never changed:
+ *   blob | blob | … | sealed header | header length (u32 LE)
+ * Each blob is seal(codec byte + data, "chunk:<id>"). The header lists the blobs
+ * so a pack can be re-indexed on its own. The pack's name is the SHA-256 of its
+ * bytes, so `verify --read-data` notices any changed byte, even in padding.
+ */
+export const PACK_PREFIX = 'packs/';
+const HEADER_AD = 'lifeboat-pack-header';
+const TRAILER_BYTES = 4;
+
+/** Where one chunk sits in a pack: [chunk id, offset, stored length, plain length]. */
+export type BlobEntry = [id: string, offset: number, length: number, rawLength: number];
+export const blobEntrySchema = z.tuple([z.string().regex(/^[0-9a-f]{64}$/), z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative()]);
+
+export function packObjectName(packId: string): string {
+  return `${PACK_PREFIX}${packId.slice(0, 2)}/${packId}`;
+}
+
+export function packIdFromName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+export function chunkAssociatedData(id: string): string {
+  return `lifeboat-chunk:${id}`;
+}
+
+/** Compresses and encrypts one chunk. */
+export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
+  return seal(keys.encryption, encodeChunk(plain), chunkAssociatedData(id));
+}
+
+/** Decrypts, decompresses and checks a chunk against its id. */
+export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string): Buffer {
+  const encoded = open(keys.encryption, stored, chunkAssociatedData(id));
+  if (!encoded) throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} failed authentication (changed or damaged bytes)`);
+  let plain: Buffer;
+  try {
+    plain = decodeChunk(encoded);
+  } catch (err) {
+    throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} does not decompress: ${(err as Error).message}`);
+  }
+  if (keys.chunkId(plain) !== id) throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} content does not match its id`);
+  return plain;
+}
+
+/** Builds the finished pack bytes from sealed blobs; returns the pack id and its entries. */
+export function assemblePack(keys: RepositoryKeys, blobs: Array<{ id: string; sealed: Buffer; rawLength: number }>): { packId: string; data: Buffer; entries: BlobEntry[] } {
+  const entries: BlobEntry[] = [];
+  let offset = 0;
+  for (const b of blobs) {
+    entries.push([b.id, offset, b.sealed.length, b.rawLength]);
+    offset += b.sealed.length;
+  }
+  const header = seal(keys.encryption, Buffer.from(JSON.stringify(entries), 'utf8'), HEADER_AD);
+  const trailer = Buffer.alloc(TRAILER_BYTES);
+  trailer.writeUInt32LE(header.length, 0);
+  const data = Buffer.concat([...blobs.map((b) => b.sealed), header, trailer]);
+  return { packId: createHash('sha256').update(data).digest('hex'), data, entries };
+}
+
+export function packContentHash(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Reads the blob list out of a whole pack (used by verify and by re-indexing). */
+export function readPackHeader(keys: RepositoryKeys, data: Buffer, where: string): BlobEntry[] {
+  if (data.length < TRAILER_BYTES) throw new RepositoryCorruptError(where, 'pack is too short to hold a header');
+  const headerLength = data.readUInt32LE(data.length - TRAILER_BYTES);
+  const headerStart = data.length - TRAILER_BYTES - headerLength;
+  if (headerStart < 0) throw new RepositoryCorruptError(where, 'pack header length points outside the pack (truncated?)');
+  const plain = open(keys.encryption, data.subarray(headerStart, data.length - TRAILER_BYTES), HEADER_AD);
+  if (!plain) throw new RepositoryCorruptError(where, 'pack header failed authentication');
+  const parsed = z.array(blobEntrySchema).safeParse(JSON.parse(plain.toString('utf8')));
+  if (!parsed.success) throw new RepositoryCorruptError(where, 'pack header is malformed');
+  for (const [, offset, length] of parsed.data) {
+    if (offset + length > headerStart) throw new RepositoryCorruptError(where, 'pack header lists a blob beyond the blob area');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,190 @@
+import { ChunkCache } from './chunk-cache';
+import { ChunkIndex } from './chunk-index';
+import { openChunk, packObjectName } from './pack-format';
+import { DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
+import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
+import { PointWriter } from './point-writer';
+import { CONFIG_OBJECT, createConfig, encodeConfig, readConfig, rewrapConfig, unlockConfig, type CreateConfigOptions, type RepositoryConfig } from './repository-config';
+import { PointNotFoundError, RepositoryCorruptError } from './repository-errors';
+import { RestorePoint } from './restore-point';
+import type { PointMeta, RestorePointManifest } from './restore-point-manifest';
+import type { RepositoryBackend } from './repository-backend';
+import type { RepositoryKeys } from './repository-keys';
+
+/** Backends that can leave half-written objects behind after a crash offer this. */
+interface CleansTemporaries {
+  removeTemporaries(): Promise<string[]>;
+}
+
+function cleansTemporaries(b: RepositoryBackend): b is RepositoryBackend & CleansTemporaries {
+  return typeof (b as Partial<CleansTemporaries>).removeTemporaries === 'function';
+}
+
+export interface PointSummary {
+  id: string;
+  createdAt: string;
+  kind: 'full' | 'incremental';
+  parentPointId: string | null;
+  vm: string;
+  disks: number;
+  capacityBytes: number;
+  allocatedBytes: number;
+}
+
+export interface RepositoryOptions {
+  /** Pack size target in bytes (tests use small packs to get several). */
+  packTarget?: number;
+  /** Reader cache size in chunks. */
+  cacheChunks?: number;
+}
+
+/** The restore-point repository: open it with the password, then write or read points. */
+export class Repository {
+  private readonly cache: ChunkCache;
+  private readonly manifests = new Map<string, RestorePointManifest>();
+
+  private constructor(
+    readonly backend: RepositoryBackend,
+    readonly config: RepositoryConfig,
+    readonly keys: RepositoryKeys,
+    private chunkIndex: ChunkIndex,
+    private readonly options: RepositoryOptions,
+    /** Temp files a crash left behind, removed on open. */
+    readonly removedTemporaries: string[],
+  ) {
+    this.cache = new ChunkCache(options.cacheChunks ?? Math.max(4, Math.floor((16 * 1024 * 1024) / config.chunkSize)));
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  /** Which chunks the repository holds (loaded at open, kept current by writers and prune). */
+  get index(): ChunkIndex {
+    return this.chunkIndex;
+  }
+
+  async reloadIndex(): Promise<void> {
+    this.chunkIndex = await ChunkIndex.load(this.backend, this.keys);
+  }
+
+  get chunkSize(): number {
+    return this.config.chunkSize;
+  }
+
+  /** Creates a new repository; refuses when the backend already holds one. */
+  static async init(backend: RepositoryBackend, password: string, options: CreateConfigOptions & RepositoryOptions = {}): Promise<Repository> {
+    if (await backend.exists(CONFIG_OBJECT)) throw new Error(`${backend.location} already holds a repository`);
+    const { config, keys } = await createConfig(password, options);
+    await backend.put(CONFIG_OBJECT, encodeConfig(config));
+    return new Repository(backend, config, keys, new ChunkIndex(), options, []);
+  }
+
+  /** Opens a repository; WrongPasswordError when the password does not unlock it. */
+  static async open(backend: RepositoryBackend, password: string, options: RepositoryOptions = {}): Promise<Repository> {
+    const config = await readConfig(backend);
+    const keys = await unlockConfig(config, password);
+    // Only after the password is known good: a stranger's open must not delete files.
+    const removed = cleansTemporaries(backend) ? await backend.removeTemporaries() : [];
+    const index = await ChunkIndex.load(backend, keys);
+    return new Repository(backend, config, keys, index, options, removed);
+  }
+
+  /** Starts a restore point; see PointWriter. */
+  beginPoint(meta: PointMeta): PointWriter {
+    return new PointWriter(
+      {
+        backend: this.backend,
+        keys: this.keys,
+        chunkSize: this.chunkSize,
+        packs: new PackWriter(this.backend, this.keys, this.index, this.options.packTarget ?? DEFAULT_PACK_TARGET),
+        readChunk: (id) => this.readChunk(id),
+        loadPoint: (id) => this.loadPoint(id),
+      },
+      meta,
+    );
+  }
+
+  async pointIds(): Promise<string[]> {
+    return (await this.backend.list(POINTS_PREFIX)).map((o) => o.name.slice(POINTS_PREFIX.length));
+  }
+
+  /** Accepts a full id or a unique prefix of one. */
+  async resolvePointId(idOrPrefix: string): Promise<string> {
+    const ids = await this.pointIds();
+    if (ids.includes(idOrPrefix)) return idOrPrefix;
+    const matches = ids.filter((id) => id.startsWith(idOrPrefix));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw new PointNotFoundError(idOrPrefix, `the prefix matches ${matches.length} restore points; give more characters`);
+    throw new PointNotFoundError(idOrPrefix);
+  }
+
+  async loadPoint(idOrPrefix: string): Promise<RestorePointManifest> {
+    const id = await this.resolvePointId(idOrPrefix);
+    const cached = this.manifests.get(id);
+    if (cached) return cached;
+    const manifest = decodeManifest(this.keys, id, await this.backend.get(pointObjectName(id)));
+    this.manifests.set(id, manifest);
+    return manifest;
+  }
+
+  async openPoint(idOrPrefix: string): Promise<RestorePoint> {
+    return new RestorePoint(await this.loadPoint(idOrPrefix), (id) => this.cache.get(id, (c) => this.readChunk(c)));
+  }
+
+  async listPoints(): Promise<PointSummary[]> {
+    const out: PointSummary[] = [];
+    for (const id of await this.pointIds()) {
+      const m = await this.loadPoint(id);
+      out.push({
+        id,
+        createdAt: m.createdAt,
+        kind: m.kind,
+        parentPointId: m.parentPointId,
+        vm: m.vm.name,
+        disks: m.disks.length,
+        capacityBytes: m.disks.reduce((s, d) => s + d.capacity, 0),
+        allocatedBytes: m.disks.reduce((s, d) => s + d.allocatedBytes, 0),
+      });
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  /** Removes a restore point's manifest; its chunks go at the next prune. */
+  async forget(idOrPrefix: string): Promise<string> {
+    const id = await this.resolvePointId(idOrPrefix);
+    await this.backend.delete(pointObjectName(id));
+    this.manifests.delete(id);
+    return id;
+  }
+
+  /** Reads, decrypts and checks one chunk (no cache). */
+  async readChunk(id: string): Promise<Buffer> {
+    const loc = this.index.get(id);
+    if (!loc) throw new RepositoryCorruptError(`chunk ${id.slice(0, 16)}`, 'referenced but no index lists it (run `lifeboat repo verify`)');
+    const name = packObjectName(loc.pack);
+    const stored = await this.backend.getRange(name, loc.offset, loc.length);
+    if (stored.length !== loc.length) throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
+    return openChunk(this.keys, id, stored, name);
+  }
+
+  /** Same master key under a new password; data is not rewritten. */
+  async changePassword(newPassword: string): Promise<void> {
+    const config = await rewrapConfig(this.config, this.keys, newPassword);
+    await this.backend.put(CONFIG_OBJECT, encodeConfig(config));
+    Object.assign(this.config, config);
+  }
+
+  /** Totals for `repo list`/`show` and the bench. */
+  async stats(): Promise<{ packs: number; packBytes: number; indexBytes: number; chunks: number; points: number }> {
+    const packs = await this.backend.list('packs/');
+    const indexes = await this.backend.list('index/');
+    return {
+      packs: packs.length,
+      packBytes: packs.reduce((s, p) => s + p.size, 0),
+      indexBytes: indexes.reduce((s, p) => s + p.size, 0),
+      chunks: this.index.chunkCount,
+      points: (await this.pointIds()).length,
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { collectRules, numberSteps, sortFindings } from './plan-order';
+import type { DiskPlan, Plan } from './plan-types';
+import type { RuleId } from './rule-catalogue';
+import { connectionFindings } from './rules/connection-rules';
+import { cryptoFindings } from './rules/crypto-vtpm-rules';
+import { bytesToWrite, dataFindings, restoredProvisioning } from './rules/data-rules';
+import { restoreSteps } from './rules/restore-steps';
+import { chooseTransports } from './rules/transport-choice';
+import { controllerOrderFindings, diskIoShape, streamsPerHost } from './rules/transport-effects';
+import type { Scenario } from './scenario-schema';
+
+/**
+ * Plans a restore from facts. Pure: no I/O, no clock, no randomness; the same
+ * scenario always gives the same plan (the CLI, the wizards and the live
+ * planner all rely on that). `ok` is false exactly when a finding is a block.
+ */
+export function planRestore(s: Scenario): Plan {
+  const choice = chooseTransports(s);
+  const diskOrder = s.restorePoint.disks.map((d) => d.key);
+
+  const disks: DiskPlan[] = s.restorePoint.disks.map((disk, i) => {
+    const c = choice.disks[i]!;
+    const io = diskIoShape(c.transport);
+    return {
+      key: disk.key,
+      label: disk.label,
+      transport: c.transport,
+      excluded: c.excluded,
+      ioBytes: io.ioBytes,
+      inFlight: io.inFlight,
+      unbuffered: io.unbuffered,
+      bufferAlignment: io.bufferAlignment,
+      chosenBy: c.chosenBy,
+      why: c.why,
+      restoredProvisioning: restoredProvisioning(disk),
+      bytesToWrite: bytesToWrite(disk),
+      effects: io.effects,
+    };
+  });
+  const transports = disks.map((d) => d.transport);
+  const streams = streamsPerHost(s, transports);
+
+  const findings = sortFindings(
+    [
+      ...connectionFindings(s, 'restore'),
+      ...choice.findings,
+      ...controllerOrderFindings(s, transports),
+      ...streams.findings,
+      ...dataFindings(s),
+      ...cryptoFindings(s),
+    ],
+    diskOrder,
+  );
+  const steps = numberSteps(restoreSteps(s, disks), diskOrder);
+  const excludedRules = disks.flatMap((d) => Object.values(d.excluded).flat() as RuleId[]);
+
+  return {
+    ok: !findings.some((f) => f.severity === 'block'),
+    vm: s.restorePoint.vm.name,
+    restoreKind: s.options.restoreKind,
+    transportOption: s.options.transport,
+    disks,
+    findings,
+    steps,
+    streamsPerHost: streams.streams,
+    rulesApplied: collectRules({ findings, steps, more: [...excludedRules, ...disks.flatMap((d) => d.effects)] }),
+  };
+}

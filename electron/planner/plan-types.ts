@@ -1,0 +1,67 @@
+import type { RuleId, Severity } from './rule-catalogue';
+import type { TransportName } from './scenario-schema';
+
+/** One thing the user should know, tied to a rule ID (and to a disk when it is about one). */
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** Disk key; absent when the finding is about the whole VM, host or datastore. */
+  disk?: number;
+  message: string;
+  remedy: string;
+  /** For transport rules: the transport the rule excluded. */
+  transport?: TransportName;
+  /** For XPORT-NO-AVAILABLE: every rule that excluded each transport. */
+  excludedBy?: Partial<Record<TransportName, RuleId[]>>;
+}
+
+/** An automatic step of the restore, in execution order. */
+export interface PlanStep {
+  rule: RuleId;
+  order: number;
+  description: string;
+  /** Present when the step is for one disk. */
+  disk?: number;
+}
+
+export interface DiskPlan {
+  key: number;
+  label: string;
+  /** Chosen transport; null when no transport is allowed (see XPORT-NO-AVAILABLE). */
+  transport: TransportName | null;
+  /** Every rule that excluded each transport for this disk. */
+  excluded: Partial<Record<TransportName, RuleId[]>>;
+  /** Bytes per read/write request (0 when nothing is written). */
+  ioBytes: number;
+  /** Requests kept in flight per stream. */
+  inFlight: number;
+  /** Open with the unbuffered flag (XPORT-HOTADD-UNBUFFERED). */
+  unbuffered: boolean;
+  /** Buffer address alignment in bytes (XPORT-ALIGNED-BUFFERS). */
+  bufferAlignment: number;
+  /** 'auto' when the planner picked, 'options' when the user named the transport. */
+  chosenBy: 'auto' | 'options';
+  /** One sentence: why this transport (or why none). */
+  why: string;
+  /** Provisioning the restored disk will have (DATA-LAZY-TO-EAGER can change it). */
+  restoredProvisioning: 'thin' | 'lazyzeroed' | 'eagerzeroed';
+  /** Bytes the copy reads from the restore point and writes. */
+  bytesToWrite: number;
+  /** Effect rules that shaped how this disk is written. */
+  effects: RuleId[];
+}
+
+export interface Plan {
+  ok: boolean;
+  /** The VM the plan restores (for text output and reports). */
+  vm: string;
+  restoreKind: 'full-vm' | 'disks';
+  transportOption: 'auto' | TransportName;
+  disks: DiskPlan[];
+  findings: Finding[];
+  steps: PlanStep[];
+  /** Concurrent disk streams to one ESXi host (XPORT-SAN-STREAMS caps it). */
+  streamsPerHost: number;
+  /** Every rule ID that shaped this plan, sorted: for reports and the UI. */
+  rulesApplied: RuleId[];
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+/**
+ * The what-if scenario (plan-scenario.md): exactly the facts the planner needs.
+ * Every object is strict so that a misspelt field is an error naming it, never a
+ * silently different plan. Omitted optional fields take the contract's defaults;
+ * objects default through `prefault` so their inner defaults apply too.
+ *
+ * Fields without a default (they identify what is restored, so no value could be
+ * right by accident): `restorePoint.disks` (at least one), and per disk `key` and
+ * `capacityBytes`. A disk's `allocatedBytes` defaults to its capacity (treat an
+ * unknown allocation as fully allocated, so space checks err on the safe side).
+ */
+
+const bytes = z.number().int().nonnegative();
+const transportName = z.enum(['san', 'hotadd', 'nbdssl', 'nbd']);
+const esxiVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'expected a version like "8.0.2"');
+
+export const workstationSchema = z
+  .strictObject({
+    kind: z.enum(['physical', 'vm']).default('physical'),
+    os: z.enum(['linux', 'windows', 'macos']).default('linux'),
+    visibleLuns: z.array(z.string().min(1)).default(() => []),
+    vmEncrypted: z.boolean().default(false),
+    vcenter: z.string().min(1).nullable().default(null),
+    datastores: z.array(z.string().min(1)).default(() => []),
+    scsiControllerBuses: z.array(z.number().int().min(0).max(3)).default(() => [0]),
+  })
+  .prefault({});
+
+export const connectionSchema = z
+  .strictObject({
+    kind: z.enum(['vcenter', 'esxi']).default('vcenter'),
+    server: z.string().min(1).default('vc.example.test'),
+    resolves: z.boolean().default(true),
+    thumbprintTrusted: z.boolean().default(true),
+    /** Extension: the trusted thumbprint is known but the server now shows another one. */
+    thumbprintChanged: z.boolean().default(false),
+    vcenter: z.string().min(1).nullable().default('vc.example.test'),
+  })
+  .prefault({});
+
+export const hostSchema = z
+  .strictObject({
+    esxiVersion: esxiVersion.default('8.0.2'),
+    managementServerIp: z.string().min(1).nullable().default(null),
+    sanAttached: z.boolean().default(true),
+  })
+  .prefault({});
+
+export const datastoreSchema = z
+  .strictObject({
+    name: z.string().min(1).default('ds1'),
+    type: z.enum(['VMFS', 'NFS', 'VVOL', 'vsan', 'local']).default('VMFS'),
+    lun: z.string().min(1).nullable().default('naa.600a0b80001234'),
+    freeBytes: bytes.default(1099511627776),
+    vmfsBlockBytes: z.number().int().positive().default(1048576),
+    nfsSeekData: z.boolean().default(true),
+  })
+  .prefault({});
+
+export const targetSchema = z
+  .strictObject({
+    host: hostSchema,
+    datastore: datastoreSchema,
+    keyProviders: z.array(z.string().min(1)).default(() => ['kms-a']),
+    storagePolicies: z.array(z.string().min(1)).default(() => ['VM Encryption Policy']),
+  })
+  .prefault({});
+
+export const vmSchema = z
+  .strictObject({
+    name: z.string().min(1).default('app01'),
+    guestFamily: z.enum(['windows', 'linux', 'other']).default('windows'),
+    firmware: z.enum(['bios', 'efi']).default('efi'),
+    encrypted: z.boolean().default(false),
+    keyProvider: z.string().min(1).nullable().default(null),
+    hasKeyId: z.boolean().default(false),
+    hasEncryptionBundle: z.boolean().default(false),
+    storagePolicy: z.string().min(1).nullable().default(null),
+    vtpm: z.boolean().default(false),
+    nvramSaved: z.boolean().default(true),
+    independentDisks: z.number().int().nonnegative().default(0),
+  })
+  .prefault({});
+
+export const diskSchema = z
+  .strictObject({
+    key: z.number().int(),
+    label: z.string().min(1).optional(),
+    controller: z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'ide', 'sata', 'nvme']).default('pvscsi'),
+    bus: z.number().int().nonnegative().default(0),
+    unit: z.number().int().nonnegative().default(0),
+    capacityBytes: bytes,
+    allocatedBytes: bytes.optional(),
+    provisioning: z.enum(['thin', 'lazyzeroed', 'eagerzeroed']).default('thin'),
+    allocationMapSaved: z.boolean().default(true),
+    encrypted: z.boolean().default(false),
+  })
+  .superRefine((d, ctx) => {
+    if (d.allocatedBytes !== undefined && d.allocatedBytes > d.capacityBytes) {
+      ctx.addIssue({ code: 'custom', path: ['allocatedBytes'], message: 'larger than capacityBytes' });
+    }
+  })
+  .transform((d) => {
+    return { ...d, allocatedBytes: d.allocatedBytes ?? d.capacityBytes, label: d.label ?? `Disk ${d.key}` };
+  });
+
+export const restorePointSchema = z.strictObject({
+  vm: vmSchema,
+  disks: z
+    .array(diskSchema)
+    .min(1, 'at least one disk is needed')
+    .superRefine((disks, ctx) => {
+      const seen = new Set<number>();
+      disks.forEach((d, i) => {
+        if (seen.has(d.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `duplicate disk key ${d.key}` });
+        seen.add(d.key);
+      });
+    }),
+});
+
+export const optionsSchema = z
+  .strictObject({
+    transport: z.enum(['auto', ...transportName.options]).default('auto'),
+    restoreKind: z.enum(['full-vm', 'disks']).default('full-vm'),
+    writeTo: z.enum(['base', 'redo']).default('base'),
+    cbtEnabledOnTarget: z.boolean().default(true),
+    concurrentStreams: z.number().int().min(1).max(64).default(4),
+  })
+  .prefault({});
+
+export const scenarioSchema = z.strictObject({
+  /** Lets editors validate scenario files; ignored by the planner. */
+  $schema: z.string().optional(),
+  /** Free text for trainers: what the scenario demonstrates. Ignored by the planner. */
+  description: z.string().optional(),
+  workstation: workstationSchema,
+  connection: connectionSchema,
+  target: targetSchema,
+  restorePoint: restorePointSchema,
+  options: optionsSchema,
+});
+
+/** A scenario with every default applied: the planner's input. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written in a file (optional fields may be missing). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioDisk = Scenario['restorePoint']['disks'][number];
+export type TransportName = z.infer<typeof transportName>;
+export type TransportOption = Scenario['options']['transport'];
+
+/** Speed order for `auto` (restore-rules.md, Transport choice). */
+export const TRANSPORT_SPEED_ORDER: readonly TransportName[] = ['san', 'hotadd', 'nbdssl', 'nbd'];

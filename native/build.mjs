@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm run build:native`: builds, when its sources changed,
+//   1. the addon          native/build/Release/lifeboat_vddk.node   (node-gyp, every OS)
+//   2. the lab VDDK       native/build/labvddk/lib64/libvixDiskLib.so.8  (cc, Linux only)
+//   3. the VDDK worker    native/build/vddk-worker.js  (esbuild bundle of electron/vddk/vddk-worker.ts,
+//                         used when the engine runs from source; dist/ has its own tsc output)
+// The lab VDDK is Linux-only: elsewhere it is skipped with a note, never a failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const nativeDir = dirname(fileURLToPath(import.meta.url));
+const root = dirname(nativeDir);
+const buildDir = join(nativeDir, 'build');
+const force = process.argv.includes('--force');
+const quiet = process.argv.includes('--quiet');
+
+function say(text) {
+  if (!quiet) process.stderr.write(`build:native: ${text}\n`);
+}
+
+function filesUnder(dir, filter) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p, filter);
+    return filter(p) ? [p] : [];
+  });
+}
+
+function upToDate(output, sources) {
+  if (force || !existsSync(output)) return false;
+  const built = statSync(output).mtimeMs;
+  return sources.every((s) => statSync(s).mtimeMs <= built);
+}
+
+function run(cmd, args, options = {}) {
+  say(`${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', ...options });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} exited with status ${r.status}`);
+}
+
+// The Node headers of this installation (npm's nodedir, or the prefix of this node binary) so no download is needed.
+function nodeDir() {
+  if (process.env.npm_config_nodedir) return process.env.npm_config_nodedir;
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
+}
+
+function buildAddon() {
+  const output = join(buildDir, 'Release', 'lifeboat_vddk.node');
+  const sources = [
+    join(nativeDir, 'binding.gyp'),
+    ...filesUnder(join(nativeDir, 'src'), (p) => /\.(cc|h)$/.test(p)),
+    ...filesUnder(join(nativeDir, 'include'), (p) => p.endsWith('.h')),
+  ];
+  if (upToDate(output, sources)) return say('addon is up to date');
+  const gyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const args = [gyp, 'rebuild', '--directory', nativeDir, '--jobs', 'max', '--loglevel=warn'];
+  const dir = nodeDir();
+  if (dir) args.push(`--nodedir=${dir}`);
+  run(process.execPath, args, { cwd: nativeDir });
+}
+
+function buildLabVddk() {
+  if (process.platform !== 'linux') {
+    return say(`lab VDDK skipped: it is Linux-only (this is ${process.platform}); the addon still builds`);
+  }
+  const libDir = join(buildDir, 'labvddk', 'lib64');
+  const output = join(libDir, 'libvixDiskLib.so.8');
+  const sources = [
+    ...filesUnder(join(nativeDir, 'labvddk'), (p) => /\.(c|h)$/.test(p)),
+    join(nativeDir, 'include', 'vixdisklib-abi.h'),
+  ];
+  if (upToDate(output, sources)) return say('lab VDDK is up to date');
+  mkdirSync(libDir, { recursive: true });
+  const cc = process.env.CC || 'cc';
+  run(cc, [
+    '-std=c11', '-D_GNU_SOURCE', '-O2', '-g', '-Wall', '-Wextra', '-Werror', '-Wno-format-truncation',
+    '-shared', '-fPIC', '-Wl,-soname,libvixDiskLib.so.8', '-o', output,
+    ...sources.filter((s) => s.endsWith('.c')).map((s) => relative(nativeDir, s)),
+    '-lpthread',
+  ], { cwd: nativeDir });
+}
+
+async function bundleWorker() {
+  const entry = join(root, 'electron', 'vddk', 'vddk-worker.ts');
+  if (!existsSync(entry)) return say('no electron/vddk/vddk-worker.ts yet; worker bundle skipped');
+  const output = join(buildDir, 'vddk-worker.js');
+  const sources = filesUnder(join(root, 'electron', 'vddk'), (p) => p.endsWith('.ts'));
+  if (upToDate(output, sources)) return say('VDDK worker bundle is up to date');
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: output,
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  say(`bundled ${relative(root, output)}`);
+}
+
+try {
+  mkdirSync(buildDir, { recursive: true });
+  buildAddon();
+  buildLabVddk();
+  await bundleWorker();
+} catch (err) {
+  process.stderr.write(`build:native failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

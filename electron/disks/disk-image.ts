@@ -53,3 +53,38 @@ export function assertAlignedRange(capacity: number, offset: number, length: num
     throw new RangeError(`I/O range ${offset}+${length} is outside the disk (capacity ${capacity})`);
   }
 }
+
+/** Appends an extent to a sorted list, merging it into the previous one when they touch and share a kind. */
+export function appendExtent(list: DiskExtent[], offset: number, length: number, kind: DiskExtent['kind']): void {
+  if (length <= 0) return;
+  const last = list[list.length - 1];
+  if (last && last.kind === kind && last.offset + last.length === offset) {
+    last.length += length;
+    return;
+  }
+  list.push({ offset, length, kind });
+}
+
+/**
+ * Turns sorted allocated byte ranges into extents covering [offset, offset+length)
+ * exactly: allocated ranges become `data`, the gaps `zero`. Ranges are clipped to the window.
+ */
+export function extentsFromAllocatedRanges(
+  offset: number,
+  length: number,
+  allocated: ReadonlyArray<{ offset: number; length: number }>,
+): DiskExtent[] {
+  const end = offset + length;
+  const out: DiskExtent[] = [];
+  let pos = offset;
+  for (const range of allocated) {
+    const start = Math.max(range.offset, pos);
+    const stop = Math.min(range.offset + range.length, end);
+    if (stop <= start) continue;
+    appendExtent(out, pos, start - pos, 'zero');
+    appendExtent(out, start, stop - start, 'data');
+    pos = stop;
+  }
+  appendExtent(out, pos, end - pos, 'zero');
+  return out;
+}

@@ -1,0 +1,310 @@
+import * as path from 'node:path';
+import {
+  type DiskExtent,
+  type DiskImage,
+  DiskFormatError,
+  SECTOR_SIZE,
+  appendExtent,
+  assertAlignedRange,
+} from './disk-image';
+import { readChecked } from './checked-read';
+import { assertCapacity } from './raw-image';
+import {
+  COMPRESSION_NONE,
+  FLAG_COMPRESSED_GRAINS,
+  FLAG_MARKERS,
+  FLAG_REDUNDANT_GRAIN_TABLE,
+  FLAG_VALID_NEWLINE_TEST,
+  GD_AT_END,
+  type SparseExtentHeader,
+  grainTableCount,
+  parseSparseExtentHeader,
+  serializeSparseExtentHeader,
+} from './sparse-extent-header';
+import { ThinFile } from './thin-file';
+import { type VmdkDescriptor, MAX_DESCRIPTOR_BYTES, newVmdkDescriptor, parseVmdkDescriptor, serializeVmdkDescriptor } from './vmdk-descriptor';
+import { isAllZero } from './zero-block';
+
+/** Grain table entry meaning "this grain reads as zeros". */
+const GTE_ZERO = 1;
+const DESCRIPTOR_SECTORS = 20;
+
+export interface VmdkSparseImageOptions {
+  readOnly?: boolean;
+}
+
+export interface CreateVmdkSparseOptions {
+  /** Grain size in sectors; default 128 (64 KiB). */
+  grainSize?: number;
+  adapterType?: string;
+  uuid?: string;
+}
+
+/**
+ * A monolithicSparse VMDK (hosted sparse extent with the descriptor embedded).
+ * Grain tables are loaded on demand; new grains are appended at end of file and
+ * recorded in both the grain table and its redundant copy. All-zero writes to
+ * unallocated grains allocate nothing.
+ */
+export class VmdkSparseImage implements DiskImage {
+  readonly capacity: number;
+  private readonly grainBytes: number;
+  private readonly gtCache = new Map<number, Uint32Array>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly file: ThinFile,
+    private fileSize: number,
+    readonly header: SparseExtentHeader,
+    readonly descriptor: VmdkDescriptor | undefined,
+    private readonly gd: Uint32Array,
+    private readonly rgd: Uint32Array | undefined,
+    readonly readOnly: boolean,
+  ) {
+    this.capacity = header.capacity * SECTOR_SIZE;
+    this.grainBytes = header.grainSize * SECTOR_SIZE;
+  }
+
+  static async open(filePath: string, options: VmdkSparseImageOptions = {}): Promise<VmdkSparseImage> {
+    const readOnly = options.readOnly ?? false;
+    const file = await ThinFile.open(filePath, !readOnly);
+    try {
+      const fileSize = await file.size();
+      const header = parseSparseExtentHeader(await readChecked(file, fileSize, 0, SECTOR_SIZE, 'sparse extent header'), filePath);
+      if (header.flags & (FLAG_COMPRESSED_GRAINS | FLAG_MARKERS) || header.gdOffset === GD_AT_END) {
+        throw new DiskFormatError(filePath, 8, 'this is a streamOptimized extent; open it with the stream-optimized reader');
+      }
+      if (header.capacity * SECTOR_SIZE > Number.MAX_SAFE_INTEGER) throw new DiskFormatError(filePath, 12, 'capacity out of range');
+      const descriptor = await readEmbeddedDescriptor(file, fileSize, header);
+      const gd = await readDirectory(file, fileSize, header, header.gdOffset, 'grain directory');
+      const rgd =
+        header.flags & FLAG_REDUNDANT_GRAIN_TABLE && header.rgdOffset > 0
+          ? await readDirectory(file, fileSize, header, header.rgdOffset, 'redundant grain directory')
+          : undefined;
+      return new VmdkSparseImage(file, fileSize, header, descriptor, gd, rgd, readOnly);
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+  }
+
+  /** Creates an empty monolithicSparse image laid out like VMware and qemu-img do. */
+  static async create(filePath: string, capacity: number, options: CreateVmdkSparseOptions = {}): Promise<VmdkSparseImage> {
+    assertCapacity(capacity);
+    const grainSize = options.grainSize ?? 128;
+    if (grainSize < 8 || grainSize > 2048 || (grainSize & (grainSize - 1)) !== 0) {
+      throw new RangeError(`grain size must be a power of two from 8 to 2048 sectors (got ${grainSize})`);
+    }
+    const gtes = 512;
+    const capacitySectors = capacity / SECTOR_SIZE;
+    const gtCount = Math.ceil(capacitySectors / (grainSize * gtes));
+    const gtSectors = Math.ceil((gtes * 4) / SECTOR_SIZE);
+    const gdSectors = Math.ceil((gtCount * 4) / SECTOR_SIZE);
+    const rgdOffset = 1 + DESCRIPTOR_SECTORS;
+    const gdOffset = rgdOffset + gdSectors + gtCount * gtSectors;
+    const metadataEnd = gdOffset + gdSectors + gtCount * gtSectors;
+    const overhead = Math.ceil(metadataEnd / grainSize) * grainSize;
+    const header: SparseExtentHeader = {
+      version: 1,
+      flags: FLAG_VALID_NEWLINE_TEST | FLAG_REDUNDANT_GRAIN_TABLE,
+      capacity: capacitySectors,
+      grainSize,
+      descriptorOffset: 1,
+      descriptorSize: DESCRIPTOR_SECTORS,
+      numGTEsPerGT: gtes,
+      rgdOffset,
+      gdOffset,
+      overhead,
+      uncleanShutdown: false,
+      compressAlgorithm: COMPRESSION_NONE,
+    };
+    const descriptor = newVmdkDescriptor({
+      createType: 'monolithicSparse',
+      extents: [{ access: 'RW', sectors: capacitySectors, type: 'SPARSE', fileName: path.basename(filePath) }],
+      capacity,
+      adapterType: options.adapterType,
+      uuid: options.uuid,
+    });
+    const text = Buffer.from(serializeVmdkDescriptor(descriptor));
+    if (text.length >= DESCRIPTOR_SECTORS * SECTOR_SIZE) throw new RangeError('descriptor does not fit its reserved sectors');
+    const file = await ThinFile.create(filePath, overhead * SECTOR_SIZE);
+    try {
+      await file.writeAll(0, serializeSparseExtentHeader(header));
+      await file.writeAll(SECTOR_SIZE, text);
+      // Grain tables stay holes (all entries zero = unallocated); only the directories point at them.
+      for (const [dirSector, firstTable] of [
+        [rgdOffset, rgdOffset + gdSectors],
+        [gdOffset, gdOffset + gdSectors],
+      ] as const) {
+        const dir = Buffer.alloc(gtCount * 4);
+        for (let i = 0; i < gtCount; i++) dir.writeUInt32LE(firstTable + i * gtSectors, i * 4);
+        await file.writeAll(dirSector * SECTOR_SIZE, dir);
+      }
+    } finally {
+      await file.close();
+    }
+    return VmdkSparseImage.open(filePath);
+  }
+
+  async extents(offset = 0, length = this.capacity - offset): Promise<DiskExtent[]> {
+    assertAlignedRange(this.capacity, offset, length);
+    const out: DiskExtent[] = [];
+    const end = offset + length;
+    let pos = offset;
+    while (pos < end) {
+      const grain = Math.floor(pos / this.grainBytes);
+      const n = Math.min((grain + 1) * this.grainBytes, end) - pos;
+      const entry = await this.grainEntry(grain);
+      appendExtent(out, pos, n, entry > GTE_ZERO ? 'data' : 'zero');
+      pos += n;
+    }
+    return out;
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    assertAlignedRange(this.capacity, offset, length);
+    const buf = Buffer.alloc(length);
+    for (const { grain, inGrain, n, at } of this.grainPieces(offset, length)) {
+      const entry = await this.grainEntry(grain);
+      if (entry <= GTE_ZERO) continue;
+      const data = await readChecked(this.file, this.fileSize, entry * SECTOR_SIZE + inGrain, n, `grain ${grain}`);
+      data.copy(buf, at);
+    }
+    return buf;
+  }
+
+  write(offset: number, data: Buffer): Promise<void> {
+    if (this.readOnly) return Promise.reject(new Error(`${this.file.path} is open read-only`));
+    assertAlignedRange(this.capacity, offset, data.length);
+    // Writes are serialised: grain allocation appends to the file.
+    const run = this.queue.then(() => this.writeNow(offset, data));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async flush(): Promise<void> {
+    await this.queue;
+    if (!this.readOnly) await this.file.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.file.close();
+  }
+
+  private async writeNow(offset: number, data: Buffer): Promise<void> {
+    for (const { grain, inGrain, n, at } of this.grainPieces(offset, data.length)) {
+      const piece = data.subarray(at, at + n);
+      const entry = await this.grainEntry(grain);
+      if (entry > GTE_ZERO) {
+        await this.file.writeAll(entry * SECTOR_SIZE + inGrain, piece);
+        continue;
+      }
+      if (isAllZero(piece)) continue;
+      const full = Buffer.alloc(this.grainBytes);
+      piece.copy(full, inGrain);
+      const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
+      await this.file.writeAll(sector * SECTOR_SIZE, full);
+      this.fileSize = (sector * SECTOR_SIZE) + this.grainBytes;
+      await this.setGrainEntry(grain, sector);
+    }
+  }
+
+  private *grainPieces(offset: number, length: number): Generator<{ grain: number; inGrain: number; n: number; at: number }> {
+    const end = offset + length;
+    let pos = offset;
+    while (pos < end) {
+      const grain = Math.floor(pos / this.grainBytes);
+      const inGrain = pos - grain * this.grainBytes;
+      const n = Math.min(this.grainBytes - inGrain, end - pos);
+      yield { grain, inGrain, n, at: pos - offset };
+      pos += n;
+    }
+  }
+
+  /** The grain table entry for `grain`: 0 unallocated, 1 zero, else the grain's sector. */
+  private async grainEntry(grain: number): Promise<number> {
+    const table = await this.grainTable(Math.floor(grain / this.header.numGTEsPerGT));
+    return table ? (table[grain % this.header.numGTEsPerGT] ?? 0) : 0;
+  }
+
+  private async grainTable(index: number): Promise<Uint32Array | undefined> {
+    const cached = this.gtCache.get(index);
+    if (cached) return cached;
+    const sector = this.gd[index] ?? 0;
+    if (sector === 0) return undefined;
+    const bytes = this.header.numGTEsPerGT * 4;
+    const raw = await readChecked(this.file, this.fileSize, sector * SECTOR_SIZE, bytes, `grain table ${index}`);
+    const table = new Uint32Array(this.header.numGTEsPerGT);
+    for (let i = 0; i < table.length; i++) {
+      const entry = raw.readUInt32LE(i * 4);
+      // Bounds of a grain are checked when it is read; here only that it starts inside the file.
+      if (entry > GTE_ZERO && entry * SECTOR_SIZE >= this.fileSize) {
+        throw new DiskFormatError(this.file.path, sector * SECTOR_SIZE + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
+      }
+      table[i] = entry;
+    }
+    this.gtCache.set(index, table);
+    return table;
+  }
+
+  private async setGrainEntry(grain: number, sector: number): Promise<void> {
+    const index = Math.floor(grain / this.header.numGTEsPerGT);
+    const slot = grain % this.header.numGTEsPerGT;
+    let table = await this.grainTable(index);
+    if (!table) table = await this.allocateGrainTable(index);
+    table[slot] = sector;
+    const entry = Buffer.alloc(4);
+    entry.writeUInt32LE(sector, 0);
+    await this.file.writeAll((this.gd[index] ?? 0) * SECTOR_SIZE + slot * 4, entry);
+    const redundant = this.rgd?.[index] ?? 0;
+    if (redundant > 0) await this.file.writeAll(redundant * SECTOR_SIZE + slot * 4, entry);
+  }
+
+  /** Adds a grain table (and its redundant copy) at end of file for a directory entry that had none. */
+  private async allocateGrainTable(index: number): Promise<Uint32Array> {
+    const tableSectors = Math.ceil((this.header.numGTEsPerGT * 4) / SECTOR_SIZE);
+    for (const [dir, dirSector] of [
+      [this.gd, this.header.gdOffset],
+      [this.rgd, this.header.rgdOffset],
+    ] as const) {
+      if (!dir) continue;
+      const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
+      this.fileSize = (sector + tableSectors) * SECTOR_SIZE;
+      await this.file.truncate(this.fileSize);
+      dir[index] = sector;
+      const entry = Buffer.alloc(4);
+      entry.writeUInt32LE(sector, 0);
+      await this.file.writeAll(dirSector * SECTOR_SIZE + index * 4, entry);
+    }
+    const table = new Uint32Array(this.header.numGTEsPerGT);
+    this.gtCache.set(index, table);
+    return table;
+  }
+}
+
+async function readDirectory(file: ThinFile, fileSize: number, header: SparseExtentHeader, sector: number, what: string): Promise<Uint32Array> {
+  const count = grainTableCount(header);
+  const raw = await readChecked(file, fileSize, sector * SECTOR_SIZE, count * 4, what);
+  const tableBytes = header.numGTEsPerGT * 4;
+  const dir = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const entry = raw.readUInt32LE(i * 4);
+    if (entry !== 0 && entry * SECTOR_SIZE + tableBytes > fileSize) {
+      throw new DiskFormatError(file.path, sector * SECTOR_SIZE + i * 4, `${what} entry ${i} points past end of file (sector ${entry})`);
+    }
+    dir[i] = entry;
+  }
+  return dir;
+}
+
+/** Reads and parses the descriptor embedded in a sparse extent, if the header says there is one. */
+export async function readEmbeddedDescriptor(file: ThinFile, fileSize: number, header: SparseExtentHeader): Promise<VmdkDescriptor | undefined> {
+  if (header.descriptorOffset === 0 || header.descriptorSize === 0) return undefined;
+  const bytes = header.descriptorSize * SECTOR_SIZE;
+  if (bytes > MAX_DESCRIPTOR_BYTES) throw new DiskFormatError(file.path, 36, `embedded descriptor size ${bytes} bytes is implausible`);
+  const offset = header.descriptorOffset * SECTOR_SIZE;
+  const raw = await readChecked(file, fileSize, offset, bytes, 'embedded descriptor');
+  const nul = raw.indexOf(0);
+  return parseVmdkDescriptor(raw.subarray(0, nul < 0 ? raw.length : nul).toString('utf8'), file.path, offset);
+}

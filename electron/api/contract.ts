@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { event, invoke, NoInput, type BridgeApi, type ClientApi, type EventName, type EventPayload } from './contract-kit';
+import { ConnectionSummary } from './schemas/connection-schema';
+import { EnvironmentFacts } from './schemas/environment-schema';
+import { JobSnapshot } from './schemas/job-schema';
+
+export { ConnectionSummary, EnvironmentFacts, JobSnapshot };
+export type { CallResult, WireError } from './contract-kit';
+
+/**
+ * The one API contract spoken by all three front doors (Electron IPC, the
+ * browser host's WebSocket, and — through the same engine calls — the CLI).
+ * Every input has a schema; handlers receive parsed values only.
+ */
+export const apiContract = {
+  app: {
+    info: invoke(
+      NoInput,
+      z.object({ productName: z.string(), version: z.string(), frontDoor: z.enum(['electron', 'browser', 'cli']) }),
+    ),
+  },
+  environment: {
+    facts: invoke(NoInput, EnvironmentFacts),
+  },
+  connections: {
+    list: invoke(NoInput, z.array(ConnectionSummary)),
+  },
+  jobs: {
+    list: invoke(NoInput, z.array(JobSnapshot)),
+    cancel: invoke(z.object({ jobId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
+    onProgress: event(JobSnapshot),
+  },
+};
+
+export type ApiContract = typeof apiContract;
+/** The type of `window.lifeboat`, derived from the contract. */
+export type LifeboatApi = ClientApi<ApiContract>;
+export type LifeboatEventName = EventName<ApiContract>;
+export type LifeboatEventPayload<N extends LifeboatEventName> = EventPayload<ApiContract, N>;
+
+/** IPC channel for an invoke method ("lifeboat:domain.method") and the one channel for events. */
+export const invokeChannel = (method: string): string => `lifeboat:${method}`;
+export const EVENT_CHANNEL = 'lifeboat:event';
+
+/** The raw bridge a transport provides (see BridgeApi). */
+export type LifeboatBridge = BridgeApi<ApiContract>;

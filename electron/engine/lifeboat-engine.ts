@@ -1,0 +1,62 @@
+import { apiContract, type ApiContract } from '../api/contract';
+import { createDispatcher, type Dispatcher } from '../api/api-dispatcher';
+import type { ServerHandlers } from '../api/contract-kit';
+import type { EnvironmentFacts } from '../api/schemas/environment-schema';
+import { lifeboatHome } from '../config/paths';
+import { productInfo } from '../config/product';
+import { readSettings } from '../config/settings-store';
+import { gatherEnvironmentFacts } from '../environment/environment-facts';
+import type { SecretStore } from '../keychain/secret-store';
+import { OsKeychain } from '../keychain/os-keychain';
+import { EventHub } from './event-hub';
+import { JobRegistry } from './job-registry';
+
+export interface EngineOptions {
+  frontDoor: EnvironmentFacts['app']['frontDoor'];
+  home?: string;
+  secretStore?: SecretStore;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The engine as the front doors see it: one dispatcher, one event stream. */
+export interface LifeboatEngine {
+  readonly dispatcher: Dispatcher;
+  readonly events: EventHub;
+  readonly jobs: JobRegistry;
+  readonly home: string;
+}
+
+/** Wires the API handlers to the engine's parts. The same engine serves Electron, the browser host and tests. */
+export function createEngine(options: EngineOptions): LifeboatEngine {
+  const env = options.env ?? process.env;
+  const home = options.home ?? lifeboatHome(env);
+  const secretStore = options.secretStore ?? new OsKeychain();
+  const events = new EventHub();
+  const jobs = new JobRegistry(events);
+  const product = productInfo();
+
+  const handlers: ServerHandlers<ApiContract> = {
+    app: {
+      info: async () => ({ productName: product.productName, version: product.version, frontDoor: options.frontDoor }),
+    },
+    environment: {
+      facts: async () =>
+        gatherEnvironmentFacts({
+          version: product.version,
+          frontDoor: options.frontDoor,
+          secretStore,
+          vddkSetting: (await readSettings(home)).vddkDir,
+          env,
+        }),
+    },
+    connections: {
+      list: async () => [],
+    },
+    jobs: {
+      list: async () => jobs.list(),
+      cancel: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    },
+  };
+
+  return { dispatcher: createDispatcher(apiContract, handlers), events, jobs, home };
+}

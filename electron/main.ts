@@ -1,0 +1,110 @@
+/**
+ * The Electron shell: one window, locked down (context isolation, sandbox, no
+ * Node in the renderer, strict CSP, no navigation, no new windows, no
+ * permissions), the engine behind ipcMain handlers. The only engine file that
+ * imports `electron` besides the preload.
+ */
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { EVENT_CHANNEL, invokeChannel } from './api/contract';
+import { createEngine } from './engine/lifeboat-engine';
+import { securityHeaders } from './security/content-security-policy';
+import { loadStaticFile } from './serve/static-files';
+
+const APP_ORIGIN = 'app://lifeboat';
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+/** External pages the UI may open in the user's browser (documentation only). */
+const EXTERNAL_ALLOWLIST = ['https://techdocs.broadcom.com/', 'https://knowledge.broadcom.com/', 'https://developer.broadcom.com/'];
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let mainWindow: BrowserWindow | null = null;
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frameUrl = event.senderFrame?.url ?? '';
+  return mainWindow !== null && event.sender === mainWindow.webContents && frameUrl.startsWith(`${APP_ORIGIN}/`);
+}
+
+function lockDownWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+    });
+    contents.on('will-redirect', (e, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+    });
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (EXTERNAL_ALLOWLIST.some((prefix) => url.startsWith(prefix))) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+async function createWindow(): Promise<void> {
+  const engine = createEngine({ frontDoor: 'electron' });
+
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'lifeboat' ? await loadStaticFile(RENDERER_DIR, url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), { headers: { 'Content-Type': file.contentType, ...securityHeaders() } });
+  });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  for (const name of engine.dispatcher.invokeNames) {
+    ipcMain.handle(invokeChannel(name), (event, params: unknown) => {
+      if (!isTrustedSender(event)) {
+        return { ok: false, error: { message: 'request from an untrusted frame refused', code: 'untrusted-sender' } };
+      }
+      return engine.dispatcher.call(name, params);
+    });
+  }
+
+  mainWindow = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Lifeboat',
+    backgroundColor: '#0f172a',
+    webPreferences: {
+      preload: join(__dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const unsubscribe = engine.events.subscribe((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, name, payload);
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    unsubscribe();
+    mainWindow = null;
+  });
+  await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+lockDownWebContents();
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+app.on('window-all-closed', () => app.quit());
+void app.whenReady().then(createWindow);

@@ -1,0 +1,64 @@
+import type { ReactElement } from 'react';
+import { AboutPage } from '../pages/about-page';
+import { ConnectionsPage } from '../pages/connections-page';
+import { JobsPage } from '../pages/jobs-page';
+import { LabPage } from '../pages/lab-page';
+import { RepositoriesPage } from '../pages/repositories-page';
+import { RestorePage } from '../pages/restore-page';
+import { useNavigationStore, type PageId } from '../stores/navigation-store';
+
+const NAV: Array<{ id: PageId; label: string }> = [
+  { id: 'connections', label: 'Connections' },
+  { id: 'repositories', label: 'Repositories' },
+  { id: 'restore', label: 'Restore' },
+  { id: 'jobs', label: 'Jobs' },
+  { id: 'lab', label: 'Lab' },
+  { id: 'about', label: 'About' },
+];
+
+const PAGES: Record<PageId, () => ReactElement> = {
+  connections: ConnectionsPage,
+  repositories: RepositoriesPage,
+  restore: RestorePage,
+  jobs: JobsPage,
+  lab: LabPage,
+  about: AboutPage,
+};
+
+/** The window: brand, navigation on the left, the current page on the right. */
+export function AppFrame(): ReactElement {
+  const page = useNavigationStore((s) => s.page);
+  const go = useNavigationStore((s) => s.go);
+  const Page = PAGES[page];
+  return (
+    <div className="frame">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ⛑
+          </span>
+          <span>Lifeboat</span>
+        </div>
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.id}>
+              <a
+                href={`#/${item.id}`}
+                aria-current={page === item.id ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  go(item.id);
+                }}
+              >
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        <Page />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { LifeboatBridge } from '../../../electron/api/contract';
+import { useJobsStore } from '../stores/jobs-store';
+import { useNavigationStore } from '../stores/navigation-store';
+import { installApi } from './api-access';
+import { createClient } from './create-client';
+import { createWebSocketBridge } from './websocket-bridge';
+
+declare global {
+  interface Window {
+    /** Present in the Electron app (exposed by the preload); absent in a plain browser. */
+    lifeboat?: LifeboatBridge;
+  }
+}
+
+/** Picks the transport: the preload's bridge in Electron, else the browser host's WebSocket. */
+export function chooseBridge(win: Window): LifeboatBridge {
+  if (win.lifeboat) return win.lifeboat;
+  const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return createWebSocketBridge(`${scheme}//${win.location.host}/api`);
+}
+
+/** The one place where bridge subscriptions are wired into the stores. */
+export function bootstrap(bridge: LifeboatBridge, win: Window = window): () => void {
+  const client = createClient(bridge);
+  installApi(client);
+  const unsubscribers = [client.jobs.onProgress((job) => useJobsStore.getState().applySnapshot(job))];
+  void client.jobs
+    .list()
+    .then((jobs) => useJobsStore.getState().replaceAll(jobs))
+    .catch(() => undefined);
+  const onHash = () => useNavigationStore.getState().syncFromHash(win.location.hash);
+  onHash();
+  win.addEventListener('hashchange', onHash);
+  return () => {
+    for (const u of unsubscribers) u();
+    win.removeEventListener('hashchange', onHash);
+  };
+}

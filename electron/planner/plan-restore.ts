@@ -42,7 +42,7 @@ export function planRestore(s: Scenario): Plan {
 
   const findings = sortFindings(
     [
-      ...connectionFindings(s, 'restore'),
+      ...connectionFindings(s.connection, s.target.host.managementServerIp, 'restore'),
       ...choice.findings,
       ...controllerOrderFindings(s, transports),
       ...streams.findings,

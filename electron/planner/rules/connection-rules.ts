@@ -2,14 +2,13 @@ import type { Finding } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
 
 /**
- * Connection and trust rules. `purpose` matters for CONN-HOST-MANAGED: only
+ * Connection and trust rules. `managedBy` is the target host's
+ * summary.managementServerIp. `purpose` matters for CONN-HOST-MANAGED: only
  * writes (restores) are refused on a vCenter-managed host.
  */
-export function connectionFindings(s: Pick<Scenario, 'connection' | 'target'>, purpose: 'restore' | 'backup'): Finding[] {
+export function connectionFindings(connection: Scenario['connection'], managedBy: string | null, purpose: 'restore' | 'backup'): Finding[] {
   const out: Finding[] = [];
-  const { connection } = s;
   // CONN-HOST-MANAGED
-  const managedBy = s.target.host.managementServerIp;
   if (purpose === 'restore' && connection.kind === 'esxi' && managedBy !== null) {
     out.push({
       rule: 'CONN-HOST-MANAGED',

@@ -1,9 +1,11 @@
 import type { RegisterCommand } from '../command-action';
 import { registerEnvCommand } from './env-command';
+import { registerPlanCommand } from './plan-command';
+import { registerRepoCommand } from './repo-command';
 import { registerServeCommand } from './serve-command';
 
 /**
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand];

@@ -5,10 +5,10 @@ import {
   type DiskImage,
   DiskFormatError,
   SECTOR_SIZE,
-  appendExtent,
   assertAlignedRange,
 } from './disk-image';
 import { readChecked } from './checked-read';
+import { GTE_ZERO, grainMapExtents } from './grain-extents';
 import { readEmbeddedDescriptor } from './vmdk-sparse-image';
 import {
   FLAG_COMPRESSED_GRAINS,
@@ -22,7 +22,6 @@ import { ThinFile } from './thin-file';
 import type { VmdkDescriptor } from './vmdk-descriptor';
 
 const inflate = promisify(zlib.inflate);
-const GTE_ZERO = 1;
 /** Where the footer's header copy sits: before the EOS marker, after the footer marker. */
 const FOOTER_FROM_END = 2 * SECTOR_SIZE;
 
@@ -84,16 +83,7 @@ export class StreamOptimizedReader implements DiskImage {
 
   async extents(offset = 0, length = this.capacity - offset): Promise<DiskExtent[]> {
     assertAlignedRange(this.capacity, offset, length);
-    const out: DiskExtent[] = [];
-    const end = offset + length;
-    let pos = offset;
-    while (pos < end) {
-      const grain = Math.floor(pos / this.grainBytes);
-      const n = Math.min((grain + 1) * this.grainBytes, end) - pos;
-      appendExtent(out, pos, n, (await this.grainEntry(grain)) > GTE_ZERO ? 'data' : 'zero');
-      pos += n;
-    }
-    return out;
+    return grainMapExtents(offset, length, this.grainBytes, this.header.numGTEsPerGT, (i) => this.grainTable(i));
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
@@ -153,23 +143,26 @@ export class StreamOptimizedReader implements DiskImage {
   }
 
   private async grainEntry(grain: number): Promise<number> {
-    const index = Math.floor(grain / this.header.numGTEsPerGT);
-    let table = this.gtCache.get(index);
-    if (!table) {
-      const sector = this.gd[index] ?? 0;
-      if (sector === 0) return 0;
-      const at = sector * SECTOR_SIZE;
-      const raw = await readChecked(this.file, this.fileSize, at, this.header.numGTEsPerGT * 4, `grain table ${index}`);
-      table = new Uint32Array(this.header.numGTEsPerGT);
-      for (let i = 0; i < table.length; i++) {
-        const entry = raw.readUInt32LE(i * 4);
-        if (entry > GTE_ZERO && entry * SECTOR_SIZE + GRAIN_MARKER_HEADER > this.fileSize) {
-          throw new DiskFormatError(this.file.path, at + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
-        }
-        table[i] = entry;
+    const table = await this.grainTable(Math.floor(grain / this.header.numGTEsPerGT));
+    return table?.[grain % this.header.numGTEsPerGT] ?? 0;
+  }
+
+  private async grainTable(index: number): Promise<Uint32Array | undefined> {
+    const cached = this.gtCache.get(index);
+    if (cached) return cached;
+    const sector = this.gd[index] ?? 0;
+    if (sector === 0) return undefined;
+    const at = sector * SECTOR_SIZE;
+    const raw = await readChecked(this.file, this.fileSize, at, this.header.numGTEsPerGT * 4, `grain table ${index}`);
+    const table = new Uint32Array(this.header.numGTEsPerGT);
+    for (let i = 0; i < table.length; i++) {
+      const entry = raw.readUInt32LE(i * 4);
+      if (entry > GTE_ZERO && entry * SECTOR_SIZE + GRAIN_MARKER_HEADER > this.fileSize) {
+        throw new DiskFormatError(this.file.path, at + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
       }
-      this.gtCache.set(index, table);
+      table[i] = entry;
     }
-    return table[grain % this.header.numGTEsPerGT] ?? 0;
+    this.gtCache.set(index, table);
+    return table;
   }
 }

@@ -4,10 +4,10 @@ import {
   type DiskImage,
   DiskFormatError,
   SECTOR_SIZE,
-  appendExtent,
   assertAlignedRange,
 } from './disk-image';
 import { readChecked } from './checked-read';
+import { GTE_ZERO, grainMapExtents } from './grain-extents';
 import { assertCapacity } from './raw-image';
 import {
   COMPRESSION_NONE,
@@ -25,8 +25,6 @@ import { ThinFile } from './thin-file';
 import { type VmdkDescriptor, MAX_DESCRIPTOR_BYTES, newVmdkDescriptor, parseVmdkDescriptor, serializeVmdkDescriptor } from './vmdk-descriptor';
 import { isAllZero } from './zero-block';
 
-/** Grain table entry meaning "this grain reads as zeros". */
-const GTE_ZERO = 1;
 const DESCRIPTOR_SECTORS = 20;
 
 export interface VmdkSparseImageOptions {
@@ -148,17 +146,7 @@ export class VmdkSparseImage implements DiskImage {
 
   async extents(offset = 0, length = this.capacity - offset): Promise<DiskExtent[]> {
     assertAlignedRange(this.capacity, offset, length);
-    const out: DiskExtent[] = [];
-    const end = offset + length;
-    let pos = offset;
-    while (pos < end) {
-      const grain = Math.floor(pos / this.grainBytes);
-      const n = Math.min((grain + 1) * this.grainBytes, end) - pos;
-      const entry = await this.grainEntry(grain);
-      appendExtent(out, pos, n, entry > GTE_ZERO ? 'data' : 'zero');
-      pos += n;
-    }
-    return out;
+    return grainMapExtents(offset, length, this.grainBytes, this.header.numGTEsPerGT, (i) => this.grainTable(i));
   }
 
   async read(offset: number, length: number): Promise<Buffer> {

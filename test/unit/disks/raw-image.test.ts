@@ -1,0 +1,117 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AllocationProbe } from '../../../electron/disks/allocation-probe';
+import { ZeroScanProbe } from '../../../electron/disks/allocation-probe';
+import { DiskFormatError, extentsFromAllocatedRanges } from '../../../electron/disks/disk-image';
+import { RawImage } from '../../../electron/disks/raw-image';
+import { KiB, MiB, tempDir } from './disk-fixtures';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir('raw');
+});
+afterEach(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+async function allocatedBytes(file: string): Promise<number> {
+  return (await fsp.stat(file)).blocks * 512;
+}
+
+describe('RawImage', () => {
+  it('creates a thin file, writes and reads positionally, and reports extents from the zero scan', async () => {
+    const file = path.join(dir, 'disk.raw');
+    const image = await RawImage.create(file, 8 * MiB);
+    expect(await allocatedBytes(file)).toBe(0);
+    expect(await image.extents()).toEqual([{ offset: 0, length: 8 * MiB, kind: 'zero' }]);
+    await image.write(1 * MiB, Buffer.alloc(128 * KiB, 7));
+    await image.write(4 * MiB + 512, Buffer.alloc(512, 9));
+    expect((await image.read(1 * MiB - 512, 1024)).toString('hex')).toBe('00'.repeat(512) + '07'.repeat(512));
+    expect(await image.extents()).toEqual([
+      { offset: 0, length: 1 * MiB, kind: 'zero' },
+      { offset: 1 * MiB, length: 128 * KiB, kind: 'data' },
+      { offset: 1 * MiB + 128 * KiB, length: 3 * MiB - 128 * KiB, kind: 'zero' },
+      { offset: 4 * MiB, length: 64 * KiB, kind: 'data' },
+      { offset: 4 * MiB + 64 * KiB, length: 4 * MiB - 64 * KiB, kind: 'zero' },
+    ]);
+    // A window that starts inside a 64 KiB block is clipped exactly.
+    expect(await image.extents(4 * MiB + 1024, 2048)).toEqual([{ offset: 4 * MiB + 1024, length: 2048, kind: 'data' }]);
+    await image.close();
+  });
+
+  it('keeps thin files thin: zero blocks over holes are not written, zero blocks over data are', async () => {
+    const file = path.join(dir, 'thin.raw');
+    const image = await RawImage.create(file, 4 * MiB);
+    await image.write(0, Buffer.alloc(4 * MiB));
+    await image.flush();
+    expect(await allocatedBytes(file)).toBe(0);
+    const mixed = Buffer.alloc(256 * KiB);
+    mixed.fill(3, 128 * KiB, 192 * KiB);
+    await image.write(0, mixed);
+    expect(await allocatedBytes(file)).toBeLessThanOrEqual(128 * KiB);
+    await image.write(128 * KiB, Buffer.alloc(64 * KiB));
+    expect(isZero(await image.read(0, 256 * KiB))).toBe(true);
+    await image.close();
+  });
+
+  it('refuses unaligned I/O, I/O past the end, and writes when read-only', async () => {
+    const file = path.join(dir, 'ro.raw');
+    await (await RawImage.create(file, MiB)).close();
+    const image = await RawImage.open(file, { readOnly: true });
+    await expect(image.read(100, 512)).rejects.toThrow(RangeError);
+    await expect(image.read(MiB, 512)).rejects.toThrow(/outside the disk/);
+    await expect(image.write(0, Buffer.alloc(512))).rejects.toThrow(/read-only/);
+    await image.close();
+  });
+
+  it('rejects a file whose size is not whole sectors', async () => {
+    const file = path.join(dir, 'odd.raw');
+    await fsp.writeFile(file, Buffer.alloc(1000));
+    await expect(RawImage.open(file)).rejects.toBeInstanceOf(DiskFormatError);
+  });
+
+  it('takes its extents from the probe it is given', async () => {
+    const file = path.join(dir, 'probe.raw');
+    const calls: Array<[number, number]> = [];
+    const probe: AllocationProbe = {
+      async allocatedRanges(_p, offset, length) {
+        calls.push([offset, length]);
+        return [{ offset: 0, length: 4096 }];
+      },
+    };
+    const image = await RawImage.create(file, MiB, { probe });
+    expect(await image.extents(0, 8192)).toEqual([
+      { offset: 0, length: 4096, kind: 'data' },
+      { offset: 4096, length: 4096, kind: 'zero' },
+    ]);
+    expect(calls).toEqual([[0, 8192]]);
+    await image.close();
+  });
+});
+
+describe('ZeroScanProbe and extent helpers', () => {
+  it('reports nothing past end of file and merges neighbouring blocks', async () => {
+    const file = path.join(dir, 'scan.raw');
+    const buf = Buffer.alloc(512 * KiB);
+    buf.fill(1, 64 * KiB, 200 * KiB);
+    await fsp.writeFile(file, buf);
+    const probe = new ZeroScanProbe();
+    expect(await probe.allocatedRanges(file, 0, 4 * MiB)).toEqual([{ offset: 64 * KiB, length: 192 * KiB }]);
+    expect(await probe.allocatedRanges(file, MiB, MiB)).toEqual([]);
+  });
+
+  it('clips ranges to the window and fills gaps with zero extents', () => {
+    expect(extentsFromAllocatedRanges(100, 100, [{ offset: 0, length: 120 }, { offset: 150, length: 10 }, { offset: 190, length: 50 }])).toEqual([
+      { offset: 100, length: 20, kind: 'data' },
+      { offset: 120, length: 30, kind: 'zero' },
+      { offset: 150, length: 10, kind: 'data' },
+      { offset: 160, length: 30, kind: 'zero' },
+      { offset: 190, length: 10, kind: 'data' },
+    ]);
+  });
+});
+
+function isZero(buf: Buffer): boolean {
+  return buf.equals(Buffer.alloc(buf.length));
+}

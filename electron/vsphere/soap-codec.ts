@@ -86,6 +86,8 @@ export function fromXmlNode(node: unknown): VimValue {
     const raw = text === undefined ? '' : String(text);
     const primitive = primitiveOf(xsiType, raw);
     if (primitive !== undefined) return primitive;
+    // An enum value (xsi:type="VirtualMachinePowerState") is its text.
+    if (raw !== '') return raw;
   }
   if (xsiType?.startsWith('ArrayOf')) {
     const items = childKeys.flatMap((k) => {

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VimSession } from '../../../electron/vsphere/vim-session';
+import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
+import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { buildConfigSpec } from '../../../electron/vsphere/config-spec-builder';
+import {
+  createSnapshot,
+  createVm,
+  destroyVm,
+  powerOffVm,
+  powerOnVm,
+  removeSnapshot,
+  setChangeTracking,
+} from '../../../electron/vsphere/vm-operations';
+import { retrieveOne } from '../../../electron/vsphere/property-collector';
+import { downloadDatastoreFileBytes, parseDatastorePath, uploadDatastoreFile } from '../../../electron/vsphere/datastore-files';
+import { asArray, asObject, type VimObject } from '../../../electron/vsphere/vim-types';
+import { VimFault } from '../../../electron/vsphere/vim-fault';
+import { startVcsim, type VcsimHandle } from './vcsim-fixture';
+
+const BUNDLE = 'vmware:key/list/(pair/(fqid/<VMWARE-NULL>/FQID-0001/0,HMAC-SHA-256,kIqa3b+ZZz==))';
+
+for (const mode of ['vcenter', 'esxi'] as const) {
+  describe(`VM operations against vcsim (${mode})`, () => {
+    let lab: VcsimHandle;
+    let session: VimSession;
+    beforeAll(async () => {
+      lab = await startVcsim({ mode });
+      session = await VimSession.connect({
+        url: lab.info.url,
+        username: lab.info.username,
+        password: async () => lab.info.password,
+        trustedSha256: lab.info.thumbprintSha256,
+      });
+    });
+    afterAll(async () => {
+      await session?.close();
+      await lab?.stop();
+    });
+
+    it('round-trips ConfigInfo → ConfigSpec → CreateVM keeping firmware, vTPM, extraConfig and keyId', async () => {
+      const inv = await fetchInventory(session);
+      const [source] = await listVms(session);
+      const { raw } = await fetchVmConfigInfo(session, source!.ref);
+      // Make the saved ConfigInfo look like an encrypted EFI VM with a vTPM.
+      const saved: VimObject = structuredClone(raw);
+      saved.firmware = 'efi';
+      saved.keyId = { $type: 'CryptoKeyId', keyId: 'key-7f3a', providerId: { $type: 'KeyProviderId', id: 'lab-kms' } };
+      saved.extraConfig = [
+        ...asArray(saved.extraConfig as VimObject[]),
+        { $type: 'OptionValue', key: 'encryption.bundle', value: BUNDLE },
+        { $type: 'OptionValue', key: 'lifeboat.test', value: 'kept' },
+        { $type: 'OptionValue', key: 'sched.swap.derivedName', value: '/vmfs/old.vswp' },
+      ];
+      const hw = asObject(saved.hardware)!;
+      hw.device = [...asArray(hw.device as VimObject[]), { $type: 'VirtualTPM', key: 11000 }];
+
+      const dc = inv.datacenters[0]!;
+      const ds = inv.datastores[0]!;
+      const pool = inv.computeResources[0]!.rootPool!;
+      const network = inv.networks.find((n) => !n.portgroupKey)!;
+      const { spec } = buildConfigSpec(saved, {
+        name: `restored-${mode}`,
+        datastoreName: ds.name,
+        datastore: ds.ref,
+        networkMapping: {},
+        defaultNetwork: { kind: 'standard', name: network.name, ref: network.ref },
+      });
+      const vm = await createVm(session, { folder: dc.vmFolder!, resourcePool: pool }, spec);
+      const { config: created, raw: createdRaw } = await fetchVmConfigInfo(session, vm);
+      expect(created.name).toBe(`restored-${mode}`);
+      expect(created.firmware).toBe('efi');
+      expect(created.hasVtpm).toBe(true);
+      const extra = Object.fromEntries(created.extraConfig.map((o) => [o.key, o.value]));
+      expect(extra['encryption.bundle']).toBe(BUNDLE);
+      expect(extra['lifeboat.test']).toBe('kept');
+      expect(extra['sched.swap.derivedName']).toBeUndefined();
+      expect(created.disks.length).toBe(asArray(asObject(raw.hardware)!.device as VimObject[]).filter((d) => d.$type === 'VirtualDisk').length);
+      expect(createdRaw.name).toBe(`restored-${mode}`);
+      // The spec sent carries the saved key; stock vcsim does not keep ConfigSpec.crypto, so the
+      // server-side keyId check waits for the shared lab's simulator extension.
+      expect(spec.crypto).toMatchObject({ $type: 'CryptoSpecEncrypt', cryptoKeyId: { keyId: 'key-7f3a', providerId: { id: 'lab-kms' } } });
+
+      // CBT toggling
+      await setChangeTracking(session, vm, true);
+      expect((await fetchVmConfigInfo(session, vm)).config.changeTrackingEnabled).toBe(true);
+      await setChangeTracking(session, vm, false);
+      expect((await fetchVmConfigInfo(session, vm)).config.changeTrackingEnabled).toBe(false);
+
+      // NVRAM upload/download is byte-identical
+      const home = parseDatastorePath(created.vmPathName!);
+      const folder = home.path.split('/').slice(0, -1).join('/');
+      const nvram = randomBytes(128 * 1024 + 7);
+      const file = { datacenter: dc.name, datastore: home.datastore, path: `${folder}/${created.name}.nvram` };
+      await uploadDatastoreFile(session, file, nvram);
+      const back = await downloadDatastoreFileBytes(session, file);
+      expect(back.equals(nvram)).toBe(true);
+      await expect(downloadDatastoreFileBytes(session, { ...file, path: `${folder}/missing.nvram` })).rejects.toThrow(/does not exist/);
+
+      // Snapshot, power, destroy
+      const snap = await createSnapshot(session, vm, 'lifeboat-test');
+      expect(snap.type).toBe('VirtualMachineSnapshot');
+      await removeSnapshot(session, snap);
+      await powerOnVm(session, vm);
+      expect((await retrieveOne(session, vm, ['runtime.powerState']))?.props['runtime.powerState']).toBe('poweredOn');
+      const err = await powerOnVm(session, vm).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VimFault);
+      expect((err as Error).message).toMatch(/power on VM/);
+      await powerOffVm(session, vm);
+      await destroyVm(session, vm);
+      const gone = await retrieveOne(session, vm, ['name']).catch((e: unknown) => e);
+      expect(gone).toBeInstanceOf(VimFault);
+      expect((gone as VimFault).faultType).toBe('ManagedObjectNotFound');
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import { addonPath } from './vddk-worker-process';
+
+/** The part of the addon that is safe in any process (it loads no VDDK). */
+export interface MainProcessAddon {
+  fileAllocatedRanges(path: string, offset: number, length: number): Promise<Array<{ offset: number; length: number }>>;
+}
+
+let loaded: MainProcessAddon | undefined;
+
+/** Loads native/build/Release/lifeboat_vddk.node once; throws with the build hint when it is missing. */
+export function loadMainProcessAddon(path: string = addonPath()): MainProcessAddon {
+  if (!loaded) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require(path) as MainProcessAddon;
+    } catch (err) {
+      throw new Error(`The Lifeboat native addon could not be loaded from ${path}: ${(err as Error).message}. Run \`npm run build:native\`.`);
+    }
+  }
+  return loaded;
+}

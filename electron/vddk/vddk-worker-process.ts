@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { productInfo } from '../config/product';
+import { VddkCallError, VddkError, VddkWorkerExitedError } from './vddk-error';
+import { encodeFrame, FrameReader } from './wire-protocol';
+import type { WorkerOperation, WorkerRequest, WorkerResponse } from './worker-messages';
+
+export interface WorkerSpawnOptions {
+  /** The VDDK distribution folder; its lib64 (bin on Windows) goes first on the library path. */
+  vddkDir: string;
+  /**
+   * The program that runs the worker script. Default: this Node (process.execPath).
+   * Inside Electron, RunAsNode is fused off, so the shell passes a bundled node or
+   * starts the script with utilityProcess instead.
+   */
+  executable?: string;
+  /** The worker script (default: found by workerScriptPath()). */
+  workerScript?: string;
+  /** The compiled addon (default: native/build/Release/lifeboat_vddk.node). */
+  addonPath?: string;
+  /** Receives each line VDDK logs (it goes to the worker's stderr). */
+  onLog?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** native/build/Release/lifeboat_vddk.node under the app root. */
+export function addonPath(root: string = productInfo().root): string {
+  return join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
+}
+
+/** The worker script: next to this file when compiled (dist/), else the bundle build:native makes. */
+export function workerScriptPath(root: string = productInfo().root): string {
+  const compiled = join(__dirname, 'vddk-worker.js');
+  if (existsSync(compiled)) return compiled;
+  return join(root, 'native', 'build', 'vddk-worker.js');
+}
+
+/** The worker's environment: VDDK's own libraries first, read by the loader at process start. */
+export function workerEnvironment(vddkDir: string, base: NodeJS.ProcessEnv, platform = process.platform): NodeJS.ProcessEnv {
+  const env = { ...base };
+  if (platform === 'win32') {
+    env.PATH = [join(vddkDir, 'bin'), base.PATH].filter(Boolean).join(delimiter);
+  } else {
+    env.LD_LIBRARY_PATH = [join(vddkDir, 'lib64'), base.LD_LIBRARY_PATH].filter(Boolean).join(delimiter);
+  }
+  return env;
+}
+
+interface Pending {
+  op: WorkerOperation;
+  resolve: (r: { value: unknown; payload?: Buffer }) => void;
+  reject: (err: Error) => void;
+}
+
+const LOG_LINES_KEPT = 40;
+
+/** One VDDK worker process and the calls in flight to it. */
+export class VddkWorkerProcess {
+  private readonly child: ChildProcess;
+  private readonly channel: Duplex;
+  private readonly reader = new FrameReader<WorkerResponse>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly lastLog: string[] = [];
+  private readonly exitWaiters: Array<() => void> = [];
+
+  constructor(options: WorkerSpawnOptions) {
+    const script = options.workerScript ?? workerScriptPath();
+    const addon = options.addonPath ?? addonPath();
+    if (!existsSync(script)) {
+      throw new VddkCallError('start', `The VDDK worker script is missing (${script}). Run \`npm run build:native\`.`);
+    }
+    if (!existsSync(addon)) {
+      throw new VddkCallError('start', `The native addon is missing (${addon}). Run \`npm run build:native\`.`);
+    }
+    this.child = spawn(options.executable ?? process.execPath, [script, addon], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      env: workerEnvironment(options.vddkDir, options.env ?? process.env),
+      windowsHide: true,
+    });
+    this.channel = this.child.stdio[3] as Duplex;
+    this.channel.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.channel.on('error', () => {
+      /* the exit handler reports it */
+    });
+    let partial = '';
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        this.lastLog.push(line);
+        if (this.lastLog.length > LOG_LINES_KEPT) this.lastLog.shift();
+        options.onLog?.(line);
+      }
+    });
+    this.child.on('error', (err) => this.onExit(null, null, err));
+    // 'close' comes after stderr is drained, so the last log lines are in the error.
+    this.child.on('close', (code, signal) => this.onExit(code, signal));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.exited === undefined;
+  }
+
+  /** Sends one request; resolves with the value (and payload bytes) or rejects with a typed error. */
+  call(op: WorkerOperation, args: unknown[], payload?: Buffer): Promise<{ value: unknown; payload?: Buffer }> {
+    if (this.exited) {
+      return Promise.reject(new VddkWorkerExitedError(op, this.exited.code, this.exited.signal, [...this.lastLog]));
+    }
+    const id = this.nextId++;
+    const request: WorkerRequest = { id, op, args };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { op, resolve, reject });
+      this.channel.write(encodeFrame(request, payload));
+    });
+  }
+
+  /** Ends the worker: closes its channel, then kills it if it has not gone within `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    this.channel.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames;
+    try {
+      frames = this.reader.push(chunk);
+    } catch (err) {
+      this.lastLog.push(`protocol error: ${(err as Error).message}`);
+      this.child.kill('SIGKILL');
+      return;
+    }
+    for (const { header, payload } of frames) {
+      const p = this.pending.get(header.id);
+      if (!p) continue;
+      this.pending.delete(header.id);
+      if (header.ok) p.resolve({ value: header.value, payload });
+      else {
+        const e = header.error;
+        if (e.vixRaw !== undefined) p.reject(new VddkError(e.operation, BigInt(e.vixRaw), e.vixMessage ?? ''));
+        else p.reject(new VddkCallError(e.operation, e.message));
+      }
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
+    if (this.exited) return;
+    if (err) this.lastLog.push(`could not start the VDDK worker: ${err.message}`);
+    this.exited = { code, signal };
+    for (const [, p] of this.pending) p.reject(new VddkWorkerExitedError(p.op, code, signal, [...this.lastLog]));
+    this.pending.clear();
+    for (const w of this.exitWaiters.splice(0)) w();
+  }
+}

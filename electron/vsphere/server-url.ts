@@ -7,6 +7,8 @@ export interface ServerAddress {
   sdkPath: string;
   /** `host` or `host:port` for messages and account names. */
   server: string;
+  /** Canonical `https://host[:port]/sdk`. */
+  url: string;
 }
 
 /** Accepts `vc01`, `vc01:8443`, `https://vc01/sdk`, `https://[fd00::1]:443/sdk`. */
@@ -25,6 +27,7 @@ export function parseServerUrl(input: string): ServerAddress {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = url.port ? Number(url.port) : 443;
   const sdkPath = url.pathname && url.pathname !== '/' ? url.pathname.replace(/\/$/, '') : '/sdk';
-  const server = port === 443 ? host : `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { host, port, sdkPath, server };
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const server = port === 443 ? host : `${urlHost}:${port}`;
+  return { host, port, sdkPath, server, url: `https://${urlHost}${port === 443 ? '' : `:${port}`}${sdkPath}` };
 }

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../command-action';
+import { registerConnectCommand } from './connect-command';
 import { registerEnvCommand } from './env-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
@@ -8,4 +9,4 @@ import { registerServeCommand } from './serve-command';
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand];

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"io/ioutil"
+	"net/http"
+	"regexp"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// bufferedResponse holds a SOAP response until the lab's extensions have
+// been applied, so a client never sees a finished task before they are.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
+
+func (b *bufferedResponse) sendTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
+
+var taskInResponse = regexp.MustCompile(`<returnval type="Task">([^<]+)</returnval>`)
+
+// finishedTask returns the task named in a SOAP response once it succeeded.
+func finishedTask(body []byte) (*simulator.Task, bool) {
+	m := taskInResponse.FindSubmatch(body)
+	if m == nil {
+		return nil, false
+	}
+	t, ok := simulator.Map.Get(types.ManagedObjectReference{Type: "Task", Value: string(m[1])}).(*simulator.Task)
+	if !ok || t.Info.State != types.TaskInfoStateSuccess {
+		return nil, false
+	}
+	return t, true
+}
+
+// withLabHooks wraps the simulator's HTTP handler: VM create and reconfigure
+// calls get the lab's extensions (keyId, real disk files, extraConfig).
+func withLabHooks(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := ioutil.ReadAll(r.Body)
+		_ = r.Body.Close()
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		r.Body = ioutil.NopCloser(bytes.NewReader(body))
+		method, err := simulator.UnmarshalBody(types.TypeFunc(), body)
+		if err != nil || method == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var after func(res []byte)
+		switch req := method.Body.(type) {
+		case *types.CreateVM_Task:
+			spec := req.Config
+			after = func(res []byte) {
+				if t, ok := finishedTask(res); ok {
+					if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
+						afterVMConfigured(ref, &spec)
+					}
+				}
+			}
+		case *types.ReconfigVM_Task:
+			spec, this := req.Spec, req.This
+			after = func(res []byte) {
+				if _, ok := finishedTask(res); ok {
+					afterVMConfigured(this, &spec)
+				}
+			}
+		case *types.CreateVirtualDisk_Task:
+			after = func(res []byte) {
+				if _, ok := finishedTask(res); ok {
+					materializeStandaloneDisk(req)
+				}
+			}
+		}
+		if after == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		buf := &bufferedResponse{header: http.Header{}}
+		next.ServeHTTP(buf, r)
+		after(buf.body.Bytes())
+		buf.sendTo(w)
+	})
+}
+
+// materializeStandaloneDisk writes real files for VirtualDiskManager.CreateVirtualDisk_Task.
+func materializeStandaloneDisk(req *types.CreateVirtualDisk_Task) {
+	spec, ok := req.Spec.(*types.FileBackedVirtualDiskSpec)
+	if !ok {
+		return
+	}
+	p, ok := localPath(req.Name)
+	if !ok {
+		return
+	}
+	thin := spec.DiskType == string(types.VirtualDiskTypeThin)
+	eager := spec.DiskType == string(types.VirtualDiskTypeEagerZeroedThick)
+	_, _ = writeDiskFiles(p, spec.CapacityKb*1024, thin, eager, spec.AdapterType)
+}

@@ -84,7 +84,7 @@ export class VmdkFlatImage implements DiskImage {
         const segment: Segment = { start, length, access: e.access, fileOffset: (e.offset ?? 0) * SECTOR_SIZE };
         if (e.type !== 'ZERO' && e.access !== 'NOACCESS') {
           const filePath = path.resolve(path.dirname(descriptorPath), e.fileName ?? '');
-          segment.file = await ThinFile.open(filePath, !readOnly);
+          segment.file = await openExtentFile(descriptorPath, filePath, segments.length, !readOnly);
           const size = await segment.file.size();
           if (size < segment.fileOffset + length) {
             segments.push(segment);
@@ -182,4 +182,17 @@ export async function readDescriptorFile(descriptorPath: string): Promise<string
     throw new DiskFormatError(descriptorPath, MAX_DESCRIPTOR_BYTES, `a ${stat.size}-byte file is too large to be a VMDK descriptor`);
   }
   return fsp.readFile(descriptorPath, 'utf8');
+}
+
+/** Opens an extent file named by a descriptor; a missing or non-regular file is a descriptor problem. */
+async function openExtentFile(descriptorPath: string, filePath: string, index: number, writable: boolean): Promise<ThinFile> {
+  let stat;
+  try {
+    stat = await fsp.stat(filePath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which cannot be opened (${code})`);
+  }
+  if (!stat.isFile()) throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which is not a regular file`);
+  return ThinFile.open(filePath, writable);
 }

@@ -12,7 +12,7 @@ import { askYesNo, promptHiddenPassword, readPasswordFromStream } from '../../co
 import { VimSession } from '../../vsphere/vim-session';
 import { VimFault } from '../../vsphere/vim-fault';
 import { parseServerUrl } from '../../vsphere/server-url';
-import { checkTrust, probeCertificate } from '../../vsphere/pinned-tls';
+import { probeCertificate } from '../../vsphere/pinned-tls';
 import { normalizeThumbprint, type CertificateThumbprints } from '../../vsphere/thumbprint';
 import { CertificateChangedError, ServerNameResolutionError, UntrustedCertificateError } from '../../vsphere/certificate-errors';
 import { fetchInventory, isManagedHostDirectConnection } from '../../vsphere/inventory';
@@ -74,7 +74,13 @@ async function decideTrust(io: CliIo, deps: ConnectDeps, server: string, seen: C
     const wanted = normalizeThumbprint(given, 32);
     if (!wanted) throw new CliError(`--trust-thumbprint "${given}" is not a SHA-256 thumbprint`, ExitCode.usage, 'Give 32 bytes of hex, e.g. AB:CD:…');
     // The user vouched for one certificate and the server shows another: refuse.
-    checkTrust(server, seen, wanted);
+    if (wanted !== seen.sha256) {
+      throw new CliError(
+        `CONN-THUMBPRINT: ${server} presents a certificate with SHA-256 ${seen.sha256}, not the ${wanted} given in --trust-thumbprint: possible interception. Nothing was saved.`,
+        ExitCode.blocked,
+        'Check the thumbprint with the server administrator before connecting.',
+      );
+    }
     return;
   }
   if (!io.interactive) throw new UntrustedCertificateError(server, seen);

@@ -57,3 +57,53 @@ export function login(sessionManager: string, user: string, password: string): s
     `<userName>${esc(user)}</userName><password>${esc(password)}</password></Login>`
   );
 }
+
+/** A logged-in raw SOAP session, enough for the lab's own tests. */
+export class LabSoapSession {
+  private constructor(
+    private readonly url: string,
+    private readonly cookie: string,
+  ) {}
+
+  static async login(url: string, user: string, password: string): Promise<LabSoapSession> {
+    const reply = await postSoap(url, login('SessionManager', user, password));
+    if (reply.status !== 200 || !reply.cookie) throw new Error(`login failed: ${reply.body}`);
+    return new LabSoapSession(url, reply.cookie);
+  }
+
+  async call(inner: string): Promise<string> {
+    const reply = await postSoap(this.url, inner, this.cookie);
+    if (reply.status !== 200) throw new Error(`SOAP call failed (${reply.status}): ${reply.body}`);
+    // Go's encoder spells nested type attributes with the full namespace name.
+    return reply.body.replace(/ xmlns:XMLSchema-instance="[^"]*"/g, '').replace(/XMLSchema-instance:type=/g, 'xsi:type=');
+  }
+
+  /** Moref value of an inventory path such as "DC0/vm/lab-encrypted". */
+  async findByPath(path: string): Promise<string> {
+    const body = await this.call(
+      `<FindByInventoryPath><_this type="SearchIndex">SearchIndex</_this><inventoryPath>${path}</inventoryPath></FindByInventoryPath>`,
+    );
+    const m = /<returnval type="[^"]+">([^<]+)<\/returnval>/.exec(body);
+    if (!m?.[1]) throw new Error(`not found: ${path}`);
+    return m[1];
+  }
+
+  /** Raw XML of the given properties of one object. */
+  async properties(type: string, moref: string, paths: string[]): Promise<string> {
+    return this.call(
+      '<RetrievePropertiesEx><_this type="PropertyCollector">propertyCollector</_this><specSet>' +
+        `<propSet><type>${type}</type>${paths.map((p) => `<pathSet>${p}</pathSet>`).join('')}</propSet>` +
+        `<objectSet><obj type="${type}">${moref}</obj></objectSet></specSet><options></options></RetrievePropertiesEx>`,
+    );
+  }
+
+  /** Runs a *_Task method and returns the task's final info XML; throws if it failed. */
+  async task(inner: string): Promise<string> {
+    const body = await this.call(inner);
+    const m = /<returnval type="Task">([^<]+)<\/returnval>/.exec(body);
+    if (!m?.[1]) throw new Error(`no task in reply: ${body}`);
+    const info = await this.properties('Task', m[1], ['info']);
+    if (!info.includes('<state>success</state>')) throw new Error(`task failed: ${info}`);
+    return info;
+  }
+}

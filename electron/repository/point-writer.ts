@@ -3,6 +3,7 @@ import { DiskWriter, type ChunkStore } from './disk-writer';
 import { PackWriter } from './pack-writer';
 import { diskMetaSchema, MANIFEST_VERSION, pointMetaSchema, type DiskMeta, type PointMeta, type RestorePointManifest } from './restore-point-manifest';
 import { encodeManifest, pointObjectName } from './point-store';
+import { RepositoryLock } from './repository-lock';
 import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
 
@@ -34,14 +35,22 @@ export class PointWriter {
   private nvram: RestorePointManifest['nvram'] = null;
   private state: 'open' | 'committing' | 'done' = 'open';
   private readonly store: ChunkStore;
+  /** Shared lock: keeps prune from deleting this point's packs before they are indexed. */
+  private readonly lock: Promise<RepositoryLock>;
 
   constructor(
     private readonly ctx: PointWriterContext,
     private readonly meta: PointMeta,
   ) {
     pointMetaSchema.parse(meta);
+    this.lock = RepositoryLock.acquire(ctx.backend, 'shared', `backup of ${meta.vm.name} (restore point ${this.id})`);
+    // Handled here so a refused lock is not an unhandled rejection; callers see it on add/commit.
+    this.lock.catch(() => undefined);
     this.store = {
-      add: (plain) => ctx.packs.add(plain),
+      add: async (plain) => {
+        await this.lock;
+        return ctx.packs.add(plain);
+      },
       read: async (id) => ctx.packs.readPending(id) ?? ctx.readChunk(id),
       loadPoint: (id) => ctx.loadPoint(id),
     };
@@ -69,6 +78,22 @@ export class PointWriter {
   async commit(): Promise<CommitResult> {
     this.assertOpen();
     this.state = 'committing';
+    const lock = await this.lock;
+    try {
+      return await this.commitLocked();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Gives up the point: nothing is committed; packs already written go at the next prune. */
+  async abort(): Promise<void> {
+    this.state = 'done';
+    const lock = await this.lock.catch(() => null);
+    await lock?.release();
+  }
+
+  private async commitLocked(): Promise<CommitResult> {
     const disks = await Promise.all(this.disks.map((d) => d.finish()));
     await this.ctx.packs.flush();
     const manifest: RestorePointManifest = {

@@ -3,6 +3,7 @@ import { assemblePack, PACK_PREFIX, packIdFromName, packObjectName } from './pac
 import { DEFAULT_PACK_TARGET } from './pack-writer';
 import { loadAllPoints } from './point-scan';
 import type { Repository } from './repository';
+import { RepositoryLock } from './repository-lock';
 import type { ProgressFn } from './repository-verify';
 
 export interface PruneReport {
@@ -24,6 +25,15 @@ export interface PruneReport {
  * Must not run while a backup writes to the same repository.
  */
 export async function pruneRepository(repo: Repository, options: { packTarget?: number; onProgress?: ProgressFn } = {}): Promise<PruneReport> {
+  const lock = await RepositoryLock.acquire(repo.backend, 'exclusive', 'prune');
+  try {
+    return await pruneLocked(repo, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function pruneLocked(repo: Repository, options: { packTarget?: number; onProgress?: ProgressFn }): Promise<PruneReport> {
   const { backend, keys } = repo;
   const { ids, referenced } = await loadAllPoints(repo);
   const index = await ChunkIndex.load(backend, keys);

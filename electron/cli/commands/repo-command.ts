@@ -9,6 +9,7 @@ import { LocalFolderBackend } from '../../repository/local-folder-backend';
 import { Repository } from '../../repository/repository';
 import { readConfig } from '../../repository/repository-config';
 import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../../repository/repository-errors';
+import { RepositoryLockedError } from '../../repository/repository-lock';
 import { existingRepositoryPassword, keychainAccount, newRepositoryPassword, PasswordSourceError, type PasswordInput, type PasswordSource } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
@@ -73,6 +74,7 @@ function asCliError(err: unknown): never {
   if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the password; a saved one can be replaced with --password-stdin --remember.');
   if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
   if (err instanceof NotARepositoryError) throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
+  if (err instanceof RepositoryLockedError) throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.');
   if (err instanceof PointNotFoundError) throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
   throw err;
 }
@@ -210,7 +212,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const { repo: r } = await openRepo(ctx, opts, json);
-      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') });
+      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') }).catch(asCliError);
       printResult(ctx.io, json, { ok: true, ...report }, formatPrune);
     }),
   );

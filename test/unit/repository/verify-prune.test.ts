@@ -128,6 +128,9 @@ describe('prune', () => {
     await w.addDisk(diskMeta(2000, 2 * MiB)).writeRange(0, patternBytes(2 * MiB, 999));
     // Simulate the crash: the packs are written, the index and manifest are not.
     await (w as unknown as { ctx: { packs: { cutPack(): Promise<void> } } }).ctx.packs.cutPack();
+    // While the backup runs, its lock keeps prune away from those packs.
+    await expect(pruneRepository(await Repository.open(new LocalFolderBackend(dir), 'pw'))).rejects.toThrow(/the repository is in use: backup of web-01/);
+    await w.abort();
     const packsBefore = (await repo.backend.list('packs/')).length;
     const orphans = (await verifyRepository(await Repository.open(new LocalFolderBackend(dir), 'pw'))).warnings;
     expect(orphans.length).toBe(2);

@@ -9,9 +9,8 @@ import { commandModules } from './commands';
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('lifeboat')
     .description(
-      'Lifeboat: restore workstation for VMware vSphere.\n' +
-        'Plans and runs whole-VM and disk restores (SAN, HotAdd, NBDSSL, NBD), makes restore points,\n' +
-        'and hosts its own lab (vcsim + lab VDDK) for rehearsals.',
+      'Lifeboat, the restore workstation for VMware vSphere: plans and runs whole-VM and disk restores ' +
+        '(SAN, HotAdd, NBDSSL, NBD), makes restore points, and hosts its own lab (vcsim + lab VDDK) for rehearsals.',
     )
     .version(productInfo().version, '-V, --version', 'print the Lifeboat version')
     .option('--json', 'print machine-readable JSON instead of text')

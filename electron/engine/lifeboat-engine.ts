@@ -5,6 +5,8 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { lifeboatHome } from '../config/paths';
 import { productInfo } from '../config/product';
 import { readSettings } from '../config/settings-store';
+import { ConnectionStore } from '../connections/connection-store';
+import { listConnectionSummaries } from './connection-summaries';
 import { gatherEnvironmentFacts } from '../environment/environment-facts';
 import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
@@ -50,7 +52,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
         }),
     },
     connections: {
-      list: async () => [],
+      list: async () => listConnectionSummaries(new ConnectionStore(home), secretStore),
     },
     jobs: {
       list: async () => jobs.list(),

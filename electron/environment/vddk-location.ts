@@ -11,7 +11,7 @@ export type VddkLocation = EnvironmentFacts['vddk'];
 export function locateVddk(setting: string | undefined, env: NodeJS.ProcessEnv = process.env): VddkLocation {
   const source: VddkLocation['source'] = setting ? 'setting' : env.LIFEBOAT_VDDK_DIR ? 'environment' : 'default';
   const dir = setting ?? env.LIFEBOAT_VDDK_DIR ?? undefined;
-  const found = discoverVddk(dir);
+  const found = discoverVddk(dir, env);
   return {
     configuredDir: found.dir ?? null,
     source: found.dir === undefined || found.dir === null ? 'none' : source,

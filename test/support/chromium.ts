@@ -1,9 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-/** Debian's Chromium, headless, with the flags this closed network needs. */
+/** Debian's Chromium, headless, with the flags this closed network needs (playwright gives it a fresh profile). */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.LIFEBOAT_CHROMIUM ?? '/usr/bin/chromium';
   return chromium.launch({
@@ -17,7 +14,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'lifeboat-chromium-'))}`,
     ],
   });
 }

@@ -34,9 +34,10 @@ export function AppFrame(): ReactElement {
     <div className="frame">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ⛑
-          </span>
+          <svg className="brand-mark" width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="4" />
+            <path d="M12 3v4M12 17v4M3 12h4M17 12h4" stroke="#0f172a" strokeWidth="2.5" />
+          </svg>
           <span>Lifeboat</span>
         </div>
         <ul>

@@ -4,6 +4,11 @@ import { LoadView } from '../app/load-view';
 import { PageHeader } from '../app/page-header';
 import { useEnvironmentStore } from '../stores/environment-store';
 
+/** Ends a message with a full stop so the next sentence reads well. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
 function yesNo(value: boolean | null): string {
   return value === null ? 'Unknown' : value ? 'Yes' : 'No';
 }
@@ -44,7 +49,7 @@ function FactsList({ facts }: { facts: EnvironmentFacts }): ReactElement {
         label="VDDK"
         value={facts.vddk.found ? `Found (major version ${facts.vddk.majorVersion ?? '?'})` : 'Not found'}
         tone={facts.vddk.found ? 'ok' : 'warn'}
-        detail={facts.vddk.message + (facts.vddk.found ? '' : ' Local images, exports and the lab keep working without it.')}
+        detail={sentence(facts.vddk.message) + (facts.vddk.found ? '' : ' Local images, exports, planning and the lab keep working without it.')}
       />
       <Fact
         testId="fact-keychain"

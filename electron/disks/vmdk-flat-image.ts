@@ -35,6 +35,8 @@ export interface CreateVmdkFlatOptions {
   createType?: 'monolithicFlat' | 'vmfs';
   adapterType?: string;
   uuid?: string;
+  /** Sets ddb.thinProvisioned; default true for vmfs (the extent is created sparse). */
+  thinProvisioned?: boolean;
 }
 
 /** One extent mapped onto the virtual disk. */
@@ -112,6 +114,7 @@ export class VmdkFlatImage implements DiskImage {
       capacity,
       adapterType: options.adapterType,
       uuid: options.uuid,
+      thinProvisioned: options.thinProvisioned ?? options.createType === 'vmfs',
     });
     if (options.createType === 'vmfs') descriptor.extents[0]!.offset = undefined;
     const file = await ThinFile.create(path.join(path.dirname(descriptorPath), flatName), capacity);

@@ -230,6 +230,10 @@ export class VmdkSparseImage implements DiskImage {
       if (entry > GTE_ZERO && entry * SECTOR_SIZE >= this.fileSize) {
         throw new DiskFormatError(this.file.path, sector * SECTOR_SIZE + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
       }
+      // A grain inside the metadata would be overwritten by (or overwrite) the tables on write.
+      if (entry > GTE_ZERO && entry < this.header.overhead) {
+        throw new DiskFormatError(this.file.path, sector * SECTOR_SIZE + i * 4, `grain table ${index} entry ${i} points into the metadata area (sector ${entry} < ${this.header.overhead})`);
+      }
       table[i] = entry;
     }
     this.gtCache.set(index, table);

@@ -82,6 +82,18 @@ describe('streamOptimized writer and reader', () => {
     await reader.close();
   });
 
+  it('reads old-style files whose header holds the grain directory offset and that have no footer', async () => {
+    const file = path.join(dir, 'old-style.vmdk');
+    const { data } = await oneGrainStream(file);
+    const bytes = await fsp.readFile(file);
+    const footer = bytes.subarray(bytes.length - 1024, bytes.length - 512);
+    footer.copy(bytes, 56, 56, 64);
+    await fsp.writeFile(file, bytes.subarray(0, bytes.length - 1536));
+    const reader = await StreamOptimizedReader.open(file);
+    expect((await reader.read(64 * KiB, 64 * KiB)).equals(data)).toBe(true);
+    await reader.close();
+  });
+
   describe('bad input', () => {
     it('names the footer when the file is cut short', async () => {
       const file = path.join(dir, 'cut.vmdk');

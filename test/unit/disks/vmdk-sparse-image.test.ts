@@ -137,6 +137,17 @@ describe('VmdkSparseImage', () => {
       expect(err.problem).toMatch(/grain directory entry 0/);
     });
 
+    it('refuses a grain table entry that points into the metadata', async () => {
+      const raw = await fsp.readFile(file);
+      const gt = raw.readUInt32LE(header.gdOffset * 512);
+      await patch(file, gt * 512 + 8 * 4, u32(header.gdOffset));
+      const image = await VmdkSparseImage.open(file);
+      const err = await formatError(image.write(64 * KiB, Buffer.alloc(512, 1)));
+      expect(err.offset).toBe(gt * 512 + 8 * 4);
+      expect(err.problem).toMatch(/metadata/);
+      await image.close();
+    });
+
     it('names the grain that a truncated file cuts off', async () => {
       const size = (await fsp.stat(file)).size;
       await fsp.truncate(file, size - 4096);

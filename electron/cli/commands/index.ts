@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../command-action';
 import { registerConnectCommand } from './connect-command';
 import { registerEnvCommand } from './env-command';
+import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
 import { registerServeCommand } from './serve-command';
@@ -9,4 +10,4 @@ import { registerServeCommand } from './serve-command';
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand];

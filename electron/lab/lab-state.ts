@@ -1,0 +1,61 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { homePaths } from '../config/paths';
+import { labDatastoreSchema, labHostSchema } from './lab-info';
+
+/**
+ * What `lifeboat lab start` remembers about a background lab, in
+ * <lifeboatHome>/lab/state.json. Never the password: that is in the OS
+ * keychain under `keychainAccount` (or was shown once when no keychain).
+ */
+export const labStateSchema = z.object({
+  pid: z.number().int(),
+  mode: z.enum(['vcenter', 'esxi']),
+  url: z.string(),
+  username: z.string(),
+  thumbprintSha1: z.string(),
+  thumbprintSha256: z.string(),
+  datacenter: z.string(),
+  datastores: z.array(labDatastoreSchema),
+  hosts: z.array(labHostSchema),
+  vms: z.array(z.string()),
+  bulkVms: z.number().int(),
+  keychainAccount: z.string(),
+  passwordSaved: z.boolean(),
+  binary: z.string(),
+  logFile: z.string(),
+  startedAt: z.string(),
+});
+export type LabState = z.infer<typeof labStateSchema>;
+
+export const labStatePaths = {
+  dir: (home: string) => homePaths.lab(home),
+  state: (home: string) => join(homePaths.lab(home), 'state.json'),
+  log: (home: string) => join(homePaths.lab(home), 'vcsim.log'),
+};
+
+export async function readLabState(home: string): Promise<LabState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(labStatePaths.state(home), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const parsed = labStateSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${labStatePaths.state(home)} is not a lab state file; remove it and start the lab again.`);
+  return parsed.data;
+}
+
+export async function writeLabState(home: string, state: LabState): Promise<void> {
+  const file = labStatePaths.state(home);
+  await mkdir(labStatePaths.dir(home), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  await writeFile(partial, JSON.stringify(labStateSchema.parse(state), null, 2) + '\n', { mode: 0o600 });
+  await rename(partial, file);
+}
+
+export async function removeLabState(home: string): Promise<void> {
+  await rm(labStatePaths.state(home), { force: true });
+}

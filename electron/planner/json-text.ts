@@ -28,7 +28,8 @@ export function parseJsonText(text: string): JsonTextResult {
     if (lc) return { ok: false, message: detail, line: Number(lc[1]), column: Number(lc[2]) };
     const pos = /at position (\d+)/.exec(raw);
     if (pos) return { ok: false, message: detail, ...lineColumnAt(body, Number(pos[1])) };
-    if (/Unexpected end of JSON input/.test(raw)) return { ok: false, message: 'unexpected end of input', ...lineColumnAt(body, body.length) };
+    if (/Unexpected end of JSON input/.test(raw))
+      return { ok: false, message: 'unexpected end of input', ...lineColumnAt(body, body.length) };
     return { ok: false, message: detail };
   }
 }

@@ -16,7 +16,8 @@ export function ruleIndex(id: RuleId): number {
 export function sortFindings(findings: readonly Finding[], diskOrder: readonly number[]): Finding[] {
   const diskRank = (f: Finding) => (f.disk === undefined ? -1 : diskOrder.indexOf(f.disk));
   return [...findings].sort(
-    (a, b) => severityRank[a.severity] - severityRank[b.severity] || ruleIndex(a.rule) - ruleIndex(b.rule) || diskRank(a) - diskRank(b),
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] || ruleIndex(a.rule) - ruleIndex(b.rule) || diskRank(a) - diskRank(b),
   );
 }
 
@@ -34,7 +35,11 @@ export function numberSteps(drafts: readonly DraftStep[], diskOrder: readonly nu
 }
 
 /** Every rule that shaped a plan, in catalogue order. */
-export function collectRules(parts: { findings: readonly Finding[]; steps: readonly { rule: RuleId }[]; more: readonly RuleId[] }): RuleId[] {
+export function collectRules(parts: {
+  findings: readonly Finding[];
+  steps: readonly { rule: RuleId }[];
+  more: readonly RuleId[];
+}): RuleId[] {
   const set = new Set<RuleId>([...parts.findings.map((f) => f.rule), ...parts.steps.map((s) => s.rule), ...parts.more]);
   return [...set].sort((a, b) => ruleIndex(a) - ruleIndex(b));
 }

@@ -23,7 +23,9 @@ export function formatPlanText(plan: Plan): string {
   for (const d of plan.disks) {
     const transport = d.transport ?? 'none';
     const io = d.transport ? `, ${formatBytes(d.ioBytes)} I/O x${d.inFlight}${d.unbuffered ? ', unbuffered' : ''}` : '';
-    out.push(`  ${d.key} ${d.label}: ${transport} (${d.chosenBy === 'auto' ? 'chosen by auto' : 'requested'}; ${d.restoredProvisioning}, ${formatBytes(d.bytesToWrite)} to write${io})`);
+    out.push(
+      `  ${d.key} ${d.label}: ${transport} (${d.chosenBy === 'auto' ? 'chosen by auto' : 'requested'}; ${d.restoredProvisioning}, ${formatBytes(d.bytesToWrite)} to write${io})`,
+    );
     out.push(`      why: ${d.why}`);
   }
   out.push(`  Streams per host: ${plan.streamsPerHost}`);

@@ -32,8 +32,19 @@ export async function readScenarioSource(spec: string, stdin: AsyncIterable<Buff
     return await readFile(spec, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((err as Error).message);
-    throw new CliError(`cannot read scenario file ${spec}: ${why}`, ExitCode.usage, 'Give the path of a scenario JSON file (see resources/scenarios/ for examples), or - to read stdin.');
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String((err as Error).message);
+    throw new CliError(
+      `cannot read scenario file ${spec}: ${why}`,
+      ExitCode.usage,
+      'Give the path of a scenario JSON file (see resources/scenarios/ for examples), or - to read stdin.',
+    );
   }
 }
 
@@ -59,7 +70,10 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
         '2 when the scenario file is unreadable or invalid.',
     )
     .optionsGroup('What-if planning:')
-    .option('--scenario <file>', 'plan from a scenario JSON file describing workstation, connection, target, restore point and options ("-" reads stdin)')
+    .option(
+      '--scenario <file>',
+      'plan from a scenario JSON file describing workstation, connection, target, restore point and options ("-" reads stdin)',
+    )
     .optionsGroup('Live planning (needs a connection; not available yet):')
     .option('--repo <dir>', 'repository folder holding the restore point')
     .option('--point <id>', 'restore point ID in the repository')
@@ -85,14 +99,22 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
           );
         }
         if (opts.scenario === undefined) {
-          throw new CliError('nothing to plan: --scenario is required', ExitCode.usage, 'Run `lifeboat plan --scenario FILE.json` (or `--scenario -` to read stdin).');
+          throw new CliError(
+            'nothing to plan: --scenario is required',
+            ExitCode.usage,
+            'Run `lifeboat plan --scenario FILE.json` (or `--scenario -` to read stdin).',
+          );
         }
         const source = opts.scenario === '-' ? 'from stdin' : opts.scenario;
         const text = await readScenarioSource(opts.scenario);
         const parsed = parseJsonText(text);
         if (!parsed.ok) {
           const at = parsed.line !== undefined ? ` at line ${parsed.line}, column ${parsed.column}` : '';
-          throw new CliError(`scenario ${source} is not valid JSON${at}: ${parsed.message}`, ExitCode.usage, 'Fix the JSON syntax (comments and trailing commas are not allowed).');
+          throw new CliError(
+            `scenario ${source} is not valid JSON${at}: ${parsed.message}`,
+            ExitCode.usage,
+            'Fix the JSON syntax (comments and trailing commas are not allowed).',
+          );
         }
         const result = parseScenario(parsed.value);
         if (!result.ok) return reportIssues(ctx.io, json, source, result.issues);

@@ -43,7 +43,13 @@ export function backupSteps(f: BackupFacts): DraftStep[] {
       description: `Enable change tracking on ${f.vm.name} before the first snapshot, so later backups can read only changed areas.`,
     });
   }
-  const extras = [f.vm.encrypted || f.vm.vtpm ? 'keyId, encryption.bundle' : null, 'firmware', f.vm.vtpm ? 'vTPM device' : null, 'storage policy', 'NVRAM (datastore file service)'];
+  const extras = [
+    f.vm.encrypted || f.vm.vtpm ? 'keyId, encryption.bundle' : null,
+    'firmware',
+    f.vm.vtpm ? 'vTPM device' : null,
+    'storage policy',
+    'NVRAM (datastore file service)',
+  ];
   steps.push({
     rule: 'BACKUP-SAVE-CONFIG',
     phase: BACKUP_PHASE.saveConfig,

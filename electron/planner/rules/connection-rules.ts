@@ -6,7 +6,11 @@ import type { Scenario } from '../scenario-schema';
  * summary.managementServerIp. `purpose` matters for CONN-HOST-MANAGED: only
  * writes (restores) are refused on a vCenter-managed host.
  */
-export function connectionFindings(connection: Scenario['connection'], managedBy: string | null, purpose: 'restore' | 'backup'): Finding[] {
+export function connectionFindings(
+  connection: Scenario['connection'],
+  managedBy: string | null,
+  purpose: 'restore' | 'backup',
+): Finding[] {
   const out: Finding[] = [];
   // CONN-HOST-MANAGED
   if (purpose === 'restore' && connection.kind === 'esxi' && managedBy !== null) {

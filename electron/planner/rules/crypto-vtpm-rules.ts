@@ -24,7 +24,9 @@ export function cryptoFindings(s: Scenario): Finding[] {
 
   // CRYPT-KEYS-MISSING
   if (!keysSaved(s)) {
-    const missing = [vm.hasKeyId ? null : 'keyId', vm.hasEncryptionBundle ? null : 'encryption.bundle'].filter(Boolean).join(' and ');
+    const missing = [vm.hasKeyId ? null : 'keyId', vm.hasEncryptionBundle ? null : 'encryption.bundle']
+      .filter(Boolean)
+      .join(' and ');
     out.push({
       rule: 'CRYPT-KEYS-MISSING',
       severity: 'warn',
@@ -63,7 +65,8 @@ export function cryptoFindings(s: Scenario): Finding[] {
       rule: 'VTPM-NVRAM-MISSING',
       severity: 'warn',
       message: `The restore point has no NVRAM for ${vm.name}; a generic NVRAM is used${vm.vtpm ? ' and the secrets held by its vTPM are lost' : ''}.`,
-      remedy: 'Expect to reconfigure UEFI Secure Boot or the boot order; re-enrol anything sealed to the vTPM (BitLocker recovery key, etc.).',
+      remedy:
+        'Expect to reconfigure UEFI Secure Boot or the boot order; re-enrol anything sealed to the vTPM (BitLocker recovery key, etc.).',
     });
   }
   return out;

@@ -29,7 +29,8 @@ export function dataFindings(s: Scenario): Finding[] {
       rule: 'DATA-INDEPENDENT-DISK',
       severity: 'warn',
       message: `${s.restorePoint.vm.name} had ${independent} independent disk${independent === 1 ? '' : 's'}; independent disks cannot be snapshotted, so the restore point has no data for ${independent === 1 ? 'it' : 'them'}.`,
-      remedy: 'If the restored VM needs them, add new empty disks of the same size after the restore and refill them from their own source.',
+      remedy:
+        'If the restored VM needs them, add new empty disks of the same size after the restore and refill them from their own source.',
     });
   }
 

@@ -42,7 +42,8 @@ export function vmHotaddExclusions(s: Scenario): Exclusion[] {
       rule: 'XPORT-HOTADD-SAME-VCENTER',
       transport: 'hotadd',
       message: `HotAdd is not possible: ${problems.join(', and ')}.`,
-      remedy: 'Place the proxy VM under the same vCenter as the target, on a host that mounts the target datastore; or use nbdssl.',
+      remedy:
+        'Place the proxy VM under the same vCenter as the target, on a host that mounts the target datastore; or use nbdssl.',
     });
   }
   return out;

@@ -5,11 +5,19 @@ import { formatBytes } from './exclusion';
 import { keepaliveStep, nfcTimeoutSteps } from './nfc-rules';
 import { PHASE, type DraftStep } from './step-draft';
 
-type DiskFacts = Pick<DiskPlan, 'key' | 'label' | 'transport' | 'ioBytes' | 'inFlight' | 'unbuffered' | 'bytesToWrite' | 'restoredProvisioning'>;
+type DiskFacts = Pick<
+  DiskPlan,
+  'key' | 'label' | 'transport' | 'ioBytes' | 'inFlight' | 'unbuffered' | 'bytesToWrite' | 'restoredProvisioning'
+>;
 
 function writeStep(d: DiskFacts): DraftStep {
   const how = d.unbuffered ? 'unbuffered, ' : '';
-  const rule = d.transport === 'hotadd' ? 'XPORT-HOTADD-UNBUFFERED' : d.transport === 'san' ? 'XPORT-ALIGNED-BUFFERS' : 'XPORT-NBDSSL-BUFFER';
+  const rule =
+    d.transport === 'hotadd'
+      ? 'XPORT-HOTADD-UNBUFFERED'
+      : d.transport === 'san'
+        ? 'XPORT-ALIGNED-BUFFERS'
+        : 'XPORT-NBDSSL-BUFFER';
   return {
     rule,
     phase: PHASE.diskWrite,
@@ -33,28 +41,59 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
 
   // STEP-PREPARE-ACCESS: keeps Storage vMotion away while we write; EndAccess runs even after a failure.
   if (anyWrite) {
-    steps.push({ rule: 'STEP-PREPARE-ACCESS', phase: PHASE.prepareAccess, description: `PrepareForAccess for ${vm.name} (blocks Storage vMotion during the restore).` });
-    steps.push({ rule: 'STEP-PREPARE-ACCESS', phase: PHASE.endAccess, description: `EndAccess for ${vm.name}, also when the restore failed or was cancelled.` });
+    steps.push({
+      rule: 'STEP-PREPARE-ACCESS',
+      phase: PHASE.prepareAccess,
+      description: `PrepareForAccess for ${vm.name} (blocks Storage vMotion during the restore).`,
+    });
+    steps.push({
+      rule: 'STEP-PREPARE-ACCESS',
+      phase: PHASE.endAccess,
+      description: `EndAccess for ${vm.name}, also when the restore failed or was cancelled.`,
+    });
   }
 
   if (fullVm) {
     // STEP-CONFIG-FROM-CONFIGINFO
-    steps.push({ rule: 'STEP-CONFIG-FROM-CONFIGINFO', phase: PHASE.configSpec, description: `Build the new VM's ConfigSpec from the saved ConfigInfo of ${vm.name} (never a copied .vmx).` });
-    steps.push({ rule: 'STEP-CONFIG-FROM-CONFIGINFO', phase: PHASE.createVm, description: `Create ${vm.name} on datastore ${s.target.datastore.name} from the ConfigSpec.` });
+    steps.push({
+      rule: 'STEP-CONFIG-FROM-CONFIGINFO',
+      phase: PHASE.configSpec,
+      description: `Build the new VM's ConfigSpec from the saved ConfigInfo of ${vm.name} (never a copied .vmx).`,
+    });
+    steps.push({
+      rule: 'STEP-CONFIG-FROM-CONFIGINFO',
+      phase: PHASE.createVm,
+      description: `Create ${vm.name} on datastore ${s.target.datastore.name} from the ConfigSpec.`,
+    });
     if (vm.vtpm) {
       // VTPM-FIRMWARE, VTPM-RESTORE
-      steps.push({ rule: 'VTPM-FIRMWARE', phase: PHASE.firmware, description: `Set firmware to efi in the ConfigSpec${vm.firmware === 'bios' ? ' (the saved value says bios, which cannot carry a vTPM)' : ''}, before the vTPM device.` });
+      steps.push({
+        rule: 'VTPM-FIRMWARE',
+        phase: PHASE.firmware,
+        description: `Set firmware to efi in the ConfigSpec${vm.firmware === 'bios' ? ' (the saved value says bios, which cannot carry a vTPM)' : ''}, before the vTPM device.`,
+      });
       steps.push({ rule: 'VTPM-RESTORE', phase: PHASE.vtpmDevice, description: 'Add the saved vTPM device to the ConfigSpec.' });
     }
     if (encrypted && keysSaved(s)) {
       // CRYPT-KEYS-SAVED
-      const policy = vm.storagePolicy !== null && s.target.storagePolicies.includes(vm.storagePolicy) ? vm.storagePolicy : DEFAULT_ENCRYPTION_POLICY;
-      steps.push({ rule: 'CRYPT-KEYS-SAVED', phase: PHASE.keys, description: `Put the saved keyId and encryption.bundle into the ConfigSpec, with storage policy "${policy}".` });
+      const policy =
+        vm.storagePolicy !== null && s.target.storagePolicies.includes(vm.storagePolicy)
+          ? vm.storagePolicy
+          : DEFAULT_ENCRYPTION_POLICY;
+      steps.push({
+        rule: 'CRYPT-KEYS-SAVED',
+        phase: PHASE.keys,
+        description: `Put the saved keyId and encryption.bundle into the ConfigSpec, with storage policy "${policy}".`,
+      });
     }
     // NVRAM: unusable without the original keys when the VM was encrypted; then a generic one is used.
     if (vm.nvramSaved && (!encrypted || keysSaved(s))) {
       const rule = vm.vtpm ? 'VTPM-RESTORE' : encrypted ? 'CRYPT-KEYS-SAVED' : 'STEP-CONFIG-FROM-CONFIGINFO';
-      steps.push({ rule, phase: PHASE.nvram, description: `Upload the saved NVRAM of ${vm.name} through the datastore file service (the VM exists now).` });
+      steps.push({
+        rule,
+        phase: PHASE.nvram,
+        description: `Upload the saved NVRAM of ${vm.name} through the datastore file service (the VM exists now).`,
+      });
     }
   }
 
@@ -64,9 +103,16 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
     steps.push({
       rule: 'STEP-CBT-OFF',
       phase: PHASE.cbtOff,
-      description: cbtOn ? 'Turn change tracking off for the VM before writing.' : 'Keep change tracking off while writing (SAN writes require it; it is off now).',
+      description: cbtOn
+        ? 'Turn change tracking off for the VM before writing.'
+        : 'Keep change tracking off while writing (SAN writes require it; it is off now).',
     });
-    if (cbtOn) steps.push({ rule: 'STEP-CBT-OFF', phase: PHASE.cbtOn, description: 'Turn change tracking back on (it was on), so the next backup can be incremental after a new full.' });
+    if (cbtOn)
+      steps.push({
+        rule: 'STEP-CBT-OFF',
+        phase: PHASE.cbtOn,
+        description: 'Turn change tracking back on (it was on), so the next backup can be incremental after a new full.',
+      });
   }
 
   for (const d of writing) {
@@ -88,7 +134,8 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
     steps.push({
       rule: 'STEP-HOTADD-CLEANUP',
       phase: PHASE.hotaddCleanup,
-      description: 'Run VDDK Cleanup to release hot-added disks before any snapshot is removed; do not delete the target VM while a disk is still attached to the proxy.',
+      description:
+        'Run VDDK Cleanup to release hot-added disks before any snapshot is removed; do not delete the target VM while a disk is still attached to the proxy.',
     });
   }
   return steps;

@@ -54,7 +54,10 @@ function exclusionFinding(s: Scenario, e: Exclusion, disk: number | undefined, i
     severity,
     ...(disk !== undefined ? { disk } : {}),
     transport: e.transport,
-    message: severity === 'block' ? `${e.message} The requested transport ${e.transport} cannot be used.` : `${e.message} ${e.transport} is not used.`,
+    message:
+      severity === 'block'
+        ? `${e.message} The requested transport ${e.transport} cannot be used.`
+        : `${e.message} ${e.transport} is not used.`,
     remedy,
   };
 }
@@ -78,7 +81,8 @@ export function chooseTransports(s: Scenario): TransportChoice {
     allowed.forEach((t) => workingAnywhere.add(t));
     for (const e of diskExclusions) findings.push(exclusionFinding(s, e, disk.key, allowed));
 
-    const choice = requested === 'auto' ? chooseAuto(disk, allowed, hard, findings) : chooseNamed(disk, requested, allowed, hard, findings);
+    const choice =
+      requested === 'auto' ? chooseAuto(disk, allowed, hard, findings) : chooseNamed(disk, requested, allowed, hard, findings);
     disks.push({ key: disk.key, ...choice });
 
     // XPORT-NO-AVAILABLE: the one place a disk's whole exclusion list is spelled out.
@@ -163,5 +167,10 @@ function chooseNamed(
       remedy: faster.length > 0 ? `Choose auto or ${faster[0]} for thin disks.` : 'Expect a slower restore for this disk.',
     });
   }
-  return { transport: requested, excluded: hard, chosenBy: 'options', why: `${requested} was requested in the options and no rule excludes it.` };
+  return {
+    transport: requested,
+    excluded: hard,
+    chosenBy: 'options',
+    why: `${requested} was requested in the options and no rule excludes it.`,
+  };
 }

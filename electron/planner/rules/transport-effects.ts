@@ -26,19 +26,40 @@ export function diskIoShape(transport: TransportName | null): DiskIoShape {
   switch (transport) {
     case 'hotadd':
       // XPORT-HOTADD-UNBUFFERED, XPORT-ALIGNED-BUFFERS
-      return { ioBytes: BLOCK_IO_BYTES, inFlight: 1, unbuffered: true, bufferAlignment: SECTOR_BYTES, effects: ['XPORT-HOTADD-UNBUFFERED', 'XPORT-ALIGNED-BUFFERS'] };
+      return {
+        ioBytes: BLOCK_IO_BYTES,
+        inFlight: 1,
+        unbuffered: true,
+        bufferAlignment: SECTOR_BYTES,
+        effects: ['XPORT-HOTADD-UNBUFFERED', 'XPORT-ALIGNED-BUFFERS'],
+      };
     case 'nbd':
     case 'nbdssl':
       // XPORT-NBDSSL-BUFFER, XPORT-ALIGNED-BUFFERS
-      return { ioBytes: NBD_IO_BYTES, inFlight: NBD_IN_FLIGHT, unbuffered: false, bufferAlignment: SECTOR_BYTES, effects: ['XPORT-NBDSSL-BUFFER', 'XPORT-ALIGNED-BUFFERS'] };
+      return {
+        ioBytes: NBD_IO_BYTES,
+        inFlight: NBD_IN_FLIGHT,
+        unbuffered: false,
+        bufferAlignment: SECTOR_BYTES,
+        effects: ['XPORT-NBDSSL-BUFFER', 'XPORT-ALIGNED-BUFFERS'],
+      };
     case 'san':
       // XPORT-ALIGNED-BUFFERS (SAN reads and writes are slow on unaligned buffers)
-      return { ioBytes: BLOCK_IO_BYTES, inFlight: 1, unbuffered: false, bufferAlignment: SECTOR_BYTES, effects: ['XPORT-ALIGNED-BUFFERS'] };
+      return {
+        ioBytes: BLOCK_IO_BYTES,
+        inFlight: 1,
+        unbuffered: false,
+        bufferAlignment: SECTOR_BYTES,
+        effects: ['XPORT-ALIGNED-BUFFERS'],
+      };
   }
 }
 
 /** XPORT-SAN-STREAMS: all disks go to one target host, so the cap is plan-wide. */
-export function streamsPerHost(s: Scenario, transports: readonly (TransportName | null)[]): { streams: number; findings: Finding[] } {
+export function streamsPerHost(
+  s: Scenario,
+  transports: readonly (TransportName | null)[],
+): { streams: number; findings: Finding[] } {
   const requested = s.options.concurrentStreams;
   if (!transports.includes('san') || requested <= SAN_STREAMS_PER_HOST) return { streams: requested, findings: [] };
   return {
@@ -70,7 +91,8 @@ export function controllerOrderFindings(s: Scenario, transports: readonly (Trans
       rule: 'XPORT-HOTADD-CONTROLLER-ORDER',
       severity: 'warn',
       message: `The proxy VM's SCSI controllers use buses ${[...buses].sort((a, b) => a - b).join(', ')}, which skip a number; HotAdd assumes bus numbers follow controller order and may attach to the wrong controller or fail.`,
-      remedy: 'Renumber the proxy\'s SCSI controllers in sequence from 0, and keep a small dummy disk on each extra controller so it stays attached.',
+      remedy:
+        "Renumber the proxy's SCSI controllers in sequence from 0, and keep a small dummy disk on each extra controller so it stays attached.",
     },
   ];
 }

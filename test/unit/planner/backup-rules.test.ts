@@ -34,9 +34,19 @@ describe('BACKUP-ALLOCATED-FIRST', () => {
 
 describe('BACKUP-SKIP-INDEPENDENT', () => {
   it('fires for each independent disk: skipped and recorded', () => {
-    const plan = planBackup(facts({ disks: [{ key: 2000, capacityBytes: GiB }, { key: 2001, capacityBytes: GiB, independent: true }] }));
+    const plan = planBackup(
+      facts({
+        disks: [
+          { key: 2000, capacityBytes: GiB },
+          { key: 2001, capacityBytes: GiB, independent: true },
+        ],
+      }),
+    );
     expect(plan.steps.filter((s) => s.rule === 'BACKUP-SKIP-INDEPENDENT').map((s) => s.disk)).toEqual([2001]);
-    expect(plan.disks).toEqual([{ key: 2000, read: 'allocated' }, { key: 2001, read: 'skip' }]);
+    expect(plan.disks).toEqual([
+      { key: 2000, read: 'allocated' },
+      { key: 2001, read: 'skip' },
+    ]);
   });
   it('does not fire without independent disks', () => {
     expect(has(planBackup(facts()), 'BACKUP-SKIP-INDEPENDENT')).toBe(false);
@@ -49,7 +59,8 @@ describe('BACKUP-SAVE-CONFIG', () => {
     expect(plain.steps.filter((s) => s.rule === 'BACKUP-SAVE-CONFIG')).toHaveLength(1);
     const vtpm = planBackup(facts({ vm: { encrypted: true, vtpm: true } }));
     const d = vtpm.steps.find((s) => s.rule === 'BACKUP-SAVE-CONFIG')!.description;
-    for (const part of ['ConfigInfo', 'keyId', 'encryption.bundle', 'firmware', 'vTPM device', 'storage policy', 'NVRAM']) expect(d).toContain(part);
+    for (const part of ['ConfigInfo', 'keyId', 'encryption.bundle', 'firmware', 'vTPM device', 'storage policy', 'NVRAM'])
+      expect(d).toContain(part);
   });
   it('does not fire in a restore plan (it is a backup rule)', async () => {
     const { planRestore } = await import('../../../electron/planner/plan-restore');
@@ -74,12 +85,27 @@ describe('BACKUP-TOOLS-LOGGING', () => {
 
 describe('CRYPT-CLEAR-ON-MEDIA', () => {
   it('fires as info for each encrypted disk backed up', () => {
-    const plan = planBackup(facts({ vm: { encrypted: true }, disks: [{ key: 2000, capacityBytes: GiB, encrypted: true }, { key: 2001, capacityBytes: GiB }] }));
-    expect(plan.findings.filter((f) => f.rule === 'CRYPT-CLEAR-ON-MEDIA')).toEqual([expect.objectContaining({ severity: 'info', disk: 2000 })]);
+    const plan = planBackup(
+      facts({
+        vm: { encrypted: true },
+        disks: [
+          { key: 2000, capacityBytes: GiB, encrypted: true },
+          { key: 2001, capacityBytes: GiB },
+        ],
+      }),
+    );
+    expect(plan.findings.filter((f) => f.rule === 'CRYPT-CLEAR-ON-MEDIA')).toEqual([
+      expect.objectContaining({ severity: 'info', disk: 2000 }),
+    ]);
   });
   it('does not fire for unencrypted disks, nor for skipped independent ones', () => {
     expect(has(planBackup(facts()), 'CRYPT-CLEAR-ON-MEDIA')).toBe(false);
-    expect(has(planBackup(facts({ disks: [{ key: 2000, capacityBytes: GiB, encrypted: true, independent: true }] })), 'CRYPT-CLEAR-ON-MEDIA')).toBe(false);
+    expect(
+      has(
+        planBackup(facts({ disks: [{ key: 2000, capacityBytes: GiB, encrypted: true, independent: true }] })),
+        'CRYPT-CLEAR-ON-MEDIA',
+      ),
+    ).toBe(false);
   });
 });
 

@@ -4,7 +4,9 @@ import { findings, fired, scenario } from './scenario-builder';
 
 describe('CONN-HOST-MANAGED', () => {
   it('fires as a block when connected straight to an ESXi host that vCenter manages', () => {
-    const plan = planRestore(scenario({ connection: { kind: 'esxi', server: 'esx07.test' }, target: { host: { managementServerIp: '10.0.0.5' } } }));
+    const plan = planRestore(
+      scenario({ connection: { kind: 'esxi', server: 'esx07.test' }, target: { host: { managementServerIp: '10.0.0.5' } } }),
+    );
     const [f, ...rest] = findings(plan, 'CONN-HOST-MANAGED');
     expect(rest).toHaveLength(0);
     expect(f).toMatchObject({ severity: 'block' });
@@ -13,10 +15,14 @@ describe('CONN-HOST-MANAGED', () => {
     expect(plan.ok).toBe(false);
   });
   it('does not fire for a standalone ESXi host, nor through vCenter', () => {
-    const standalone = planRestore(scenario({ connection: { kind: 'esxi', server: 'esx07.test' }, target: { host: { managementServerIp: null } } }));
+    const standalone = planRestore(
+      scenario({ connection: { kind: 'esxi', server: 'esx07.test' }, target: { host: { managementServerIp: null } } }),
+    );
     expect(fired(standalone, 'CONN-HOST-MANAGED')).toBe(false);
     expect(standalone.ok).toBe(true);
-    const viaVcenter = planRestore(scenario({ connection: { kind: 'vcenter' }, target: { host: { managementServerIp: '10.0.0.5' } } }));
+    const viaVcenter = planRestore(
+      scenario({ connection: { kind: 'vcenter' }, target: { host: { managementServerIp: '10.0.0.5' } } }),
+    );
     expect(fired(viaVcenter, 'CONN-HOST-MANAGED')).toBe(false);
   });
 });

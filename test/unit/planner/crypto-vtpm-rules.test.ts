@@ -4,7 +4,14 @@ import { findings, fired, merge, scenario, steps } from './scenario-builder';
 
 const encryptedVm = {
   restorePoint: {
-    vm: { encrypted: true, keyProvider: 'kms-a', hasKeyId: true, hasEncryptionBundle: true, storagePolicy: 'VM Encryption Policy', nvramSaved: true },
+    vm: {
+      encrypted: true,
+      keyProvider: 'kms-a',
+      hasKeyId: true,
+      hasEncryptionBundle: true,
+      storagePolicy: 'VM Encryption Policy',
+      nvramSaved: true,
+    },
   },
   target: { keyProviders: ['kms-a'], storagePolicies: ['VM Encryption Policy'] },
 };
@@ -20,9 +27,16 @@ describe('CRYPT-KEYS-SAVED', () => {
     expect(plan.ok).toBe(true);
   });
   it('does not fire when keys are missing, for unencrypted VMs, or for a disks-only restore', () => {
-    expect(fired(planRestore(scenario(merge(encryptedVm, { restorePoint: { vm: { hasEncryptionBundle: false } } }))), 'CRYPT-KEYS-SAVED')).toBe(false);
+    expect(
+      fired(
+        planRestore(scenario(merge(encryptedVm, { restorePoint: { vm: { hasEncryptionBundle: false } } }))),
+        'CRYPT-KEYS-SAVED',
+      ),
+    ).toBe(false);
     expect(fired(planRestore(scenario()), 'CRYPT-KEYS-SAVED')).toBe(false);
-    expect(fired(planRestore(scenario(merge(encryptedVm, { options: { restoreKind: 'disks' } }))), 'CRYPT-KEYS-SAVED')).toBe(false);
+    expect(fired(planRestore(scenario(merge(encryptedVm, { options: { restoreKind: 'disks' } }))), 'CRYPT-KEYS-SAVED')).toBe(
+      false,
+    );
   });
 });
 

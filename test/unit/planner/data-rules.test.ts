@@ -37,7 +37,10 @@ describe('DATA-THICK-SPACE', () => {
 describe('DATA-THIN-SPACE', () => {
   it('fires for a thin disk whose allocated bytes exceed the free space', () => {
     const plan = planRestore(
-      scenario({ target: { datastore: { freeBytes: 5 * GiB } }, restorePoint: { disks: [{ key: 2000, capacityBytes: 100 * GiB, allocatedBytes: 6 * GiB }] } }),
+      scenario({
+        target: { datastore: { freeBytes: 5 * GiB } },
+        restorePoint: { disks: [{ key: 2000, capacityBytes: 100 * GiB, allocatedBytes: 6 * GiB }] },
+      }),
     );
     expect(findings(plan, 'DATA-THIN-SPACE')).toEqual([expect.objectContaining({ severity: 'block', disk: 2000 })]);
     expect(plan.ok).toBe(false);
@@ -59,7 +62,10 @@ describe('DATA-THIN-SPACE', () => {
   });
   it('does not fire when the allocated bytes fit, however large the capacity', () => {
     const plan = planRestore(
-      scenario({ target: { datastore: { freeBytes: 5 * GiB } }, restorePoint: { disks: [{ key: 2000, capacityBytes: 100 * GiB, allocatedBytes: 4 * GiB }] } }),
+      scenario({
+        target: { datastore: { freeBytes: 5 * GiB } },
+        restorePoint: { disks: [{ key: 2000, capacityBytes: 100 * GiB, allocatedBytes: 4 * GiB }] },
+      }),
     );
     expect(fired(plan, 'DATA-THIN-SPACE')).toBe(false);
   });
@@ -68,7 +74,13 @@ describe('DATA-THIN-SPACE', () => {
 describe('DATA-LAZY-TO-EAGER', () => {
   it('fires as info for a lazy-zeroed disk backed up without an allocation map; it restores eager-zeroed', () => {
     const plan = planRestore(
-      scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, allocatedBytes: 2 * GiB, provisioning: 'lazyzeroed', allocationMapSaved: false }] } }),
+      scenario({
+        restorePoint: {
+          disks: [
+            { key: 2000, capacityBytes: 8 * GiB, allocatedBytes: 2 * GiB, provisioning: 'lazyzeroed', allocationMapSaved: false },
+          ],
+        },
+      }),
     );
     expect(findings(plan, 'DATA-LAZY-TO-EAGER')).toEqual([expect.objectContaining({ severity: 'info', disk: 2000 })]);
     expect(disk(plan).restoredProvisioning).toBe('eagerzeroed');
@@ -76,7 +88,13 @@ describe('DATA-LAZY-TO-EAGER', () => {
   });
   it('does not fire when the allocation map was saved', () => {
     const plan = planRestore(
-      scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, allocatedBytes: 2 * GiB, provisioning: 'lazyzeroed', allocationMapSaved: true }] } }),
+      scenario({
+        restorePoint: {
+          disks: [
+            { key: 2000, capacityBytes: 8 * GiB, allocatedBytes: 2 * GiB, provisioning: 'lazyzeroed', allocationMapSaved: true },
+          ],
+        },
+      }),
     );
     expect(fired(plan, 'DATA-LAZY-TO-EAGER')).toBe(false);
     expect(disk(plan).restoredProvisioning).toBe('lazyzeroed');
@@ -85,9 +103,13 @@ describe('DATA-LAZY-TO-EAGER', () => {
 });
 
 describe('DATA-NFS-THIN-INFLATE', () => {
-  const nfs = (nfsSeekData: boolean) => ({ target: { host: { sanAttached: false }, datastore: { type: 'NFS', lun: null, nfsSeekData } } });
+  const nfs = (nfsSeekData: boolean) => ({
+    target: { host: { sanAttached: false }, datastore: { type: 'NFS', lun: null, nfsSeekData } },
+  });
   it('fires as a warning for a thin disk on NFS without SEEK_DATA support', () => {
-    expect(findings(planRestore(scenario(nfs(false))), 'DATA-NFS-THIN-INFLATE')).toEqual([expect.objectContaining({ severity: 'warn', disk: 2000 })]);
+    expect(findings(planRestore(scenario(nfs(false))), 'DATA-NFS-THIN-INFLATE')).toEqual([
+      expect.objectContaining({ severity: 'warn', disk: 2000 }),
+    ]);
   });
   it('does not fire when the NFS server reports holes, or on VMFS', () => {
     expect(fired(planRestore(scenario(nfs(true))), 'DATA-NFS-THIN-INFLATE')).toBe(false);
@@ -97,9 +119,16 @@ describe('DATA-NFS-THIN-INFLATE', () => {
 
 describe('DATA-THIN-FIRST-WRITE', () => {
   it('fires as info for each new thin disk', () => {
-    expect(findings(planRestore(scenario()), 'DATA-THIN-FIRST-WRITE')).toEqual([expect.objectContaining({ severity: 'info', disk: 2000 })]);
+    expect(findings(planRestore(scenario()), 'DATA-THIN-FIRST-WRITE')).toEqual([
+      expect.objectContaining({ severity: 'info', disk: 2000 }),
+    ]);
   });
   it('does not fire for thick disks', () => {
-    expect(fired(planRestore(scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] } })), 'DATA-THIN-FIRST-WRITE')).toBe(false);
+    expect(
+      fired(
+        planRestore(scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] } })),
+        'DATA-THIN-FIRST-WRITE',
+      ),
+    ).toBe(false);
   });
 });

@@ -5,7 +5,14 @@ import { GiB, HOTADD_WORKSTATION, disk, findings, fired, merge, scenario } from 
 describe('XPORT-HOTADD-NEEDS-VM', () => {
   it('fires on a physical workstation, once, excluding hotadd for every disk', () => {
     const plan = planRestore(
-      scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB }, { key: 2001, capacityBytes: GiB }] } }),
+      scenario({
+        restorePoint: {
+          disks: [
+            { key: 2000, capacityBytes: GiB },
+            { key: 2001, capacityBytes: GiB },
+          ],
+        },
+      }),
     );
     expect(findings(plan, 'XPORT-HOTADD-NEEDS-VM')).toEqual([expect.objectContaining({ severity: 'info' })]);
     expect(findings(plan, 'XPORT-HOTADD-NEEDS-VM')[0]!.disk).toBeUndefined();
@@ -35,10 +42,22 @@ describe('XPORT-HOTADD-SAME-VCENTER', () => {
     expect(findings(plan, 'XPORT-HOTADD-SAME-VCENTER')[0]!.message).toMatch(/ds1/);
   });
   it('does not fire when proxy and target share the vCenter (names compared case-insensitively) and datastore', () => {
-    expect(fired(planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { vcenter: 'VC.example.test' } }))), 'XPORT-HOTADD-SAME-VCENTER')).toBe(false);
+    expect(
+      fired(
+        planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { vcenter: 'VC.example.test' } }))),
+        'XPORT-HOTADD-SAME-VCENTER',
+      ),
+    ).toBe(false);
   });
   it('does not fire for a proxy on a standalone ESXi host reached directly', () => {
-    const plan = planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { vcenter: null }, connection: { kind: 'esxi', server: 'esx01.test', vcenter: null } })));
+    const plan = planRestore(
+      scenario(
+        merge(HOTADD_WORKSTATION, {
+          workstation: { vcenter: null },
+          connection: { kind: 'esxi', server: 'esx01.test', vcenter: null },
+        }),
+      ),
+    );
     expect(fired(plan, 'XPORT-HOTADD-SAME-VCENTER')).toBe(false);
   });
 });
@@ -48,7 +67,12 @@ describe('XPORT-HOTADD-IDE', () => {
     const plan = planRestore(
       scenario(
         merge(HOTADD_WORKSTATION, {
-          restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, controller: 'pvscsi' }, { key: 3000, capacityBytes: GiB, controller: 'ide' }] },
+          restorePoint: {
+            disks: [
+              { key: 2000, capacityBytes: GiB, controller: 'pvscsi' },
+              { key: 3000, capacityBytes: GiB, controller: 'ide' },
+            ],
+          },
         }),
       ),
     );
@@ -84,8 +108,15 @@ describe('XPORT-HOTADD-CONTROLLER-ORDER', () => {
     expect(plan.ok).toBe(true);
   });
   it('does not fire for buses in sequence, or when no disk uses hotadd', () => {
-    expect(fired(planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { scsiControllerBuses: [1, 0, 2] } }))), 'XPORT-HOTADD-CONTROLLER-ORDER')).toBe(false);
-    const nbd = planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { scsiControllerBuses: [0, 3] }, options: { transport: 'nbdssl' } })));
+    expect(
+      fired(
+        planRestore(scenario(merge(HOTADD_WORKSTATION, { workstation: { scsiControllerBuses: [1, 0, 2] } }))),
+        'XPORT-HOTADD-CONTROLLER-ORDER',
+      ),
+    ).toBe(false);
+    const nbd = planRestore(
+      scenario(merge(HOTADD_WORKSTATION, { workstation: { scsiControllerBuses: [0, 3] }, options: { transport: 'nbdssl' } })),
+    );
     expect(fired(nbd, 'XPORT-HOTADD-CONTROLLER-ORDER')).toBe(false);
   });
 });

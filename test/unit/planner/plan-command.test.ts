@@ -27,7 +27,10 @@ function file(name: string, content: string): string {
 }
 
 const okScenario = JSON.stringify({ restorePoint: { disks: [{ key: 2000, capacityBytes: 1073741824 }] } });
-const blockedScenario = JSON.stringify({ restorePoint: { disks: [{ key: 2000, capacityBytes: 1073741824 }] }, options: { transport: 'san' } });
+const blockedScenario = JSON.stringify({
+  restorePoint: { disks: [{ key: 2000, capacityBytes: 1073741824 }] },
+  options: { transport: 'san' },
+});
 
 describe('lifeboat plan --scenario', () => {
   it('exits 0 and prints the plan as JSON when the plan can run', async () => {
@@ -69,7 +72,10 @@ describe('lifeboat plan --scenario', () => {
   });
 
   it('reads the scenario from stdin with -', async () => {
-    const text = await readScenarioSource('-', Readable.from([Buffer.from(okScenario.slice(0, 10)), Buffer.from(okScenario.slice(10))]));
+    const text = await readScenarioSource(
+      '-',
+      Readable.from([Buffer.from(okScenario.slice(0, 10)), Buffer.from(okScenario.slice(10))]),
+    );
     expect(JSON.parse(text)).toEqual(JSON.parse(okScenario));
   });
 
@@ -89,7 +95,11 @@ describe('lifeboat plan --scenario', () => {
   it('exits 2 for schema errors, listing every bad field by path (JSON form too)', async () => {
     const bad = file(
       'schema.json',
-      JSON.stringify({ workstation: { kind: 'mainframe' }, restorePoint: { disks: [{ key: 2000, capacityBytes: 1, provisoning: 'thin' }] }, extra: 1 }),
+      JSON.stringify({
+        workstation: { kind: 'mainframe' },
+        restorePoint: { disks: [{ key: 2000, capacityBytes: 1, provisoning: 'thin' }] },
+        extra: 1,
+      }),
     );
     const text = await run(['plan', '--scenario', bad]);
     expect(text.code).toBe(2);
@@ -101,7 +111,11 @@ describe('lifeboat plan --scenario', () => {
     expect(json.code).toBe(2);
     const body = JSON.parse(json.stdout);
     expect(body.ok).toBe(false);
-    expect(body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['extra', 'restorePoint.disks[0].provisoning', 'workstation.kind']);
+    expect(body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'extra',
+      'restorePoint.disks[0].provisoning',
+      'workstation.kind',
+    ]);
   });
 
   it('exits 2 when no scenario is given', async () => {
@@ -111,7 +125,20 @@ describe('lifeboat plan --scenario', () => {
   });
 
   it('exits 2 for the live form, which needs a connection', async () => {
-    const r = await run(['plan', '--repo', tmp, '--point', 'p1', '--connection', 'vc01', '--host', 'esx01', '--datastore', 'ds1', '--json']);
+    const r = await run([
+      'plan',
+      '--repo',
+      tmp,
+      '--point',
+      'p1',
+      '--connection',
+      'vc01',
+      '--host',
+      'esx01',
+      '--datastore',
+      'ds1',
+      '--json',
+    ]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.message).toMatch(/live planning .*needs a connection/);
   });
@@ -128,10 +155,20 @@ describe('lifeboat plan --scenario', () => {
 /** What each example scenario demonstrates (trainer material): verdict and the rules it must show. */
 const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (string | null)[] }> = {
   'physical-san-thick.json': { exit: 0, rules: ['XPORT-SAN-STREAMS', 'XPORT-ALIGNED-BUFFERS'], transports: ['san', 'san'] },
-  'thin-over-san-nbdssl.json': { exit: 0, rules: ['XPORT-SAN-THIN-SLOW', 'XPORT-NBDSSL-BUFFER', 'NFC-KEEPALIVE'], transports: ['nbdssl'] },
+  'thin-over-san-nbdssl.json': {
+    exit: 0,
+    rules: ['XPORT-SAN-THIN-SLOW', 'XPORT-NBDSSL-BUFFER', 'NFC-KEEPALIVE'],
+    transports: ['nbdssl'],
+  },
   'vm-proxy-hotadd-ide.json': {
     exit: 0,
-    rules: ['XPORT-HOTADD-IDE', 'XPORT-HOTADD-UNBUFFERED', 'XPORT-HOTADD-CONTROLLER-ORDER', 'STEP-WINDOWS-SIGNATURE', 'STEP-HOTADD-CLEANUP'],
+    rules: [
+      'XPORT-HOTADD-IDE',
+      'XPORT-HOTADD-UNBUFFERED',
+      'XPORT-HOTADD-CONTROLLER-ORDER',
+      'STEP-WINDOWS-SIGNATURE',
+      'STEP-HOTADD-CLEANUP',
+    ],
     transports: ['hotadd', 'nbdssl'],
   },
   'encrypted-vtpm-kms-mismatch.json': {
@@ -140,12 +177,20 @@ const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (str
     transports: ['nbdssl'],
   },
   'managed-esxi-host.json': { exit: 3, rules: ['CONN-HOST-MANAGED'], transports: ['nbdssl'] },
-  'blocked-san-from-vm.json': { exit: 3, rules: ['XPORT-SAN-NEEDS-PHYSICAL', 'XPORT-SAN-NO-VVOL', 'XPORT-NO-AVAILABLE', 'DATA-THICK-SPACE'], transports: [null] },
+  'blocked-san-from-vm.json': {
+    exit: 3,
+    rules: ['XPORT-SAN-NEEDS-PHYSICAL', 'XPORT-SAN-NO-VVOL', 'XPORT-NO-AVAILABLE', 'DATA-THICK-SPACE'],
+    transports: [null],
+  },
 };
 
 describe('example scenarios in resources/scenarios', () => {
   it('are all covered here', () => {
-    expect(readdirSync(scenariosDir).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      readdirSync(scenariosDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
   for (const [name, want] of Object.entries(EXPECTED)) {
     it(`${name} plans as described`, async () => {

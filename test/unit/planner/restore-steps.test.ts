@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { planRestore } from '../../../electron/planner/plan-restore';
 import { GiB, HOTADD_WORKSTATION, SAN_WORKSTATION, fired, merge, scenario, steps } from './scenario-builder';
 
-const thickSan = merge(SAN_WORKSTATION, { restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, provisioning: 'eagerzeroed' }] } });
+const thickSan = merge(SAN_WORKSTATION, {
+  restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, provisioning: 'eagerzeroed' }] },
+});
 const windowsHotadd = merge(HOTADD_WORKSTATION, { restorePoint: { vm: { guestFamily: 'windows' } } });
 /** A plan where no disk gets a transport (hotadd named on a physical machine). */
 const nothingWritten = { options: { transport: 'hotadd' } };
@@ -13,7 +15,16 @@ describe('step order', () => {
       scenario(
         merge(windowsHotadd, {
           workstation: { vmEncrypted: true },
-          restorePoint: { vm: { encrypted: true, vtpm: true, keyProvider: 'kms-a', hasKeyId: true, hasEncryptionBundle: true, storagePolicy: 'VM Encryption Policy' } },
+          restorePoint: {
+            vm: {
+              encrypted: true,
+              vtpm: true,
+              keyProvider: 'kms-a',
+              hasKeyId: true,
+              hasEncryptionBundle: true,
+              storagePolicy: 'VM Encryption Policy',
+            },
+          },
         }),
       ),
     );
@@ -37,7 +48,16 @@ describe('step order', () => {
     ]);
   });
   it('orders per-disk steps by the disks’ order in the restore point', () => {
-    const plan = planRestore(scenario({ restorePoint: { disks: [{ key: 2001, capacityBytes: GiB }, { key: 2000, capacityBytes: GiB }] } }));
+    const plan = planRestore(
+      scenario({
+        restorePoint: {
+          disks: [
+            { key: 2001, capacityBytes: GiB },
+            { key: 2000, capacityBytes: GiB },
+          ],
+        },
+      }),
+    );
     expect(plan.steps.filter((s) => s.disk !== undefined).map((s) => s.disk)).toEqual([2001, 2001, 2000, 2000]);
   });
 });
@@ -100,7 +120,18 @@ describe('STEP-HOTADD-CLEANUP', () => {
 
 describe('STEP-WINDOWS-SIGNATURE', () => {
   it('fires for each hot-added disk of a Windows guest, after the writes, reading over nbdssl', () => {
-    const plan = planRestore(scenario(merge(windowsHotadd, { restorePoint: { disks: [{ key: 2000, capacityBytes: GiB }, { key: 2001, capacityBytes: GiB }] } })));
+    const plan = planRestore(
+      scenario(
+        merge(windowsHotadd, {
+          restorePoint: {
+            disks: [
+              { key: 2000, capacityBytes: GiB },
+              { key: 2001, capacityBytes: GiB },
+            ],
+          },
+        }),
+      ),
+    );
     const s = steps(plan, 'STEP-WINDOWS-SIGNATURE');
     expect(s.map((x) => x.disk)).toEqual([2000, 2001]);
     expect(s[0]!.description).toMatch(/nbdssl/);
@@ -109,7 +140,9 @@ describe('STEP-WINDOWS-SIGNATURE', () => {
   });
   it('does not fire for Linux guests, nor for Windows guests over nbdssl', () => {
     expect(fired(planRestore(scenario(HOTADD_WORKSTATION)), 'STEP-WINDOWS-SIGNATURE')).toBe(false);
-    expect(fired(planRestore(scenario(merge(windowsHotadd, { options: { transport: 'nbdssl' } }))), 'STEP-WINDOWS-SIGNATURE')).toBe(false);
+    expect(
+      fired(planRestore(scenario(merge(windowsHotadd, { options: { transport: 'nbdssl' } }))), 'STEP-WINDOWS-SIGNATURE'),
+    ).toBe(false);
   });
 });
 
@@ -119,7 +152,8 @@ describe('NFC-TIMEOUTS', () => {
     const s = steps(plan, 'NFC-TIMEOUTS');
     expect(s).toHaveLength(1);
     expect(s[0]!.order).toBe(1);
-    for (const part of ['accept 180 s', 'request 180 s', 'read 60 s', 'write 600 s', 'nfcFssrvr 0', 'nfcFssrvrWrite 0']) expect(s[0]!.description).toContain(part);
+    for (const part of ['accept 180 s', 'request 180 s', 'read 60 s', 'write 600 s', 'nfcFssrvr 0', 'nfcFssrvrWrite 0'])
+      expect(s[0]!.description).toContain(part);
   });
   it('does not fire when no VDDK session is needed', () => {
     expect(fired(planRestore(scenario(nothingWritten)), 'NFC-TIMEOUTS')).toBe(false);
@@ -128,7 +162,16 @@ describe('NFC-TIMEOUTS', () => {
 
 describe('NFC-KEEPALIVE', () => {
   it('fires for each nbd/nbdssl disk, reading sector 0 more often than the read timeout', () => {
-    const plan = planRestore(scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB }, { key: 2001, capacityBytes: GiB }] } }));
+    const plan = planRestore(
+      scenario({
+        restorePoint: {
+          disks: [
+            { key: 2000, capacityBytes: GiB },
+            { key: 2001, capacityBytes: GiB },
+          ],
+        },
+      }),
+    );
     const s = steps(plan, 'NFC-KEEPALIVE');
     expect(s.map((x) => x.disk)).toEqual([2000, 2001]);
     const secs = Number(/every (\d+) s/.exec(s[0]!.description)![1]);

@@ -36,7 +36,9 @@ describe('XPORT-SAN-NO-LUN', () => {
     expect(disk(plan).transport).toBe('nbdssl');
   });
   it('fires for a datastore that is not on a LUN at all (NFS)', () => {
-    const plan = planRestore(scenario(merge(sanThick, { target: { datastore: { type: 'NFS', lun: null }, host: { sanAttached: false } } })));
+    const plan = planRestore(
+      scenario(merge(sanThick, { target: { datastore: { type: 'NFS', lun: null }, host: { sanAttached: false } } })),
+    );
     expect(disk(plan).excluded.san).toEqual(['XPORT-SAN-NO-LUN']);
   });
   it('does not fire when the LUN is visible', () => {
@@ -61,13 +63,22 @@ describe('XPORT-SAN-LOCAL-DATASTORE', () => {
     expect(plan.ok).toBe(false);
   });
   it('does not fire when the host has no SAN storage, or the datastore is on SAN', () => {
-    expect(fired(planRestore(scenario(merge(sanThick, { target: { datastore: { type: 'local', lun: null }, host: { sanAttached: false } } }))), 'XPORT-SAN-LOCAL-DATASTORE')).toBe(false);
+    expect(
+      fired(
+        planRestore(
+          scenario(merge(sanThick, { target: { datastore: { type: 'local', lun: null }, host: { sanAttached: false } } })),
+        ),
+        'XPORT-SAN-LOCAL-DATASTORE',
+      ),
+    ).toBe(false);
     expect(fired(planRestore(scenario(sanThick)), 'XPORT-SAN-LOCAL-DATASTORE')).toBe(false);
   });
 });
 
 describe('XPORT-SAN-THIN-SLOW', () => {
-  const thin = merge(SAN_WORKSTATION, { restorePoint: { disks: [{ key: 2000, capacityBytes: 40 * GiB, allocatedBytes: 10 * GiB, provisioning: 'thin' }] } });
+  const thin = merge(SAN_WORKSTATION, {
+    restorePoint: { disks: [{ key: 2000, capacityBytes: 40 * GiB, allocatedBytes: 10 * GiB, provisioning: 'thin' }] },
+  });
   it('fires under auto for a thin disk and auto picks nbdssl instead of san', () => {
     const plan = planRestore(scenario(thin));
     expect(disk(plan).transport).toBe('nbdssl');
@@ -135,13 +146,24 @@ describe('XPORT-SAN-NO-ENCRYPTED', () => {
 describe('XPORT-SAN-VMFS-BLOCK', () => {
   const odd = { restorePoint: { disks: [{ key: 2000, capacityBytes: 40 * GiB + 512, provisioning: 'eagerzeroed' }] } };
   it('fires on a pre-5.5 host when the disk size is not a multiple of the VMFS block', () => {
-    const plan = planRestore(scenario(merge(merge(sanThick, odd), { target: { host: { esxiVersion: '5.1.0' }, datastore: { vmfsBlockBytes: 1 * MiB } } })));
+    const plan = planRestore(
+      scenario(
+        merge(merge(sanThick, odd), { target: { host: { esxiVersion: '5.1.0' }, datastore: { vmfsBlockBytes: 1 * MiB } } }),
+      ),
+    );
     expect(disk(plan).excluded.san).toEqual(['XPORT-SAN-VMFS-BLOCK']);
     expect(findings(plan, 'XPORT-SAN-VMFS-BLOCK')[0]!.disk).toBe(2000);
   });
   it('does not fire on ESXi 5.5 or later, nor for a size that is a block multiple', () => {
-    expect(fired(planRestore(scenario(merge(merge(sanThick, odd), { target: { host: { esxiVersion: '5.5' } } }))), 'XPORT-SAN-VMFS-BLOCK')).toBe(false);
-    expect(fired(planRestore(scenario(merge(sanThick, { target: { host: { esxiVersion: '5.0.0' } } }))), 'XPORT-SAN-VMFS-BLOCK')).toBe(false);
+    expect(
+      fired(
+        planRestore(scenario(merge(merge(sanThick, odd), { target: { host: { esxiVersion: '5.5' } } }))),
+        'XPORT-SAN-VMFS-BLOCK',
+      ),
+    ).toBe(false);
+    expect(
+      fired(planRestore(scenario(merge(sanThick, { target: { host: { esxiVersion: '5.0.0' } } }))), 'XPORT-SAN-VMFS-BLOCK'),
+    ).toBe(false);
   });
 });
 

@@ -42,7 +42,9 @@ export function scenario(overrides: Json = {}): Scenario {
 export const SAN_WORKSTATION: Json = { workstation: { kind: 'physical', visibleLuns: ['naa.600a0b80001234'] } };
 
 /** A proxy VM under the same vCenter that reaches ds1 (HotAdd possible). */
-export const HOTADD_WORKSTATION: Json = { workstation: { kind: 'vm', vcenter: 'vc.example.test', datastores: ['ds1'], scsiControllerBuses: [0, 1] } };
+export const HOTADD_WORKSTATION: Json = {
+  workstation: { kind: 'vm', vcenter: 'vc.example.test', datastores: ['ds1'], scsiControllerBuses: [0, 1] },
+};
 
 export function findings(plan: Plan, rule: RuleId) {
   return plan.findings.filter((f) => f.rule === rule);

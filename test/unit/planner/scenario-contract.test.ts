@@ -44,7 +44,9 @@ describe('scenario contract (plan-scenario.md)', () => {
 
   it('applies every documented default to omitted fields', () => {
     const [input] = contractExamples() as [Record<string, unknown>];
-    const minimal = parseScenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: 42949672960, allocatedBytes: 10737418240, label: 'Hard disk 1' }] } });
+    const minimal = parseScenario({
+      restorePoint: { disks: [{ key: 2000, capacityBytes: 42949672960, allocatedBytes: 10737418240, label: 'Hard disk 1' }] },
+    });
     expect(minimal.ok).toBe(true);
     if (!minimal.ok) return;
     const full = parseScenario(input);
@@ -72,19 +74,33 @@ describe('scenario contract (plan-scenario.md)', () => {
   });
 
   it('reports wrong types, bad enum values and missing required fields by path', () => {
-    const r = parseScenario({ options: { transport: 'fibre', concurrentStreams: 'four' }, restorePoint: { disks: [{ key: 2000 }] } });
+    const r = parseScenario({
+      options: { transport: 'fibre', concurrentStreams: 'four' },
+      restorePoint: { disks: [{ key: 2000 }] },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const paths = r.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['options.transport', 'options.concurrentStreams', 'restorePoint.disks[0].capacityBytes']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['options.transport', 'options.concurrentStreams', 'restorePoint.disks[0].capacityBytes']),
+    );
     expect(r.issues.find((i) => i.path === 'restorePoint.disks[0].capacityBytes')!.message).toMatch(/required/);
   });
 
   it('rejects duplicate disk keys and allocation above capacity', () => {
-    const r = parseScenario({ restorePoint: { disks: [{ key: 1, capacityBytes: 10, allocatedBytes: 20 }, { key: 1, capacityBytes: 10 }] } });
+    const r = parseScenario({
+      restorePoint: {
+        disks: [
+          { key: 1, capacityBytes: 10, allocatedBytes: 20 },
+          { key: 1, capacityBytes: 10 },
+        ],
+      },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['restorePoint.disks[0].allocatedBytes', 'restorePoint.disks[1].key']));
+    expect(r.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['restorePoint.disks[0].allocatedBytes', 'restorePoint.disks[1].key']),
+    );
   });
 });
 
@@ -113,7 +129,15 @@ describe('planRestore purity and ok', () => {
   });
   it('reports every rule once per disk (or once VM-wide)', () => {
     const plan = planRestore(
-      scenario({ workstation: { kind: 'vm' }, restorePoint: { disks: [{ key: 1, capacityBytes: 1024, controller: 'ide' }, { key: 2, capacityBytes: 1024, controller: 'ide' }] } }),
+      scenario({
+        workstation: { kind: 'vm' },
+        restorePoint: {
+          disks: [
+            { key: 1, capacityBytes: 1024, controller: 'ide' },
+            { key: 2, capacityBytes: 1024, controller: 'ide' },
+          ],
+        },
+      }),
     );
     const keys = plan.findings.map((f) => `${f.rule}/${f.disk ?? '-'}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -2,12 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { planRestore } from '../../../electron/planner/plan-restore';
 import { GiB, HOTADD_WORKSTATION, MiB, SAN_WORKSTATION, disk, findings, fired, merge, scenario } from './scenario-builder';
 
-const thickSan = merge(SAN_WORKSTATION, { restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, provisioning: 'eagerzeroed' }] } });
+const thickSan = merge(SAN_WORKSTATION, {
+  restorePoint: { disks: [{ key: 2000, capacityBytes: 8 * GiB, provisioning: 'eagerzeroed' }] },
+});
 
 describe('transport choice under auto', () => {
   it('takes the fastest allowed transport: san, then hotadd, then nbdssl', () => {
     expect(disk(planRestore(scenario(thickSan))).transport).toBe('san');
-    expect(disk(planRestore(scenario(merge(HOTADD_WORKSTATION, { restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] } })))).transport).toBe('hotadd');
+    expect(
+      disk(
+        planRestore(
+          scenario(
+            merge(HOTADD_WORKSTATION, {
+              restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] },
+            }),
+          ),
+        ),
+      ).transport,
+    ).toBe('hotadd');
     expect(disk(planRestore(scenario())).transport).toBe('nbdssl');
   });
   it('says why and that auto chose', () => {
@@ -17,7 +29,9 @@ describe('transport choice under auto', () => {
     expect(d.why).toMatch(/XPORT-HOTADD-NEEDS-VM/);
   });
   it('lists every rule that excluded a transport', () => {
-    const plan = planRestore(scenario(merge(HOTADD_WORKSTATION, { target: { datastore: { type: 'VVOL' } }, options: { writeTo: 'redo' } })));
+    const plan = planRestore(
+      scenario(merge(HOTADD_WORKSTATION, { target: { datastore: { type: 'VVOL' } }, options: { writeTo: 'redo' } })),
+    );
     expect(disk(plan).excluded.san).toEqual(['XPORT-SAN-NEEDS-PHYSICAL', 'XPORT-SAN-NO-REDO', 'XPORT-SAN-NO-VVOL']);
   });
 });

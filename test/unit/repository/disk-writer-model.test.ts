@@ -77,7 +77,7 @@ describe('DiskWriter against a model', () => {
     const sectors = capacity / SECTOR;
     let parent: { id: string; model: Model } | null = null;
     for (let gen = 0; gen < 6; gen++) {
-      const model = parent ? parent.model.clone() : new Model(capacity);
+      const model: Model = parent ? parent.model.clone() : new Model(capacity);
       const writer = repo.beginPoint(pointMeta({ kind: parent ? 'incremental' : 'full', parentPointId: parent?.id ?? null }));
       const disk = writer.addDisk(diskMeta(2000, capacity));
       if (parent) await disk.inheritRange(parent.id, 2000, 0, capacity);

@@ -11,7 +11,13 @@ import { VmdkSparseImage } from './vmdk-sparse-image';
 
 export type DiskImageFormat = 'raw' | 'vmdk-flat' | 'vmdk-vmfs' | 'vmdk-sparse' | 'vmdk-stream-optimized';
 
-export const DISK_IMAGE_FORMATS: readonly DiskImageFormat[] = ['raw', 'vmdk-flat', 'vmdk-vmfs', 'vmdk-sparse', 'vmdk-stream-optimized'];
+export const DISK_IMAGE_FORMATS: readonly DiskImageFormat[] = [
+  'raw',
+  'vmdk-flat',
+  'vmdk-vmfs',
+  'vmdk-sparse',
+  'vmdk-stream-optimized',
+];
 
 export interface OpenDiskImageOptions {
   readOnly?: boolean;
@@ -47,12 +53,21 @@ export async function detectDiskImageFormat(filePath: string): Promise<DiskImage
       return flags & FLAG_COMPRESSED_GRAINS || atEnd ? 'vmdk-stream-optimized' : 'vmdk-sparse';
     }
     if (bytesRead >= 4 && head.readUInt32LE(0) === COWD_MAGIC) {
-      throw new DiskFormatError(filePath, 0, 'ESX COWD sparse extents (vmfsSparse) are not supported; open the descriptor of a flat disk or convert first');
+      throw new DiskFormatError(
+        filePath,
+        0,
+        'ESX COWD sparse extents (vmfsSparse) are not supported; open the descriptor of a flat disk or convert first',
+      );
     }
     if (size <= MAX_DESCRIPTOR_BYTES && head.toString('latin1', 0, bytesRead).trimStart().startsWith(DESCRIPTOR_SIGNATURE)) {
       const descriptor = parseVmdkDescriptor(await readDescriptorFile(filePath), filePath);
-      if (FLAT_CREATE_TYPES.has(descriptor.createType)) return descriptor.createType.startsWith('vmfs') ? 'vmdk-vmfs' : 'vmdk-flat';
-      throw new DiskFormatError(filePath, 0, `descriptor createType "${descriptor.createType}" is not supported (flat, monolithicSparse and streamOptimized are)`);
+      if (FLAT_CREATE_TYPES.has(descriptor.createType))
+        return descriptor.createType.startsWith('vmfs') ? 'vmdk-vmfs' : 'vmdk-flat';
+      throw new DiskFormatError(
+        filePath,
+        0,
+        `descriptor createType "${descriptor.createType}" is not supported (flat, monolithicSparse and streamOptimized are)`,
+      );
     }
     return 'raw';
   } finally {
@@ -91,7 +106,10 @@ export async function createDiskImage(
       return RawImage.create(filePath, capacity, options);
     case 'vmdk-flat':
     case 'vmdk-vmfs':
-      return VmdkFlatImage.create(filePath, capacity, { ...options, createType: format === 'vmdk-vmfs' ? 'vmfs' : 'monolithicFlat' });
+      return VmdkFlatImage.create(filePath, capacity, {
+        ...options,
+        createType: format === 'vmdk-vmfs' ? 'vmfs' : 'monolithicFlat',
+      });
     case 'vmdk-sparse':
       return VmdkSparseImage.create(filePath, capacity, options);
     case 'vmdk-stream-optimized':

@@ -65,7 +65,8 @@ export function parseSparseExtentHeader(buf: Buffer, file: string, at = 0): Spar
   if (header.version < 1 || header.version > 3) fail(4, `unsupported sparse extent version ${header.version}`);
   if (header.capacity === 0) fail(12, 'capacity is zero');
   const g = header.grainSize;
-  if (g < 1 || g > MAX_GRAIN_SECTORS || (g & (g - 1)) !== 0) fail(20, `grain size ${g} sectors is not a power of two up to ${MAX_GRAIN_SECTORS}`);
+  if (g < 1 || g > MAX_GRAIN_SECTORS || (g & (g - 1)) !== 0)
+    fail(20, `grain size ${g} sectors is not a power of two up to ${MAX_GRAIN_SECTORS}`);
   const n = header.numGTEsPerGT;
   if (n < 1 || n > MAX_GTES_PER_GT) fail(44, `${n} entries per grain table is outside 1..${MAX_GTES_PER_GT}`);
   if (header.flags & FLAG_VALID_NEWLINE_TEST) {

@@ -1,12 +1,6 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import {
-  type DiskExtent,
-  type DiskImage,
-  DiskFormatError,
-  SECTOR_SIZE,
-  assertAlignedRange,
-} from './disk-image';
+import { type DiskExtent, type DiskImage, DiskFormatError, SECTOR_SIZE, assertAlignedRange } from './disk-image';
 import { readChecked } from './checked-read';
 import { GTE_ZERO, grainMapExtents } from './grain-extents';
 import { readEmbeddedDescriptor } from './vmdk-sparse-image';
@@ -59,10 +53,13 @@ export class StreamOptimizedReader implements DiskImage {
         const at = fileSize - FOOTER_FROM_END;
         const footer = await readChecked(file, fileSize, at, SECTOR_SIZE, 'footer (header copy before the end-of-stream marker)');
         header = parseSparseExtentHeader(footer, filePath, at);
-        if (header.gdOffset === GD_AT_END) throw new DiskFormatError(filePath, at + 56, 'footer does not say where the grain directory is');
+        if (header.gdOffset === GD_AT_END)
+          throw new DiskFormatError(filePath, at + 56, 'footer does not say where the grain directory is');
       }
-      if (!(header.flags & FLAG_COMPRESSED_GRAINS)) throw new DiskFormatError(filePath, 8, 'header does not announce compressed grains');
-      if (header.capacity * SECTOR_SIZE > Number.MAX_SAFE_INTEGER) throw new DiskFormatError(filePath, 12, 'capacity out of range');
+      if (!(header.flags & FLAG_COMPRESSED_GRAINS))
+        throw new DiskFormatError(filePath, 8, 'header does not announce compressed grains');
+      if (header.capacity * SECTOR_SIZE > Number.MAX_SAFE_INTEGER)
+        throw new DiskFormatError(filePath, 12, 'capacity out of range');
       const count = grainTableCount(header);
       const gdAt = header.gdOffset * SECTOR_SIZE;
       const raw = await readChecked(file, fileSize, gdAt, count * 4, 'grain directory');
@@ -70,7 +67,11 @@ export class StreamOptimizedReader implements DiskImage {
       for (let i = 0; i < count; i++) {
         const entry = raw.readUInt32LE(i * 4);
         if (entry !== 0 && entry * SECTOR_SIZE + header.numGTEsPerGT * 4 > fileSize) {
-          throw new DiskFormatError(filePath, gdAt + i * 4, `grain directory entry ${i} points past end of file (sector ${entry})`);
+          throw new DiskFormatError(
+            filePath,
+            gdAt + i * 4,
+            `grain directory entry ${i} points past end of file (sector ${entry})`,
+          );
         }
         gd[i] = entry;
       }
@@ -121,22 +122,38 @@ export class StreamOptimizedReader implements DiskImage {
     const marker = await readChecked(this.file, this.fileSize, at, GRAIN_MARKER_HEADER, `grain marker of grain ${grain}`);
     const lba = marker.readBigUInt64LE(0);
     if (lba !== BigInt(grain * this.header.grainSize)) {
-      throw new DiskFormatError(this.file.path, at, `grain marker says sector ${lba}, grain table says sector ${grain * this.header.grainSize}`);
+      throw new DiskFormatError(
+        this.file.path,
+        at,
+        `grain marker says sector ${lba}, grain table says sector ${grain * this.header.grainSize}`,
+      );
     }
     const size = marker.readUInt32LE(8);
     // Deflate can grow incompressible data a little; anything far larger is damage.
     if (size === 0 || size > this.grainBytes + 4096) {
-      throw new DiskFormatError(this.file.path, at + 8, `compressed grain size ${size} is implausible for a ${this.grainBytes}-byte grain`);
+      throw new DiskFormatError(
+        this.file.path,
+        at + 8,
+        `compressed grain size ${size} is implausible for a ${this.grainBytes}-byte grain`,
+      );
     }
     const compressed = await readChecked(this.file, this.fileSize, at + GRAIN_MARKER_HEADER, size, `compressed grain ${grain}`);
     let data: Buffer;
     try {
       data = await inflate(compressed, { maxOutputLength: this.grainBytes });
     } catch (err) {
-      throw new DiskFormatError(this.file.path, at + GRAIN_MARKER_HEADER, `grain ${grain} does not decompress: ${(err as Error).message}`);
+      throw new DiskFormatError(
+        this.file.path,
+        at + GRAIN_MARKER_HEADER,
+        `grain ${grain} does not decompress: ${(err as Error).message}`,
+      );
     }
     if (data.length < needed) {
-      throw new DiskFormatError(this.file.path, at + GRAIN_MARKER_HEADER, `grain ${grain} decompresses to ${data.length} bytes, ${needed} needed`);
+      throw new DiskFormatError(
+        this.file.path,
+        at + GRAIN_MARKER_HEADER,
+        `grain ${grain} decompresses to ${data.length} bytes, ${needed} needed`,
+      );
     }
     this.lastGrain = { index: grain, data };
     return data;
@@ -158,7 +175,11 @@ export class StreamOptimizedReader implements DiskImage {
     for (let i = 0; i < table.length; i++) {
       const entry = raw.readUInt32LE(i * 4);
       if (entry > GTE_ZERO && entry * SECTOR_SIZE + GRAIN_MARKER_HEADER > this.fileSize) {
-        throw new DiskFormatError(this.file.path, at + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
+        throw new DiskFormatError(
+          this.file.path,
+          at + i * 4,
+          `grain table ${index} entry ${i} points past end of file (sector ${entry})`,
+        );
       }
       table[i] = entry;
     }

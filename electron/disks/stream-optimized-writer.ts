@@ -74,7 +74,11 @@ export class StreamOptimizedWriter implements DiskImage {
     this.filePos = header.overhead * SECTOR_SIZE;
   }
 
-  static async create(filePath: string, capacity: number, options: CreateStreamOptimizedOptions = {}): Promise<StreamOptimizedWriter> {
+  static async create(
+    filePath: string,
+    capacity: number,
+    options: CreateStreamOptimizedOptions = {},
+  ): Promise<StreamOptimizedWriter> {
     assertCapacity(capacity);
     const grainSize = options.grainSize ?? 128;
     if (grainSize < 8 || grainSize > 2048 || (grainSize & (grainSize - 1)) !== 0) {
@@ -138,7 +142,9 @@ export class StreamOptimizedWriter implements DiskImage {
     const spanStart = this.currentTable * GTES_PER_GT * this.grainBytes;
     if (offset < spanStart) {
       return Promise.reject(
-        new RangeError(`streamOptimized output is sequential: offset ${offset} is before the grain table already being written (from ${spanStart})`),
+        new RangeError(
+          `streamOptimized output is sequential: offset ${offset} is before the grain table already being written (from ${spanStart})`,
+        ),
       );
     }
     const run = this.queue.then(() => this.writeNow(offset, data));
@@ -183,7 +189,9 @@ export class StreamOptimizedWriter implements DiskImage {
       const n = Math.min(this.grainBytes - inGrain, end - pos);
       const table = Math.floor(grain / GTES_PER_GT);
       if (table < this.currentTable) {
-        throw new RangeError(`streamOptimized output is sequential: offset ${pos} is before the grain table already being written`);
+        throw new RangeError(
+          `streamOptimized output is sequential: offset ${pos} is before the grain table already being written`,
+        );
       }
       if (table > this.currentTable) {
         await this.emitTable();

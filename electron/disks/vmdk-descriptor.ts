@@ -190,7 +190,7 @@ export function newVmdkDescriptor(options: NewDescriptorOptions): VmdkDescriptor
   ddb.set('ddb.virtualHWVersion', options.virtualHWVersion ?? '4');
   return {
     version: 1,
-    cid: options.cid ?? (Math.floor(Math.random() * 0xfffffffe) >>> 0),
+    cid: options.cid ?? Math.floor(Math.random() * 0xfffffffe) >>> 0,
     parentCid: NO_PARENT_CID,
     createType: options.createType,
     header: [['encoding', 'UTF-8']],

@@ -22,7 +22,14 @@ import {
 } from './vmdk-descriptor';
 
 /** createTypes whose extents are all plain files (or zero). */
-export const FLAT_CREATE_TYPES = new Set(['monolithicFlat', 'vmfs', 'vmfsThin', 'twoGbMaxExtentFlat', 'vmfsPreallocated', 'vmfsEagerZeroedThick']);
+export const FLAT_CREATE_TYPES = new Set([
+  'monolithicFlat',
+  'vmfs',
+  'vmfsThin',
+  'twoGbMaxExtentFlat',
+  'vmfsPreallocated',
+  'vmfsEagerZeroedThick',
+]);
 
 export interface VmdkFlatImageOptions {
   readOnly?: boolean;
@@ -90,7 +97,11 @@ export class VmdkFlatImage implements DiskImage {
           const size = await segment.file.size();
           if (size < segment.fileOffset + length) {
             segments.push(segment);
-            throw new DiskFormatError(filePath, size, `extent file ends at ${size} bytes but the descriptor needs ${segment.fileOffset + length}`);
+            throw new DiskFormatError(
+              filePath,
+              size,
+              `extent file ends at ${size} bytes but the descriptor needs ${segment.fileOffset + length}`,
+            );
           }
         }
         segments.push(segment);
@@ -110,7 +121,15 @@ export class VmdkFlatImage implements DiskImage {
     const flatName = path.basename(descriptorPath).replace(/\.vmdk$/i, '') + '-flat.vmdk';
     const descriptor = newVmdkDescriptor({
       createType: options.createType ?? 'monolithicFlat',
-      extents: [{ access: 'RW', sectors: capacity / SECTOR_SIZE, type: options.createType === 'vmfs' ? 'VMFS' : 'FLAT', fileName: flatName, offset: 0 }],
+      extents: [
+        {
+          access: 'RW',
+          sectors: capacity / SECTOR_SIZE,
+          type: options.createType === 'vmfs' ? 'VMFS' : 'FLAT',
+          fileName: flatName,
+          offset: 0,
+        },
+      ],
       capacity,
       adapterType: options.adapterType,
       uuid: options.uuid,
@@ -143,7 +162,8 @@ export class VmdkFlatImage implements DiskImage {
     assertAlignedRange(this.capacity, offset, length);
     const buf = Buffer.alloc(length);
     for (const { segment, from, n, at } of this.pieces(offset, length)) {
-      if (segment.access === 'NOACCESS') throw new Error(`${this.descriptorPath}: bytes ${segment.start}+${segment.length} are NOACCESS`);
+      if (segment.access === 'NOACCESS')
+        throw new Error(`${this.descriptorPath}: bytes ${segment.start}+${segment.length} are NOACCESS`);
       if (segment.file) await segment.file.readInto(buf.subarray(at, at + n), segment.fileOffset + from);
     }
     return buf;
@@ -153,7 +173,10 @@ export class VmdkFlatImage implements DiskImage {
     if (this.readOnly) throw new Error(`${this.descriptorPath} is open read-only`);
     assertAlignedRange(this.capacity, offset, data.length);
     for (const { segment, from, n, at } of this.pieces(offset, data.length)) {
-      if (!segment.file) throw new Error(`${this.descriptorPath}: bytes ${segment.start}+${segment.length} are a ZERO extent and cannot be written`);
+      if (!segment.file)
+        throw new Error(
+          `${this.descriptorPath}: bytes ${segment.start}+${segment.length} are a ZERO extent and cannot be written`,
+        );
       await segment.file.writeThin(segment.fileOffset + from, data.subarray(at, at + n));
     }
   }
@@ -182,7 +205,11 @@ export class VmdkFlatImage implements DiskImage {
 export async function readDescriptorFile(descriptorPath: string): Promise<string> {
   const stat = await fsp.stat(descriptorPath);
   if (stat.size > MAX_DESCRIPTOR_BYTES) {
-    throw new DiskFormatError(descriptorPath, MAX_DESCRIPTOR_BYTES, `a ${stat.size}-byte file is too large to be a VMDK descriptor`);
+    throw new DiskFormatError(
+      descriptorPath,
+      MAX_DESCRIPTOR_BYTES,
+      `a ${stat.size}-byte file is too large to be a VMDK descriptor`,
+    );
   }
   return fsp.readFile(descriptorPath, 'utf8');
 }
@@ -196,6 +223,7 @@ async function openExtentFile(descriptorPath: string, filePath: string, index: n
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which cannot be opened (${code})`);
   }
-  if (!stat.isFile()) throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which is not a regular file`);
+  if (!stat.isFile())
+    throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which is not a regular file`);
   return ThinFile.open(filePath, writable);
 }

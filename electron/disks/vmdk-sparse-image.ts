@@ -1,11 +1,5 @@
 import * as path from 'node:path';
-import {
-  type DiskExtent,
-  type DiskImage,
-  DiskFormatError,
-  SECTOR_SIZE,
-  assertAlignedRange,
-} from './disk-image';
+import { type DiskExtent, type DiskImage, DiskFormatError, SECTOR_SIZE, assertAlignedRange } from './disk-image';
 import { readChecked } from './checked-read';
 import { GTE_ZERO, grainMapExtents } from './grain-extents';
 import { assertCapacity } from './raw-image';
@@ -22,7 +16,13 @@ import {
   serializeSparseExtentHeader,
 } from './sparse-extent-header';
 import { ThinFile } from './thin-file';
-import { type VmdkDescriptor, MAX_DESCRIPTOR_BYTES, newVmdkDescriptor, parseVmdkDescriptor, serializeVmdkDescriptor } from './vmdk-descriptor';
+import {
+  type VmdkDescriptor,
+  MAX_DESCRIPTOR_BYTES,
+  newVmdkDescriptor,
+  parseVmdkDescriptor,
+  serializeVmdkDescriptor,
+} from './vmdk-descriptor';
 import { isAllZero } from './zero-block';
 
 const DESCRIPTOR_SECTORS = 20;
@@ -72,7 +72,8 @@ export class VmdkSparseImage implements DiskImage {
       if (header.flags & (FLAG_COMPRESSED_GRAINS | FLAG_MARKERS) || header.gdOffset === GD_AT_END) {
         throw new DiskFormatError(filePath, 8, 'this is a streamOptimized extent; open it with the stream-optimized reader');
       }
-      if (header.capacity * SECTOR_SIZE > Number.MAX_SAFE_INTEGER) throw new DiskFormatError(filePath, 12, 'capacity out of range');
+      if (header.capacity * SECTOR_SIZE > Number.MAX_SAFE_INTEGER)
+        throw new DiskFormatError(filePath, 12, 'capacity out of range');
       const descriptor = await readEmbeddedDescriptor(file, fileSize, header);
       const gd = await readDirectory(file, fileSize, header, header.gdOffset, 'grain directory');
       const rgd =
@@ -193,7 +194,7 @@ export class VmdkSparseImage implements DiskImage {
       piece.copy(full, inGrain);
       const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
       await this.file.writeAll(sector * SECTOR_SIZE, full);
-      this.fileSize = (sector * SECTOR_SIZE) + this.grainBytes;
+      this.fileSize = sector * SECTOR_SIZE + this.grainBytes;
       await this.setGrainEntry(grain, sector);
     }
   }
@@ -228,11 +229,19 @@ export class VmdkSparseImage implements DiskImage {
       const entry = raw.readUInt32LE(i * 4);
       // Bounds of a grain are checked when it is read; here only that it starts inside the file.
       if (entry > GTE_ZERO && entry * SECTOR_SIZE >= this.fileSize) {
-        throw new DiskFormatError(this.file.path, sector * SECTOR_SIZE + i * 4, `grain table ${index} entry ${i} points past end of file (sector ${entry})`);
+        throw new DiskFormatError(
+          this.file.path,
+          sector * SECTOR_SIZE + i * 4,
+          `grain table ${index} entry ${i} points past end of file (sector ${entry})`,
+        );
       }
       // A grain inside the metadata would be overwritten by (or overwrite) the tables on write.
       if (entry > GTE_ZERO && entry < this.header.overhead) {
-        throw new DiskFormatError(this.file.path, sector * SECTOR_SIZE + i * 4, `grain table ${index} entry ${i} points into the metadata area (sector ${entry} < ${this.header.overhead})`);
+        throw new DiskFormatError(
+          this.file.path,
+          sector * SECTOR_SIZE + i * 4,
+          `grain table ${index} entry ${i} points into the metadata area (sector ${entry} < ${this.header.overhead})`,
+        );
       }
       table[i] = entry;
     }
@@ -275,7 +284,13 @@ export class VmdkSparseImage implements DiskImage {
   }
 }
 
-async function readDirectory(file: ThinFile, fileSize: number, header: SparseExtentHeader, sector: number, what: string): Promise<Uint32Array> {
+async function readDirectory(
+  file: ThinFile,
+  fileSize: number,
+  header: SparseExtentHeader,
+  sector: number,
+  what: string,
+): Promise<Uint32Array> {
   const count = grainTableCount(header);
   const raw = await readChecked(file, fileSize, sector * SECTOR_SIZE, count * 4, what);
   const tableBytes = header.numGTEsPerGT * 4;
@@ -283,7 +298,11 @@ async function readDirectory(file: ThinFile, fileSize: number, header: SparseExt
   for (let i = 0; i < count; i++) {
     const entry = raw.readUInt32LE(i * 4);
     if (entry !== 0 && entry * SECTOR_SIZE + tableBytes > fileSize) {
-      throw new DiskFormatError(file.path, sector * SECTOR_SIZE + i * 4, `${what} entry ${i} points past end of file (sector ${entry})`);
+      throw new DiskFormatError(
+        file.path,
+        sector * SECTOR_SIZE + i * 4,
+        `${what} entry ${i} points past end of file (sector ${entry})`,
+      );
     }
     dir[i] = entry;
   }
@@ -291,10 +310,15 @@ async function readDirectory(file: ThinFile, fileSize: number, header: SparseExt
 }
 
 /** Reads and parses the descriptor embedded in a sparse extent, if the header says there is one. */
-export async function readEmbeddedDescriptor(file: ThinFile, fileSize: number, header: SparseExtentHeader): Promise<VmdkDescriptor | undefined> {
+export async function readEmbeddedDescriptor(
+  file: ThinFile,
+  fileSize: number,
+  header: SparseExtentHeader,
+): Promise<VmdkDescriptor | undefined> {
   if (header.descriptorOffset === 0 || header.descriptorSize === 0) return undefined;
   const bytes = header.descriptorSize * SECTOR_SIZE;
-  if (bytes > MAX_DESCRIPTOR_BYTES) throw new DiskFormatError(file.path, 36, `embedded descriptor size ${bytes} bytes is implausible`);
+  if (bytes > MAX_DESCRIPTOR_BYTES)
+    throw new DiskFormatError(file.path, 36, `embedded descriptor size ${bytes} bytes is implausible`);
   const offset = header.descriptorOffset * SECTOR_SIZE;
   const raw = await readChecked(file, fileSize, offset, bytes, 'embedded descriptor');
   const nul = raw.indexOf(0);

@@ -64,16 +64,26 @@ describe('monolithicSparse written in place by Lifeboat', () => {
 
 describe('VMDK readers under damaged qemu-img output', () => {
   const SEED = 0xc0ffee;
-  it.each([['monolithicSparse'], ['streamOptimized']])('%s: only DiskFormatError, never a crash or a hang', { timeout: 120_000 }, async (subformat) => {
-    const src = path.join(dir, `fuzz-${subformat}.raw`);
-    await fsp.writeFile(src, referenceBytes(MiB, [{ offset: 0, data: patternBytes(40 * KiB, 5) }, { offset: 512 * KiB, data: patternBytes(64 * KiB, 6) }]));
-    const vmdk = path.join(dir, `fuzz-${subformat}.vmdk`);
-    expect((await qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', `subformat=${subformat}`, src, vmdk)).code).toBe(0);
-    const valid = await openDiskImage(vmdk);
-    expect((await valid.read(0, MiB)).equals(await fsp.readFile(src))).toBe(true);
-    await valid.close();
-    const report = await fuzzImage(await fsp.readFile(vmdk), dir, `fuzzed-${subformat}.vmdk`, 400, SEED);
-    expect(report.failures).toEqual([]);
-    expect(report.formatErrors).toBeGreaterThan(20);
-  });
+  it.each([['monolithicSparse'], ['streamOptimized']])(
+    '%s: only DiskFormatError, never a crash or a hang',
+    { timeout: 120_000 },
+    async (subformat) => {
+      const src = path.join(dir, `fuzz-${subformat}.raw`);
+      await fsp.writeFile(
+        src,
+        referenceBytes(MiB, [
+          { offset: 0, data: patternBytes(40 * KiB, 5) },
+          { offset: 512 * KiB, data: patternBytes(64 * KiB, 6) },
+        ]),
+      );
+      const vmdk = path.join(dir, `fuzz-${subformat}.vmdk`);
+      expect((await qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', `subformat=${subformat}`, src, vmdk)).code).toBe(0);
+      const valid = await openDiskImage(vmdk);
+      expect((await valid.read(0, MiB)).equals(await fsp.readFile(src))).toBe(true);
+      await valid.close();
+      const report = await fuzzImage(await fsp.readFile(vmdk), dir, `fuzzed-${subformat}.vmdk`, 400, SEED);
+      expect(report.failures).toEqual([]);
+      expect(report.formatErrors).toBeGreaterThan(20);
+    },
+  );
 });

@@ -148,7 +148,11 @@ describe('sparse images of a multi-GiB capacity', () => {
         // only the written neighbourhoods are queried; sparse formats map the whole disk.
         const scanned = format === 'raw' || format === 'vmdk-flat';
         const windows: Array<[number, number]> = scanned
-          ? [[0, MiB], [5 * 1024 * MiB, 16 * MiB], [BIG - 2 * MiB, 2 * MiB]]
+          ? [
+              [0, MiB],
+              [5 * 1024 * MiB, 16 * MiB],
+              [BIG - 2 * MiB, 2 * MiB],
+            ]
           : [[0, BIG]];
         const data: DiskExtent[] = [];
         for (const [o, l] of windows) {
@@ -159,7 +163,9 @@ describe('sparse images of a multi-GiB capacity', () => {
         const total = data.reduce((n, e) => n + e.length, 0);
         expect(total).toBeGreaterThanOrEqual(64 * KiB + 3 * MiB);
         expect(total).toBeLessThan(8 * MiB);
-        expect(data.some((e) => e.offset <= 5 * 1024 * MiB + 3 * MiB + 512 && e.offset + e.length >= 5 * 1024 * MiB + 5 * MiB)).toBe(true);
+        expect(
+          data.some((e) => e.offset <= 5 * 1024 * MiB + 3 * MiB + 512 && e.offset + e.length >= 5 * 1024 * MiB + 5 * MiB),
+        ).toBe(true);
         const tail = await reopened.read(BIG - 4 * KiB, 4 * KiB);
         expect(tail.equals(Buffer.alloc(4 * KiB, 0xa5))).toBe(true);
       } finally {

@@ -102,7 +102,13 @@ describe('ZeroScanProbe and extent helpers', () => {
   });
 
   it('clips ranges to the window and fills gaps with zero extents', () => {
-    expect(extentsFromAllocatedRanges(100, 100, [{ offset: 0, length: 120 }, { offset: 150, length: 10 }, { offset: 190, length: 50 }])).toEqual([
+    expect(
+      extentsFromAllocatedRanges(100, 100, [
+        { offset: 0, length: 120 },
+        { offset: 150, length: 10 },
+        { offset: 190, length: 50 },
+      ]),
+    ).toEqual([
       { offset: 100, length: 20, kind: 'data' },
       { offset: 120, length: 30, kind: 'zero' },
       { offset: 150, length: 10, kind: 'data' },

@@ -52,19 +52,20 @@ describe('VMware descriptor parsing', () => {
   });
 
   it('reads every access mode and extent type, with and without offsets, CRLF line ends and NUL padding', () => {
-    const text = [
-      '# Disk DescriptorFile',
-      'version=1',
-      'CID=fffffffe',
-      'parentCID=0000abcd',
-      'createType="twoGbMaxExtentFlat"',
-      'RW 4192256 FLAT "big-f001.vmdk" 0',
-      'RDONLY 2048 FLAT "big-f002.vmdk" 128',
-      'NOACCESS 1024 SPARSE "big-s003.vmdk"',
-      'RW 2048 ZERO',
-      'RW 100 VMFSSPARSE "delta.vmdk"',
-      '',
-    ].join('\r\n') + '\0\0\0\0';
+    const text =
+      [
+        '# Disk DescriptorFile',
+        'version=1',
+        'CID=fffffffe',
+        'parentCID=0000abcd',
+        'createType="twoGbMaxExtentFlat"',
+        'RW 4192256 FLAT "big-f001.vmdk" 0',
+        'RDONLY 2048 FLAT "big-f002.vmdk" 128',
+        'NOACCESS 1024 SPARSE "big-s003.vmdk"',
+        'RW 2048 ZERO',
+        'RW 100 VMFSSPARSE "delta.vmdk"',
+        '',
+      ].join('\r\n') + '\0\0\0\0';
     const d = parseVmdkDescriptor(text, 'big.vmdk');
     expect(d.parentCid).toBe(0xabcd);
     expect(d.extents.map((e) => [e.access, e.type, e.offset, e.fileName])).toEqual([

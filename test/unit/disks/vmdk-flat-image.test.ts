@@ -40,8 +40,17 @@ describe('VmdkFlatImage', () => {
   it('maps several extents, sector offsets inside extent files and ZERO extents; RDONLY makes it read-only', async () => {
     await fsp.writeFile(path.join(dir, 'a.bin'), Buffer.concat([Buffer.alloc(1024, 0xee), Buffer.alloc(4096, 0xaa)]));
     await fsp.writeFile(path.join(dir, 'b.bin'), Buffer.alloc(2048, 0xbb));
-    const desc = ['# Disk DescriptorFile', 'version=1', 'CID=1', 'parentCID=ffffffff', 'createType="twoGbMaxExtentFlat"',
-      'RW 8 FLAT "a.bin" 2', 'RW 2 ZERO', 'RDONLY 4 FLAT "b.bin" 0', ''].join('\n');
+    const desc = [
+      '# Disk DescriptorFile',
+      'version=1',
+      'CID=1',
+      'parentCID=ffffffff',
+      'createType="twoGbMaxExtentFlat"',
+      'RW 8 FLAT "a.bin" 2',
+      'RW 2 ZERO',
+      'RDONLY 4 FLAT "b.bin" 0',
+      '',
+    ].join('\n');
     const file = path.join(dir, 'multi.vmdk');
     await fsp.writeFile(file, desc);
     const image = await VmdkFlatImage.open(file);

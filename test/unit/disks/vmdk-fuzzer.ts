@@ -76,7 +76,12 @@ export async function fuzzImage(valid: Buffer, dir: string, name: string, iterat
       report.opened++;
     } catch (err) {
       if (err instanceof DiskFormatError) report.formatErrors++;
-      else report.failures.push({ iteration: i, mutation, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      else
+        report.failures.push({
+          iteration: i,
+          mutation,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
     }
   }
   return report;

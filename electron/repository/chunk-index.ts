@@ -29,7 +29,9 @@ export interface ChunkLocation {
 
 const indexSchema = z.object({
   version: z.literal(1),
-  packs: z.array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(), blobs: z.array(blobEntrySchema) })),
+  packs: z.array(
+    z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive(), blobs: z.array(blobEntrySchema) }),
+  ),
 });
 
 export function encodeIndex(keys: RepositoryKeys, packs: PackRecord[]): { name: string; data: Buffer } {
@@ -76,7 +78,10 @@ export class ChunkIndex {
     for (const obj of await backend.list(INDEX_PREFIX)) {
       const packs = decodeIndex(keys, obj.name, await backend.get(obj.name));
       for (const p of packs) index.add(p);
-      index.indexObjects.set(obj.name, packs.map((p) => p.id));
+      index.indexObjects.set(
+        obj.name,
+        packs.map((p) => p.id),
+      );
     }
     return index;
   }

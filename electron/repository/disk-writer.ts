@@ -15,7 +15,9 @@ const HEAD_BYTES = 2 * SECTOR_SIZE;
 
 function assertSectorAligned(offset: number, length: number): void {
   if (offset % SECTOR_SIZE !== 0 || length % SECTOR_SIZE !== 0) {
-    throw new RangeError(`restore point writes must be aligned to ${SECTOR_SIZE}-byte sectors (offset ${offset}, length ${length})`);
+    throw new RangeError(
+      `restore point writes must be aligned to ${SECTOR_SIZE}-byte sectors (offset ${offset}, length ${length})`,
+    );
   }
 }
 
@@ -89,7 +91,8 @@ export class DiskWriter {
       if (!disk) throw new Error(`restore point ${fromPointId} has no disk with key ${diskKey}`);
       if (parent.chunkSize !== this.chunkSize) throw new Error(`restore point ${fromPointId} uses another chunk size`);
       const end = offset + length;
-      if (end > disk.capacity) throw new RangeError(`range ${offset}+${length} is outside disk ${diskKey} of point ${fromPointId}`);
+      if (end > disk.capacity)
+        throw new RangeError(`range ${offset}+${length} is outside disk ${diskKey} of point ${fromPointId}`);
       const parentHead = Buffer.concat([Buffer.from(disk.sector0, 'base64'), Buffer.from(disk.gptHeader, 'base64')]);
       if (offset < HEAD_BYTES) this.overlayHead(offset, parentHead.subarray(offset, Math.min(end, HEAD_BYTES)));
       for (const run of disk.blockMap) {
@@ -101,7 +104,8 @@ export class DiskWriter {
         const firstSlot = Math.floor(run.offset / this.chunkSize);
         await this.forEachSlot(from, to - from, async (slot, slotStart, a, b) => {
           const parentChunk = run.chunks[slot - firstSlot];
-          if (parentChunk === undefined) throw new Error(`restore point ${fromPointId} disk ${diskKey}: block map lacks slot ${slot}`);
+          if (parentChunk === undefined)
+            throw new Error(`restore point ${fromPointId} disk ${diskKey}: block map lacks slot ${slot}`);
           if (a === slotStart && b === slotStart + this.slotLength(slot)) {
             this.open.delete(slot);
             this.slots.set(slot, parentChunk);
@@ -170,7 +174,11 @@ export class DiskWriter {
     return Math.min(this.chunkSize, this.meta.capacity - slot * this.chunkSize);
   }
 
-  private async forEachSlot(offset: number, length: number, fn: (slot: number, slotStart: number, from: number, to: number) => Promise<void>): Promise<void> {
+  private async forEachSlot(
+    offset: number,
+    length: number,
+    fn: (slot: number, slotStart: number, from: number, to: number) => Promise<void>,
+  ): Promise<void> {
     const end = offset + length;
     let pos = offset;
     while (pos < end) {

@@ -18,7 +18,12 @@ const TRAILER_BYTES = 4;
 
 /** Where one chunk sits in a pack: [chunk id, offset, stored length, plain length]. */
 export type BlobEntry = [id: string, offset: number, length: number, rawLength: number];
-export const blobEntrySchema = z.tuple([z.string().regex(/^[0-9a-f]{64}$/), z.number().int().nonnegative(), z.number().int().positive(), z.number().int().nonnegative()]);
+export const blobEntrySchema = z.tuple([
+  z.string().regex(/^[0-9a-f]{64}$/),
+  z.number().int().nonnegative(),
+  z.number().int().positive(),
+  z.number().int().nonnegative(),
+]);
 
 export function packObjectName(packId: string): string {
   return `${PACK_PREFIX}${packId.slice(0, 2)}/${packId}`;
@@ -40,19 +45,24 @@ export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buff
 /** Decrypts, decompresses and checks a chunk against its id. */
 export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string): Buffer {
   const encoded = open(keys.encryption, stored, chunkAssociatedData(id));
-  if (!encoded) throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} failed authentication (changed or damaged bytes)`);
+  if (!encoded)
+    throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} failed authentication (changed or damaged bytes)`);
   let plain: Buffer;
   try {
     plain = decodeChunk(encoded);
   } catch (err) {
     throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} does not decompress: ${(err as Error).message}`);
   }
-  if (keys.chunkId(plain) !== id) throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} content does not match its id`);
+  if (keys.chunkId(plain) !== id)
+    throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} content does not match its id`);
   return plain;
 }
 
 /** Builds the finished pack bytes from sealed blobs; returns the pack id and its entries. */
-export function assemblePack(keys: RepositoryKeys, blobs: Array<{ id: string; sealed: Buffer; rawLength: number }>): { packId: string; data: Buffer; entries: BlobEntry[] } {
+export function assemblePack(
+  keys: RepositoryKeys,
+  blobs: Array<{ id: string; sealed: Buffer; rawLength: number }>,
+): { packId: string; data: Buffer; entries: BlobEntry[] } {
   const entries: BlobEntry[] = [];
   let offset = 0;
   for (const b of blobs) {

@@ -84,7 +84,10 @@ export class PackWriter {
     if (this.unindexed.length === 0) return;
     const { name, data } = encodeIndex(this.keys, this.unindexed);
     await this.backend.put(name, data);
-    this.index.indexObjects.set(name, this.unindexed.map((p) => p.id));
+    this.index.indexObjects.set(
+      name,
+      this.unindexed.map((p) => p.id),
+    );
     this.bytesWritten += data.length;
     this.unindexed = [];
   }

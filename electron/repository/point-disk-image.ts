@@ -38,7 +38,7 @@ export class PointDiskImage implements DiskImage {
         continue;
       }
       const first = Math.floor(run.offset / this.chunkSize);
-      for (let pos = from; pos < to; ) {
+      for (let pos = from; pos < to;) {
         const slot = Math.floor(pos / this.chunkSize);
         const stop = Math.min(to, (slot + 1) * this.chunkSize);
         push(pos, stop - pos, run.chunks[slot - first] ? 'data' : 'zero');
@@ -59,13 +59,14 @@ export class PointDiskImage implements DiskImage {
       const to = Math.min(run.offset + run.length, end);
       if (to <= from) continue;
       const first = Math.floor(run.offset / this.chunkSize);
-      for (let pos = from; pos < to; ) {
+      for (let pos = from; pos < to;) {
         const slot = Math.floor(pos / this.chunkSize);
         const slotStart = slot * this.chunkSize;
         const stop = Math.min(to, slotStart + this.chunkSize);
         const id = run.chunks[slot - first];
         const at = pos;
-        if (id) copies.push(this.readChunk(id).then((chunk) => void chunk.copy(out, at - offset, at - slotStart, stop - slotStart)));
+        if (id)
+          copies.push(this.readChunk(id).then((chunk) => void chunk.copy(out, at - offset, at - slotStart, stop - slotStart)));
         pos = stop;
       }
     }

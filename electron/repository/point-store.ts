@@ -30,7 +30,11 @@ export function decodeManifest(keys: RepositoryKeys, id: string, data: Buffer): 
     throw new RepositoryCorruptError(name, `manifest does not decode: ${(err as Error).message}`);
   }
   const result = manifestSchema.safeParse(parsed);
-  if (!result.success) throw new RepositoryCorruptError(name, `manifest is not a supported restore point: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  if (!result.success)
+    throw new RepositoryCorruptError(
+      name,
+      `manifest is not a supported restore point: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    );
   if (result.data.id !== id) throw new RepositoryCorruptError(name, 'manifest id does not match its name');
   return result.data;
 }

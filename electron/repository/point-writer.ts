@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DiskWriter, type ChunkStore } from './disk-writer';
 import { PackWriter } from './pack-writer';
-import { diskMetaSchema, MANIFEST_VERSION, pointMetaSchema, type DiskMeta, type PointMeta, type RestorePointManifest } from './restore-point-manifest';
+import {
+  diskMetaSchema,
+  MANIFEST_VERSION,
+  pointMetaSchema,
+  type DiskMeta,
+  type PointMeta,
+  type RestorePointManifest,
+} from './restore-point-manifest';
 import { encodeManifest, pointObjectName } from './point-store';
 import { RepositoryLock } from './repository-lock';
 import type { RepositoryBackend } from './repository-backend';
@@ -59,7 +66,8 @@ export class PointWriter {
   addDisk(meta: DiskMeta): DiskWriter {
     this.assertOpen();
     const parsed = diskMetaSchema.parse(meta);
-    if (this.disks.some((d) => d.meta.key === parsed.key)) throw new Error(`disk ${parsed.key} was already added to this restore point`);
+    if (this.disks.some((d) => d.meta.key === parsed.key))
+      throw new Error(`disk ${parsed.key} was already added to this restore point`);
     const writer = new DiskWriter(parsed, this.ctx.chunkSize, this.store);
     this.disks.push(writer);
     return writer;
@@ -118,6 +126,7 @@ export class PointWriter {
   }
 
   private assertOpen(): void {
-    if (this.state !== 'open') throw new Error(`restore point ${this.id} is already ${this.state === 'done' ? 'committed' : 'being committed'}`);
+    if (this.state !== 'open')
+      throw new Error(`restore point ${this.id} is already ${this.state === 'done' ? 'committed' : 'being committed'}`);
   }
 }

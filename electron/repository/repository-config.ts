@@ -38,7 +38,10 @@ export interface CreateConfigOptions {
   kdf?: Omit<KdfParams, 'salt'>;
 }
 
-export async function createConfig(password: string, options: CreateConfigOptions = {}): Promise<{ config: RepositoryConfig; keys: RepositoryKeys }> {
+export async function createConfig(
+  password: string,
+  options: CreateConfigOptions = {},
+): Promise<{ config: RepositoryConfig; keys: RepositoryKeys }> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (chunkSize % CHUNK_ALIGNMENT !== 0) throw new RangeError(`chunk size must be a multiple of ${CHUNK_ALIGNMENT} bytes`);
   const kdf: KdfParams = options.kdf ? { ...options.kdf, salt: randomBytes(32).toString('base64') } : defaultKdfParams();
@@ -74,7 +77,11 @@ export async function readConfig(backend: RepositoryBackend): Promise<Repository
     throw new NotARepositoryError(backend.location, 'the config object is not JSON');
   }
   const result = configSchema.safeParse(parsed);
-  if (!result.success) throw new NotARepositoryError(backend.location, `unsupported or damaged config: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  if (!result.success)
+    throw new NotARepositoryError(
+      backend.location,
+      `unsupported or damaged config: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return result.data;
 }
 
@@ -87,7 +94,11 @@ export async function unlockConfig(config: RepositoryConfig, password: string): 
 }
 
 /** Re-wraps the same master key under a new password (data stays as it is). */
-export async function rewrapConfig(config: RepositoryConfig, keys: RepositoryKeys, newPassword: string): Promise<RepositoryConfig> {
+export async function rewrapConfig(
+  config: RepositoryConfig,
+  keys: RepositoryKeys,
+  newPassword: string,
+): Promise<RepositoryConfig> {
   const kdf: KdfParams = { ...config.kdf, salt: randomBytes(32).toString('base64') };
   const wrapping = await deriveWrappingKey(newPassword, kdf);
   return { ...config, kdf, wrappedKey: seal(wrapping, keys.master, wrapAssociatedData(config.id)).toString('base64') };

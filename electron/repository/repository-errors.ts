@@ -29,7 +29,10 @@ export class NotARepositoryError extends Error {
 }
 
 export class PointNotFoundError extends Error {
-  constructor(readonly pointId: string, detail = 'no restore point has this id') {
+  constructor(
+    readonly pointId: string,
+    detail = 'no restore point has this id',
+  ) {
     super(`restore point ${pointId}: ${detail}`);
     this.name = 'PointNotFoundError';
   }

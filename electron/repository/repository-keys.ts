@@ -18,8 +18,12 @@ export function defaultKdfParams(): KdfParams {
 export function deriveWrappingKey(password: string, kdf: KdfParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const maxmem = 256 * kdf.N * kdf.r + 16 * 1024 * 1024;
-    scrypt(password.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFC'),
+      Buffer.from(kdf.salt, 'base64'),
+      32,
+      { N: kdf.N, r: kdf.r, p: kdf.p, maxmem },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }

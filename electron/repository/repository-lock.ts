@@ -14,7 +14,13 @@ export const LOCKS_PREFIX = 'locks/';
 const REFRESH_MS = 5 * 60 * 1000;
 export const STALE_MS = 30 * 60 * 1000;
 
-const lockSchema = z.object({ kind: z.enum(['shared', 'exclusive']), purpose: z.string(), host: z.string(), pid: z.number(), time: z.string() });
+const lockSchema = z.object({
+  kind: z.enum(['shared', 'exclusive']),
+  purpose: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  time: z.string(),
+});
 type LockRecord = z.infer<typeof lockSchema>;
 
 export class RepositoryLockedError extends Error {
@@ -34,7 +40,12 @@ export class RepositoryLock {
     private readonly record: Omit<LockRecord, 'time'>,
   ) {}
 
-  static async acquire(backend: RepositoryBackend, kind: LockRecord['kind'], purpose: string, now: () => number = Date.now): Promise<RepositoryLock> {
+  static async acquire(
+    backend: RepositoryBackend,
+    kind: LockRecord['kind'],
+    purpose: string,
+    now: () => number = Date.now,
+  ): Promise<RepositoryLock> {
     const record = { kind, purpose, host: hostname(), pid: process.pid };
     const name = await writeLock(backend, record, now);
     const lock = new RepositoryLock(backend, name, record);

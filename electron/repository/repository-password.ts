@@ -48,25 +48,33 @@ async function fromFile(path: string, source: 'file' | 'env-file'): Promise<{ pa
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new PasswordSourceError(`cannot read the password file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check the path given to --password-file or LIFEBOAT_REPO_PASSWORD_FILE.');
+    throw new PasswordSourceError(
+      `cannot read the password file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'Check the path given to --password-file or LIFEBOAT_REPO_PASSWORD_FILE.',
+    );
   }
   return { password: firstLine(text), source };
 }
 
 function nonEmpty(result: { password: string; source: PasswordSource }): { password: string; source: PasswordSource } {
-  if (result.password.length === 0) throw new PasswordSourceError(`the password from ${result.source} is empty`, 'A repository password cannot be empty.');
+  if (result.password.length === 0)
+    throw new PasswordSourceError(`the password from ${result.source} is empty`, 'A repository password cannot be empty.');
   return result;
 }
 
 /** Password for a new repository: explicit sources, else asked twice on a terminal. */
-export async function newRepositoryPassword(req: PasswordRequest, input: PasswordInput): Promise<{ password: string; source: PasswordSource }> {
+export async function newRepositoryPassword(
+  req: PasswordRequest,
+  input: PasswordInput,
+): Promise<{ password: string; source: PasswordSource }> {
   if (req.passwordFile) return nonEmpty(await fromFile(req.passwordFile, 'file'));
   if (req.passwordStdin) return nonEmpty({ password: firstLine(await input.readStdin()), source: 'stdin' });
   if (req.env.LIFEBOAT_REPO_PASSWORD_FILE) return nonEmpty(await fromFile(req.env.LIFEBOAT_REPO_PASSWORD_FILE, 'env-file'));
   if (!input.interactive) throw noPasswordError();
   const first = await input.promptHidden('New repository password: ');
   const second = await input.promptHidden('Repeat the password: ');
-  if (first !== second) throw new PasswordSourceError('the two passwords differ', 'Run the command again and type the same password twice.');
+  if (first !== second)
+    throw new PasswordSourceError('the two passwords differ', 'Run the command again and type the same password twice.');
   return nonEmpty({ password: first, source: 'prompt' });
 }
 

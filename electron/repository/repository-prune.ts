@@ -24,7 +24,10 @@ export interface PruneReport {
  * readable (at worst some unreferenced packs remain for the next prune).
  * Must not run while a backup writes to the same repository.
  */
-export async function pruneRepository(repo: Repository, options: { packTarget?: number; onProgress?: ProgressFn } = {}): Promise<PruneReport> {
+export async function pruneRepository(
+  repo: Repository,
+  options: { packTarget?: number; onProgress?: ProgressFn } = {},
+): Promise<PruneReport> {
   const lock = await RepositoryLock.acquire(repo.backend, 'exclusive', 'prune');
   try {
     return await pruneLocked(repo, options);

@@ -18,14 +18,25 @@ export function formatBytes(n: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-export function formatPointList(v: { repository: { id: string; location: string; packs: number; packBytes: number; chunks: number }; points: PointSummary[] }): string {
+export function formatPointList(v: {
+  repository: { id: string; location: string; packs: number; packBytes: number; chunks: number };
+  points: PointSummary[];
+}): string {
   const head = `Repository ${v.repository.id} at ${v.repository.location}: ${v.points.length} restore point(s), ${v.repository.chunks} chunks in ${v.repository.packs} packs (${formatBytes(v.repository.packBytes)}).`;
   if (v.points.length === 0) return `${head}\nNo restore points yet.`;
   const rows = [['ID', 'CREATED', 'KIND', 'VM', 'DISKS', 'CAPACITY', 'ALLOCATED']];
-  for (const p of v.points) rows.push([p.id, p.createdAt, p.kind, p.vm, String(p.disks), formatBytes(p.capacityBytes), formatBytes(p.allocatedBytes)]);
+  for (const p of v.points)
+    rows.push([p.id, p.createdAt, p.kind, p.vm, String(p.disks), formatBytes(p.capacityBytes), formatBytes(p.allocatedBytes)]);
   return `${head}\n\n${table(rows)}`;
 }
 
@@ -44,7 +55,9 @@ export function formatPoint(m: RestorePointManifest, withBlockMaps: boolean): st
     `Encryption: ${m.keyId ? 'keyId saved' : 'no keyId'}, ${m.encryptionBundle ? 'bundle saved' : 'no bundle'}, ${m.storagePolicy ? 'storage policy saved' : 'no storage policy'}`,
     `NVRAM:      ${m.nvram ? `${m.nvram.fileName} (${formatBytes(m.nvram.size)})` : 'not saved'}`,
   ];
-  const rows = [['KEY', 'LABEL', 'CONTROLLER', 'CAPACITY', 'ALLOCATED', 'PROVISIONING', 'MODE', 'DATASTORE', 'ALLOC MAP', 'CHANGE ID']];
+  const rows = [
+    ['KEY', 'LABEL', 'CONTROLLER', 'CAPACITY', 'ALLOCATED', 'PROVISIONING', 'MODE', 'DATASTORE', 'ALLOC MAP', 'CHANGE ID'],
+  ];
   for (const d of m.disks) {
     rows.push([
       String(d.key),
@@ -66,15 +79,22 @@ export function formatPoint(m: RestorePointManifest, withBlockMaps: boolean): st
   if (withBlockMaps) {
     for (const d of m.disks) {
       lines.push('', `Block map of disk ${d.key}:`);
-      for (const r of d.blockMap) lines.push(`  ${String(r.offset).padStart(15)} +${formatBytes(r.length).padStart(10)}  ${r.kind}${r.kind === 'data' ? ` (${r.chunks.length} chunks)` : ''}`);
+      for (const r of d.blockMap)
+        lines.push(
+          `  ${String(r.offset).padStart(15)} +${formatBytes(r.length).padStart(10)}  ${r.kind}${r.kind === 'data' ? ` (${r.chunks.length} chunks)` : ''}`,
+        );
     }
   }
   return lines.join('\n');
 }
 
 export function formatVerify(r: VerifyReport): string {
-  const scope = r.readData ? `${r.chunksRead} chunks read (${formatBytes(r.bytesRead)})` : 'structure only (add --read-data to check every byte)';
-  const lines = [`${r.ok ? 'OK' : 'FAILED'}: ${r.points} restore point(s), ${r.packs} packs, ${r.chunksReferenced} chunks referenced; ${scope}.`];
+  const scope = r.readData
+    ? `${r.chunksRead} chunks read (${formatBytes(r.bytesRead)})`
+    : 'structure only (add --read-data to check every byte)';
+  const lines = [
+    `${r.ok ? 'OK' : 'FAILED'}: ${r.points} restore point(s), ${r.packs} packs, ${r.chunksReferenced} chunks referenced; ${scope}.`,
+  ];
   for (const p of r.problems) lines.push(`  error: ${p.object}: ${p.problem}`);
   for (const w of r.warnings) lines.push(`  warning: ${w.object}: ${w.problem}`);
   return lines.join('\n');

@@ -36,10 +36,15 @@ function checkBlockMaps(m: RestorePointManifest, problems: VerifyProblem[], obje
       pos += run.length;
       if (run.kind === 'data') {
         const slots = Math.floor((run.offset + run.length - 1) / m.chunkSize) - Math.floor(run.offset / m.chunkSize) + 1;
-        if (run.chunks.length !== slots) problems.push({ object, problem: `disk ${disk.key}: run at ${run.offset} names ${run.chunks.length} chunks, needs ${slots}` });
+        if (run.chunks.length !== slots)
+          problems.push({
+            object,
+            problem: `disk ${disk.key}: run at ${run.offset} names ${run.chunks.length} chunks, needs ${slots}`,
+          });
       }
     }
-    if (pos !== disk.capacity) problems.push({ object, problem: `disk ${disk.key}: block map covers ${pos} of ${disk.capacity} bytes` });
+    if (pos !== disk.capacity)
+      problems.push({ object, problem: `disk ${disk.key}: block map covers ${pos} of ${disk.capacity} bytes` });
   }
 }
 
@@ -49,7 +54,10 @@ function checkBlockMaps(m: RestorePointManifest, problems: VerifyProblem[], obje
  * With readData: also every pack's bytes hash to its name, its header matches
  * the index, and every chunk decrypts, decompresses and hashes to its id.
  */
-export async function verifyRepository(repo: Repository, options: { readData?: boolean; onProgress?: ProgressFn } = {}): Promise<VerifyReport> {
+export async function verifyRepository(
+  repo: Repository,
+  options: { readData?: boolean; onProgress?: ProgressFn } = {},
+): Promise<VerifyReport> {
   const { backend, keys } = repo;
   const problems: VerifyProblem[] = [];
   const warnings: VerifyProblem[] = [];
@@ -66,10 +74,15 @@ export async function verifyRepository(repo: Repository, options: { readData?: b
     const size = onDisk.get(pack.id);
     const name = packObjectName(pack.id);
     if (size === undefined) problems.push({ object: name, problem: 'pack is missing' });
-    else if (size !== pack.size) problems.push({ object: name, problem: `pack is ${size} bytes, the index says ${pack.size} (truncated or changed)` });
+    else if (size !== pack.size)
+      problems.push({ object: name, problem: `pack is ${size} bytes, the index says ${pack.size} (truncated or changed)` });
   }
   for (const id of onDisk.keys()) {
-    if (!index.packs.has(id)) warnings.push({ object: packObjectName(id), problem: 'no index names this pack (left by an interrupted write; `repo prune` removes it)' });
+    if (!index.packs.has(id))
+      warnings.push({
+        object: packObjectName(id),
+        problem: 'no index names this pack (left by an interrupted write; `repo prune` removes it)',
+      });
   }
 
   const referenced = new Set<string>();
@@ -83,7 +96,8 @@ export async function verifyRepository(repo: Repository, options: { readData?: b
     checkBlockMaps(result.manifest, problems, `points/${id}`);
     for (const c of result.chunks) {
       referenced.add(c);
-      if (!index.has(c)) problems.push({ object: `points/${id}`, problem: `references chunk ${c.slice(0, 16)} that no index lists` });
+      if (!index.has(c))
+        problems.push({ object: `points/${id}`, problem: `references chunk ${c.slice(0, 16)} that no index lists` });
     }
   }
 
@@ -115,14 +129,19 @@ export async function verifyRepository(repo: Repository, options: { readData?: b
   };
 }
 
-async function verifyPackData(repo: Repository, pack: PackRecord): Promise<{ chunks: number; bytes: number; problems: VerifyProblem[] }> {
+async function verifyPackData(
+  repo: Repository,
+  pack: PackRecord,
+): Promise<{ chunks: number; bytes: number; problems: VerifyProblem[] }> {
   const name = packObjectName(pack.id);
   const problems: VerifyProblem[] = [];
   const data = await repo.backend.get(name);
-  if (packContentHash(data) !== pack.id) problems.push({ object: name, problem: 'pack content does not match its name (a byte was changed)' });
+  if (packContentHash(data) !== pack.id)
+    problems.push({ object: name, problem: 'pack content does not match its name (a byte was changed)' });
   try {
     const header = readPackHeader(repo.keys, data, name);
-    if (JSON.stringify(header) !== JSON.stringify(pack.blobs)) problems.push({ object: name, problem: 'pack header does not match the index' });
+    if (JSON.stringify(header) !== JSON.stringify(pack.blobs))
+      problems.push({ object: name, problem: 'pack header does not match the index' });
   } catch (err) {
     problems.push({ object: name, problem: (err as Error).message });
   }

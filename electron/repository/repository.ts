@@ -4,7 +4,16 @@ import { openChunk, packObjectName } from './pack-format';
 import { DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
-import { CONFIG_OBJECT, createConfig, encodeConfig, readConfig, rewrapConfig, unlockConfig, type CreateConfigOptions, type RepositoryConfig } from './repository-config';
+import {
+  CONFIG_OBJECT,
+  createConfig,
+  encodeConfig,
+  readConfig,
+  rewrapConfig,
+  unlockConfig,
+  type CreateConfigOptions,
+  type RepositoryConfig,
+} from './repository-config';
 import { PointNotFoundError, RepositoryCorruptError } from './repository-errors';
 import { RestorePoint } from './restore-point';
 import type { PointMeta, RestorePointManifest } from './restore-point-manifest';
@@ -73,7 +82,11 @@ export class Repository {
   }
 
   /** Creates a new repository; refuses when the backend already holds one. */
-  static async init(backend: RepositoryBackend, password: string, options: CreateConfigOptions & RepositoryOptions = {}): Promise<Repository> {
+  static async init(
+    backend: RepositoryBackend,
+    password: string,
+    options: CreateConfigOptions & RepositoryOptions = {},
+  ): Promise<Repository> {
     if (await backend.exists(CONFIG_OBJECT)) throw new Error(`${backend.location} already holds a repository`);
     const { config, keys } = await createConfig(password, options);
     await backend.put(CONFIG_OBJECT, encodeConfig(config));
@@ -115,7 +128,8 @@ export class Repository {
     if (ids.includes(idOrPrefix)) return idOrPrefix;
     const matches = ids.filter((id) => id.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw new PointNotFoundError(idOrPrefix, `the prefix matches ${matches.length} restore points; give more characters`);
+    if (matches.length > 1)
+      throw new PointNotFoundError(idOrPrefix, `the prefix matches ${matches.length} restore points; give more characters`);
     throw new PointNotFoundError(idOrPrefix);
   }
 
@@ -161,7 +175,11 @@ export class Repository {
   /** Reads, decrypts and checks one chunk (no cache). */
   async readChunk(id: string): Promise<Buffer> {
     const loc = this.index.get(id);
-    if (!loc) throw new RepositoryCorruptError(`chunk ${id.slice(0, 16)}`, 'referenced but no index lists it (run `lifeboat repo verify`)');
+    if (!loc)
+      throw new RepositoryCorruptError(
+        `chunk ${id.slice(0, 16)}`,
+        'referenced but no index lists it (run `lifeboat repo verify`)',
+      );
     const name = packObjectName(loc.pack);
     const stored = await this.backend.getRange(name, loc.offset, loc.length);
     if (stored.length !== loc.length) throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);

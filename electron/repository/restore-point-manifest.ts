@@ -16,7 +16,12 @@ const chunkRef = z.string().regex(/^[0-9a-f]{64}$/);
  * `zero`: allocated but known to read as zeros. `unallocated`: a hole (thin stays thin).
  */
 export const blockRunSchema = z.discriminatedUnion('kind', [
-  z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive(), kind: z.literal('data'), chunks: z.array(chunkRef.nullable()) }),
+  z.object({
+    offset: z.number().int().nonnegative(),
+    length: z.number().int().positive(),
+    kind: z.literal('data'),
+    chunks: z.array(chunkRef.nullable()),
+  }),
   z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive(), kind: z.literal('zero') }),
   z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive(), kind: z.literal('unallocated') }),
 ]);
@@ -73,7 +78,9 @@ export const pointMetaSchema = z.object({
   encryptionBundle: z.string().nullable(),
   storagePolicy: z.record(z.string(), z.unknown()).nullable(),
   /** BACKUP-SKIP-INDEPENDENT */
-  skippedIndependentDisks: z.array(z.object({ key: z.number().int(), label: z.string(), diskMode: z.string(), fileName: z.string().optional() })),
+  skippedIndependentDisks: z.array(
+    z.object({ key: z.number().int(), label: z.string(), diskMode: z.string(), fileName: z.string().optional() }),
+  ),
   kind: z.enum(['full', 'incremental']),
   /** Informational only: every point is complete. */
   parentPointId: z.string().nullable(),
@@ -86,7 +93,9 @@ export const manifestSchema = pointMetaSchema.extend({
   id: z.string().regex(/^[0-9a-f]{16,64}$/),
   createdAt: z.string(),
   chunkSize: z.number().int().positive(),
-  nvram: z.object({ fileName: z.string(), size: z.number().int().nonnegative(), chunks: z.array(chunkRef.nullable()) }).nullable(),
+  nvram: z
+    .object({ fileName: z.string(), size: z.number().int().nonnegative(), chunks: z.array(chunkRef.nullable()) })
+    .nullable(),
   disks: z.array(pointDiskSchema),
 });
 export type RestorePointManifest = z.infer<typeof manifestSchema>;

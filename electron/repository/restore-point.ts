@@ -15,7 +15,10 @@ export class RestorePoint {
   /** The disk with this device key as a read-only DiskImage. */
   disk(key: number): PointDiskImage {
     const disk = this.manifest.disks.find((d) => d.key === key);
-    if (!disk) throw new Error(`restore point ${this.id} has no disk with key ${key} (it has ${this.manifest.disks.map((d) => d.key).join(', ') || 'none'})`);
+    if (!disk)
+      throw new Error(
+        `restore point ${this.id} has no disk with key ${key} (it has ${this.manifest.disks.map((d) => d.key).join(', ') || 'none'})`,
+      );
     return new PointDiskImage(disk, this.manifest.chunkSize, this.readChunk);
   }
 
@@ -24,7 +27,11 @@ export class RestorePoint {
     const nvram = this.manifest.nvram;
     if (!nvram) return null;
     const parts = await Promise.all(
-      nvram.chunks.map((id, i) => (id ? this.readChunk(id) : Promise.resolve(Buffer.alloc(Math.min(this.manifest.chunkSize, nvram.size - i * this.manifest.chunkSize))))),
+      nvram.chunks.map((id, i) =>
+        id
+          ? this.readChunk(id)
+          : Promise.resolve(Buffer.alloc(Math.min(this.manifest.chunkSize, nvram.size - i * this.manifest.chunkSize))),
+      ),
     );
     return { fileName: nvram.fileName, data: Buffer.concat(parts) };
   }

@@ -10,7 +10,10 @@ export interface Run {
 export class RunMap {
   private runs: Run[];
 
-  constructor(readonly capacity: number, initial: RunKind = 'unallocated') {
+  constructor(
+    readonly capacity: number,
+    initial: RunKind = 'unallocated',
+  ) {
     this.runs = capacity > 0 ? [{ offset: 0, length: capacity, kind: initial }] : [];
   }
 
@@ -29,7 +32,8 @@ export class RunMap {
   set(offset: number, length: number, kind: RunKind): void {
     if (length <= 0) return;
     const end = offset + length;
-    if (offset < 0 || end > this.capacity) throw new RangeError(`range ${offset}+${length} is outside the disk (capacity ${this.capacity})`);
+    if (offset < 0 || end > this.capacity)
+      throw new RangeError(`range ${offset}+${length} is outside the disk (capacity ${this.capacity})`);
     const first = this.find(offset);
     let last = this.find(end - 1);
     const replacement: Run[] = [];

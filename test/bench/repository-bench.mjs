@@ -7,7 +7,19 @@
 // (into test-output/bench/), so no `tsc -b` build is needed first. Needs `restic` on PATH.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +37,9 @@ function parseArgs(argv) {
     else if (a === '--keep') args.keep = true;
     else if (a === '--size') args.sizeMiB = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node test/bench/repository-bench.mjs [--size MiB (default 256)] [--json] [--keep (leave the work folder)]\n');
+      process.stdout.write(
+        'usage: node test/bench/repository-bench.mjs [--size MiB (default 256)] [--json] [--keep (leave the work folder)]\n',
+      );
       process.exit(0);
     } else {
       process.stderr.write(`repository-bench: unknown argument ${a}\n`);
@@ -72,9 +86,11 @@ function makeImage(path, sizeMiB) {
   for (let i = 0; i < sizeMiB; i++) {
     const kind = i % 8;
     let block = null;
-    if (kind === 1 || kind === 5) block = randomBytes(MiB); // unique, incompressible
-    else if (kind === 3) block = dupSources[i % 2]; // duplicate content
-    else if (kind === 7) block = Buffer.from(words.slice((i * 7) % 1000, (i * 7) % 1000 + MiB)); // compressible
+    if (kind === 1 || kind === 5)
+      block = randomBytes(MiB); // unique, incompressible
+    else if (kind === 3)
+      block = dupSources[i % 2]; // duplicate content
+    else if (kind === 7) block = Buffer.from(words.slice((i * 7) % 1000, ((i * 7) % 1000) + MiB)); // compressible
     // kinds 0, 2, 4, 6: holes (half the image reads as zeros)
     if (block) {
       writeSync(fd, block, 0, MiB, i * MiB);
@@ -100,19 +116,34 @@ function sha256File(path) {
 
 function folderBytes(dir) {
   let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
   return total;
 }
 
 async function lifeboatBackup(engine, repo, image, capacity) {
   const writer = repo.beginPoint({
     vm: { name: 'bench', instanceUuid: 'bench', moref: 'vm-1', sourceServer: 'bench' },
-    configInfo: {}, firmware: 'bios', vtpm: null, keyId: null, encryptionBundle: null, storagePolicy: null,
-    skippedIndependentDisks: [], kind: 'full', parentPointId: null,
+    configInfo: {},
+    firmware: 'bios',
+    vtpm: null,
+    keyId: null,
+    encryptionBundle: null,
+    storagePolicy: null,
+    skippedIndependentDisks: [],
+    kind: 'full',
+    parentPointId: null,
   });
   const disk = writer.addDisk({
-    key: 2000, label: 'Hard disk 1', controller: { type: 'ParaVirtualSCSIController', busNumber: 0, unitNumber: 0 },
-    capacity, provisioning: 'thin', diskMode: 'persistent', datastore: { name: 'bench', type: 'VMFS' }, allocationMapSaved: true, changeId: null,
+    key: 2000,
+    label: 'Hard disk 1',
+    controller: { type: 'ParaVirtualSCSIController', busNumber: 0, unitNumber: 0 },
+    capacity,
+    provisioning: 'thin',
+    diskMode: 'persistent',
+    datastore: { name: 'bench', type: 'VMFS' },
+    allocationMapSaved: true,
+    changeId: null,
   });
   const fd = openSync(image, 'r');
   const zero = Buffer.alloc(4 * MiB);
@@ -232,11 +263,27 @@ async function main() {
     else {
       const rows = [['tool', 'write MB/s', '2nd full MB/s', 'read MB/s', 'repo size', '2nd full adds', 'identical']];
       for (const r of results) {
-        rows.push([r.tool, r.writeMBps.toFixed(1), r.secondWriteMBps.toFixed(1), r.readMBps.toFixed(1), `${(r.repoBytes / MiB).toFixed(1)} MiB`, `${(r.secondFullAddedBytes / 1024).toFixed(1)} KiB`, String(r.identical)]);
+        rows.push([
+          r.tool,
+          r.writeMBps.toFixed(1),
+          r.secondWriteMBps.toFixed(1),
+          r.readMBps.toFixed(1),
+          `${(r.repoBytes / MiB).toFixed(1)} MiB`,
+          `${(r.secondFullAddedBytes / 1024).toFixed(1)} KiB`,
+          String(r.identical),
+        ]);
       }
       const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-      process.stdout.write(`Repository bench: ${args.sizeMiB} MiB image, ${(dataBytes / MiB).toFixed(0)} MiB allocated (MB/s = MiB of image per second)\n`);
-      for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      process.stdout.write(
+        `Repository bench: ${args.sizeMiB} MiB image, ${(dataBytes / MiB).toFixed(0)} MiB allocated (MB/s = MiB of image per second)\n`,
+      );
+      for (const r of rows)
+        process.stdout.write(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
     }
     if (results.some((r) => !r.identical)) process.exitCode = 1;
   } finally {

@@ -10,10 +10,24 @@ import { Repository } from '../../repository/repository';
 import { readConfig } from '../../repository/repository-config';
 import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../../repository/repository-errors';
 import { RepositoryLockedError } from '../../repository/repository-lock';
-import { existingRepositoryPassword, keychainAccount, newRepositoryPassword, PasswordSourceError, type PasswordInput, type PasswordSource } from '../../repository/repository-password';
+import {
+  existingRepositoryPassword,
+  keychainAccount,
+  newRepositoryPassword,
+  PasswordSourceError,
+  type PasswordInput,
+  type PasswordSource,
+} from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
-import { formatBytes, formatPoint, formatPointList, formatPrune, formatVerify, manifestForJson } from '../../repository/repository-text-report';
+import {
+  formatBytes,
+  formatPoint,
+  formatPointList,
+  formatPrune,
+  formatVerify,
+  manifestForJson,
+} from '../../repository/repository-text-report';
 
 interface RepoOptions {
   repo?: string;
@@ -71,11 +85,23 @@ function repoDir(opts: RepoOptions): string {
 }
 
 function asCliError(err: unknown): never {
-  if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the password; a saved one can be replaced with --password-stdin --remember.');
+  if (err instanceof WrongPasswordError)
+    throw new CliError(
+      err.message,
+      ExitCode.failure,
+      'Check the password; a saved one can be replaced with --password-stdin --remember.',
+    );
   if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
-  if (err instanceof NotARepositoryError) throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
-  if (err instanceof RepositoryLockedError) throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.');
-  if (err instanceof PointNotFoundError) throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
+  if (err instanceof NotARepositoryError)
+    throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
+  if (err instanceof RepositoryLockedError)
+    throw new CliError(
+      err.message,
+      ExitCode.failure,
+      'Wait until it finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.',
+    );
+  if (err instanceof PointNotFoundError)
+    throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
   throw err;
 }
 
@@ -92,7 +118,11 @@ async function remember(io: CliIo, json: boolean, repoId: string, password: stri
   }
 }
 
-async function openRepo(ctx: CommandContext, opts: RepoOptions, json: boolean): Promise<{ repo: Repository; source: PasswordSource }> {
+async function openRepo(
+  ctx: CommandContext,
+  opts: RepoOptions,
+  json: boolean,
+): Promise<{ repo: Repository; source: PasswordSource }> {
   const backend = new LocalFolderBackend(repoDir(opts));
   try {
     const config = await readConfig(backend);
@@ -109,12 +139,17 @@ async function openRepo(ctx: CommandContext, opts: RepoOptions, json: boolean): 
       repo = await Repository.open(backend, password);
     } catch (err) {
       if (err instanceof WrongPasswordError && source === 'keychain') {
-        throw new CliError('the repository password is wrong (the one saved in the keychain)', ExitCode.failure, 'Replace it: --password-stdin --remember (or --password-file FILE --remember).');
+        throw new CliError(
+          'the repository password is wrong (the one saved in the keychain)',
+          ExitCode.failure,
+          'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
+        );
       }
       throw err;
     }
     if (opts.remember && source !== 'keychain') await remember(ctx.io, json, repo.id, password);
-    if (repo.removedTemporaries.length > 0 && !json) ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
+    if (repo.removedTemporaries.length > 0 && !json)
+      ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
     return { repo, source };
   } catch (err) {
     return asCliError(err);
@@ -146,7 +181,10 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     .command('repo')
     .description('Restore-point repository: content-addressed, zstd-compressed, AES-256-GCM encrypted chunks in a local folder.');
 
-  withRepoOptions(repo.command('init').description('create a repository in an empty folder (asks for the password twice on a terminal)'), 'save the password in the OS keychain').action(
+  withRepoOptions(
+    repo.command('init').description('create a repository in an empty folder (asks for the password twice on a terminal)'),
+    'save the password in the OS keychain',
+  ).action(
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const dir = repoDir(opts);
@@ -156,10 +194,29 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
         const { password } = await newRepositoryPassword(req, repoCommandDeps.input(ctx.io));
         created = await Repository.init(new LocalFolderBackend(dir), password);
         const remembered = opts.remember ? await remember(ctx.io, json, created.id, password) : false;
-        const result = { ok: true, id: created.id, location: dir, chunkSize: created.chunkSize, encryption: 'AES-256-GCM', compression: 'zstd', kdf: 'scrypt', remembered };
-        printResult(ctx.io, json, result, (r) => `Created repository ${r.id} at ${r.location} (chunks ${formatBytes(r.chunkSize)}, zstd, AES-256-GCM, scrypt).`);
+        const result = {
+          ok: true,
+          id: created.id,
+          location: dir,
+          chunkSize: created.chunkSize,
+          encryption: 'AES-256-GCM',
+          compression: 'zstd',
+          kdf: 'scrypt',
+          remembered,
+        };
+        printResult(
+          ctx.io,
+          json,
+          result,
+          (r) => `Created repository ${r.id} at ${r.location} (chunks ${formatBytes(r.chunkSize)}, zstd, AES-256-GCM, scrypt).`,
+        );
       } catch (err) {
-        if (err instanceof Error && /already holds a repository/.test(err.message)) throw new CliError(err.message, ExitCode.failure, 'Use another folder, or open the existing repository with its password.');
+        if (err instanceof Error && /already holds a repository/.test(err.message))
+          throw new CliError(
+            err.message,
+            ExitCode.failure,
+            'Use another folder, or open the existing repository with its password.',
+          );
         asCliError(err);
       }
     }),
@@ -171,16 +228,29 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { repo: r } = await openRepo(ctx, opts, json);
       const points = await r.listPoints();
       const stats = await r.stats();
-      printResult(ctx.io, json, { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points }, formatPointList);
+      printResult(
+        ctx.io,
+        json,
+        { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points },
+        formatPointList,
+      );
     }),
   );
 
-  withRepoOptions(repo.command('show').argument('<id>', 'restore point id (or a unique prefix)').description('show one restore point: VM, encryption, firmware, disks').option('--block-map', 'also print every disk\'s block map')).action(
+  withRepoOptions(
+    repo
+      .command('show')
+      .argument('<id>', 'restore point id (or a unique prefix)')
+      .description('show one restore point: VM, encryption, firmware, disks')
+      .option('--block-map', "also print every disk's block map"),
+  ).action(
     commandAction(ctx, async (id: string, opts: RepoOptions & { blockMap?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
       const { repo: r } = await openRepo(ctx, opts, json);
       const manifest = await r.loadPoint(id).catch(asCliError);
-      printResult(ctx.io, json, { ok: true, point: manifestForJson(manifest, Boolean(opts.blockMap)) }, () => formatPoint(manifest, Boolean(opts.blockMap)));
+      printResult(ctx.io, json, { ok: true, point: manifestForJson(manifest, Boolean(opts.blockMap)) }, () =>
+        formatPoint(manifest, Boolean(opts.blockMap)),
+      );
     }),
   );
 
@@ -193,22 +263,39 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions & { readData?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
       const { repo: r } = await openRepo(ctx, opts, json);
-      const report = await verifyRepository(r, { readData: Boolean(opts.readData), onProgress: progressPrinter(ctx.io, json, 'verify') });
+      const report = await verifyRepository(r, {
+        readData: Boolean(opts.readData),
+        onProgress: progressPrinter(ctx.io, json, 'verify'),
+      });
       printResult(ctx.io, json, report, formatVerify);
       return report.ok ? ExitCode.ok : ExitCode.failure;
     }),
   );
 
-  withRepoOptions(repo.command('forget').argument('<id>', 'restore point id (or a unique prefix)').description('remove a restore point (its data goes at the next prune)')).action(
+  withRepoOptions(
+    repo
+      .command('forget')
+      .argument('<id>', 'restore point id (or a unique prefix)')
+      .description('remove a restore point (its data goes at the next prune)'),
+  ).action(
     commandAction(ctx, async (id: string, opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const { repo: r } = await openRepo(ctx, opts, json);
       const forgotten = await r.forget(id).catch(asCliError);
-      printResult(ctx.io, json, { ok: true, forgotten }, (v) => `Forgot restore point ${v.forgotten}. Run \`lifeboat repo prune\` to free its space.`);
+      printResult(
+        ctx.io,
+        json,
+        { ok: true, forgotten },
+        (v) => `Forgot restore point ${v.forgotten}. Run \`lifeboat repo prune\` to free its space.`,
+      );
     }),
   );
 
-  withRepoOptions(repo.command('prune').description('delete data no restore point references (rewrites partly used packs; do not run during a backup)')).action(
+  withRepoOptions(
+    repo
+      .command('prune')
+      .description('delete data no restore point references (rewrites partly used packs; do not run during a backup)'),
+  ).action(
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const { repo: r } = await openRepo(ctx, opts, json);

@@ -11,10 +11,14 @@ const bundle = join(root, 'test-output', 'repository', 'lifeboat-cli.cjs');
 
 function run(args: string[], stdin: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(bundle)}).runCli(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(bundle)}).runCli(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -32,7 +36,15 @@ describe('lifeboat repo in a child process', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     await mkdir(join(root, 'test-output', 'repository'), { recursive: true });
-    await build({ entryPoints: [join(root, 'electron/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: bundle, logLevel: 'silent' });
+    await build({
+      entryPoints: [join(root, 'electron/cli/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
   });
   afterAll(() => cleanup());
 
@@ -53,7 +65,10 @@ describe('lifeboat repo in a child process', () => {
 
     const envFile = join(dir, 'pwfile');
     await (await import('node:fs/promises')).writeFile(envFile, secret);
-    const viaEnv = await run(['repo', 'verify', '--repo', repo], '', { LIFEBOAT_REPO_PASSWORD_FILE: envFile, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
+    const viaEnv = await run(['repo', 'verify', '--repo', repo], '', {
+      LIFEBOAT_REPO_PASSWORD_FILE: envFile,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    });
     expect(viaEnv.code, viaEnv.err).toBe(0);
 
     for (const r of [init, list, wrong, viaEnv]) expect(r.out + r.err).not.toContain(secret);

@@ -8,7 +8,13 @@ import { tempDir } from '../../unit/repository/repository-fixtures';
 
 // Runs against the real Secret Service (gnome-keyring under dbus-run-session, as `npm test` does).
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', interactive: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    out: '',
+    err: '',
+    interactive: false,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
 

@@ -71,7 +71,11 @@ describe('DiskWriter against a model', () => {
   afterEach(() => cleanup());
 
   it('random writes, marks and inherits read back exactly, over several generations', async () => {
-    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF, chunkSize: CHUNK, packTarget: 256 * 1024 });
+    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', {
+      kdf: TEST_KDF,
+      chunkSize: CHUNK,
+      packTarget: 256 * 1024,
+    });
     const next = rng(12345);
     const capacity = 10 * CHUNK + 7 * SECTOR; // partial last chunk
     const sectors = capacity / SECTOR;

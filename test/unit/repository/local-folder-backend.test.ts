@@ -39,7 +39,8 @@ describe('local folder backend', () => {
     const b = new LocalFolderBackend(dir);
     await b.put('points/p1', Buffer.from('x'));
     expect(await readdir(join(dir, 'points'))).toEqual(['p1']);
-    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a//b', '']) await expect(b.put(bad, Buffer.from('x'))).rejects.toThrow(/invalid repository object name/);
+    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a//b', ''])
+      await expect(b.put(bad, Buffer.from('x'))).rejects.toThrow(/invalid repository object name/);
   });
 
   it('hides and removes temp files left by a crash', async () => {

@@ -36,7 +36,9 @@ describe('restore point write and read', () => {
     expect((await disk.read(0, img.capacity)).equals(img.bytes)).toBe(true);
     expect(await disk.extents()).toEqual(await img.extents());
     expect(await disk.extents(MiB, 2 * MiB)).toEqual(await img.extents(MiB, 2 * MiB));
-    expect((await disk.read(2 * MiB + 32 * 1024, 128 * 1024)).equals(img.bytes.subarray(2 * MiB + 32 * 1024, 2 * MiB + 160 * 1024))).toBe(true);
+    expect(
+      (await disk.read(2 * MiB + 32 * 1024, 128 * 1024)).equals(img.bytes.subarray(2 * MiB + 32 * 1024, 2 * MiB + 160 * 1024)),
+    ).toBe(true);
     await expect(disk.write()).rejects.toThrow(/read-only/);
 
     const m = point.manifest;
@@ -122,7 +124,10 @@ describe('restore point write and read', () => {
     const b = new MemoryDiskImage(3 * MiB);
     await b.write(512 * 1024, patternBytes(2 * MiB, 7));
     const writer = repo.beginPoint(pointMeta());
-    await Promise.all([copyImage(a, writer.addDisk(diskMeta(2000, a.capacity)), 256 * 1024), copyImage(b, writer.addDisk(diskMeta(2001, b.capacity)), 200 * 1024)]);
+    await Promise.all([
+      copyImage(a, writer.addDisk(diskMeta(2000, a.capacity)), 256 * 1024),
+      copyImage(b, writer.addDisk(diskMeta(2001, b.capacity)), 200 * 1024),
+    ]);
     const { manifest } = await writer.commit();
     expect((await repo.stats()).packs).toBeGreaterThan(2);
     const point = await repo.openPoint(manifest.id);

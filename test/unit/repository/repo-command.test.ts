@@ -145,7 +145,11 @@ describe('lifeboat repo', () => {
     expect((await cli(['init', '--repo', repoDir], true)).code).toBe(0);
     expect(prompts).toEqual(['New repository password: ', 'Repeat the password: ']);
     let n = 0;
-    repoCommandDeps.input = (io) => ({ interactive: io.interactive, readStdin: async () => '', promptHidden: async () => `pw-${n++}` });
+    repoCommandDeps.input = (io) => ({
+      interactive: io.interactive,
+      readStdin: async () => '',
+      promptHidden: async () => `pw-${n++}`,
+    });
     const mismatch = await cli(['init', '--repo', join(dir, 'other')], true);
     expect(mismatch.code).toBe(2);
     expect(mismatch.err).toContain('the two passwords differ');

@@ -24,8 +24,12 @@ describe('repository init and open', () => {
 
   it('refuses to init twice and reports a folder without a repository', async () => {
     await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
-    await expect(Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF })).rejects.toThrow(/already holds a repository/);
-    await expect(Repository.open(new LocalFolderBackend(join(dir, 'elsewhere')), 'pw')).rejects.toBeInstanceOf(NotARepositoryError);
+    await expect(Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF })).rejects.toThrow(
+      /already holds a repository/,
+    );
+    await expect(Repository.open(new LocalFolderBackend(join(dir, 'elsewhere')), 'pw')).rejects.toBeInstanceOf(
+      NotARepositoryError,
+    );
   });
 
   it('keeps the password and the master key out of the config', async () => {
@@ -39,7 +43,9 @@ describe('repository init and open', () => {
   });
 
   it('rejects chunk sizes that are not multiples of 64 KiB', async () => {
-    await expect(Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF, chunkSize: 100_000 })).rejects.toThrow(/multiple of 65536/);
+    await expect(Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF, chunkSize: 100_000 })).rejects.toThrow(
+      /multiple of 65536/,
+    );
   });
 
   it('changes the password without touching data', async () => {

@@ -129,7 +129,9 @@ describe('prune', () => {
     // Simulate the crash: the packs are written, the index and manifest are not.
     await (w as unknown as { ctx: { packs: { cutPack(): Promise<void> } } }).ctx.packs.cutPack();
     // While the backup runs, its lock keeps prune away from those packs.
-    await expect(pruneRepository(await Repository.open(new LocalFolderBackend(dir), 'pw'))).rejects.toThrow(/the repository is in use: backup of web-01/);
+    await expect(pruneRepository(await Repository.open(new LocalFolderBackend(dir), 'pw'))).rejects.toThrow(
+      /the repository is in use: backup of web-01/,
+    );
     await w.abort();
     const packsBefore = (await repo.backend.list('packs/')).length;
     const orphans = (await verifyRepository(await Repository.open(new LocalFolderBackend(dir), 'pw'))).warnings;
@@ -151,7 +153,10 @@ describe('crash safety', () => {
   it('ignores and then removes temp files a crashed write left behind', async () => {
     const { repo, ids } = await repoWithPoints(dir);
     await mkdir(join(dir, 'packs', 'ff'), { recursive: true });
-    const leftovers = [join(dir, 'packs', 'ff', `${'f'.repeat(64)}.tmp-abcdef`), join(dir, 'points', `${'0'.repeat(16)}.tmp-123456`)];
+    const leftovers = [
+      join(dir, 'packs', 'ff', `${'f'.repeat(64)}.tmp-abcdef`),
+      join(dir, 'points', `${'0'.repeat(16)}.tmp-123456`),
+    ];
     for (const f of leftovers) await writeFile(f, 'half written');
     expect(await repo.pointIds()).toEqual(ids.slice().sort());
     expect((await repo.backend.list('packs/')).some((p) => p.name.includes('.tmp-'))).toBe(false);

@@ -34,6 +34,8 @@ export function planRestore(s: Scenario): Plan {
       why: c.why,
       restoredProvisioning: restoredProvisioning(disk),
       bytesToWrite: bytesToWrite(disk),
+      // DATA-THIN-FIRST-WRITE
+      firstWriteAllocates: restoredProvisioning(disk) === 'thin',
       effects: io.effects,
     };
   });

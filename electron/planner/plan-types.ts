@@ -47,6 +47,8 @@ export interface DiskPlan {
   restoredProvisioning: 'thin' | 'lazyzeroed' | 'eagerzeroed';
   /** Bytes the copy reads from the restore point and writes. */
   bytesToWrite: number;
+  /** A new thin disk: first writes allocate blocks, so the ETA uses a lower rate (DATA-THIN-FIRST-WRITE). */
+  firstWriteAllocates: boolean;
   /** Effect rules that shaped how this disk is written. */
   effects: RuleId[];
 }

@@ -9,7 +9,15 @@ import { z } from 'zod';
  * Fields without a default (they identify what is restored, so no value could be
  * right by accident): `restorePoint.disks` (at least one), and per disk `key` and
  * `capacityBytes`. A disk's `allocatedBytes` defaults to its capacity (treat an
- * unknown allocation as fully allocated, so space checks err on the safe side).
+ * unknown allocation as fully allocated, so space checks err on the safe side);
+ * its `label` defaults to "Disk <key>".
+ *
+ * Meanings the contract leaves open, decided here:
+ * - `restoreKind: "disks"` writes the chosen disks as new disks of an existing
+ *   target VM (space rules apply; VM-creation, key and vTPM rules do not).
+ * - `cbtEnabledOnTarget` for a full-VM restore: the restored VM should end with
+ *   change tracking on (it is created without it and turned on after the writes).
+ * - Extensions: `connection.thumbprintChanged`, top-level `description` and `$schema`.
  */
 
 const bytes = z.number().int().nonnegative();
@@ -124,7 +132,9 @@ export const optionsSchema = z
   .strictObject({
     transport: z.enum(['auto', ...transportName.options]).default('auto'),
     restoreKind: z.enum(['full-vm', 'disks']).default('full-vm'),
+    /** redo: a child disk (snapshot or linked clone). */
     writeTo: z.enum(['base', 'redo']).default('base'),
+    /** Change tracking is on for the target VM now (disks) or should be after the restore (full-vm). */
     cbtEnabledOnTarget: z.boolean().default(true),
     concurrentStreams: z.number().int().min(1).max(64).default(4),
   })

@@ -118,17 +118,16 @@ describe('DATA-NFS-THIN-INFLATE', () => {
 });
 
 describe('DATA-THIN-FIRST-WRITE', () => {
-  it('fires as info for each new thin disk', () => {
-    expect(findings(planRestore(scenario()), 'DATA-THIN-FIRST-WRITE')).toEqual([
-      expect.objectContaining({ severity: 'info', disk: 2000 }),
-    ]);
+  it('fires as info for each new thin disk, flagging it for the ETA', () => {
+    const plan = planRestore(scenario());
+    expect(findings(plan, 'DATA-THIN-FIRST-WRITE')).toEqual([expect.objectContaining({ severity: 'info', disk: 2000 })]);
+    expect(disk(plan).firstWriteAllocates).toBe(true);
   });
   it('does not fire for thick disks', () => {
-    expect(
-      fired(
-        planRestore(scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] } })),
-        'DATA-THIN-FIRST-WRITE',
-      ),
-    ).toBe(false);
+    const plan = planRestore(
+      scenario({ restorePoint: { disks: [{ key: 2000, capacityBytes: GiB, provisioning: 'eagerzeroed' }] } }),
+    );
+    expect(fired(plan, 'DATA-THIN-FIRST-WRITE')).toBe(false);
+    expect(disk(plan).firstWriteAllocates).toBe(false);
   });
 });

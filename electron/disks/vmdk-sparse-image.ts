@@ -26,6 +26,8 @@ import {
 import { isAllZero } from './zero-block';
 
 const DESCRIPTOR_SECTORS = 20;
+/** Consecutive new grains are written together up to this size. */
+const MAX_RUN_BYTES = 4 * 1024 * 1024;
 
 export interface VmdkSparseImageOptions {
   readOnly?: boolean;
@@ -48,6 +50,7 @@ export class VmdkSparseImage implements DiskImage {
   readonly capacity: number;
   private readonly grainBytes: number;
   private readonly gtCache = new Map<number, Uint32Array>();
+  private readonly dirtyTables = new Set<number>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -166,36 +169,80 @@ export class VmdkSparseImage implements DiskImage {
     if (this.readOnly) return Promise.reject(new Error(`${this.file.path} is open read-only`));
     assertAlignedRange(this.capacity, offset, data.length);
     // Writes are serialised: grain allocation appends to the file.
-    const run = this.queue.then(() => this.writeNow(offset, data));
+    return this.serialised(() => this.writeNow(offset, data));
+  }
+
+  async flush(): Promise<void> {
+    if (this.readOnly) return;
+    await this.serialised(() => this.writeDirtyTables());
+    await this.file.sync();
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.readOnly) await this.serialised(() => this.writeDirtyTables());
+      else await this.queue;
+    } finally {
+      await this.file.close();
+    }
+  }
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  async flush(): Promise<void> {
-    await this.queue;
-    if (!this.readOnly) await this.file.sync();
-  }
-
-  async close(): Promise<void> {
-    await this.queue;
-    await this.file.close();
-  }
-
+  /**
+   * New grains are appended at end of file, consecutive ones in one write; their
+   * grain table entries change in memory and reach the file (both copies) on flush/close.
+   */
   private async writeNow(offset: number, data: Buffer): Promise<void> {
-    for (const { grain, inGrain, n, at } of this.grainPieces(offset, data.length)) {
-      const piece = data.subarray(at, at + n);
-      const entry = await this.grainEntry(grain);
-      if (entry > GTE_ZERO) {
-        await this.file.writeAll(entry * SECTOR_SIZE + inGrain, piece);
-        continue;
+    let runSector = 0;
+    const run: Buffer[] = [];
+    const writeRun = async (): Promise<void> => {
+      if (run.length === 0) return;
+      const bytes = run.length === 1 ? run[0]! : Buffer.concat(run);
+      run.length = 0;
+      await this.file.writeAll(runSector * SECTOR_SIZE, bytes);
+    };
+    try {
+      for (const { grain, inGrain, n, at } of this.grainPieces(offset, data.length)) {
+        const piece = data.subarray(at, at + n);
+        const entry = await this.grainEntry(grain);
+        if (entry > GTE_ZERO) {
+          await this.file.writeAll(entry * SECTOR_SIZE + inGrain, piece);
+          continue;
+        }
+        if (isAllZero(piece)) continue;
+        const full = Buffer.alloc(this.grainBytes);
+        piece.copy(full, inGrain);
+        const index = Math.floor(grain / this.header.numGTEsPerGT);
+        const table = (await this.grainTable(index)) ?? (await this.allocateGrainTable(index));
+        const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
+        if (run.length > 0 && sector !== runSector + run.length * this.header.grainSize) await writeRun();
+        if (run.length === 0) runSector = sector;
+        run.push(full);
+        this.fileSize = sector * SECTOR_SIZE + this.grainBytes;
+        table[grain % this.header.numGTEsPerGT] = sector;
+        this.dirtyTables.add(index);
+        if (run.length * this.grainBytes >= MAX_RUN_BYTES) await writeRun();
       }
-      if (isAllZero(piece)) continue;
-      const full = Buffer.alloc(this.grainBytes);
-      piece.copy(full, inGrain);
-      const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
-      await this.file.writeAll(sector * SECTOR_SIZE, full);
-      this.fileSize = sector * SECTOR_SIZE + this.grainBytes;
-      await this.setGrainEntry(grain, sector);
+    } finally {
+      await writeRun();
+    }
+  }
+
+  private async writeDirtyTables(): Promise<void> {
+    for (const index of [...this.dirtyTables].sort((a, b) => a - b)) {
+      const table = this.gtCache.get(index);
+      if (!table) continue;
+      const bytes = Buffer.alloc(table.length * 4);
+      table.forEach((v, i) => bytes.writeUInt32LE(v, i * 4));
+      await this.file.writeAll((this.gd[index] ?? 0) * SECTOR_SIZE, bytes);
+      const redundant = this.rgd?.[index] ?? 0;
+      if (redundant > 0) await this.file.writeAll(redundant * SECTOR_SIZE, bytes);
+      this.dirtyTables.delete(index);
     }
   }
 
@@ -247,19 +294,6 @@ export class VmdkSparseImage implements DiskImage {
     }
     this.gtCache.set(index, table);
     return table;
-  }
-
-  private async setGrainEntry(grain: number, sector: number): Promise<void> {
-    const index = Math.floor(grain / this.header.numGTEsPerGT);
-    const slot = grain % this.header.numGTEsPerGT;
-    let table = await this.grainTable(index);
-    if (!table) table = await this.allocateGrainTable(index);
-    table[slot] = sector;
-    const entry = Buffer.alloc(4);
-    entry.writeUInt32LE(sector, 0);
-    await this.file.writeAll((this.gd[index] ?? 0) * SECTOR_SIZE + slot * 4, entry);
-    const redundant = this.rgd?.[index] ?? 0;
-    if (redundant > 0) await this.file.writeAll(redundant * SECTOR_SIZE + slot * 4, entry);
   }
 
   /** Adds a grain table (and its redundant copy) at end of file for a directory entry that had none. */

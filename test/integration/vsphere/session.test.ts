@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import { VimFault } from '../../../electron/vsphere/vim-fault';
-import { CertificateChangedError } from '../../../electron/vsphere/certificate-errors';
+import { CertificateChangedError, ServerNameResolutionError } from '../../../electron/vsphere/certificate-errors';
+import { probeCertificate } from '../../../electron/vsphere/pinned-tls';
 import { fetchInventory, isManagedHostDirectConnection } from '../../../electron/vsphere/inventory';
-import { startVcsim, type VcsimHandle } from './vcsim-fixture';
+import { startVcsim, type RunningLab as VcsimHandle } from '../../../electron/lab/vcsim-process';
 
 for (const mode of ['vcenter', 'esxi'] as const) {
   describe(`vim25 session against vcsim (${mode})`, () => {
@@ -30,7 +31,13 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       expect(inv.datastores.length).toBeGreaterThan(0);
       expect(inv.hosts[0]!.version).not.toBe('');
       expect(isManagedHostDirectConnection(s.serviceContent.about.apiType, inv.hosts)).toBe(false);
-      console.log(JSON.stringify(inv.datastores), JSON.stringify(inv.networks), inv.computeResources.length, inv.resourcePools.length, inv.folders.length);
+      expect(inv.datastores.map((d) => d.type).sort()).toEqual(lab.info.datastores.map((d) => d.type).sort());
+      expect(inv.datastores.every((d) => d.capacityBytes > 0 && d.freeBytes <= d.capacityBytes && d.url !== '')).toBe(true);
+      expect(inv.networks.some((n) => n.name === 'VM Network')).toBe(true);
+      expect(inv.resourcePools.length).toBeGreaterThan(0);
+      expect(inv.folders.some((f) => f.childType.includes('VirtualMachine'))).toBe(true);
+      expect(inv.hosts.every((h) => h.connectionState === 'connected')).toBe(true);
+      if (mode === 'vcenter') expect(inv.computeResources.some((c) => c.isCluster)).toBe(true);
       await s.close();
     });
 
@@ -63,3 +70,29 @@ for (const mode of ['vcenter', 'esxi'] as const) {
     });
   });
 }
+
+describe('CONN-HOST-MANAGED and CONN-DNS against real peers', () => {
+  let lab: VcsimHandle;
+  beforeAll(async () => {
+    lab = await startVcsim({ mode: 'esxi', managed: true, managementServerIp: '10.20.30.40' });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('flags a direct connection to an ESXi host that a vCenter manages', async () => {
+    const s = await VimSession.connect({ url: lab.info.url, username: lab.info.username, password: async () => lab.info.password, trustedSha256: lab.info.thumbprintSha256 });
+    const inv = await fetchInventory(s);
+    expect(inv.hosts[0]!.managementServerIp).toBe('10.20.30.40');
+    expect(isManagedHostDirectConnection(s.serviceContent.about.apiType, inv.hosts)).toBe(true);
+    await s.close();
+  });
+
+  it('reports a name that does not resolve as CONN-DNS', async () => {
+    const err = await probeCertificate({ host: 'no-such-vcenter.invalid', port: 443 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerNameResolutionError);
+    expect((err as ServerNameResolutionError).rule).toBe('CONN-DNS');
+    const viaSession = await VimSession.connect({ url: 'no-such-vcenter.invalid', username: 'u', password: async () => 'p', trustedSha256: lab.info.thumbprintSha256 }).catch((e: unknown) => e);
+    expect(viaSession).toBeInstanceOf(ServerNameResolutionError);
+  });
+});

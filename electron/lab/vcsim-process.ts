@@ -102,7 +102,9 @@ function readInfoLine(child: ChildProcess, stderrTail: () => string, timeoutMs: 
 export async function startVcsim(options: StartVcsimOptions = {}): Promise<RunningLab> {
   const binary = options.binary ?? (await buildVcsim(options.build));
   const detached = options.detached;
-  const child = spawn(binary, vcsimArgs(options), {
+  const args = vcsimArgs(options);
+  if (!detached) args.push('--exit-with-parent');
+  const child = spawn(binary, args, {
     stdio: ['ignore', 'pipe', detached ? detached.stderrFd : 'pipe'],
     detached: Boolean(detached),
   });

@@ -61,7 +61,7 @@ function startText(r: BackgroundLabStart): string {
   }
   return (
     `${head}  Password:   ${r.password}\n` +
-    `  The OS keychain was not available (${r.keychainError}).\n` +
+    `  Not saved: ${r.keychainError}\n` +
     '  The password above is shown once and saved nowhere; copy it now.\n'
   );
 }

@@ -62,6 +62,8 @@ describe('special VMs as vSphere reports them', () => {
     const proxy = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), ['config.hardware.device']);
     const buses = [...proxy.matchAll(/xsi:type="ParaVirtualSCSIController">.*?<busNumber>(\d+)<\/busNumber>/g)].map((m) => m[1]);
     expect(buses.sort()).toEqual(['0', '1']);
+    const power = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), ['runtime.powerState']);
+    expect(power).toContain('>poweredOn<');
     const ide = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.ideDisk}`), ['config.hardware.device']);
     expect(ide).toMatch(/xsi:type="VirtualDisk"><key>\d+<\/key>.*?<controllerKey>200<\/controllerKey>/);
   });

@@ -130,9 +130,39 @@ describe('lab simulator, large inventory', () => {
     const seconds = (Date.now() - started) / 1000;
     try {
       expect(lab.info.bulkVms).toBe(5000);
-      expect(seconds).toBeLessThan(45);
+      expect(seconds).toBeLessThan(60);
     } finally {
       await lab.stop();
     }
   }, 120_000);
+});
+
+describe('lab simulator lifetime', () => {
+  it('stops by itself when its parent process is killed', async () => {
+    // A throwaway Node parent starts the simulator the way startVcsim does, then dies with SIGKILL.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(${JSON.stringify(binary)}, ['--mode', 'esxi', '--vms', '0', '--exit-with-parent'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.once('data', (d) => { process.stdout.write(JSON.stringify({ pid: child.pid, line: d.toString() }) + '\\n'); });
+    `;
+    const { spawn } = await import('node:child_process');
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    const { pid, line } = JSON.parse(first) as { pid: number; line: string };
+    const folder = (JSON.parse(line) as LabInfo).datastores[0]!.folder;
+    expect(existsSync(folder)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    let alive = true;
+    while (alive && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+    expect(existsSync(folder)).toBe(false);
+  });
 });

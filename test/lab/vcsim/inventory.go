@@ -58,7 +58,7 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 	if err != nil {
 		return nil, err
 	}
-	special, err := createSpecialVMs(ctx, place)
+	special, err := createSpecialVMs(ctx, c, place)
 	if err != nil {
 		return nil, err
 	}

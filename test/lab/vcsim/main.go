@@ -26,6 +26,7 @@ type options struct {
 	managementIP  string
 	verbose       bool
 	cpuProfile    string
+	withParent    bool
 }
 
 func parseOptions() options {
@@ -40,6 +41,7 @@ func parseOptions() options {
 	flag.StringVar(&o.managementIP, "management-server-ip", "192.0.2.10", "managementServerIp reported by managed hosts")
 	flag.BoolVar(&o.verbose, "verbose", false, "log simulator activity to stderr")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the start-up to this file")
+	flag.BoolVar(&o.withParent, "exit-with-parent", false, "stop (SIGTERM) when the parent process dies (Linux)")
 	flag.Parse()
 	if o.mode != "vcenter" && o.mode != "esxi" {
 		fail("--mode must be vcenter or esxi, not %q", o.mode)
@@ -50,6 +52,16 @@ func parseOptions() options {
 	return o
 }
 
+// exitWithParent asks Linux to send SIGTERM when the parent dies, so a test
+// runner that is killed leaves no simulator behind.
+func exitWithParent() {
+	parent := os.Getppid()
+	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGTERM), 0)
+	if os.Getppid() != parent {
+		os.Exit(0) // the parent died before the request took effect
+	}
+}
+
 func fail(format string, args ...interface{}) {
 	fmt.Fprintf(os.Stderr, "lifeboat-vcsim: "+format+"\n", args...)
 	os.Exit(1)
@@ -57,6 +69,9 @@ func fail(format string, args ...interface{}) {
 
 func main() {
 	o := parseOptions()
+	if o.withParent {
+		exitWithParent()
+	}
 	if !o.verbose {
 		log.SetOutput(os.Stderr)
 		log.SetFlags(0)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -155,13 +156,24 @@ func specialVMSpecs() []types.VirtualMachineConfigSpec {
 	return specs
 }
 
-func createSpecialVMs(ctx context.Context, p placement) ([]string, error) {
+func createSpecialVMs(ctx context.Context, c *vim25.Client, p placement) ([]string, error) {
 	var names []string
 	for _, spec := range specialVMSpecs() {
-		if _, err := createVM(ctx, p, spec); err != nil {
+		ref, err := createVM(ctx, p, spec)
+		if err != nil {
 			return nil, err
 		}
 		names = append(names, spec.Name)
+		// A HotAdd proxy is a running VM; the others are restore sources/targets.
+		if spec.Name == vmProxy {
+			task, err := object.NewVirtualMachine(c, ref).PowerOn(ctx)
+			if err == nil {
+				err = task.Wait(ctx)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("powering on %s: %w", vmProxy, err)
+			}
+		}
 	}
 	return names, nil
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { deriveWrappingKey, defaultKdfParams, RepositoryKeys, type KdfParams } from './repository-keys';
-import { NotARepositoryError, WrongPasswordError } from './repository-errors';
+import { NotARepositoryError, RepositoryCorruptError, WrongPasswordError } from './repository-errors';
 import { open, seal } from './sealed-box';
 import { ObjectNotFoundError, type RepositoryBackend } from './repository-backend';
 
 export const CONFIG_OBJECT = 'config';
-export const REPOSITORY_VERSION = 1;
+export const REPOSITORY_VERSION = 1 as const;
 
 /**
  * Chunks are 1 MiB, aligned to disk offsets. A multiple of 64 KiB so CBT areas
@@ -25,8 +25,14 @@ const configSchema = z.object({
   kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string() }),
   /** The master key sealed (AES-256-GCM) with the password-derived key. */
   wrappedKey: z.string(),
+  /** HMAC (key from the master key) over the fields above except kdf and wrappedKey. */
+  mac: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type RepositoryConfig = z.infer<typeof configSchema>;
+
+function macFields(c: Pick<RepositoryConfig, 'format' | 'version' | 'id' | 'createdAt' | 'chunkSize'>): string {
+  return JSON.stringify([c.format, c.version, c.id, c.createdAt, c.chunkSize]);
+}
 
 function wrapAssociatedData(id: string): string {
   return `lifeboat-master-key:${id}`;
@@ -49,15 +55,14 @@ export async function createConfig(
   const keys = RepositoryKeys.generate();
   const wrapping = await deriveWrappingKey(password, kdf);
   const wrappedKey = seal(wrapping, keys.master, wrapAssociatedData(id)).toString('base64');
-  const config: RepositoryConfig = {
-    format: 'lifeboat-repository',
+  const fields = {
+    format: 'lifeboat-repository' as const,
     version: REPOSITORY_VERSION,
     id,
     createdAt: new Date().toISOString(),
     chunkSize,
-    kdf,
-    wrappedKey,
   };
+  const config: RepositoryConfig = { ...fields, kdf, wrappedKey, mac: keys.configMac(macFields(fields)) };
   return { config, keys };
 }
 
@@ -90,7 +95,10 @@ export async function unlockConfig(config: RepositoryConfig, password: string): 
   const wrapping = await deriveWrappingKey(password, config.kdf);
   const master = open(wrapping, Buffer.from(config.wrappedKey, 'base64'), wrapAssociatedData(config.id));
   if (!master) throw new WrongPasswordError();
-  return new RepositoryKeys(master);
+  const keys = new RepositoryKeys(master);
+  if (keys.configMac(macFields(config)) !== config.mac)
+    throw new RepositoryCorruptError(CONFIG_OBJECT, 'the config was changed (its authentication code does not match)');
+  return keys;
 }
 
 /** Re-wraps the same master key under a new password (data stays as it is). */

@@ -47,6 +47,12 @@ export class RepositoryKeys {
     return new RepositoryKeys(randomBytes(32));
   }
 
+  /** Authenticates the config's plain fields (chunk size etc.), which the key wrap does not cover. */
+  configMac(fields: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), 'lifeboat repository config mac v1', 32));
+    return createHmac('sha256', key).update(fields).digest('hex');
+  }
+
   chunkId(plain: Buffer): string {
     return createHmac('sha256', this.chunkIdKey).update(plain).digest('hex');
   }

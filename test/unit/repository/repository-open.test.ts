@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
-import { NotARepositoryError, WrongPasswordError } from '../../../electron/repository/repository-errors';
+import { NotARepositoryError, RepositoryCorruptError, WrongPasswordError } from '../../../electron/repository/repository-errors';
 import { TEST_KDF, folderFiles, tempDir } from './repository-fixtures';
 
 describe('repository init and open', () => {
@@ -59,5 +59,15 @@ describe('repository init and open', () => {
     await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
     await writeFile(join(dir, 'config'), '{"format":"something-else"}');
     await expect(Repository.open(new LocalFolderBackend(dir), 'pw')).rejects.toBeInstanceOf(NotARepositoryError);
+  });
+
+  it('detects a changed config field as corruption, not as a wrong password', async () => {
+    await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
+    const file = join(dir, 'config');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(file, JSON.stringify({ ...config, chunkSize: 2 * 1024 * 1024 }));
+    const opened = Repository.open(new LocalFolderBackend(dir), 'pw');
+    await expect(opened).rejects.toBeInstanceOf(RepositoryCorruptError);
+    await expect(Repository.open(new LocalFolderBackend(dir), 'pw')).rejects.toThrow(/config was changed/);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectCommand, type ConnectDeps } from '../../../electron/cli/commands/connect-command';
 import type { CommandContext } from '../../../electron/cli/command-action';
 import { OsKeychain } from '../../../electron/keychain/os-keychain';
-import { startVcsim, type VcsimHandle } from '../vsphere/vcsim-fixture';
+import { startVcsim, type RunningLab as VcsimHandle } from '../../../electron/lab/vcsim-process';
 
 const TRANSCRIPT_DIR = join(process.cwd(), 'test-output', 'connections');
 

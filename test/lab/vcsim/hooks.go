@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
 	"io/ioutil"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
@@ -86,6 +90,22 @@ func withLabHooks(next http.Handler) http.Handler {
 					afterVMConfigured(this, &spec)
 				}
 			}
+		case *types.CreateSnapshot_Task:
+			after = func(res []byte) {
+				if t, ok := finishedTask(res); ok {
+					if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
+						stampSnapshotChangeIDs(ref)
+					}
+				}
+			}
+		case *types.QueryChangedDiskAreas:
+			// govmomi 0.24 has no such method; answer it here, for logged-in callers only.
+			if !authenticated(next, r) {
+				next.ServeHTTP(w, r) // the simulator answers NotAuthenticated
+				return
+			}
+			writeChangedAreas(w, req)
+			return
 		case *types.CreateVirtualDisk_Task:
 			after = func(res []byte) {
 				if _, ok := finishedTask(res); ok {
@@ -117,4 +137,49 @@ func materializeStandaloneDisk(req *types.CreateVirtualDisk_Task) {
 	thin := spec.DiskType == string(types.VirtualDiskTypeThin)
 	eager := spec.DiskType == string(types.VirtualDiskTypeEagerZeroedThick)
 	_, _ = writeDiskFiles(p, spec.CapacityKb*1024, thin, eager, spec.AdapterType)
+}
+
+// authenticated asks the simulator whether the request's session cookie is
+// logged in, with a call that needs a session.
+func authenticated(next http.Handler, r *http.Request) bool {
+	probe := `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:vim25">` +
+		`<soapenv:Body><CurrentTime><_this type="ServiceInstance">ServiceInstance</_this></CurrentTime></soapenv:Body></soapenv:Envelope>`
+	req := r.Clone(r.Context())
+	req.Body = ioutil.NopCloser(strings.NewReader(probe))
+	req.ContentLength = int64(len(probe))
+	buf := &bufferedResponse{header: http.Header{}}
+	next.ServeHTTP(buf, req)
+	return (buf.status == 0 || buf.status == http.StatusOK) && !bytes.Contains(buf.body.Bytes(), []byte("NotAuthenticated"))
+}
+
+const soapHead = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+	`<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ` +
+	`xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>`
+const soapTail = `</soapenv:Body></soapenv:Envelope>`
+
+func writeChangedAreas(w http.ResponseWriter, req *types.QueryChangedDiskAreas) {
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	info, fault := queryChangedDiskAreas(req)
+	var b strings.Builder
+	b.WriteString(soapHead)
+	if fault != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintf(&b, `<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>%s</faultstring>`, xmlEscape(fault.message))
+		fmt.Fprintf(&b, `<detail><%sFault xmlns="urn:vim25" xsi:type="%s">%s</%sFault></detail></soapenv:Fault>`, fault.fault, fault.fault, fault.detail, fault.fault)
+	} else {
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprintf(&b, `<QueryChangedDiskAreasResponse xmlns="urn:vim25"><returnval><startOffset>%d</startOffset><length>%d</length>`, info.StartOffset, info.Length)
+		for _, a := range info.ChangedArea {
+			fmt.Fprintf(&b, `<changedArea><start>%d</start><length>%d</length></changedArea>`, a.Start, a.Length)
+		}
+		b.WriteString(`</returnval></QueryChangedDiskAreasResponse>`)
+	}
+	b.WriteString(soapTail)
+	_, _ = io.WriteString(w, b.String())
+}
+
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
 }

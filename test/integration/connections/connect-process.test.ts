@@ -1,0 +1,82 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { OsKeychain } from '../../../electron/keychain/os-keychain';
+
+const run = promisify(execFile);
+
+/** Runs the real CLI as a child process, writing `stdin` to it (how a script pipes a password). */
+function lifeboat(cli: string, home: string, args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, LIFEBOAT_HOME: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('lifeboat connect as a real process, password piped on stdin', () => {
+  let lab: RunningLab;
+  let dir: string;
+  let cli: string;
+  beforeAll(async () => {
+    lab = await startVcsim({ mode: 'vcenter' });
+    dir = await mkdtemp(join(tmpdir(), 'lifeboat-connect-proc-'));
+    // Inside the repository so the external npm packages resolve from its node_modules.
+    cli = join(process.cwd(), 'test-output', 'connections', `cli-${process.pid}.js`);
+    // The engine CLI bundled from source; npm packages stay external (native modules).
+    await build({
+      entryPoints: [join(process.cwd(), 'electron/cli/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      outfile: cli,
+      logLevel: 'silent',
+      // What bin/lifeboat.js does with the compiled engine.
+      footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
+    });
+  });
+  afterAll(async () => {
+    await new OsKeychain().delete(`${lab.info.username}@${new URL(lab.info.url).host}`).catch(() => false);
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await rm(cli, { force: true });
+  });
+
+  it('adds with --password-stdin and --trust-thumbprint, then tests the saved connection', async () => {
+    const home = join(dir, 'home');
+    const add = await lifeboat(cli, home, ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256], `${lab.info.password}\n`);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/Saved connection lab/);
+    expect(add.stderr).toMatch(/Reading the certificate/);
+    const test = await lifeboat(cli, home, ['--json', 'connect', 'test', 'lab'], '');
+    expect(test.code, test.stderr).toBe(0);
+    expect(JSON.parse(test.stdout)).toMatchObject({ ok: true, apiType: 'VirtualCenter' });
+    const saved = await readFile(join(home, 'connections.json'), 'utf8');
+    expect(saved).not.toContain(lab.info.password);
+    expect(add.stdout + add.stderr + test.stdout + test.stderr).not.toContain(lab.info.password);
+    // Nothing lingers on disk under the home folder that holds the password.
+    const { stdout: grep } = await run('grep', ['-rlF', '--', lab.info.password, home]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+    expect(grep).toBe('');
+    expect((await lifeboat(cli, home, ['connect', 'remove', 'lab'], '')).code).toBe(0);
+  });
+
+  it('explains the usage when --user is missing', async () => {
+    const r = await lifeboat(cli, join(dir, 'home2'), ['connect', 'add', lab.info.url], '');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--user/);
+  });
+});

@@ -152,3 +152,26 @@ for (const mode of ['vcenter', 'esxi'] as const) {
     });
   });
 }
+
+describe('lifeboat connect test on an ESXi host managed by vCenter', () => {
+  let lab: VcsimHandle;
+  let home: string;
+  beforeAll(async () => {
+    lab = await startVcsim({ mode: 'esxi', managed: true, managementServerIp: '10.9.8.7' });
+    home = await mkdtemp(join(tmpdir(), 'lifeboat-connect-managed-'));
+  });
+  afterAll(async () => {
+    await new OsKeychain().delete(`${lab.info.username}@${new URL(lab.info.url).host}`).catch(() => false);
+    await lab?.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('reports CONN-HOST-MANAGED with the managing vCenter address', async () => {
+    const add = await lifeboat(home, ['--json', 'connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'esx', '--trust-thumbprint', lab.info.thumbprintSha256], { password: lab.info.password });
+    expect(add.code, add.stdout).toBe(0);
+    const r = await lifeboat(home, ['connect', 'test', 'esx']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/CONN-HOST-MANAGED \(blocks-writes\): .*managed by vCenter 10\.9\.8\.7/);
+    await lifeboat(home, ['connect', 'remove', 'esx']);
+  });
+});

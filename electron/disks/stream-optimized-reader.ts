@@ -18,6 +18,7 @@ import type { VmdkDescriptor } from './vmdk-descriptor';
 const inflate = promisify(zlib.inflate);
 /** Where the footer's header copy sits: before the EOS marker, after the footer marker. */
 const FOOTER_FROM_END = 2 * SECTOR_SIZE;
+const INFLATE_BATCH = 8;
 
 /**
  * Reads any streamOptimized VMDK (ours, qemu-img's, VMware OVF exports): the
@@ -91,14 +92,19 @@ export class StreamOptimizedReader implements DiskImage {
     assertAlignedRange(this.capacity, offset, length);
     const buf = Buffer.alloc(length);
     const end = offset + length;
-    let pos = offset;
-    while (pos < end) {
+    const pieces: Array<{ grain: number; inGrain: number; n: number; at: number }> = [];
+    for (let pos = offset; pos < end;) {
       const grain = Math.floor(pos / this.grainBytes);
       const inGrain = pos - grain * this.grainBytes;
       const n = Math.min(this.grainBytes - inGrain, end - pos);
-      const data = await this.grainData(grain, inGrain + n);
-      if (data) data.copy(buf, pos - offset, inGrain, inGrain + n);
+      pieces.push({ grain, inGrain, n, at: pos - offset });
       pos += n;
+    }
+    // Grains inflate on the libuv pool, a few at a time.
+    for (let i = 0; i < pieces.length; i += INFLATE_BATCH) {
+      const batch = pieces.slice(i, i + INFLATE_BATCH);
+      const grains = await Promise.all(batch.map((p) => this.grainData(p.grain, p.inGrain + p.n)));
+      batch.forEach((p, j) => grains[j]?.copy(buf, p.at, p.inGrain, p.inGrain + p.n));
     }
     return buf;
   }
@@ -119,8 +125,16 @@ export class StreamOptimizedReader implements DiskImage {
     const entry = await this.grainEntry(grain);
     if (entry <= GTE_ZERO) return undefined;
     const at = entry * SECTOR_SIZE;
-    const marker = await readChecked(this.file, this.fileSize, at, GRAIN_MARKER_HEADER, `grain marker of grain ${grain}`);
-    const lba = marker.readBigUInt64LE(0);
+    // One read for marker and data: the compressed size is bounded, so read the most it can be.
+    const span = Math.min(GRAIN_MARKER_HEADER + this.maxCompressed(), this.fileSize - at);
+    const record = await readChecked(
+      this.file,
+      this.fileSize,
+      at,
+      Math.max(span, GRAIN_MARKER_HEADER),
+      `grain marker of grain ${grain}`,
+    );
+    const lba = record.readBigUInt64LE(0);
     if (lba !== BigInt(grain * this.header.grainSize)) {
       throw new DiskFormatError(
         this.file.path,
@@ -128,16 +142,23 @@ export class StreamOptimizedReader implements DiskImage {
         `grain marker says sector ${lba}, grain table says sector ${grain * this.header.grainSize}`,
       );
     }
-    const size = marker.readUInt32LE(8);
+    const size = record.readUInt32LE(8);
     // Deflate can grow incompressible data a little; anything far larger is damage.
-    if (size === 0 || size > this.grainBytes + 4096) {
+    if (size === 0 || size > this.maxCompressed()) {
       throw new DiskFormatError(
         this.file.path,
         at + 8,
         `compressed grain size ${size} is implausible for a ${this.grainBytes}-byte grain`,
       );
     }
-    const compressed = await readChecked(this.file, this.fileSize, at + GRAIN_MARKER_HEADER, size, `compressed grain ${grain}`);
+    if (GRAIN_MARKER_HEADER + size > record.length) {
+      throw new DiskFormatError(
+        this.file.path,
+        at + GRAIN_MARKER_HEADER,
+        `compressed grain ${grain} (${size} bytes) lies outside the file (${this.fileSize} bytes)`,
+      );
+    }
+    const compressed = record.subarray(GRAIN_MARKER_HEADER, GRAIN_MARKER_HEADER + size);
     let data: Buffer;
     try {
       data = await inflate(compressed, { maxOutputLength: this.grainBytes });
@@ -157,6 +178,10 @@ export class StreamOptimizedReader implements DiskImage {
     }
     this.lastGrain = { index: grain, data };
     return data;
+  }
+
+  private maxCompressed(): number {
+    return this.grainBytes + 4096;
   }
 
   private async grainEntry(grain: number): Promise<number> {

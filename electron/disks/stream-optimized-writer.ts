@@ -216,11 +216,16 @@ export class StreamOptimizedWriter implements DiskImage {
     for (let i = 0; i < grains.length; i += COMPRESS_BATCH) {
       const batch = grains.slice(i, i + COMPRESS_BATCH);
       const compressed = await Promise.all(batch.map(([, buf]) => deflate(buf, { level: this.level })));
+      const records: Buffer[] = [];
+      let sector = this.filePos / SECTOR_SIZE;
       for (let j = 0; j < batch.length; j++) {
         const grain = batch[j]![0];
-        table[grain % GTES_PER_GT] = this.filePos / SECTOR_SIZE;
-        await this.append(grainRecord(grain * this.header.grainSize, compressed[j]!));
+        const record = grainRecord(grain * this.header.grainSize, compressed[j]!);
+        table[grain % GTES_PER_GT] = sector;
+        sector += record.length / SECTOR_SIZE;
+        records.push(record);
       }
+      await this.append(Buffer.concat(records));
     }
     const tableSectors = Math.ceil((GTES_PER_GT * 4) / SECTOR_SIZE);
     await this.append(metadataMarker(tableSectors, MARKER_GRAIN_TABLE));

@@ -128,8 +128,12 @@ export class LocalFolderBackend implements RepositoryBackend {
     await fs.rm(this.path(name), { force: true });
   }
 
-  /** Removes temp files a crash left behind; returns their paths. */
-  async removeTemporaries(): Promise<string[]> {
+  /**
+   * Removes temp files a crash left behind; returns their paths. Only files
+   * older than `minAgeMs`: a younger one may belong to a write still running.
+   */
+  async removeTemporaries(minAgeMs = 0): Promise<string[]> {
+    const cutoff = Date.now() - minAgeMs;
     const removed: string[] = [];
     const walk = async (dir: string): Promise<void> => {
       let entries;
@@ -143,6 +147,11 @@ export class LocalFolderBackend implements RepositoryBackend {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
         else if (entry.name.includes(TEMP_MARK)) {
+          const mtime = await fs
+            .stat(full)
+            .then((st) => st.mtimeMs)
+            .catch(() => Infinity);
+          if (mtime > cutoff) continue;
           await fs.rm(full, { force: true });
           removed.push(full);
         }

@@ -22,7 +22,7 @@ import type { RepositoryKeys } from './repository-keys';
 
 /** Backends that can leave half-written objects behind after a crash offer this. */
 interface CleansTemporaries {
-  removeTemporaries(): Promise<string[]>;
+  removeTemporaries(minAgeMs: number): Promise<string[]>;
 }
 
 function cleansTemporaries(b: RepositoryBackend): b is RepositoryBackend & CleansTemporaries {
@@ -40,7 +40,12 @@ export interface PointSummary {
   allocatedBytes: number;
 }
 
+/** A temp file this old is a crash leftover: a single object write takes seconds. */
+export const TEMP_FILE_GRACE_MS = 15 * 60 * 1000;
+
 export interface RepositoryOptions {
+  /** Temp files younger than this are left alone at open (default TEMP_FILE_GRACE_MS). */
+  tempFileGraceMs?: number;
   /** Pack size target in bytes (tests use small packs to get several). */
   packTarget?: number;
   /** Reader cache size in chunks. */
@@ -97,8 +102,11 @@ export class Repository {
   static async open(backend: RepositoryBackend, password: string, options: RepositoryOptions = {}): Promise<Repository> {
     const config = await readConfig(backend);
     const keys = await unlockConfig(config, password);
-    // Only after the password is known good: a stranger's open must not delete files.
-    const removed = cleansTemporaries(backend) ? await backend.removeTemporaries() : [];
+    // Only after the password is known good (a stranger's open must not delete
+    // files), and only old ones (a younger one may be another process's write in progress).
+    const removed = cleansTemporaries(backend)
+      ? await backend.removeTemporaries(options.tempFileGraceMs ?? TEMP_FILE_GRACE_MS)
+      : [];
     const index = await ChunkIndex.load(backend, keys);
     return new Repository(backend, config, keys, index, options, removed);
   }

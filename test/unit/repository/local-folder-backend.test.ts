@@ -49,6 +49,7 @@ describe('local folder backend', () => {
     await mkdir(join(dir, 'packs', 'aa'), { recursive: true });
     await writeFile(join(dir, 'packs', 'aa', 'aa11.tmp-0a0b0c'), 'partial');
     expect(await b.list('packs/')).toEqual([]);
+    expect(await b.removeTemporaries(60_000)).toEqual([]);
     expect(await b.removeTemporaries()).toEqual([join(dir, 'packs', 'aa', 'aa11.tmp-0a0b0c')]);
     expect(await readdir(join(dir, 'packs', 'aa'))).toEqual([]);
   });

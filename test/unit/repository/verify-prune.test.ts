@@ -1,4 +1,4 @@
-import { open as openFile, truncate, writeFile, mkdir } from 'node:fs/promises';
+import { open as openFile, truncate, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
@@ -157,17 +157,24 @@ describe('crash safety', () => {
       join(dir, 'packs', 'ff', `${'f'.repeat(64)}.tmp-abcdef`),
       join(dir, 'points', `${'0'.repeat(16)}.tmp-123456`),
     ];
-    for (const f of leftovers) await writeFile(f, 'half written');
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    for (const f of leftovers) {
+      await writeFile(f, 'half written');
+      await utimes(f, anHourAgo, anHourAgo);
+    }
+    // A fresh temp file may be another process's write in progress: it stays.
+    const inProgress = join(dir, 'points', `${'1'.repeat(16)}.tmp-654321`);
+    await writeFile(inProgress, 'being written');
     expect(await repo.pointIds()).toEqual(ids.slice().sort());
     expect((await repo.backend.list('packs/')).some((p) => p.name.includes('.tmp-'))).toBe(false);
 
     // A wrong password must not clean anything.
     await expect(Repository.open(new LocalFolderBackend(dir), 'bad')).rejects.toThrow(/password is wrong/);
-    expect((await folderFiles(dir)).filter((f) => f.includes('.tmp-'))).toHaveLength(2);
+    expect((await folderFiles(dir)).filter((f) => f.includes('.tmp-'))).toHaveLength(3);
 
     const reopened = await Repository.open(new LocalFolderBackend(dir), 'pw');
     expect(reopened.removedTemporaries.sort()).toEqual(leftovers.sort());
-    expect((await folderFiles(dir)).filter((f) => f.includes('.tmp-'))).toHaveLength(0);
+    expect((await folderFiles(dir)).filter((f) => f.includes('.tmp-'))).toEqual([inProgress]);
     expect((await verifyRepository(reopened, { readData: true })).ok).toBe(true);
   });
 

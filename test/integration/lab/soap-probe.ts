@@ -71,11 +71,21 @@ export class LabSoapSession {
     return new LabSoapSession(url, reply.cookie);
   }
 
-  async call(inner: string): Promise<string> {
-    const reply = await postSoap(this.url, inner, this.cookie);
+  async call(inner: string, path = '/sdk'): Promise<string> {
+    const reply = await postSoap(this.url.replace(/\/sdk$/, path), inner, this.cookie);
     if (reply.status !== 200) throw new Error(`SOAP call failed (${reply.status}): ${reply.body}`);
     // Go's encoder spells nested type attributes with the full namespace name.
     return reply.body.replace(/ xmlns:XMLSchema-instance="[^"]*"/g, '').replace(/XMLSchema-instance:type=/g, 'xsi:type=');
+  }
+
+  /** Storage policy ids PBM reports for a VM ("vm-42") or one of its disks ("vm-42:2000"). */
+  async associatedProfiles(objectType: 'virtualMachine' | 'virtualDiskId', key: string): Promise<string[]> {
+    const body = await this.call(
+      '<PbmQueryAssociatedProfile><_this type="PbmProfileProfileManager">ProfileManager</_this>' +
+        `<entity><objectType>${objectType}</objectType><key>${key}</key></entity></PbmQueryAssociatedProfile>`,
+      '/pbm',
+    );
+    return [...body.matchAll(/<uniqueId>([^<]+)<\/uniqueId>/g)].map((m) => m[1]!);
   }
 
   /** Moref value of an inventory path such as "DC0/vm/lab-encrypted". */

@@ -10,6 +10,7 @@ import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process
 import { LabSoapSession } from './soap-probe';
 
 const run = promisify(execFile);
+const VM_ENCRYPTION_POLICY = '4d5f673c-536f-11e6-beb8-9e71128cae77';
 
 let lab: RunningLab;
 let soap: LabSoapSession;
@@ -76,6 +77,16 @@ describe('special VMs as vSphere reports them', () => {
     expect(xml).toContain('xsi:type="VirtualLsiLogicController"');
   });
 
+  it('PBM reports the VM Encryption Policy for lab-encrypted and its disk', async () => {
+    const vm = await soap.findByPath(`DC0/vm/${LAB_VMS.encrypted}`);
+    expect(await soap.associatedProfiles('virtualMachine', vm)).toEqual([VM_ENCRYPTION_POLICY]);
+    const devices = await soap.properties('VirtualMachine', vm, ['config.hardware.device']);
+    const diskKey = /xsi:type="VirtualDisk"><key>(\d+)<\/key>/.exec(devices)![1];
+    expect(await soap.associatedProfiles('virtualDiskId', `${vm}:${diskKey}`)).toEqual([VM_ENCRYPTION_POLICY]);
+    const plain = await soap.findByPath(`DC0/vm/${LAB_VMS.efiVtpm}`);
+    expect(await soap.associatedProfiles('virtualMachine', plain)).toEqual([]);
+  });
+
   it('the key provider answers ListKmipServers', async () => {
     const xml = await soap.call('<ListKmipServers><_this type="CryptoManagerKmip">CryptoManager</_this></ListKmipServers>');
     expect(xml).toContain(`<clusterId><id>${LAB_CRYPTO.keyProvider}</id></clusterId>`);
@@ -96,8 +107,16 @@ describe('simulator extensions over SOAP', () => {
         '<deviceChange><operation>add</operation><device xsi:type="ParaVirtualSCSIController"><key>-100</key>' +
         '<busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange>' +
         diskChange(-100, 0, '[LocalDS_0] restored-encrypted/restored-encrypted.vmdk', 4096) +
+        // Name left to the server; found again by controller and unit number.
+        '<deviceChange><operation>add</operation><fileOperation>create</fileOperation>' +
+        '<device xsi:type="VirtualDisk"><key>-2</key><controllerKey>-100</controllerKey><unitNumber>1</unitNumber>' +
+        '<backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>[LocalDS_0]</fileName><diskMode>persistent</diskMode>' +
+        '<thinProvisioned>true</thinProvisioned></backing><capacityInKB>1024</capacityInKB></device>' +
+        `<profile xsi:type="VirtualMachineDefinedProfileSpec"><profileId>${VM_ENCRYPTION_POLICY}</profileId></profile>` +
+        `<backing>${cryptoSpec('restored-disk-key')}</backing></deviceChange>` +
         '<deviceChange><operation>add</operation><device xsi:type="VirtualTPM"><key>-200</key></device></deviceChange>' +
         '<extraConfig><key>encryption.bundle</key><value xsi:type="xsd:string">vmware:key/list/(restored)</value></extraConfig>' +
+        `<vmProfile xsi:type="VirtualMachineDefinedProfileSpec"><profileId>${VM_ENCRYPTION_POLICY}</profileId></vmProfile>` +
         cryptoSpec('restored-key-1') +
         `</config><pool type="ResourcePool">${pool}</pool></CreateVM_Task>`,
     );
@@ -109,6 +128,11 @@ describe('simulator extensions over SOAP', () => {
     expect(config).toContain('<firmware>efi</firmware>');
     expect(config).toContain('xsi:type="VirtualTPM"');
     expect(config).toContain('vmware:key/list/(restored)');
+    expect(await soap.associatedProfiles('virtualMachine', vm)).toEqual([VM_ENCRYPTION_POLICY]);
+    const disks = await soap.properties('VirtualMachine', vm, ['config.hardware.device']);
+    const second = /xsi:type="VirtualDisk"><key>(\d+)<\/key>(?:(?!xsi:type="VirtualDisk").)*restored-disk-key/.exec(disks);
+    expect(second).not.toBeNull();
+    expect(await soap.associatedProfiles('virtualDiskId', `${vm}:${second![1]}`)).toEqual([VM_ENCRYPTION_POLICY]);
     const descriptor = join(vmfs, 'restored-encrypted', 'restored-encrypted.vmdk');
     const { stdout } = await run('qemu-img', ['info', '--output=json', descriptor]);
     expect(JSON.parse(stdout)['virtual-size']).toBe(4096 * 1024);
@@ -120,7 +144,7 @@ describe('simulator extensions over SOAP', () => {
     await soap.task(
       `<ReconfigVM_Task><_this type="VirtualMachine">${vm}</_this><spec>` +
         '<changeTrackingEnabled>false</changeTrackingEnabled>' +
-        diskChange(pvscsi, 1, '[LocalDS_0] restored-encrypted/second.vmdk', 2048) +
+        diskChange(pvscsi, 2, '[LocalDS_0] restored-encrypted/second.vmdk', 2048) +
         '<extraConfig><key>encryption.bundle</key><value xsi:type="xsd:string">vmware:key/list/(second)</value></extraConfig>' +
         cryptoSpec('restored-key-2') +
         '</spec></ReconfigVM_Task>',

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/methods"
@@ -53,7 +54,7 @@ func applyCrypto(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 			}
 		}
 	}
-	devices := vm.Config.Hardware.Device
+	devices := object.VirtualDeviceList(vm.Config.Hardware.Device)
 	for _, ch := range spec.DeviceChange {
 		dc := ch.GetVirtualDeviceConfigSpec()
 		if dc.Backing == nil || dc.Backing.Crypto == nil {
@@ -67,11 +68,9 @@ func applyCrypto(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 		if !isDisk {
 			continue
 		}
-		for _, d := range devices {
-			if disk, ok := d.(*types.VirtualDisk); ok && disk.Key == want.Key {
-				if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
-					b.KeyId = key
-				}
+		if disk := vmDiskFor(devices, spec, want); disk != nil {
+			if b, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo); ok {
+				b.KeyId = key
 			}
 		}
 	}

@@ -172,6 +172,7 @@ func afterVMConfigured(ref types.ManagedObjectReference, spec *types.VirtualMach
 	}
 	simulator.Map.WithLock(vm, func() {
 		applyCrypto(vm, spec)
+		recordProfiles(vm, spec)
 		if len(spec.ExtraConfig) > 0 {
 			dedupeExtraConfig(vm)
 		}

@@ -56,6 +56,12 @@ func finishedTask(body []byte) (*simulator.Task, bool) {
 // calls get the lab's extensions (keyId, real disk files, extraConfig).
 func withLabHooks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/pbm" {
+			if !withPolicyAnswers(next, w, r) {
+				next.ServeHTTP(w, r)
+			}
+			return
+		}
 		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
 			next.ServeHTTP(w, r)
 			return

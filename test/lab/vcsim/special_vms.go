@@ -129,6 +129,13 @@ func specialVMSpecs() []types.VirtualMachineConfigSpec {
 			}
 		}
 		spec.ExtraConfig = []types.BaseOptionValue{&types.OptionValue{Key: "encryption.bundle", Value: labEncryptionBundle()}}
+		policy := []types.BaseVirtualMachineProfileSpec{&types.VirtualMachineDefinedProfileSpec{ProfileId: vmEncryptionPolicyID}}
+		spec.VmProfile = policy
+		for _, ch := range spec.DeviceChange {
+			if dc := ch.GetVirtualDeviceConfigSpec(); dc.Device == types.BaseVirtualDevice(disk) {
+				dc.Profile = policy
+			}
+		}
 		specs = append(specs, spec)
 	}
 

@@ -80,6 +80,7 @@ export class StreamOptimizedWriter implements DiskImage {
     options: CreateStreamOptimizedOptions = {},
   ): Promise<StreamOptimizedWriter> {
     assertCapacity(capacity);
+    if (capacity / SECTOR_SIZE > 0xffffffff) throw new RangeError('a streamOptimized VMDK holds at most 2 TiB');
     const grainSize = options.grainSize ?? 128;
     if (grainSize < 8 || grainSize > 2048 || (grainSize & (grainSize - 1)) !== 0) {
       throw new RangeError(`grain size must be a power of two from 8 to 2048 sectors (got ${grainSize})`);
@@ -237,6 +238,10 @@ export class StreamOptimizedWriter implements DiskImage {
   }
 
   private async append(buf: Buffer): Promise<void> {
+    // Grain and table positions are 32-bit sector numbers.
+    if ((this.filePos + buf.length) / SECTOR_SIZE > 0xffffffff) {
+      throw new Error('streamOptimized output would exceed 2 TiB of file; sector numbers are 32-bit');
+    }
     await this.file.writeAll(this.filePos, buf);
     this.filePos += buf.length;
   }

@@ -26,6 +26,8 @@ import {
 import { isAllZero } from './zero-block';
 
 const DESCRIPTOR_SECTORS = 20;
+/** Grain table entries are 32-bit sector numbers. */
+const MAX_SECTOR = 0xffffffff;
 /** Consecutive new grains are written together up to this size. */
 const MAX_RUN_BYTES = 4 * 1024 * 1024;
 
@@ -93,6 +95,7 @@ export class VmdkSparseImage implements DiskImage {
   /** Creates an empty monolithicSparse image laid out like VMware and qemu-img do. */
   static async create(filePath: string, capacity: number, options: CreateVmdkSparseOptions = {}): Promise<VmdkSparseImage> {
     assertCapacity(capacity);
+    if (capacity / SECTOR_SIZE > MAX_SECTOR) throw new RangeError('a sparse VMDK holds at most 2 TiB');
     const grainSize = options.grainSize ?? 128;
     if (grainSize < 8 || grainSize > 2048 || (grainSize & (grainSize - 1)) !== 0) {
       throw new RangeError(`grain size must be a power of two from 8 to 2048 sectors (got ${grainSize})`);
@@ -156,12 +159,29 @@ export class VmdkSparseImage implements DiskImage {
   async read(offset: number, length: number): Promise<Buffer> {
     assertAlignedRange(this.capacity, offset, length);
     const buf = Buffer.alloc(length);
+    // Grains stored back to back in the file are read with one call.
+    let run: { fileAt: number; at: number; n: number; grain: number } | undefined;
+    const readRun = async (): Promise<void> => {
+      if (!run) return;
+      const data = await readChecked(this.file, this.fileSize, run.fileAt, run.n, `grain ${run.grain}`);
+      data.copy(buf, run.at);
+      run = undefined;
+    };
     for (const { grain, inGrain, n, at } of this.grainPieces(offset, length)) {
       const entry = await this.grainEntry(grain);
-      if (entry <= GTE_ZERO) continue;
-      const data = await readChecked(this.file, this.fileSize, entry * SECTOR_SIZE + inGrain, n, `grain ${grain}`);
-      data.copy(buf, at);
+      if (entry <= GTE_ZERO) {
+        await readRun();
+        continue;
+      }
+      const fileAt = entry * SECTOR_SIZE + inGrain;
+      if (run && run.fileAt + run.n === fileAt && run.at + run.n === at && run.n < MAX_RUN_BYTES) {
+        run.n += n;
+        continue;
+      }
+      await readRun();
+      run = { fileAt, at, n, grain };
     }
+    await readRun();
     return buf;
   }
 
@@ -220,6 +240,9 @@ export class VmdkSparseImage implements DiskImage {
         const index = Math.floor(grain / this.header.numGTEsPerGT);
         const table = (await this.grainTable(index)) ?? (await this.allocateGrainTable(index));
         const sector = Math.ceil(this.fileSize / SECTOR_SIZE);
+        if (sector + this.header.grainSize > MAX_SECTOR) {
+          throw new Error(`${this.file.path} is full: a sparse VMDK cannot store grains beyond 2 TiB of file`);
+        }
         if (run.length > 0 && sector !== runSector + run.length * this.header.grainSize) await writeRun();
         if (run.length === 0) runSector = sector;
         run.push(full);

@@ -76,11 +76,14 @@ export async function downloadDatastoreFileBytes(session: VimSession, file: Data
   return Buffer.concat(chunks);
 }
 
-/** Streams a file up to a datastore, replacing any file of that name. */
+/**
+ * Streams a file up to a datastore, replacing any file of that name. A stream
+ * needs its size: the file service wants a Content-Length, not chunked bodies.
+ */
 export function uploadDatastoreFile(session: VimSession, file: DatastoreFile, body: Buffer | Readable, size?: number): Promise<void> {
   const length = Buffer.isBuffer(body) ? body.length : size;
-  const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream' };
-  if (length !== undefined) headers['Content-Length'] = length;
+  if (length === undefined) return Promise.reject(new Error(`Uploading ${describe(file)}: the size of the stream is needed.`));
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream', 'Content-Length': length };
   return new Promise((resolve, reject) => {
     const req = request(fileRequest(session, file, 'PUT', headers), (res) => {
       res.resume();
@@ -90,6 +93,12 @@ export function uploadDatastoreFile(session: VimSession, file: DatastoreFile, bo
     });
     req.on('error', (err) => reject(connectionErrorFor(session.server, err)));
     if (Buffer.isBuffer(body)) req.end(body);
-    else Readable.prototype.pipe.call(body, req);
+    else {
+      body.once('error', (err) => {
+        req.destroy();
+        reject(new Error(`Uploading ${describe(file)}: reading the source failed (${err.message}).`));
+      });
+      body.pipe(req);
+    }
   });
 }

@@ -3,6 +3,8 @@ import { VimSession } from '../../../electron/vsphere/vim-session';
 import { VimFault } from '../../../electron/vsphere/vim-fault';
 import { CertificateChangedError, ServerNameResolutionError } from '../../../electron/vsphere/certificate-errors';
 import { probeCertificate } from '../../../electron/vsphere/pinned-tls';
+import { keyIsAvailable, listKeyProviders } from '../../../electron/vsphere/key-providers';
+import { LAB_CRYPTO } from '../../../electron/lab/lab-info';
 import { fetchInventory, isManagedHostDirectConnection } from '../../../electron/vsphere/inventory';
 import { startVcsim, type RunningLab as VcsimHandle } from '../../../electron/lab/vcsim-process';
 
@@ -38,6 +40,10 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       expect(inv.folders.some((f) => f.childType.includes('VirtualMachine'))).toBe(true);
       expect(inv.hosts.every((h) => h.connectionState === 'connected')).toBe(true);
       if (mode === 'vcenter') expect(inv.computeResources.some((c) => c.isCluster)).toBe(true);
+      const providers = await listKeyProviders(s);
+      expect(providers.map((p) => p.id)).toEqual(lab.info.keyProviders);
+      expect(await keyIsAvailable(s, LAB_CRYPTO.keyId, LAB_CRYPTO.keyProvider)).toBe(mode === 'vcenter');
+      expect(await keyIsAvailable(s, 'no-such-key', LAB_CRYPTO.keyProvider)).toBe(false);
       await s.close();
     });
 

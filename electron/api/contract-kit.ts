@@ -32,7 +32,7 @@ export type ContractShape = Record<string, Record<string, InvokeDef | EventDef>>
 
 type InvokeFn<D> =
   D extends InvokeDef<infer I, infer O>
-    ? object extends z.input<I>
+    ? Record<never, never> extends z.input<I>
       ? (input?: z.input<I>) => Promise<z.output<O>>
       : (input: z.input<I>) => Promise<z.output<O>>
     : never;
@@ -87,7 +87,7 @@ export interface WireError {
 }
 
 type BridgeInvokeFn<D> =
-  D extends InvokeDef<infer I> ? (object extends z.input<I> ? (input?: z.input<I>) => Promise<CallResult> : (input: z.input<I>) => Promise<CallResult>) : never;
+  D extends InvokeDef<infer I> ? (Record<never, never> extends z.input<I> ? (input?: z.input<I>) => Promise<CallResult> : (input: z.input<I>) => Promise<CallResult>) : never;
 
 /**
  * What a transport exposes (the preload's `window.lifeboat`, or the browser

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { event, invoke, NoInput, type BridgeApi, type ClientApi, type EventName, type EventPayload } from './contract-kit';
-import { ConnectionSummary } from './schemas/connection-schema';
+import {
+  AddConnectionInput,
+  ConnectionName,
+  ConnectionSummary,
+  ConnectionTestResult,
+  ServerProbe,
+  VmRow,
+} from './schemas/connection-schema';
 import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobSnapshot } from './schemas/job-schema';
 
-export { ConnectionSummary, EnvironmentFacts, JobSnapshot };
+export { ConnectionSummary, ConnectionTestResult, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -24,6 +31,14 @@ export const apiContract = {
   },
   connections: {
     list: invoke(NoInput, z.array(ConnectionSummary)),
+    /** Reads a server's certificate for the trust dialog; trusts nothing. */
+    probe: invoke(z.object({ url: z.string().min(1).max(2048) }).strict(), ServerProbe),
+    add: invoke(AddConnectionInput, ConnectionSummary),
+    test: invoke(ConnectionName, ConnectionTestResult),
+    remove: invoke(ConnectionName, z.object({ passwordRemoved: z.boolean() })),
+  },
+  inventory: {
+    vms: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(VmRow)),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

@@ -7,6 +7,7 @@ import { productInfo } from '../config/product';
 import { readSettings } from '../config/settings-store';
 import { ConnectionStore } from '../connections/connection-store';
 import { listConnectionSummaries } from './connection-summaries';
+import { addConnection, listConnectionVms, probeServer, removeConnection, testConnection } from '../connections/connection-service';
 import { gatherEnvironmentFacts } from '../environment/environment-facts';
 import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
@@ -36,6 +37,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   const events = new EventHub();
   const jobs = new JobRegistry(events);
   const product = productInfo();
+  const connectionStore = new ConnectionStore(home);
 
   const handlers: ServerHandlers<ApiContract> = {
     app: {
@@ -52,7 +54,34 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
         }),
     },
     connections: {
-      list: async () => listConnectionSummaries(new ConnectionStore(home), secretStore),
+      list: async () => listConnectionSummaries(connectionStore, secretStore),
+      probe: async ({ url }) => {
+        const p = await probeServer(url, connectionStore);
+        return { server: p.server, url: p.url, thumbprintSha256: p.thumbprints.sha256, thumbprintSha1: p.thumbprints.sha1, trust: p.trust };
+      },
+      add: async (request) => {
+        const profile = await addConnection(request, connectionStore, secretStore);
+        const summaries = await listConnectionSummaries(connectionStore, secretStore);
+        const added = summaries.find((c) => c.name === profile.name);
+        if (!added) throw new Error(`the connection ${profile.name} was not saved`);
+        return added;
+      },
+      test: async ({ name }) => testConnection(name, connectionStore, secretStore),
+      remove: async ({ name }) => removeConnection(name, connectionStore, secretStore),
+    },
+    inventory: {
+      vms: async ({ connection }) =>
+        (await listConnectionVms(connection, connectionStore, secretStore)).map((vm) => ({
+          moref: vm.ref.value,
+          name: vm.name,
+          powerState: vm.powerState,
+          guestFamily: vm.guestFamily,
+          firmware: vm.firmware,
+          diskCount: vm.diskCount,
+          encrypted: vm.encrypted,
+          hasVtpm: vm.hasVtpm,
+          template: vm.template,
+        })),
     },
     jobs: {
       list: async () => jobs.list(),

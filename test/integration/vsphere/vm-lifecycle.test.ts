@@ -78,11 +78,11 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       expect(created.disks.length).toBe(asArray(asObject(raw.hardware)!.device as VimObject[]).filter((d) => d.$type === 'VirtualDisk').length);
       expect(createdRaw.name).toBe(`restored-${mode}`);
       expect(created.keyId).toEqual({ keyId: LAB_CRYPTO.keyId, providerId: LAB_CRYPTO.keyProvider });
-      // Each new disk is asked to be encrypted with the same key. (The lab simulator matches disk
-      // crypto by device key and misses the temporary negative keys new devices use, so the
-      // per-disk keyId is checked on the spec sent, not read back.)
+      // Each new disk is encrypted with the same key.
       const diskChanges = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
       expect(diskChanges.length).toBeGreaterThan(0);
+      expect(created.disks.length).toBe(diskChanges.length);
+      expect(created.disks.every((d) => d.encrypted)).toBe(true);
       for (const c of diskChanges) expect(c.backing).toMatchObject({ crypto: { cryptoKeyId: { keyId: LAB_CRYPTO.keyId } } });
 
       // CBT toggling

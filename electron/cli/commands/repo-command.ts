@@ -7,16 +7,14 @@ import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import { LocalFolderBackend } from '../../repository/local-folder-backend';
 import { Repository } from '../../repository/repository';
-import { readConfig } from '../../repository/repository-config';
+import { rememberPassword, SavedPasswordWrongError, unlockRepository } from '../../repository/repository-unlock';
 import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../../repository/repository-errors';
 import { RepositoryLockedError } from '../../repository/repository-lock';
 import {
-  existingRepositoryPassword,
   keychainAccount,
   newRepositoryPassword,
   PasswordSourceError,
   type PasswordInput,
-  type PasswordSource,
 } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
@@ -105,53 +103,39 @@ function asCliError(err: unknown): never {
   throw err;
 }
 
-/** Saves the password in the OS keychain; a missing keychain is a warning, not a failure. */
-async function remember(io: CliIo, json: boolean, repoId: string, password: string): Promise<boolean> {
-  const keychain = repoCommandDeps.keychain();
-  try {
-    await keychain.set(keychainAccount(repoId), password);
-    if (!json) io.stderr(`Password saved in the ${keychain.backend} (account ${keychainAccount(repoId)}).\n`);
+/** Reports a keychain save; a missing keychain is a warning, not a failure. */
+function reportRemembered(
+  io: CliIo,
+  json: boolean,
+  repoId: string,
+  outcome: { saved: true } | { saved: false; reason: string },
+): boolean {
+  if (outcome.saved) {
+    if (!json) io.stderr(`Password saved in the OS keychain (account ${keychainAccount(repoId)}).\n`);
     return true;
-  } catch (err) {
-    io.stderr(`lifeboat: warning: the password was not saved: ${(err as Error).message}\n`);
-    return false;
   }
+  io.stderr(`lifeboat: warning: the password was not saved: ${outcome.reason}\n`);
+  return false;
 }
 
-async function openRepo(
-  ctx: CommandContext,
-  opts: RepoOptions,
-  json: boolean,
-): Promise<{ repo: Repository; source: PasswordSource }> {
-  const backend = new LocalFolderBackend(repoDir(opts));
+async function openRepo(ctx: CommandContext, opts: RepoOptions, json: boolean): Promise<Repository> {
   try {
-    const config = await readConfig(backend);
-    let keychain: SecretStore | null = null;
-    try {
-      keychain = repoCommandDeps.keychain();
-    } catch {
-      keychain = null;
-    }
-    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, env: process.env };
-    const { password, source } = await existingRepositoryPassword(config.id, req, repoCommandDeps.input(ctx.io), keychain);
-    let repo: Repository;
-    try {
-      repo = await Repository.open(backend, password);
-    } catch (err) {
-      if (err instanceof WrongPasswordError && source === 'keychain') {
-        throw new CliError(
-          'the repository password is wrong (the one saved in the keychain)',
-          ExitCode.failure,
-          'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
-        );
-      }
-      throw err;
-    }
-    if (opts.remember && source !== 'keychain') await remember(ctx.io, json, repo.id, password);
-    if (repo.removedTemporaries.length > 0 && !json)
+    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
+    const backend = new LocalFolderBackend(repoDir(opts));
+    const { repo, remembered } = await unlockRepository(backend, req, repoCommandDeps.input(ctx.io), repoCommandDeps.keychain());
+    if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
+    if (repo.removedTemporaries.length > 0 && !json) {
       ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
-    return { repo, source };
+    }
+    return repo;
   } catch (err) {
+    if (err instanceof SavedPasswordWrongError) {
+      throw new CliError(
+        err.message,
+        ExitCode.failure,
+        'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
+      );
+    }
     return asCliError(err);
   }
 }
@@ -193,7 +177,9 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
         const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, env: process.env };
         const { password } = await newRepositoryPassword(req, repoCommandDeps.input(ctx.io));
         created = await Repository.init(new LocalFolderBackend(dir), password);
-        const remembered = opts.remember ? await remember(ctx.io, json, created.id, password) : false;
+        const remembered = opts.remember
+          ? reportRemembered(ctx.io, json, created.id, await rememberPassword(repoCommandDeps.keychain(), created.id, password))
+          : false;
         const result = {
           ok: true,
           id: created.id,
@@ -225,7 +211,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
   withRepoOptions(repo.command('list').description('list restore points, oldest first, with repository totals')).action(
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
-      const { repo: r } = await openRepo(ctx, opts, json);
+      const r = await openRepo(ctx, opts, json);
       const points = await r.listPoints();
       const stats = await r.stats();
       printResult(
@@ -246,7 +232,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
   ).action(
     commandAction(ctx, async (id: string, opts: RepoOptions & { blockMap?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
-      const { repo: r } = await openRepo(ctx, opts, json);
+      const r = await openRepo(ctx, opts, json);
       const manifest = await r.loadPoint(id).catch(asCliError);
       printResult(ctx.io, json, { ok: true, point: manifestForJson(manifest, Boolean(opts.blockMap)) }, () =>
         formatPoint(manifest, Boolean(opts.blockMap)),
@@ -262,7 +248,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
   ).action(
     commandAction(ctx, async (opts: RepoOptions & { readData?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
-      const { repo: r } = await openRepo(ctx, opts, json);
+      const r = await openRepo(ctx, opts, json);
       const report = await verifyRepository(r, {
         readData: Boolean(opts.readData),
         onProgress: progressPrinter(ctx.io, json, 'verify'),
@@ -280,7 +266,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
   ).action(
     commandAction(ctx, async (id: string, opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
-      const { repo: r } = await openRepo(ctx, opts, json);
+      const r = await openRepo(ctx, opts, json);
       const forgotten = await r.forget(id).catch(asCliError);
       printResult(
         ctx.io,
@@ -298,7 +284,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
   ).action(
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
-      const { repo: r } = await openRepo(ctx, opts, json);
+      const r = await openRepo(ctx, opts, json);
       const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') }).catch(asCliError);
       printResult(ctx.io, json, { ok: true, ...report }, formatPrune);
     }),

@@ -110,8 +110,13 @@ export class StreamOptimizedWriter implements DiskImage {
     const text = Buffer.from(serializeVmdkDescriptor(descriptor));
     if (text.length >= DESCRIPTOR_SECTORS * SECTOR_SIZE) throw new RangeError('descriptor does not fit its reserved sectors');
     const file = await ThinFile.create(filePath, 0);
-    await file.writeAll(0, serializeSparseExtentHeader(header));
-    await file.writeAll(SECTOR_SIZE, text);
+    try {
+      await file.writeAll(0, serializeSparseExtentHeader(header));
+      await file.writeAll(SECTOR_SIZE, text);
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
     return new StreamOptimizedWriter(file, header, capacity, options.compressionLevel ?? 6);
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DiskFormatError, SECTOR_SIZE } from './disk-image';
 
 export type VmdkExtentAccess = 'RW' | 'RDONLY' | 'NOACCESS';
@@ -190,7 +191,7 @@ export function newVmdkDescriptor(options: NewDescriptorOptions): VmdkDescriptor
   ddb.set('ddb.virtualHWVersion', options.virtualHWVersion ?? '4');
   return {
     version: 1,
-    cid: options.cid ?? Math.floor(Math.random() * 0xfffffffe) >>> 0,
+    cid: options.cid ?? randomBytes(4).readUInt32LE(0) % 0xfffffffe,
     parentCid: NO_PARENT_CID,
     createType: options.createType,
     header: [['encoding', 'UTF-8']],
@@ -200,8 +201,7 @@ export function newVmdkDescriptor(options: NewDescriptorOptions): VmdkDescriptor
 }
 
 function randomDdbUuid(): string {
-  const bytes: string[] = [];
-  for (let i = 0; i < 16; i++) bytes.push(hex2(Math.floor(Math.random() * 256)));
+  const bytes = [...randomBytes(16)].map(hex2);
   return `${bytes.slice(0, 8).join(' ')}-${bytes.slice(8).join(' ')}`;
 }
 

@@ -53,7 +53,11 @@ export function isLabProcess(pid: number, binary: string): boolean {
  * outlives this process, its stderr goes to <home>/lab/vcsim.log, the state
  * goes to state.json and the password to the OS keychain.
  */
-export async function startBackgroundLab(home: string, secrets: SecretStore, options: BackgroundStartOptions = {}): Promise<BackgroundLabStart> {
+export async function startBackgroundLab(
+  home: string,
+  secrets: SecretStore,
+  options: BackgroundStartOptions = {},
+): Promise<BackgroundLabStart> {
   const existing = await readLabState(home);
   if (existing && isLabProcess(existing.pid, existing.binary)) throw new LabAlreadyRunningError(existing);
 
@@ -109,15 +113,19 @@ export function probeLab(url: string, thumbprintSha256: string, timeoutMs = 5000
     '<soapenv:Body><RetrieveServiceContent><_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent></soapenv:Body></soapenv:Envelope>';
   return new Promise((resolve) => {
     // The lab's own self-signed certificate: checked by thumbprint below, not by a CA.
-    const req = request(url, { method: 'POST', rejectUnauthorized: false, timeout: timeoutMs, headers: { 'Content-Type': 'text/xml' } }, (res) => {
-      const seen = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-      res.resume();
-      res.on('end', () => {
-        if (seen !== thumbprintSha256) resolve({ ok: false, detail: `the server at ${url} presents a different certificate` });
-        else if (res.statusCode !== 200) resolve({ ok: false, detail: `the server answered HTTP ${res.statusCode}` });
-        else resolve({ ok: true, detail: 'answers RetrieveServiceContent' });
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', rejectUnauthorized: false, timeout: timeoutMs, headers: { 'Content-Type': 'text/xml' } },
+      (res) => {
+        const seen = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        res.resume();
+        res.on('end', () => {
+          if (seen !== thumbprintSha256) resolve({ ok: false, detail: `the server at ${url} presents a different certificate` });
+          else if (res.statusCode !== 200) resolve({ ok: false, detail: `the server answered HTTP ${res.statusCode}` });
+          else resolve({ ok: true, detail: 'answers RetrieveServiceContent' });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ ok: false, detail: err.message }));
     req.end(envelope);

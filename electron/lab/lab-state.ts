@@ -44,7 +44,8 @@ export async function readLabState(home: string): Promise<LabState | undefined> 
     throw err;
   }
   const parsed = labStateSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${labStatePaths.state(home)} is not a lab state file; remove it and start the lab again.`);
+  if (!parsed.success)
+    throw new Error(`${labStatePaths.state(home)} is not a lab state file; remove it and start the lab again.`);
   return parsed.data;
 }
 

@@ -78,7 +78,11 @@ async function sourceHash(sourceDir: string, toolchain: string): Promise<string>
   const hash = createHash('sha256').update(toolchain);
   const files = (await readdir(sourceDir)).filter((f) => f.endsWith('.go')).sort();
   for (const f of files) {
-    hash.update(f).update('\0').update(await readFile(join(sourceDir, f))).update('\0');
+    hash
+      .update(f)
+      .update('\0')
+      .update(await readFile(join(sourceDir, f)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -36,7 +36,8 @@ interface StartOptions {
 
 function count(value: string, option: string, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${option} must be a whole number of at least ${min}, not "${value}"`, ExitCode.usage);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${option} must be a whole number of at least ${min}, not "${value}"`, ExitCode.usage);
   return n;
 }
 
@@ -68,7 +69,8 @@ function startText(r: BackgroundLabStart): string {
 
 function statusText(s: LabStatus): string {
   if (!s.state) return 'No lab is running.';
-  if (!s.running) return `The lab is not running: ${s.detail}.\nRun \`lifeboat lab stop\` to clean up, then \`lifeboat lab start\`.`;
+  if (!s.running)
+    return `The lab is not running: ${s.detail}.\nRun \`lifeboat lab stop\` to clean up, then \`lifeboat lab start\`.`;
   const health = s.answering ? 'running and answering' : `running but not answering (${s.detail})`;
   return `Lab ${health}.\n${describeLab(s.state)}`;
 }
@@ -92,8 +94,14 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
       .option('--vms <n>', 'number of plain VMs besides the special ones (5000 is fine)', '4')
       .option('--managed', 'esxi mode: the host reports it is managed by a vCenter (rule CONN-HOST-MANAGED)')
       .option('--keep', 'keep the datastore folders after `lab stop`')
-      .option('--datastore-root <dir>', 'folder to hold the datastore folders (default: a new folder in /dev/shm or the temp folder)')
-      .addHelpText('after', '\nNeeds Go and the govmomi source: sudo apt-get install golang-go golang-github-vmware-govmomi-dev\n')
+      .option(
+        '--datastore-root <dir>',
+        'folder to hold the datastore folders (default: a new folder in /dev/shm or the temp folder)',
+      )
+      .addHelpText(
+        'after',
+        '\nNeeds Go and the govmomi source: sudo apt-get install golang-go golang-github-vmware-govmomi-dev\n',
+      )
       .action(
         commandAction(ctx, async (opts: StartOptions, command: Command) => {
           const { json } = globalOptions(command);
@@ -116,7 +124,11 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
             });
           } catch (err) {
             if (err instanceof LabAlreadyRunningError) {
-              throw new CliError(err.message, ExitCode.failure, 'Stop it first with `lifeboat lab stop`, or use it: `lifeboat lab status`.');
+              throw new CliError(
+                err.message,
+                ExitCode.failure,
+                'Stop it first with `lifeboat lab stop`, or use it: `lifeboat lab status`.',
+              );
             }
             if (err instanceof VcsimToolchainMissingError) throw new CliError(err.message, ExitCode.failure);
             throw err;

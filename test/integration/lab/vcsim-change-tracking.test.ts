@@ -49,7 +49,10 @@ const query = (snap: string, changeId: string, startOffset = 0) =>
   `<deviceKey>${diskKey}</deviceKey><startOffset>${startOffset}</startOffset><changeId>${changeId}</changeId></QueryChangedDiskAreas>`;
 
 function areas(xml: string): Array<[number, number]> {
-  return [...xml.matchAll(/<changedArea><start>(\d+)<\/start><length>(\d+)<\/length><\/changedArea>/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  return [...xml.matchAll(/<changedArea><start>(\d+)<\/start><length>(\d+)<\/length><\/changedArea>/g)].map((m) => [
+    Number(m[1]),
+    Number(m[2]),
+  ]);
 }
 
 describe('QueryChangedDiskAreas over the lab change log', () => {

@@ -60,19 +60,29 @@ describe('special VMs as vSphere reports them', () => {
   });
 
   it('lab-proxy has SCSI controllers on bus 0 and 1 and lab-ide-disk a disk on IDE', async () => {
-    const proxy = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), ['config.hardware.device']);
+    const proxy = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), [
+      'config.hardware.device',
+    ]);
     const buses = [...proxy.matchAll(/xsi:type="ParaVirtualSCSIController">.*?<busNumber>(\d+)<\/busNumber>/g)].map((m) => m[1]);
     expect(buses.sort()).toEqual(['0', '1']);
-    const power = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), ['runtime.powerState']);
+    const power = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.proxy}`), [
+      'runtime.powerState',
+    ]);
     expect(power).toContain('>poweredOn<');
-    const ide = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.ideDisk}`), ['config.hardware.device']);
+    const ide = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.ideDisk}`), [
+      'config.hardware.device',
+    ]);
     expect(ide).toMatch(/xsi:type="VirtualDisk"><key>\d+<\/key>.*?<controllerKey>200<\/controllerKey>/);
   });
 
   it('lab-thin-thick has an independent_persistent disk and a lazy-zeroed thick one', async () => {
-    const xml = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.thinThick}`), ['config.hardware.device']);
+    const xml = await soap.properties('VirtualMachine', await soap.findByPath(`DC0/vm/${LAB_VMS.thinThick}`), [
+      'config.hardware.device',
+    ]);
     expect(xml).toContain('<diskMode>independent_persistent</diskMode>');
-    expect(xml).toMatch(/<thinProvisioned>false<\/thinProvisioned><eagerlyScrub>false<\/eagerlyScrub>|<eagerlyScrub>false<\/eagerlyScrub>.*<thinProvisioned>false<\/thinProvisioned>/);
+    expect(xml).toMatch(
+      /<thinProvisioned>false<\/thinProvisioned><eagerlyScrub>false<\/eagerlyScrub>|<eagerlyScrub>false<\/eagerlyScrub>.*<thinProvisioned>false<\/thinProvisioned>/,
+    );
     expect(xml).toContain('xsi:type="ParaVirtualSCSIController"');
     expect(xml).toContain('xsi:type="VirtualLsiLogicController"');
   });

@@ -289,4 +289,28 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       printResult(ctx.io, json, { ok: true, ...report }, formatPrune);
     }),
   );
+
+  withRepoOptions(
+    repo
+      .command('passwd')
+      .description('change the repository password (re-wraps the key; no data is rewritten)')
+      .option('--new-password-file <file>', 'read the new password from this file (default: ask twice on a terminal)'),
+    'also save the new password in the OS keychain',
+  ).action(
+    commandAction(ctx, async (opts: RepoOptions & { newPasswordFile?: string }, command: Command) => {
+      const { json } = globalOptions(command);
+      const input = repoCommandDeps.input(ctx.io);
+      const r = await openRepo(ctx, { ...opts, remember: false }, json);
+      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(asCliError);
+      await r.changePassword(password);
+      // A saved old password would now fail: replace it when there is one (or when asked).
+      const keychain = repoCommandDeps.keychain();
+      const saved = await keychain.get(keychainAccount(r.id)).catch(() => null);
+      const remembered =
+        opts.remember || saved !== null
+          ? reportRemembered(ctx.io, json, r.id, await rememberPassword(keychain, r.id, password))
+          : false;
+      printResult(ctx.io, json, { ok: true, id: r.id, remembered }, (v) => `Changed the password of repository ${v.id}.`);
+    }),
+  );
 };

@@ -224,4 +224,18 @@ describe('lifeboat repo', () => {
     }
     for (const text of outputs) expect(text).not.toContain(PASSWORD);
   });
+
+  it('passwd changes the password and updates a saved one', async () => {
+    const init = await cli(['init', '--repo', repoDir, '--password-stdin', '--remember', '--json']);
+    const { id } = JSON.parse(init.out);
+    const newFile = join(dir, 'new-pw.txt');
+    await writeFile(newFile, 'the-new-password\n', { mode: 0o600 });
+    const changed = await cli(['passwd', '--repo', repoDir, '--new-password-file', newFile, '--json']);
+    expect(changed.code, changed.err).toBe(0);
+    expect(JSON.parse(changed.out)).toMatchObject({ ok: true, id, remembered: true });
+    expect(keychain.secrets.get(`repo:${id}`)).toBe('the-new-password');
+    expect((await cli(['list', '--repo', repoDir, '--password-file', pwFile])).code).toBe(1);
+    expect((await cli(['list', '--repo', repoDir, '--password-file', newFile])).code).toBe(0);
+    expect(changed.out + changed.err).not.toContain('the-new-password');
+  });
 });

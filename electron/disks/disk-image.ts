@@ -67,7 +67,8 @@ export function appendExtent(list: DiskExtent[], offset: number, length: number,
 
 /**
  * Turns sorted allocated byte ranges into extents covering [offset, offset+length)
- * exactly: allocated ranges become `data`, the gaps `zero`. Ranges are clipped to the window.
+ * exactly: allocated ranges (widened to whole sectors) become `data`, the gaps
+ * `zero`. Ranges are clipped to the window.
  */
 export function extentsFromAllocatedRanges(
   offset: number,
@@ -78,8 +79,9 @@ export function extentsFromAllocatedRanges(
   const out: DiskExtent[] = [];
   let pos = offset;
   for (const range of allocated) {
-    const start = Math.max(range.offset, pos);
-    const stop = Math.min(range.offset + range.length, end);
+    // Widen to whole sectors: calling a little more "data" is safe, less is not.
+    const start = Math.max(range.offset - (range.offset % SECTOR_SIZE), pos);
+    const stop = Math.min(Math.ceil((range.offset + range.length) / SECTOR_SIZE) * SECTOR_SIZE, end);
     if (stop <= start) continue;
     appendExtent(out, pos, start - pos, 'zero');
     appendExtent(out, start, stop - start, 'data');

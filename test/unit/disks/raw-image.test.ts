@@ -101,19 +101,27 @@ describe('ZeroScanProbe and extent helpers', () => {
     expect(await probe.allocatedRanges(file, MiB, MiB)).toEqual([]);
   });
 
+  it('widens unaligned probe ranges to whole sectors', () => {
+    expect(extentsFromAllocatedRanges(0, 4096, [{ offset: 1000, length: 100 }])).toEqual([
+      { offset: 0, length: 512, kind: 'zero' },
+      { offset: 512, length: 1024, kind: 'data' },
+      { offset: 1536, length: 2560, kind: 'zero' },
+    ]);
+  });
+
   it('clips ranges to the window and fills gaps with zero extents', () => {
-    expect(
-      extentsFromAllocatedRanges(100, 100, [
-        { offset: 0, length: 120 },
-        { offset: 150, length: 10 },
-        { offset: 190, length: 50 },
-      ]),
-    ).toEqual([
-      { offset: 100, length: 20, kind: 'data' },
-      { offset: 120, length: 30, kind: 'zero' },
-      { offset: 150, length: 10, kind: 'data' },
-      { offset: 160, length: 30, kind: 'zero' },
-      { offset: 190, length: 10, kind: 'data' },
+    const S = 512;
+    const ranges = [
+      { offset: 0, length: 120 * S },
+      { offset: 150 * S, length: 10 * S },
+      { offset: 190 * S, length: 50 * S },
+    ];
+    expect(extentsFromAllocatedRanges(100 * S, 100 * S, ranges)).toEqual([
+      { offset: 100 * S, length: 20 * S, kind: 'data' },
+      { offset: 120 * S, length: 30 * S, kind: 'zero' },
+      { offset: 150 * S, length: 10 * S, kind: 'data' },
+      { offset: 160 * S, length: 30 * S, kind: 'zero' },
+      { offset: 190 * S, length: 10 * S, kind: 'data' },
     ]);
   });
 });

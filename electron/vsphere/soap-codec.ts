@@ -5,9 +5,14 @@ import { isMoRef, isTypedPrimitive, type VimObject, type VimValue } from './vim-
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="UTF-8"?>' +
   '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"' +
-  ' xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-  '<soapenv:Body>';
+  ' xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">';
 const ENVELOPE_CLOSE = '</soapenv:Body></soapenv:Envelope>';
+
+/** Extra parts of a request: another namespace (PBM is `urn:pbm`) and SOAP header elements. */
+export interface RequestEnvelopeOptions {
+  namespace?: string;
+  header?: Record<string, string>;
+}
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -59,10 +64,12 @@ function toXmlNode(value: VimValue): unknown {
  * Encodes one vim25 call. `args` is ordered as the WSDL orders the parameters
  * (object key order is kept), `_this` first.
  */
-export function encodeRequest(method: string, args: Record<string, VimValue>): string {
+export function encodeRequest(method: string, args: Record<string, VimValue>, options: RequestEnvelopeOptions = {}): string {
   const body = toXmlNode(args as VimObject) as Record<string, unknown>;
   const inner = builder.build(body) as string;
-  return `${ENVELOPE_OPEN}<${method} xmlns="urn:vim25">${inner}</${method}>${ENVELOPE_CLOSE}`;
+  const header = options.header ? `<soapenv:Header>${builder.build(options.header) as string}</soapenv:Header>` : '';
+  const ns = options.namespace ?? 'urn:vim25';
+  return `${ENVELOPE_OPEN}${header}<soapenv:Body><${method} xmlns="${ns}">${inner}</${method}>${ENVELOPE_CLOSE}`;
 }
 
 /** Converts parser output to codec data: attributes interpreted, arrays of ArrayOfXxx unwrapped. */

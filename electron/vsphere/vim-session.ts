@@ -6,6 +6,13 @@ import { PinnedAgent } from './pinned-tls';
 import { parseServerUrl, type ServerAddress } from './server-url';
 import { asObject, asString, moRef, type MoRef, type VimObject, type VimValue } from './vim-types';
 
+/** A SOAP service other than vim25 on the same server. */
+export interface SoapService {
+  path: string;
+  namespace: string;
+  soapAction: string;
+}
+
 export interface VimSessionOptions {
   url: string;
   username: string;
@@ -139,20 +146,31 @@ export class VimSession {
     this.keepalive.unref();
   }
 
-  private invoke(method: string, args: Record<string, VimValue>): Promise<VimValue> {
-    const body = encodeRequest(method, args);
+  /**
+   * Calls another SOAP service of the same server that shares the vim25
+   * session (the storage policy service, PBM, on /pbm).
+   */
+  async callService(service: SoapService, method: string, args: Record<string, VimValue>): Promise<VimValue> {
+    if (this.closed) throw new Error(`The session with ${this.server} is closed.`);
+    // PBM takes the vim25 session from this header, not from the cookie.
+    const header = this.cookie ? { vcSessionCookie: this.cookie } : undefined;
+    return this.invoke(method, args, { ...service, header });
+  }
+
+  private invoke(method: string, args: Record<string, VimValue>, service?: SoapService & { header?: Record<string, string> }): Promise<VimValue> {
+    const body = encodeRequest(method, args, { namespace: service?.namespace, header: service?.header });
     const timeoutMs = this.options.requestTimeoutMs ?? 10 * 60_000;
     return new Promise<VimValue>((resolve, reject) => {
       const req = request(
         {
           host: this.address.host,
           port: this.address.port,
-          path: this.address.sdkPath,
+          path: service?.path ?? this.address.sdkPath,
           method: 'POST',
           agent: this.agent,
           headers: {
             'Content-Type': 'text/xml; charset=utf-8',
-            SOAPAction: `"urn:vim25/${this.apiVersion}"`,
+            SOAPAction: service ? `"${service.soapAction}"` : `"urn:vim25/${this.apiVersion}"`,
             'Content-Length': Buffer.byteLength(body),
             ...this.sessionHeaders(),
           },

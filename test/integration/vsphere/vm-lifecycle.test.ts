@@ -17,6 +17,7 @@ import { retrieveOne } from '../../../electron/vsphere/property-collector';
 import { downloadDatastoreFileBytes, parseDatastorePath, uploadDatastoreFile } from '../../../electron/vsphere/datastore-files';
 import { asArray, asObject, type VimObject } from '../../../electron/vsphere/vim-types';
 import { VimFault } from '../../../electron/vsphere/vim-fault';
+import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
 import { startVcsim, type RunningLab as VcsimHandle } from '../../../electron/lab/vcsim-process';
 import { LAB_CRYPTO, LAB_VMS } from '../../../electron/lab/lab-info';
 
@@ -115,6 +116,35 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const gone = await retrieveOne(session, vm, ['name']).catch((e: unknown) => e);
       expect(gone).toBeInstanceOf(VimFault);
       expect((gone as VimFault).faultType).toBe('ManagedObjectNotFound');
+    });
+
+    it('lists storage policies and restores a VM with one (vCenter only)', async () => {
+      if (mode === 'esxi') {
+        await expect(listStoragePolicies(session)).rejects.toThrow(/standalone ESXi host has none/);
+        return;
+      }
+      const policies = await listStoragePolicies(session);
+      expect(policies.map((p) => p.name).sort()).toEqual([...lab.info.storagePolicies].sort());
+      const policy = policies[0]!;
+      const inv = await fetchInventory(session);
+      const source = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!;
+      const { raw } = await fetchVmConfigInfo(session, source.ref);
+      const ds = inv.datastores[0]!;
+      const network = inv.networks.find((n) => !n.portgroupKey)!;
+      const { spec } = buildConfigSpec(raw, {
+        name: 'restored-with-policy',
+        datastoreName: ds.name,
+        datastore: ds.ref,
+        networkMapping: {},
+        defaultNetwork: { kind: 'standard', name: network.name, ref: network.ref },
+        storageProfileId: policy.id,
+      });
+      const vm = await createVm(session, { folder: inv.datacenters[0]!.vmFolder!, resourcePool: inv.computeResources[0]!.rootPool! }, spec);
+      expect(await associatedPolicies(session, vm)).toEqual([policy.id]);
+      const { config } = await fetchVmConfigInfo(session, vm);
+      expect(config.disks.length).toBeGreaterThan(0);
+      expect(await associatedPolicies(session, vm, config.disks[0]!.key)).toEqual([policy.id]);
+      await destroyVm(session, vm);
     });
   });
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { SecretStore } from '../keychain/secret-store';
 import { labAuthority, type LabInfo } from './lab-info';
+import { labVddkConfig } from './lab-vddk-config';
 import { labStatePaths, readLabState, removeLabState, writeLabState, type LabState } from './lab-state';
 import { buildVcsim, type BuildVcsimOptions } from './vcsim-build';
 import { startVcsim, type StartVcsimOptions } from './vcsim-process';
@@ -95,9 +96,11 @@ export async function startBackgroundLab(
     passwordSaved: keychainError === undefined,
     binary,
     logFile,
+    vddkConfigFile: labStatePaths.vddkConfig(home),
     startedAt: new Date().toISOString(),
   };
   try {
+    await writeFile(state.vddkConfigFile, labVddkConfig(info), { mode: 0o600 });
     await writeLabState(home, state);
   } catch (err) {
     await lab.stop();

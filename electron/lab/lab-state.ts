@@ -25,6 +25,8 @@ export const labStateSchema = z.object({
   passwordSaved: z.boolean(),
   binary: z.string(),
   logFile: z.string(),
+  /** VDDK config file pointing the lab VDDK at the datastore folders. */
+  vddkConfigFile: z.string(),
   startedAt: z.string(),
 });
 export type LabState = z.infer<typeof labStateSchema>;
@@ -33,6 +35,7 @@ export const labStatePaths = {
   dir: (home: string) => homePaths.lab(home),
   state: (home: string) => join(homePaths.lab(home), 'state.json'),
   log: (home: string) => join(homePaths.lab(home), 'vcsim.log'),
+  vddkConfig: (home: string) => join(homePaths.lab(home), 'labvddk.conf'),
 };
 
 export async function readLabState(home: string): Promise<LabState | undefined> {
@@ -59,4 +62,5 @@ export async function writeLabState(home: string, state: LabState): Promise<void
 
 export async function removeLabState(home: string): Promise<void> {
   await rm(labStatePaths.state(home), { force: true });
+  await rm(labStatePaths.vddkConfig(home), { force: true });
 }

@@ -51,6 +51,7 @@ function describeLab(s: LabState): string {
     ...s.hosts.map((h) => `  Host:       ${h.name}${h.managementServerIp ? ` (managed by ${h.managementServerIp})` : ''}`),
     `  VMs:        ${s.vms.join(', ')} + ${s.bulkVms} plain VMs`,
     `  Log:        ${s.logFile}`,
+    `  Lab VDDK:   ${s.vddkConfigFile} (VDDK config with the datastore folders)`,
   ];
   return lines.join('\n');
 }

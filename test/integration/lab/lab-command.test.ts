@@ -78,6 +78,10 @@ describe('lifeboat lab with the OS keychain', () => {
     const log = await readFile(join(home, 'lab', 'vcsim.log'), 'utf8');
     expect(log).not.toContain(password!);
 
+    const vddkConfig = await readFile(out.vddkConfigFile, 'utf8');
+    expect(vddkConfig).toContain(`labvddk.datastore.LocalDS_0 = "${out.datastores[0].folder}"`);
+    expect(vddkConfig).toContain(`labvddk.thumbprint = "${out.thumbprintSha1}"`);
+
     const reply = await postSoap(out.url, login('SessionManager', out.username, password!));
     expect(reply.status).toBe(200);
   });
@@ -107,6 +111,7 @@ describe('lifeboat lab with the OS keychain', () => {
     expect(() => process.kill(started.pid, 0)).toThrow();
     for (const ds of started.datastores) expect(existsSync(ds.folder)).toBe(false);
     expect(existsSync(join(home, 'lab', 'state.json'))).toBe(false);
+    expect(existsSync(join(home, 'lab', 'labvddk.conf'))).toBe(false);
     expect(await keychain.get(started.keychainAccount)).toBeNull();
 
     const status = await lifeboat(home, keychain, ['--json', 'lab', 'status']);

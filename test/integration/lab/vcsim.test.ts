@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,22 @@ describe('lab simulator, esxi mode', () => {
       expect(lab.info.hosts[0]?.managementServerIp).toBeUndefined();
     } finally {
       await lab.stop();
+    }
+  });
+});
+
+describe('lab simulator datastore folders', () => {
+  it('uses --datastore-root, and --keep leaves the folders for inspection', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lifeboat-lab-root-'));
+    try {
+      const lab = await startVcsim({ binary, mode: 'esxi', vms: 0, datastoreRoot: root, keep: true });
+      const folders = lab.info.datastores.map((d) => d.folder);
+      for (const f of folders) expect(f.startsWith(join(root, `lab-${lab.info.pid}`))).toBe(true);
+      await lab.stop();
+      for (const f of folders) expect(existsSync(f)).toBe(true);
+      expect(existsSync(join(folders[0]!, LAB_VMS.thinThick, 'lab-thin-thick.vmdk'))).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

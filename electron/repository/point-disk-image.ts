@@ -1,4 +1,5 @@
 import { assertAlignedRange, type DiskExtent, type DiskImage } from '../disks/disk-image';
+import { RepositoryCorruptError } from './repository-errors';
 import type { PointDisk } from './restore-point-manifest';
 
 /**
@@ -65,8 +66,19 @@ export class PointDiskImage implements DiskImage {
         const stop = Math.min(to, slotStart + this.chunkSize);
         const id = run.chunks[slot - first];
         const at = pos;
-        if (id)
-          copies.push(this.readChunk(id).then((chunk) => void chunk.copy(out, at - offset, at - slotStart, stop - slotStart)));
+        if (id) {
+          copies.push(
+            this.readChunk(id).then((chunk) => {
+              if (chunk.length < stop - slotStart) {
+                throw new RepositoryCorruptError(
+                  `chunk ${id.slice(0, 16)}`,
+                  `holds ${chunk.length} bytes, disk ${this.disk.key} needs ${stop - slotStart} there`,
+                );
+              }
+              chunk.copy(out, at - offset, at - slotStart, stop - slotStart);
+            }),
+          );
+        }
         pos = stop;
       }
     }

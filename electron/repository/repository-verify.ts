@@ -25,7 +25,7 @@ export interface VerifyReport {
 export type ProgressFn = (done: number, total: number, what: string) => void;
 
 /** Checks that a block map covers its disk exactly and names one chunk per slot. */
-function checkBlockMaps(m: RestorePointManifest, problems: VerifyProblem[], object: string): void {
+function checkBlockMaps(m: RestorePointManifest, index: ChunkIndex, problems: VerifyProblem[], object: string): void {
   for (const disk of m.disks) {
     let pos = 0;
     for (const run of disk.blockMap) {
@@ -41,6 +41,17 @@ function checkBlockMaps(m: RestorePointManifest, problems: VerifyProblem[], obje
             object,
             problem: `disk ${disk.key}: run at ${run.offset} names ${run.chunks.length} chunks, needs ${slots}`,
           });
+        const first = Math.floor(run.offset / m.chunkSize);
+        run.chunks.forEach((id, i) => {
+          const stored = id ? index.get(id) : undefined;
+          const slotLength = Math.min(m.chunkSize, disk.capacity - (first + i) * m.chunkSize);
+          if (stored && stored.rawLength !== slotLength) {
+            problems.push({
+              object,
+              problem: `disk ${disk.key}: chunk ${id!.slice(0, 16)} holds ${stored.rawLength} bytes, its slot ${first + i} needs ${slotLength}`,
+            });
+          }
+        });
       }
     }
     if (pos !== disk.capacity)
@@ -93,7 +104,7 @@ export async function verifyRepository(
       problems.push({ object: `points/${id}`, problem: result.error });
       continue;
     }
-    checkBlockMaps(result.manifest, problems, `points/${id}`);
+    checkBlockMaps(result.manifest, index, problems, `points/${id}`);
     for (const c of result.chunks) {
       referenced.add(c);
       if (!index.has(c))

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
+import { encodeManifest } from '../../../electron/repository/point-store';
 import { pruneRepository } from '../../../electron/repository/repository-prune';
 import { verifyRepository } from '../../../electron/repository/repository-verify';
 import { MemoryDiskImage, patternBytes } from './memory-disk-image';
@@ -95,6 +96,25 @@ describe('verify', () => {
     expect(report.problems.some((p) => p.object === `points/${ids[0]}` && /authentication/.test(p.problem))).toBe(true);
     expect(report.problems.some((p) => p.object === `points/${ids[1]}` && /no index lists/.test(p.problem))).toBe(true);
     expect(report.warnings.length).toBeGreaterThan(0);
+  });
+  it('reports a manifest whose chunk does not fit its slot, and the reader refuses it', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
+    const img = new MemoryDiskImage(2 * MiB);
+    await img.write(0, patternBytes(2 * MiB, 31));
+    const w = repo.beginPoint(pointMeta());
+    await copyImage(img, w.addDisk(diskMeta(2000, img.capacity)));
+    await w.setNvram('vm.nvram', patternBytes(4096, 32));
+    const { manifest } = await w.commit();
+    // Point the first slot at the 4 KiB NVRAM chunk (a bug or tampering with the key).
+    const run = manifest.disks[0]!.blockMap[0]!;
+    if (run.kind !== 'data') throw new Error('expected a data run');
+    run.chunks[0] = manifest.nvram!.chunks[0]!;
+    await repo.backend.put(`points/${manifest.id}`, encodeManifest(repo.keys, manifest));
+    const reopened = await Repository.open(new LocalFolderBackend(dir), 'pw');
+    const report = await verifyRepository(reopened);
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]!.problem).toMatch(/holds 4096 bytes, its slot 0 needs 1048576/);
+    await expect((await reopened.openPoint(manifest.id)).disk(2000).read(0, MiB)).rejects.toThrow(/holds 4096 bytes/);
   });
 });
 

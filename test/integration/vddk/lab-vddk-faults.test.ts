@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VddkError, VddkWorkerExitedError, VixErrorCode } from '../../../electron/vddk/vddk-error';
-import type { VddkSession } from '../../../electron/vddk/vddk-session';
+import { VddkCallError, VddkError, VddkWorkerExitedError, VixErrorCode } from '../../../electron/vddk/vddk-error';
+import { VddkSession } from '../../../electron/vddk/vddk-session';
 import { ensureNativeBuilt, labRemote, makeLabFolder, MiB, startLabSession, type LabFolder } from './lab-vddk-fixture';
 
 /** A session with one 4 MiB disk "[ds1] f.vmdk" already created. */
@@ -130,6 +130,18 @@ describe('lab VDDK fault injection and worker failure', () => {
     const later = await disk.read(0, 512).catch((e: unknown) => e);
     expect(later).toBeInstanceOf(VddkWorkerExitedError);
     expect(session.worker.running).toBe(false);
+  });
+
+  it('says where it looked when the VDDK folder is empty, and the worker stops cleanly', async () => {
+    lab = makeLabFolder();
+    const err = await VddkSession.start({ vddkDir: lab.datastore, tmpRoot: lab.root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VddkCallError);
+    expect((err as Error).message).toBe(
+      `VDDK not found in ${lab.datastore}; looked for lib64/libvixDiskLib.so.9, lib64/libvixDiskLib.so.8, ` +
+        'lib64/libvixDiskLib.so.7, lib64/libvixDiskLib.so.6, libvixDiskLib.so.9, libvixDiskLib.so.8, libvixDiskLib.so.7, libvixDiskLib.so.6',
+    );
+    // The session folder it made for the config file is gone again.
+    expect(readdirSync(lab.root).filter((f) => f.startsWith('lifeboat-vddk-'))).toEqual([]);
   });
 
   it('never puts the password on the worker command line or in its environment', async () => {

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DiskKeepalive } from '../../../electron/vddk/disk-keepalive';
+
+describe('NFC-KEEPALIVE', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('pings only after the disk has been idle for the interval', async () => {
+    const ping = vi.fn(async () => {});
+    const k = new DiskKeepalive(1000, ping);
+    k.start();
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(200);
+      k.touch(); // busy: real I/O every 200 ms
+    }
+    expect(ping).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1600);
+    expect(ping).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(ping.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(k.count).toBe(ping.mock.calls.length);
+    k.stop();
+    const calls = ping.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(ping).toHaveBeenCalledTimes(calls);
+  });
+
+  it('reports a failed ping instead of throwing, and is off at interval 0', async () => {
+    const errors: unknown[] = [];
+    const k = new DiskKeepalive(100, async () => Promise.reject(new Error('lost')), (e) => errors.push(e));
+    k.start();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(errors.length).toBeGreaterThan(0);
+    k.stop();
+    const off = vi.fn(async () => {});
+    new DiskKeepalive(0, off).start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(off).not.toHaveBeenCalled();
+  });
+});

@@ -157,6 +157,7 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
       .action(
         commandAction(ctx, async (_opts: unknown, command: Command) => {
           const { json } = globalOptions(command);
+          if (!json) ctx.io.stderr('Stopping the lab ...\n');
           const result = await stopBackgroundLab(deps.home(), deps.secrets());
           printResult(ctx.io, json, result, stopText);
         }),

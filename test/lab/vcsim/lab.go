@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
@@ -171,14 +172,19 @@ func startLab(o options) (*runningLab, error) {
 // defaultDatastoreRoot prefers tmpfs: creating thousands of VM folders on a
 // busy disk takes half a minute, on tmpfs a few seconds. Disk extents are
 // sparse, so they cost memory only for the bytes written.
+// A small /dev/shm (containers often have 64 MiB) would fill up with disk
+// data, so it is used only when it has room.
 func defaultDatastoreRoot() (string, error) {
-	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &fs); err == nil && int64(fs.Bavail)*int64(fs.Bsize) >= minShmFree {
 		if dir, err := ioutil.TempDir("/dev/shm", "lifeboat-lab-"); err == nil {
 			return dir, nil
 		}
 	}
 	return ioutil.TempDir("", "lifeboat-lab-")
 }
+
+const minShmFree = 2 << 30
 
 func (lab *runningLab) removeDirs() {
 	if lab.keep {

@@ -13,7 +13,7 @@ import { VimSession } from '../../vsphere/vim-session';
 import { VimFault } from '../../vsphere/vim-fault';
 import { parseServerUrl } from '../../vsphere/server-url';
 import { probeCertificate } from '../../vsphere/pinned-tls';
-import { normalizeThumbprint, type CertificateThumbprints } from '../../vsphere/thumbprint';
+import { normalizeThumbprint, sameThumbprint, type CertificateThumbprints } from '../../vsphere/thumbprint';
 import { CertificateChangedError, ServerNameResolutionError, UntrustedCertificateError } from '../../vsphere/certificate-errors';
 import { fetchInventory, isManagedHostDirectConnection } from '../../vsphere/inventory';
 
@@ -132,6 +132,15 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
             }
             if (!json) ctx.io.stderr(`Reading the certificate of ${address.server}…\n`);
             const seen = await probeCertificate({ host: address.host, port: address.port });
+            // Another saved connection to this server trusted a different certificate: refuse (CONN-THUMBPRINT).
+            const earlier = (await store.list()).find((p) => p.server === address.server && !sameThumbprint(p.thumbprintSha256, seen.sha256));
+            if (earlier) {
+              throw new CliError(
+                `CONN-THUMBPRINT: ${new CertificateChangedError(address.server, earlier.thumbprintSha256, seen).message}`,
+                ExitCode.blocked,
+                `The saved connection "${earlier.name}" trusts the old certificate. If the change is expected, remove it first (lifeboat connect remove ${earlier.name}).`,
+              );
+            }
             await decideTrust(ctx.io, deps, address.server, seen, opts.trustThumbprint);
             const password = await deps.readPassword(ctx.io, `Password for ${opts.user}@${address.server}: `, Boolean(opts.passwordStdin));
             const fullUrl = address.url;

@@ -131,6 +131,11 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const r = await lifeboat(home, ['--json', 'connect', 'test', name]);
       expect(r.code).toBe(3);
       expect(r.stdout).toMatch(/CONN-THUMBPRINT.*possible interception/);
+      // Adding the same server again under another name is refused too, even on a terminal.
+      const again = await lifeboat(home, ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', `${name}-2`], { interactive: true, answer: true, password: lab.info.password });
+      expect(again.code).toBe(3);
+      expect(again.stderr).toMatch(/possible interception/);
+      expect(again.stderr).toContain(`lifeboat connect remove ${name}`);
       await writeFile(file, original);
     });
 

@@ -125,6 +125,15 @@ export async function buildVcsim(options: BuildVcsimOptions = {}): Promise<strin
     throw new Error(`Building the lab simulator failed:\n${stderr.trim()}`);
   }
   await rename(partial, binary);
+  await pruneOldBuilds(cacheDir, binary);
   options.onProgress?.('Lab simulator built.');
   return binary;
+}
+
+/** Removes binaries built from earlier sources (~25 MB each); running ones keep their inode. */
+async function pruneOldBuilds(cacheDir: string, keep: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (/^lifeboat-vcsim-[0-9a-f]{16}$/.test(name) && path !== keep) await rm(path, { force: true });
+  }
 }

@@ -18,6 +18,8 @@ export interface VddkConfigOptions {
   nfcTimeouts?: Partial<Record<string, number>>;
   /** Further keys (log levels, SAN allow lists, the lab VDDK's `labvddk.*` keys). */
   extra?: Record<string, string | number | boolean>;
+  /** Ready-made `key = value` lines to append, e.g. the running lab's labvddk.conf. */
+  appendText?: string;
 }
 
 function quote(value: string | number | boolean): string {
@@ -40,6 +42,12 @@ export function renderVddkConfig(options: VddkConfigOptions): string {
     lines.push(`${key} = ${value}`);
   }
   for (const [key, value] of Object.entries(options.extra ?? {})) lines.push(`${checkKey(key)} = ${quote(value)}`);
+  for (const line of (options.appendText ?? '').split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    if (!/^[A-Za-z0-9_.-]+\s*=/.test(trimmed)) throw new RangeError(`not a VDDK config line: ${trimmed}`);
+    lines.push(trimmed);
+  }
   return lines.join('\n') + '\n';
 }
 

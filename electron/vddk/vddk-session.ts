@@ -14,6 +14,8 @@ export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> 
   nfcTimeouts?: Partial<Record<string, number>>;
   /** More config keys: log levels, or the lab VDDK's `labvddk.*` keys (labVddkConfigKeys()). */
   extraConfig?: Record<string, string | number | boolean>;
+  /** `key = value` text appended as is (later lines win), e.g. the running lab's labvddk.conf. */
+  extraConfigText?: string;
 }
 
 export interface VddkInitResult {
@@ -47,6 +49,7 @@ export class VddkSession {
         tmpDirectory: sessionDir,
         nfcTimeouts: options.nfcTimeouts,
         extra: options.extraConfig,
+        appendText: options.extraConfigText,
       });
       worker = new VddkWorkerProcess({ ...options, vddkDir: options.vddkDir });
       const init = (await worker.call('init', [options.vddkDir, configFile])).value as VddkInitResult;

@@ -32,6 +32,12 @@ describe('VDDK config file (NFC-TIMEOUTS)', () => {
     expect(() => renderVddkConfig({ tmpDirectory: '/t"\nx = 1' })).toThrow(/quotes or newlines/);
   });
 
+  it('appends ready-made config text after its own keys, and refuses lines that are not key = value', () => {
+    const text = renderVddkConfig({ tmpDirectory: '/t', appendText: '# lab\nlabvddk.datastore.LocalDS_0 = "/x"\n\n' });
+    expect(text.endsWith('labvddk.datastore.LocalDS_0 = "/x"\n')).toBe(true);
+    expect(() => renderVddkConfig({ tmpDirectory: '/t', appendText: 'rm -rf /' })).toThrow(/not a VDDK config line/);
+  });
+
   it('writes the file owner-only into the session folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeboat-vddk-conf-'));
     try {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { connectionErrorFor } from './certificate-errors';
 import type { VimSession } from './vim-session';
+import type { SavedVmConfig } from './vm-config-info';
 
 /** A file on a datastore, as the /folder HTTP service addresses it. */
 export interface DatastoreFile {
@@ -101,4 +102,22 @@ export function uploadDatastoreFile(session: VimSession, file: DatastoreFile, bo
       body.pipe(req);
     }
   });
+}
+
+/**
+ * The VM's NVRAM file (EFI variables, Secure Boot keys): the `nvram` option
+ * when set (relative to the VM folder, or a datastore path), else
+ * `<vm name>.nvram` next to the .vmx.
+ */
+export function nvramFileOf(datacenter: string, config: Pick<SavedVmConfig, 'name' | 'vmPathName' | 'extraConfig'>): DatastoreFile {
+  if (!config.vmPathName) throw new Error(`The configuration of ${config.name} has no .vmx path; cannot locate its NVRAM file.`);
+  const home = parseDatastorePath(config.vmPathName);
+  const folder = home.path.includes('/') ? home.path.slice(0, home.path.lastIndexOf('/')) : '';
+  const option = config.extraConfig.find((o) => o.key === 'nvram')?.value;
+  const name = typeof option === 'string' && option.trim() ? option.trim() : `${config.name}.nvram`;
+  if (name.startsWith('[')) {
+    const explicit = parseDatastorePath(name);
+    return { datacenter, datastore: explicit.datastore, path: explicit.path };
+  }
+  return { datacenter, datastore: home.datastore, path: folder ? `${folder}/${name}` : name };
 }

@@ -14,7 +14,7 @@ import {
   setChangeTracking,
 } from '../../../electron/vsphere/vm-operations';
 import { retrieveOne } from '../../../electron/vsphere/property-collector';
-import { downloadDatastoreFileBytes, parseDatastorePath, uploadDatastoreFile } from '../../../electron/vsphere/datastore-files';
+import { downloadDatastoreFileBytes, nvramFileOf, parseDatastorePath, uploadDatastoreFile } from '../../../electron/vsphere/datastore-files';
 import { asArray, asObject, type VimObject } from '../../../electron/vsphere/vim-types';
 import { VimFault } from '../../../electron/vsphere/vim-fault';
 import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
@@ -93,14 +93,13 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       expect((await fetchVmConfigInfo(session, vm)).config.changeTrackingEnabled).toBe(false);
 
       // NVRAM upload/download is byte-identical
-      const home = parseDatastorePath(created.vmPathName!);
-      const folder = home.path.split('/').slice(0, -1).join('/');
       const nvram = randomBytes(128 * 1024 + 7);
-      const file = { datacenter: dc.name, datastore: home.datastore, path: `${folder}/${created.name}.nvram` };
+      const file = nvramFileOf(dc.name, created);
+      expect(file.path).toBe(`${parseDatastorePath(created.vmPathName!).path.replace(/\/[^/]*$/, '')}/restored-${mode}.nvram`);
       await uploadDatastoreFile(session, file, nvram);
       const back = await downloadDatastoreFileBytes(session, file);
       expect(back.equals(nvram)).toBe(true);
-      await expect(downloadDatastoreFileBytes(session, { ...file, path: `${folder}/missing.nvram` })).rejects.toThrow(/does not exist/);
+      await expect(downloadDatastoreFileBytes(session, { ...file, path: file.path.replace(/[^/]*$/, 'missing.nvram') })).rejects.toThrow(/does not exist/);
 
       // Snapshot, power, destroy
       const snap = await createSnapshot(session, vm, 'lifeboat-test');

@@ -5,9 +5,10 @@ import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
 import { registerServeCommand } from './serve-command';
+import { registerVddkCommand } from './vddk-command';
 
 /**
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand];

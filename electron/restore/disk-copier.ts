@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { DiskImage } from '../disks/disk-image';
+import { isAllZero } from '../disks/zero-block';
+import { mergeRanges, splitAligned, subtractRanges, totalLength, type ByteRange } from './byte-range';
+
+export interface CopyProgress {
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface CopyOptions {
+  /** Largest request (XPORT-NBDSSL-BUFFER: at most 2 MiB over NBD/NBDSSL). Multiple of 512. */
+  ioBytes: number;
+  /** Requests in flight at once; memory use is at most ioBytes × inFlight. */
+  inFlight: number;
+  /**
+   * True when every area not written reads as zeros afterwards (a new thin or
+   * new local image): zero and unallocated areas are then skipped, so thin
+   * stays thin. False when overwriting an existing disk: those areas are
+   * written with zeros so no old data survives.
+   */
+  targetReadsZero: boolean;
+  /** Targets that accept writes only in increasing offset order (streamOptimized VMDK). */
+  orderedWrites?: boolean;
+  /** Ranges already copied by an earlier run of the same job (resume). */
+  alreadyDone?: readonly ByteRange[];
+  signal?: AbortSignal;
+  onProgress?: (progress: CopyProgress) => void;
+  /** Called after each range is durably written... by the target's next flush; checkpoints record it. */
+  onRangeCopied?: (range: ByteRange) => void;
+}
+
+export interface CopyResult {
+  bytesTotal: number;
+  /** Bytes read from the source and written (data that was not all zeros). */
+  bytesWritten: number;
+  /** Data blocks that held only zeros and were skipped or written as zeros. */
+  bytesZero: number;
+  /** Bytes skipped because an earlier run had copied them. */
+  bytesResumed: number;
+  durationMs: number;
+}
+
+/** The ranges a copy must touch: data extents, plus zero extents when the target may hold old data. */
+export async function rangesToCopy(source: DiskImage, targetReadsZero: boolean): Promise<ByteRange[]> {
+  const extents = await source.extents();
+  return mergeRanges(extents.filter((e) => e.kind === 'data' || !targetReadsZero).map((e) => ({ offset: e.offset, length: e.length })));
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+/**
+ * Copies the allocated extents of `source` onto `target` with a bounded number
+ * of requests in flight, requests aligned to `ioBytes` (XPORT-ALIGNED-BUFFERS),
+ * zeros skipped on a zeroed target (thin stays thin), resumable from the
+ * ranges an earlier run finished, cancellable through the signal.
+ */
+export async function copyDisk(source: DiskImage, target: DiskImage, options: CopyOptions): Promise<CopyResult> {
+  if (options.ioBytes <= 0 || options.ioBytes % 512 !== 0) throw new RangeError(`ioBytes must be a positive multiple of 512, not ${options.ioBytes}`);
+  if (target.capacity < source.capacity) {
+    throw new Error(`the target disk (${target.capacity} bytes) is smaller than the source (${source.capacity} bytes)`);
+  }
+  const started = Date.now();
+  const all = await rangesToCopy(source, options.targetReadsZero);
+  const done = mergeRanges(options.alreadyDone ?? []);
+  const pending = all.flatMap((r) => subtractRanges(r, done)).flatMap((r) => splitAligned(r, options.ioBytes));
+  const bytesTotal = totalLength(all);
+  const result: CopyResult = { bytesTotal, bytesWritten: 0, bytesZero: 0, bytesResumed: bytesTotal - totalLength(pending), durationMs: 0 };
+  let bytesDone = result.bytesResumed;
+  options.onProgress?.({ bytesDone, bytesTotal });
+
+  const zeros = options.targetReadsZero ? null : Buffer.alloc(options.ioBytes);
+  let next = 0;
+  // Ordered targets: a piece may be written only after every earlier piece.
+  let writeTurn = 0;
+  // After the first failure no worker may wait for a turn that will never come.
+  let failure: unknown = null;
+  const turnWaiters = new Map<number, () => void>();
+  const waitTurn = (index: number) =>
+    index === writeTurn || failure ? Promise.resolve() : new Promise<void>((resolve) => turnWaiters.set(index, resolve));
+  const passTurn = () => {
+    writeTurn++;
+    turnWaiters.get(writeTurn)?.();
+    turnWaiters.delete(writeTurn);
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+    for (const release of turnWaiters.values()) release();
+    turnWaiters.clear();
+  };
+
+  async function worker(): Promise<void> {
+    try {
+      await copyPieces();
+    } catch (err) {
+      fail(err);
+      throw err;
+    }
+  }
+
+  async function copyPieces(): Promise<void> {
+    for (;;) {
+      if (failure) return;
+      throwIfAborted(options.signal);
+      const index = next++;
+      const piece = pending[index];
+      if (!piece) return;
+      const data = await source.read(piece.offset, piece.length);
+      const zero = isAllZero(data);
+      if (options.orderedWrites) await waitTurn(index);
+      if (failure) return;
+      try {
+        throwIfAborted(options.signal);
+        if (!zero) {
+          await target.write(piece.offset, data);
+          result.bytesWritten += piece.length;
+        } else {
+          result.bytesZero += piece.length;
+          if (zeros) await target.write(piece.offset, zeros.subarray(0, piece.length));
+        }
+      } finally {
+        if (options.orderedWrites) passTurn();
+      }
+      bytesDone += piece.length;
+      options.onRangeCopied?.(piece);
+      options.onProgress?.({ bytesDone, bytesTotal });
+    }
+  }
+
+  const workers = Array.from({ length: Math.max(1, options.orderedWrites ? Math.min(options.inFlight, 4) : options.inFlight) }, () => worker());
+  const outcomes = await Promise.allSettled(workers);
+  if (failure || outcomes.some((o) => o.status === 'rejected')) throw failure;
+  await target.flush();
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  bytesCompared: number;
+  /** First differing byte offset, when not ok. */
+  firstMismatch: number | null;
+  sourceSha256: string;
+  targetSha256: string;
+}
+
+/**
+ * Reads back every range the source holds data in from both sides and
+ * compares their SHA-256 digests (and byte position of the first difference).
+ */
+export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: number, signal?: AbortSignal): Promise<VerifyResult> {
+  const ranges = (await rangesToCopy(source, true)).flatMap((r) => splitAligned(r, ioBytes));
+  const sourceHash = createHash('sha256');
+  const targetHash = createHash('sha256');
+  let firstMismatch: number | null = null;
+  let bytesCompared = 0;
+  for (const r of ranges) {
+    throwIfAborted(signal);
+    const [a, b] = await Promise.all([source.read(r.offset, r.length), target.read(r.offset, r.length)]);
+    sourceHash.update(a);
+    targetHash.update(b);
+    if (firstMismatch === null && !a.equals(b)) {
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      firstMismatch = r.offset + i;
+    }
+    bytesCompared += r.length;
+  }
+  const sourceSha256 = sourceHash.digest('hex');
+  const targetSha256 = targetHash.digest('hex');
+  return { ok: firstMismatch === null && sourceSha256 === targetSha256, bytesCompared, firstMismatch, sourceSha256, targetSha256 };
+}

@@ -1,0 +1,260 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { SECTOR_SIZE, type DiskImage } from '../disks/disk-image';
+import { detectDiskImageFormat, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
+import { descriptorAdapterType, type VmdkDescriptor } from '../disks/vmdk-descriptor';
+import { isAllZero } from '../disks/zero-block';
+import type { DiskWriter } from '../repository/disk-writer';
+import type { Repository } from '../repository/repository';
+import type { DiskMeta, PointMeta, RestorePointManifest } from '../repository/restore-point-manifest';
+import { ArchiveFormatError, extractTarEntry, listTarEntries, readTarEntry } from './ova-archive';
+import { OvfFormatError, parseOvfDescriptor, type OvfDescriptor } from './ovf-descriptor';
+
+/** Bytes read and stored per step; a multiple of the repository's 1 MiB slots. */
+const PIECE = 4 * 1024 * 1024;
+
+/** Manifest fields an import cannot know (no server was asked): listed in the point so nobody mistakes them for saved. */
+export const UNKNOWN_ON_IMPORT = [
+  'vm.instanceUuid',
+  'vm.moref',
+  'keyId',
+  'encryptionBundle',
+  'vtpm',
+  'storagePolicy',
+  'nvram',
+  'disks[].changeId',
+  'disks[].datastore',
+] as const;
+
+export interface ImportOptions {
+  /** VM name for the point (default: the OVF's name, else the file name). */
+  name?: string;
+  /** Device key of the disk (single images; default 2000). */
+  diskKey?: number;
+  /** Called as data is stored: bytes done of bytes to read, and which file. */
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export interface ImportResult {
+  manifest: RestorePointManifest;
+  source: ImportSource;
+  bytesAdded: number;
+}
+
+export interface ImportSource {
+  kind: 'imported-file';
+  file: string;
+  container: 'ova' | 'image';
+  disks: Array<{ key: number; file: string; format: DiskImageFormat }>;
+}
+
+/** The import file cannot be used; message says what and where. */
+export class ImportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}
+
+interface PlannedDisk {
+  meta: DiskMeta;
+  path: string;
+  format: DiskImageFormat;
+  image: DiskImage;
+}
+
+function adapterOf(image: DiskImage): string | undefined {
+  const descriptor = (image as { descriptor?: VmdkDescriptor }).descriptor;
+  return descriptor ? descriptorAdapterType(descriptor) : undefined;
+}
+
+/** VMDK adapterType → VMware controller type name. */
+function controllerFromAdapter(adapter: string | undefined): string {
+  switch (adapter) {
+    case 'lsilogic':
+      return 'VirtualLsiLogicController';
+    case 'buslogic':
+      return 'VirtualBusLogicController';
+    case 'pvscsi':
+      return 'ParaVirtualSCSIController';
+    case 'ide':
+      return 'VirtualIDEController';
+    case 'legacyESX':
+      return 'VirtualLsiLogicController';
+    default:
+      return 'unknown';
+  }
+}
+
+function importDiskMeta(key: number, label: string, capacity: number, fileName: string, controller: DiskMeta['controller']): DiskMeta {
+  return {
+    key,
+    label,
+    controller,
+    capacity,
+    provisioning: 'thin',
+    diskMode: 'persistent',
+    datastore: { name: '(imported file)', type: 'local-file' },
+    // Every supported image format says which parts hold data (raw: by scanning for zeros).
+    allocationMapSaved: true,
+    changeId: null,
+    fileName,
+  };
+}
+
+/** Copies a local image into a point's disk: data extents stored, zero pieces marked zero, holes unallocated. */
+export async function copyImageToPoint(
+  image: DiskImage,
+  writer: DiskWriter,
+  progress: (bytes: number) => void = () => undefined,
+): Promise<void> {
+  for (const extent of await image.extents()) {
+    if (extent.kind === 'zero') {
+      await writer.markUnallocated(extent.offset, extent.length);
+      continue;
+    }
+    const end = extent.offset + extent.length;
+    for (let pos = extent.offset; pos < end; ) {
+      // Pieces stay aligned to PIECE so whole repository slots are stored at once.
+      const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
+      const data = await image.read(pos, stop - pos);
+      if (isAllZero(data)) await writer.markZero(pos, stop - pos);
+      else await writer.writeRange(pos, data);
+      progress(stop - pos);
+      pos = stop;
+    }
+  }
+}
+
+async function dataBytes(image: DiskImage): Promise<number> {
+  return (await image.extents()).reduce((s, e) => s + (e.kind === 'data' ? e.length : 0), 0);
+}
+
+async function openImage(path: string, shownAs: string): Promise<{ image: DiskImage; format: DiskImageFormat }> {
+  const format = await detectDiskImageFormat(path);
+  const image = await openDiskImage(path, { format, readOnly: true });
+  if (image.capacity % SECTOR_SIZE !== 0) throw new ImportInputError(`${shownAs}: capacity is not a whole number of sectors`);
+  return { image, format };
+}
+
+function importMeta(name: string, source: ImportSource, configInfo: Record<string, unknown>, firmware: PointMeta['firmware']): PointMeta {
+  return {
+    vm: { name, instanceUuid: '', moref: '', sourceServer: `imported-file:${basename(source.file)}` },
+    configInfo: {
+      ...configInfo,
+      // Where the point came from and what it cannot know (no vCenter was asked).
+      lifeboatImport: { source, unknownFields: [...UNKNOWN_ON_IMPORT], importedAt: new Date().toISOString() },
+    },
+    firmware,
+    vtpm: null,
+    keyId: null,
+    encryptionBundle: null,
+    storagePolicy: null,
+    skippedIndependentDisks: [],
+    kind: 'full',
+    parentPointId: null,
+  };
+}
+
+function ovfConfigInfo(ovf: OvfDescriptor): Record<string, unknown> {
+  return {
+    name: ovf.name,
+    guestId: ovf.guestOs.osType,
+    guestFullName: ovf.guestOs.description,
+    ovfOperatingSystemId: ovf.guestOs.id,
+    firmware: ovf.firmware,
+    hardware: {
+      numCPU: ovf.numCpus,
+      memoryMB: ovf.memoryMB,
+      controllers: ovf.controllers.map((c) => ({ type: c.type, busNumber: c.busNumber })),
+      disks: ovf.disks.map((d) => ({ label: d.label, capacityInBytes: d.capacity, controller: d.controller, file: d.file })),
+    },
+  };
+}
+
+async function writePoint(
+  repo: Repository,
+  meta: PointMeta,
+  disks: PlannedDisk[],
+  options: ImportOptions,
+): Promise<{ manifest: RestorePointManifest; bytesAdded: number }> {
+  const total = (await Promise.all(disks.map((d) => dataBytes(d.image)))).reduce((a, b) => a + b, 0);
+  const writer = repo.beginPoint(meta);
+  let done = 0;
+  try {
+    for (const disk of disks) {
+      const dw = writer.addDisk(disk.meta);
+      await copyImageToPoint(disk.image, dw, (n) => {
+        done += n;
+        options.onProgress?.(done, total, basename(disk.path));
+      });
+    }
+    const { manifest, bytesAdded } = await writer.commit();
+    return { manifest, bytesAdded };
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+/** Imports a raw or VMDK image file as a one-disk restore point. */
+export async function importImageFile(repo: Repository, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const { image, format } = await openImage(file, file);
+  try {
+    const key = options.diskKey ?? 2000;
+    const controller = { type: controllerFromAdapter(adapterOf(image)), busNumber: 0, unitNumber: 0 };
+    const source: ImportSource = { kind: 'imported-file', file, container: 'image', disks: [{ key, file: basename(file), format }] };
+    const name = options.name ?? basename(file, extname(file));
+    const meta = importMeta(name, source, { name, guestId: null, firmware: null }, null);
+    const planned: PlannedDisk = { meta: importDiskMeta(key, 'Hard disk 1', image.capacity, basename(file), controller), path: file, format, image };
+    const { manifest, bytesAdded } = await writePoint(repo, meta, [planned], options);
+    return { manifest, source, bytesAdded };
+  } finally {
+    await image.close();
+  }
+}
+
+/** Imports every disk of an OVA's VirtualSystem, with the VM configuration its OVF describes. */
+export async function importOva(repo: Repository, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const entries = await listTarEntries(file);
+  const ovfEntry = entries.find((e) => e.name.toLowerCase().endsWith('.ovf'));
+  if (!ovfEntry)
+    throw new ArchiveFormatError(file, 0, `the archive holds no .ovf descriptor (it has: ${entries.map((e) => e.name).join(', ') || 'nothing'})`);
+  const ovf = parseOvfDescriptor((await readTarEntry(file, ovfEntry)).toString('utf8'), `${file}:${ovfEntry.name}`);
+  const withContent = ovf.disks.filter((d) => d.file !== null);
+  if (withContent.length === 0) throw new OvfFormatError(`${file}:${ovfEntry.name}`, 'the VirtualSystem has no disk with a file to import');
+  const work = await mkdtemp(join(tmpdir(), 'lifeboat-ova-'));
+  const planned: PlannedDisk[] = [];
+  try {
+    for (const [i, disk] of withContent.entries()) {
+      const entry = entries.find((e) => e.name === disk.file || basename(e.name) === disk.file);
+      if (!entry) throw new ArchiveFormatError(file, 0, `the OVF names ${disk.file} for ${disk.label}, but the archive does not hold it`);
+      const path = join(work, `disk-${i}${extname(entry.name) || '.img'}`);
+      await extractTarEntry(file, entry, path);
+      const { image, format } = await openImage(path, `${file}:${entry.name}`);
+      planned.push({ meta: importDiskMeta(2000 + i, disk.label, image.capacity, entry.name, disk.controller), path, format, image });
+      if (image.capacity < disk.capacity)
+        throw new ImportInputError(
+          `${file}:${entry.name}: the image holds ${image.capacity} bytes but the OVF says ${disk.label} has ${disk.capacity}`,
+        );
+    }
+    const source: ImportSource = {
+      kind: 'imported-file',
+      file,
+      container: 'ova',
+      disks: planned.map((p) => ({ key: p.meta.key, file: p.meta.fileName ?? '', format: p.format })),
+    };
+    const meta = importMeta(options.name ?? ovf.name, source, ovfConfigInfo(ovf), ovf.firmware);
+    const { manifest, bytesAdded } = await writePoint(repo, meta, planned, options);
+    return { manifest, source, bytesAdded };
+  } finally {
+    await Promise.all(planned.map((p) => p.image.close().catch(() => undefined)));
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** OVA by extension, else an image file (format detected from its content). */
+export function importFile(repo: Repository, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return extname(file).toLowerCase() === '.ova' ? importOva(repo, file, options) : importImageFile(repo, file, options);
+}

@@ -99,7 +99,7 @@ describe('end to end: add a vCenter connection in the UI and browse 5,000 VMs', 
     await page.screenshot({ path: join(OUTPUT, 'vm-browser.png') });
     await page.getByLabel('Filter VMs').fill('lab-efi-vtpm');
     expect(await count.textContent()).toMatch(/^1 of \d+ VMs$/);
-    expect(await page.getByTestId('vm-scroller').getByRole('listitem').first().textContent()).toContain('efi');
+    expect(await page.getByTestId('vm-scroller').getByRole('listitem').first().textContent()).toContain('vTPM');
   });
 
   it('never writes the password to the Lifeboat folder or the test output', async () => {

@@ -173,6 +173,7 @@ func afterVMConfigured(ref types.ManagedObjectReference, spec *types.VirtualMach
 	simulator.Map.WithLock(vm, func() {
 		applyCrypto(vm, spec)
 		recordProfiles(vm, spec)
+		refreshTpmPresent(vm)
 		if len(spec.ExtraConfig) > 0 {
 			dedupeExtraConfig(vm)
 		}

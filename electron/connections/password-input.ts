@@ -53,8 +53,9 @@ export function askYesNo(question: string, input: NodeJS.ReadableStream = proces
     const rl = createInterface({ input, output, terminal: false });
     output.write(question);
     rl.once('line', (answer) => {
-      rl.close();
+      // Resolve before close(): close emits 'close' synchronously, which would answer "no".
       resolve(/^(y|yes)$/i.test(answer.trim()));
+      rl.close();
     });
     rl.once('close', () => resolve(false));
   });

@@ -27,7 +27,7 @@ function lifeboat(cli: string, home: string, args: string[], stdin: string): Pro
   });
 }
 
-describe('lifeboat connect as a real process, password piped on stdin', () => {
+describe('lifeboat connect as a real process (piped stdin and a real terminal)', () => {
   let lab: RunningLab;
   let dir: string;
   let cli: string;
@@ -78,5 +78,27 @@ describe('lifeboat connect as a real process, password piped on stdin', () => {
     const r = await lifeboat(cli, join(dir, 'home2'), ['connect', 'add', lab.info.url], '');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--user/);
+  });
+  it('on a terminal: asks to trust, reads the password without echo, and saves', async () => {
+    const home = join(dir, 'home-tty');
+    const spec = {
+      argv: [process.execPath, cli, 'connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'tty'],
+      answers: [
+        ['Trust this certificate? [y/N]', 'y\n'],
+        ['Password for', `${lab.info.password}\r`],
+      ],
+    };
+    const { stdout } = await run('python3', [join(process.cwd(), 'test/integration/connections/pty-session.py'), JSON.stringify(spec)], {
+      env: { ...process.env, LIFEBOAT_HOME: home },
+      timeout: 60_000,
+    });
+    expect(stdout).toContain(`SHA-256: ${lab.info.thumbprintSha256}`);
+    expect(stdout).toContain(`Password for ${lab.info.username}@${new URL(lab.info.url).host}:`);
+    expect(stdout).toMatch(/Saved connection tty/);
+    expect(stdout).not.toContain(lab.info.password);
+    expect(stdout.trim().endsWith('EXIT 0')).toBe(true);
+    expect(JSON.parse(await readFile(join(home, 'connections.json'), 'utf8')).connections[0].name).toBe('tty');
+    const removed = await lifeboat(cli, home, ['connect', 'remove', 'tty'], '');
+    expect(removed.code).toBe(0);
   });
 });

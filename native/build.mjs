@@ -77,12 +77,27 @@ function buildLabVddk() {
   if (upToDate(output, sources)) return say('lab VDDK is up to date');
   mkdirSync(libDir, { recursive: true });
   const cc = process.env.CC || 'cc';
-  run(cc, [
-    '-std=c11', '-D_GNU_SOURCE', '-O2', '-g', '-Wall', '-Wextra', '-Werror', '-Wno-format-truncation',
-    '-shared', '-fPIC', '-Wl,-soname,libvixDiskLib.so.8', '-o', output,
-    ...sources.filter((s) => s.endsWith('.c')).map((s) => relative(nativeDir, s)),
-    '-lpthread',
-  ], { cwd: nativeDir });
+  run(
+    cc,
+    [
+      '-std=c11',
+      '-D_GNU_SOURCE',
+      '-O2',
+      '-g',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-Wno-format-truncation',
+      '-shared',
+      '-fPIC',
+      '-Wl,-soname,libvixDiskLib.so.8',
+      '-o',
+      output,
+      ...sources.filter((s) => s.endsWith('.c')).map((s) => relative(nativeDir, s)),
+      '-lpthread',
+    ],
+    { cwd: nativeDir },
+  );
 }
 
 async function bundleWorker() {

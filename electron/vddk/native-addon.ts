@@ -11,10 +11,11 @@ let loaded: MainProcessAddon | undefined;
 export function loadMainProcessAddon(path: string = addonPath()): MainProcessAddon {
   if (!loaded) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       loaded = require(path) as MainProcessAddon;
     } catch (err) {
-      throw new Error(`The Lifeboat native addon could not be loaded from ${path}: ${(err as Error).message}. Run \`npm run build:native\`.`);
+      throw new Error(
+        `The Lifeboat native addon could not be loaded from ${path}: ${(err as Error).message}. Run \`npm run build:native\`.`,
+      );
     }
   }
   return loaded;

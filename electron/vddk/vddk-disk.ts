@@ -58,7 +58,7 @@ export class VddkDisk implements DiskImage {
   async read(offset: number, length: number): Promise<Buffer> {
     this.check(offset, length);
     const parts: Buffer[] = [];
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const n = Math.min(this.maxRequestBytes, length - done);
       const r = await this.worker.call('read', [this.handle, (offset + done) / SECTOR_SIZE, n / SECTOR_SIZE]);
       this.keepalive.touch();
@@ -71,7 +71,7 @@ export class VddkDisk implements DiskImage {
   async write(offset: number, data: Buffer): Promise<void> {
     if (this.readOnly) throw new Error(`${this.path} is open read-only`);
     this.check(offset, data.length);
-    for (let done = 0; done < data.length; ) {
+    for (let done = 0; done < data.length;) {
       const n = Math.min(this.maxRequestBytes, data.length - done);
       await this.worker.call('write', [this.handle, (offset + done) / SECTOR_SIZE], data.subarray(done, done + n));
       this.keepalive.touch();

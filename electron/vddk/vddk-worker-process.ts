@@ -31,10 +31,10 @@ export function addonPath(root: string = productInfo().root): string {
 }
 
 /** The worker script: next to this file when compiled (dist/), else the bundle build:native makes. */
-export function workerScriptPath(root: string = productInfo().root): string {
+export function workerScriptPath(root?: string): string {
   const compiled = join(__dirname, 'vddk-worker.js');
   if (existsSync(compiled)) return compiled;
-  return join(root, 'native', 'build', 'vddk-worker.js');
+  return join(root ?? productInfo().root, 'native', 'build', 'vddk-worker.js');
 }
 
 /** The worker's environment: VDDK's own libraries first, read by the loader at process start. */

@@ -29,7 +29,6 @@ function main(): void {
     process.stderr.write('vddk-worker: usage: vddk-worker.js <path to lifeboat_vddk.node>\n');
     process.exit(2);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(addonPath) as Record<string, AddonFunction>;
   const channel = new Socket({ fd: 3, readable: true, writable: true });
   const reader = new FrameReader<WorkerRequest>();

@@ -38,6 +38,4 @@ export interface WorkerErrorInfo {
 }
 
 /** Worker → engine. `read` answers with the data as the frame payload. */
-export type WorkerResponse =
-  | { id: number; ok: true; value?: unknown }
-  | { id: number; ok: false; error: WorkerErrorInfo };
+export type WorkerResponse = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: WorkerErrorInfo };

@@ -65,12 +65,20 @@ try {
   });
   try {
     const local = await session.connect({});
-    const remote = await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: ['hotadd', 'nbdssl'] });
+    const remote = await session.connect({
+      server: 'bench.lab',
+      userName: 'bench',
+      password: 'bench',
+      transports: ['hotadd', 'nbdssl'],
+    });
     const data = randomBytes(8 * MiB);
     for (const transport of ['nbdssl', 'hotadd']) {
       const name = `${transport}.vmdk`;
       await local.createDisk(join(datastore, name), { capacityBytes: mib * MiB });
-      const conn = transport === 'hotadd' ? remote : await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: ['nbdssl'] });
+      const conn =
+        transport === 'hotadd'
+          ? remote
+          : await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: ['nbdssl'] });
       const disk = await conn.openDisk(`[ds1] ${name}`, { keepaliveMs: 0 });
       const started = performance.now();
       for (let done = 0; done < mib * MiB; done += data.length) {
@@ -81,7 +89,12 @@ try {
       const seconds = (performance.now() - started) / 1000;
       await disk.close();
       if (conn !== remote) await conn.disconnect();
-      results.push({ path: `lab VDDK write (${transport}, ${disk.maxRequestBytes / MiB} MiB requests)`, mib, seconds, mibPerSecond: mib / seconds });
+      results.push({
+        path: `lab VDDK write (${transport}, ${disk.maxRequestBytes / MiB} MiB requests)`,
+        mib,
+        seconds,
+        mibPerSecond: mib / seconds,
+      });
       rmSync(join(datastore, `${transport}-flat.vmdk`), { force: true });
     }
   } finally {
@@ -103,6 +116,8 @@ if (json) {
   const width = Math.max(...results.map((r) => r.path.length));
   console.log(`${'path'.padEnd(width)}  ${'MiB'.padStart(6)}  ${'seconds'.padStart(8)}  ${'MiB/s'.padStart(8)}`);
   for (const r of results) {
-    console.log(`${r.path.padEnd(width)}  ${String(r.mib).padStart(6)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.mibPerSecond.toFixed(1).padStart(8)}`);
+    console.log(
+      `${r.path.padEnd(width)}  ${String(r.mib).padStart(6)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.mibPerSecond.toFixed(1).padStart(8)}`,
+    );
   }
 }

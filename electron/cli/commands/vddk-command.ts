@@ -30,13 +30,17 @@ export const registerVddkCommand: RegisterCommand = (program, ctx) => {
   vddk
     .command('check')
     .description('find the VDDK library and load it in a separate worker process to list its transport modes')
-    .option('--dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR, then the usual install folders)')
+    .option(
+      '--dir <folder>',
+      'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR, then the usual install folders)',
+    )
     .option('--lab', "check the project's lab VDDK (native/build/labvddk) instead")
     .option('--no-load', 'only look for the library file; do not load it')
     .action(
       commandAction(ctx, async (opts: { dir?: string; lab?: boolean; load: boolean }, command: Command) => {
         const { json } = globalOptions(command);
-        if (opts.dir && opts.lab) throw new CliError('--dir and --lab name two different folders', ExitCode.usage, 'Use one of them.');
+        if (opts.dir && opts.lab)
+          throw new CliError('--dir and --lab name two different folders', ExitCode.usage, 'Use one of them.');
         const dir = opts.lab ? labVddkDir() : (opts.dir ?? (await readSettings(lifeboatHome())).vddkDir);
         const found: VddkCheck = discoverVddk(dir);
         if (!found.found) {

@@ -76,7 +76,10 @@ describe('1 GiB sparse round trip through the lab VDDK', () => {
         const buf = Buffer.alloc(r.length);
         await src.read(buf, 0, r.length, r.offset);
         const pingStart = performance.now();
-        const [latency] = await Promise.all([session.ping().then(() => performance.now() - pingStart), disk.write(r.offset, buf)]);
+        const [latency] = await Promise.all([
+          session.ping().then(() => performance.now() - pingStart),
+          disk.write(r.offset, buf),
+        ]);
         pingLatencies.push(latency);
       }
       await disk.flush();
@@ -91,7 +94,9 @@ describe('1 GiB sparse round trip through the lab VDDK', () => {
       return mismatches;
     });
     await src.close();
-    console.log(`round trip: ${watch.ticks} ticks, worst gap ${watch.worstGapMs.toFixed(1)} ms, worst ping ${Math.max(...pingLatencies).toFixed(1)} ms`);
+    console.log(
+      `round trip: ${watch.ticks} ticks, worst gap ${watch.worstGapMs.toFixed(1)} ms, worst ping ${Math.max(...pingLatencies).toFixed(1)} ms`,
+    );
     expect(watch.result).toBe(0);
     // The parent's timer kept ticking through the copy (no blocking call on the JS thread).
     expect(watch.ticks).toBeGreaterThan(20);

@@ -48,7 +48,9 @@ describe('lab VDDK through the real addon and worker', () => {
     const local = await session.connect({});
     await local.createDisk(join(lab.datastore, 'disk.vmdk'), { capacityBytes: 16 * MiB });
     await local.disconnect();
-    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', join(lab.datastore, 'disk.vmdk')], { encoding: 'utf8' }));
+    const info = JSON.parse(
+      execFileSync('qemu-img', ['info', '--output=json', join(lab.datastore, 'disk.vmdk')], { encoding: 'utf8' }),
+    );
     expect(info['virtual-size']).toBe(16 * MiB);
     expect(info.format).toBe('vmdk');
 
@@ -111,9 +113,38 @@ describe('lab VDDK through the real addon and worker', () => {
     await conn.disconnect();
   });
 
+  it('queries allocation of a 40 GiB disk in 32 GiB calls and reports an unaligned tail as data', async () => {
+    // 40 GiB is more than the lab accepts in one call (524288 chunks of 64 KiB): the addon must split.
+    const GiB = 1024 * MiB;
+    const local = await session.connect({});
+    await local.createDisk(join(lab.datastore, 'wide.vmdk'), { capacityBytes: 40 * GiB + 512 });
+    await local.disconnect();
+    const conn = await session.connect({ ...labRemote, transports: ['nbd'] });
+    const disk = await conn.openDisk('[ds1] wide.vmdk', { keepaliveMs: 0 });
+    await disk.write(MiB, Buffer.alloc(64 * 1024, 1));
+    await disk.write(35 * GiB, Buffer.alloc(64 * 1024, 2));
+    const sectors = (40 * GiB) / 512 + 1;
+    expect(disk.info.capacitySectors).toBe(sectors);
+    expect(await disk.allocatedBlocks()).toEqual([
+      [MiB / 512, 128],
+      [(35 * GiB) / 512, 128],
+      [sectors - 1, 1],
+    ]);
+    const extents = await disk.extents(35 * GiB - MiB, 2 * MiB);
+    expect(extents).toEqual([
+      { offset: 35 * GiB - MiB, length: MiB, kind: 'zero' },
+      { offset: 35 * GiB, length: 64 * 1024, kind: 'data' },
+      { offset: 35 * GiB + 64 * 1024, length: MiB - 64 * 1024, kind: 'zero' },
+    ]);
+    await disk.close();
+    await conn.disconnect();
+  });
+
   it('appends each write to the change-tracking log next to the descriptor', async () => {
     const logPath = join(lab.datastore, 'disk-lab-ctk.log');
-    const before = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.startsWith('w ')).length;
+    const before = readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('w ')).length;
     const conn = await session.connect({ ...labRemote, transports: ['nbd'] });
     const disk = await conn.openDisk('[ds1] disk.vmdk', { keepaliveMs: 0 });
     await disk.write(MiB, Buffer.alloc(64 * 1024, 1));

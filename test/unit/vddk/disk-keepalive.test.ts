@@ -27,7 +27,11 @@ describe('NFC-KEEPALIVE', () => {
 
   it('reports a failed ping instead of throwing, and is off at interval 0', async () => {
     const errors: unknown[] = [];
-    const k = new DiskKeepalive(100, async () => Promise.reject(new Error('lost')), (e) => errors.push(e));
+    const k = new DiskKeepalive(
+      100,
+      async () => Promise.reject(new Error('lost')),
+      (e) => errors.push(e),
+    );
     k.start();
     await vi.advanceTimersByTimeAsync(200);
     expect(errors.length).toBeGreaterThan(0);

@@ -27,7 +27,9 @@ describe('VDDK config file (NFC-TIMEOUTS)', () => {
     expect(text).toContain('vixDiskLib.nfc.ReadTimeoutMs = 90000\n');
     expect(text).not.toContain('ReadTimeoutMs = 60000');
     expect(text).toContain('vixDiskLib.transport.LogLevel = 4\n');
-    expect(() => renderVddkConfig({ tmpDirectory: '/t', nfcTimeouts: { 'vixDiskLib.nfc.ReadTimeoutMs': -1 } })).toThrow(RangeError);
+    expect(() => renderVddkConfig({ tmpDirectory: '/t', nfcTimeouts: { 'vixDiskLib.nfc.ReadTimeoutMs': -1 } })).toThrow(
+      RangeError,
+    );
     expect(() => renderVddkConfig({ tmpDirectory: '/t', extra: { 'a b': 1 } })).toThrow(/not a VDDK config key/);
     expect(() => renderVddkConfig({ tmpDirectory: '/t"\nx = 1' })).toThrow(/quotes or newlines/);
   });

@@ -42,7 +42,8 @@ for (const mode of ['vcenter', 'esxi'] as const) {
     it('round-trips ConfigInfo → ConfigSpec → CreateVM keeping firmware, vTPM, extraConfig and keyId', async () => {
       const inv = await fetchInventory(session);
       const source = (await listVms(session)).find((v) => v.name === LAB_VMS.encrypted)!;
-      expect(source).toMatchObject({ encrypted: true, firmware: 'efi' });
+      expect(source).toMatchObject({ encrypted: true, firmware: 'efi', hasVtpm: true });
+      expect(source.diskCount).toBeGreaterThan(0);
       const { raw, config: sourceConfig } = await fetchVmConfigInfo(session, source.ref);
       expect(sourceConfig.hasVtpm).toBe(true);
       expect(sourceConfig.keyId?.keyId).toBe(LAB_CRYPTO.keyId);

@@ -1,0 +1,170 @@
+import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CliError, ExitCode } from '../cli-error';
+import { printResult, type CliIo } from '../cli-output';
+import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
+import { DiskFormatError } from '../../disks/disk-image';
+import { LocalFolderBackend } from '../../repository/local-folder-backend';
+import type { Repository } from '../../repository/repository';
+import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../../repository/repository-errors';
+import { RepositoryLockedError } from '../../repository/repository-lock';
+import { PasswordSourceError } from '../../repository/repository-password';
+import { formatBytes } from '../../repository/repository-text-report';
+import { SavedPasswordWrongError, unlockRepository } from '../../repository/repository-unlock';
+import { importFile, ImportInputError, UNKNOWN_ON_IMPORT, type ImportResult } from '../../restore-points/image-import';
+import { ArchiveFormatError } from '../../restore-points/ova-archive';
+import { OvfFormatError } from '../../restore-points/ovf-descriptor';
+import { repoCommandDeps } from './repo-command';
+
+/** Options every command that opens an existing repository takes (the same as `lifeboat repo`). */
+export interface PointRepositoryOptions {
+  repo?: string;
+  passwordFile?: string;
+  passwordStdin?: boolean;
+  remember?: boolean;
+}
+
+export function withPointRepositoryOptions(cmd: Command): Command {
+  return cmd
+    .option('--repo <dir>', 'repository folder (default: $LIFEBOAT_REPO)')
+    .option('--password-file <file>', 'read the repository password from this file (first line)')
+    .option('--password-stdin', 'read the repository password from standard input')
+    .option('--remember', 'save the password in the OS keychain for later commands');
+}
+
+/** Opens the repository the way `lifeboat repo` does (same password sources, same keychain account). */
+export async function openPointRepository(ctx: CommandContext, opts: PointRepositoryOptions): Promise<Repository> {
+  const dir = opts.repo ?? process.env.LIFEBOAT_REPO;
+  if (!dir) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
+  try {
+    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
+    const { repo, remembered } = await unlockRepository(
+      new LocalFolderBackend(resolve(dir)),
+      req,
+      repoCommandDeps.input(ctx.io),
+      repoCommandDeps.keychain(),
+    );
+    if (remembered && !remembered.saved) ctx.io.stderr(`lifeboat: warning: the password was not saved: ${remembered.reason}\n`);
+    return repo;
+  } catch (err) {
+    return repositoryCliError(err);
+  }
+}
+
+/** Repository errors as CLI errors with a hint; anything else is rethrown. */
+export function repositoryCliError(err: unknown): never {
+  if (err instanceof SavedPasswordWrongError)
+    throw new CliError(err.message, ExitCode.failure, 'Replace it: --password-stdin --remember (or --password-file FILE --remember).');
+  if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the repository password.');
+  if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
+  if (err instanceof NotARepositoryError)
+    throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
+  if (err instanceof RepositoryLockedError)
+    throw new CliError(err.message, ExitCode.failure, 'Wait until the other operation finishes and try again.');
+  if (err instanceof PointNotFoundError)
+    throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
+  throw err;
+}
+
+/** Throttled "verb: done of total" lines on stderr (text mode only). */
+export function byteProgress(io: CliIo, json: boolean, verb: string): (done: number, total: number, what?: string) => void {
+  let last = 0;
+  return (done, total, what) => {
+    if (json) return;
+    const now = Date.now();
+    if (done < total && now - last < 500) return;
+    last = now;
+    const pct = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : '';
+    io.stderr(`${verb}${what ? ` ${what}` : ''}: ${formatBytes(done)} of ${formatBytes(total)}${pct}\n`);
+  };
+}
+
+interface ImportOptions extends PointRepositoryOptions {
+  name?: string;
+  diskKey?: string;
+}
+
+function formatImport(r: ImportResult & { bytesAdded: number }): string {
+  const m = r.manifest;
+  const lines = [
+    `Imported ${r.source.file} as restore point ${m.id} of VM ${m.vm.name} (${r.source.container === 'ova' ? 'OVA' : r.source.disks[0]?.format}).`,
+    `  firmware: ${m.firmware ?? 'unknown'}, guest: ${String(m.configInfo.guestId ?? 'unknown')}`,
+  ];
+  for (const d of m.disks) {
+    lines.push(
+      `  disk ${d.key} "${d.label}": ${formatBytes(d.capacity)}, ${formatBytes(d.allocatedBytes)} allocated, ${d.controller.type} ${d.controller.busNumber}:${d.controller.unitNumber}, from ${d.fileName ?? '?'}`,
+    );
+  }
+  lines.push(`  stored ${formatBytes(r.bytesAdded)} (compressed, encrypted)`);
+  lines.push(`  not known for an import: ${UNKNOWN_ON_IMPORT.join(', ')}`);
+  return lines.join('\n');
+}
+
+function inputError(err: unknown, file: string): never {
+  if (err instanceof DiskFormatError || err instanceof ArchiveFormatError || err instanceof OvfFormatError || err instanceof ImportInputError) {
+    throw new CliError(
+      `cannot import ${file}: ${err.message}`,
+      ExitCode.usage,
+      'Give a raw image, a VMDK (monolithicFlat descriptor, monolithicSparse or streamOptimized) or an OVA; check the file is complete (not truncated).',
+    );
+  }
+  throw err;
+}
+
+export const registerImportCommand: RegisterCommand = (program, ctx) => {
+  withPointRepositoryOptions(
+    program
+      .command('import')
+      .argument('<file>', 'disk image (.vmdk, .raw/.img) or an .ova appliance')
+      .description('make a restore point from exported images, with no server: a VMDK or raw disk, or every disk of an OVA')
+      .option('--name <vm>', 'VM name for the restore point (default: the OVF name, else the file name)')
+      .option('--disk-key <n>', 'device key of the disk for a single image (default 2000)'),
+  ).action(
+    commandAction(ctx, async (file: string, opts: ImportOptions, command: Command) => {
+      const { json } = globalOptions(command);
+      const path = resolve(file);
+      const isOva = path.toLowerCase().endsWith('.ova');
+      let diskKey: number | undefined;
+      if (opts.diskKey !== undefined) {
+        diskKey = Number(opts.diskKey);
+        if (!Number.isInteger(diskKey) || diskKey < 0)
+          throw new CliError(`--disk-key must be a whole number (got "${opts.diskKey}")`, ExitCode.usage, 'For example --disk-key 2000.');
+        if (isOva)
+          throw new CliError('--disk-key applies to a single image, not an OVA', ExitCode.usage, 'OVA disks get keys 2000, 2001, … in OVF order.');
+      }
+      const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read ${file}: ${err.code ?? err.message}`, ExitCode.usage, 'Check the path of the image to import.');
+      });
+      if (!info.isFile()) throw new CliError(`${file} is not a file`, ExitCode.usage, 'Give the path of an image or OVA file.');
+      const repo = await openPointRepository(ctx, opts);
+      const result = await importFile(repo, path, {
+        name: opts.name,
+        diskKey,
+        onProgress: byteProgress(ctx.io, json, 'import'),
+      }).catch((err: unknown) => inputError(err, file));
+      printResult(
+        ctx.io,
+        json,
+        {
+          ok: true,
+          pointId: result.manifest.id,
+          vm: result.manifest.vm.name,
+          firmware: result.manifest.firmware,
+          source: result.source,
+          unknownFields: [...UNKNOWN_ON_IMPORT],
+          bytesAdded: result.bytesAdded,
+          disks: result.manifest.disks.map((d) => ({
+            key: d.key,
+            label: d.label,
+            capacity: d.capacity,
+            allocatedBytes: d.allocatedBytes,
+            controller: d.controller,
+            fileName: d.fileName,
+          })),
+        },
+        () => formatImport(result),
+      );
+    }),
+  );
+};

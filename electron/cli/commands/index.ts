@@ -1,6 +1,9 @@
 import type { RegisterCommand } from '../command-action';
 import { registerConnectCommand } from './connect-command';
+import { registerDemoCommand } from './demo-command';
 import { registerEnvCommand } from './env-command';
+import { registerExportCommand } from './export-command';
+import { registerImportCommand } from './import-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
@@ -11,4 +14,4 @@ import { registerVddkCommand } from './vddk-command';
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand, registerDemoCommand, registerImportCommand, registerExportCommand];

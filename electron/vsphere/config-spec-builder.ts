@@ -121,6 +121,36 @@ function nicSpec(nic: SavedNic, key: number, opts: ConfigSpecOptions, notes: str
   };
 }
 
+/** A new disk for an existing VM (single-disk restore to a new disk), as a ReconfigVM_Task device change. */
+export interface NewDisk {
+  controllerKey: number;
+  unitNumber: number;
+  capacityBytes: number;
+  datastoreName: string;
+  datastore?: MoRef;
+  provisioning: DiskProvisioning;
+  diskMode?: string;
+  storageProfileId?: string;
+  /** Encrypt the disk with this key (an encrypted VM's disks must be). */
+  key?: SavedCryptoKey;
+}
+
+export function newDiskChange(disk: NewDisk, tempKey = -1): VimObject {
+  const saved: SavedDisk = {
+    key: tempKey,
+    controllerKey: disk.controllerKey,
+    unitNumber: disk.unitNumber,
+    capacityBytes: disk.capacityBytes,
+    fileName: '',
+    provisioning: disk.provisioning,
+    diskMode: disk.diskMode ?? 'persistent',
+    label: '',
+    encrypted: Boolean(disk.key),
+  };
+  const opts = { name: '', datastoreName: disk.datastoreName, datastore: disk.datastore, networkMapping: {}, storageProfileId: disk.storageProfileId };
+  return diskSpec(saved, tempKey, disk.controllerKey, opts, disk.key ? cryptoSpec(disk.key) : undefined);
+}
+
 /**
  * Builds a VirtualMachineConfigSpec for CreateVM_Task from a saved ConfigInfo
  * (rule STEP-CONFIG-FROM-CONFIGINFO: never from a copied .vmx). Pure: no I/O.

@@ -33,6 +33,11 @@ export async function reconfigureVm(session: VimSession, vm: MoRef, spec: VimObj
   await runTask(session, 'ReconfigVM_Task', { _this: vm, spec: { $type: 'VirtualMachineConfigSpec', ...spec } }, { description: 'reconfigure VM', ...options });
 }
 
+/** Adds devices (new disks, controllers, NICs) to an existing VM. */
+export async function addDevices(session: VimSession, vm: MoRef, deviceChange: VimObject[], options: TaskWaitOptions = {}): Promise<void> {
+  await reconfigureVm(session, vm, { deviceChange }, { description: `add ${deviceChange.length} device(s)`, ...options });
+}
+
 /** Turns Changed Block Tracking on or off (off during restore writes, back on afterwards). */
 export async function setChangeTracking(session: VimSession, vm: MoRef, enabled: boolean, options: TaskWaitOptions = {}): Promise<void> {
   await reconfigureVm(session, vm, { changeTrackingEnabled: enabled }, { description: `turn change tracking ${enabled ? 'on' : 'off'}`, ...options });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
-import { buildConfigSpec } from '../../../electron/vsphere/config-spec-builder';
+import { buildConfigSpec, newDiskChange } from '../../../electron/vsphere/config-spec-builder';
 import {
   createSnapshot,
   createVm,
@@ -12,6 +12,7 @@ import {
   powerOnVm,
   removeSnapshot,
   setChangeTracking,
+  addDevices,
 } from '../../../electron/vsphere/vm-operations';
 import { retrieveOne } from '../../../electron/vsphere/property-collector';
 import { downloadDatastoreFileBytes, nvramFileOf, parseDatastorePath, uploadDatastoreFile } from '../../../electron/vsphere/datastore-files';
@@ -86,6 +87,17 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       expect(created.disks.length).toBe(diskChanges.length);
       expect(created.disks.every((d) => d.encrypted)).toBe(true);
       for (const c of diskChanges) expect(c.backing).toMatchObject({ crypto: { cryptoKeyId: { keyId: LAB_CRYPTO.keyId } } });
+
+      // Add a disk (single-disk restore to a new disk): thin, 8 MiB, next to the first one, encrypted like the VM.
+      const firstDisk = created.disks[0]!;
+      const used = new Set(created.disks.filter((d) => d.controllerKey === firstDisk.controllerKey).map((d) => d.unitNumber));
+      const unit = [1, 2, 3, 4, 5, 6, 8].find((u) => !used.has(u))!;
+      await addDevices(session, vm, [
+        newDiskChange({ controllerKey: firstDisk.controllerKey, unitNumber: unit, capacityBytes: 8 * 1024 * 1024, datastoreName: ds.name, datastore: ds.ref, provisioning: 'thin', key: created.keyId }),
+      ]);
+      const withDisk = (await fetchVmConfigInfo(session, vm)).config;
+      expect(withDisk.disks.length).toBe(created.disks.length + 1);
+      expect(withDisk.disks.find((d) => d.controllerKey === firstDisk.controllerKey && d.unitNumber === unit)).toMatchObject({ capacityBytes: 8 * 1024 * 1024, provisioning: 'thin', encrypted: true });
 
       // CBT toggling
       await setChangeTracking(session, vm, true);

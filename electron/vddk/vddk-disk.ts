@@ -57,27 +57,36 @@ export class VddkDisk implements DiskImage {
 
   async read(offset: number, length: number): Promise<Buffer> {
     this.check(offset, length);
-    const parts: Buffer[] = [];
-    for (let done = 0; done < length;) {
-      const n = Math.min(this.maxRequestBytes, length - done);
-      const r = await this.worker.call('read', [this.handle, (offset + done) / SECTOR_SIZE, n / SECTOR_SIZE]);
-      this.keepalive.touch();
-      parts.push(r.payload ?? Buffer.alloc(0));
-      done += n;
-    }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.keepalive.touch();
+    // All pieces are sent at once: the disk's thread runs them in order while the pipe carries the others.
+    const parts = await Promise.all(
+      this.pieces(length).map(async ([at, n]) => {
+        const r = await this.worker.call('read', [this.handle, (offset + at) / SECTOR_SIZE, n / SECTOR_SIZE]);
+        return r.payload ?? Buffer.alloc(0);
+      }),
+    );
+    this.keepalive.touch();
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
   }
 
   async write(offset: number, data: Buffer): Promise<void> {
     if (this.readOnly) throw new Error(`${this.path} is open read-only`);
     this.check(offset, data.length);
-    for (let done = 0; done < data.length;) {
-      const n = Math.min(this.maxRequestBytes, data.length - done);
-      await this.worker.call('write', [this.handle, (offset + done) / SECTOR_SIZE], data.subarray(done, done + n));
-      this.keepalive.touch();
-      done += n;
-    }
+    this.keepalive.touch();
     this.allocation = undefined;
+    await Promise.all(
+      this.pieces(data.length).map(([at, n]) =>
+        this.worker.call('write', [this.handle, (offset + at) / SECTOR_SIZE], data.subarray(at, at + n)),
+      ),
+    );
+    this.keepalive.touch();
+  }
+
+  /** [offset within the request, length] pieces no larger than the transport allows. */
+  private pieces(length: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let at = 0; at < length; at += this.maxRequestBytes) out.push([at, Math.min(this.maxRequestBytes, length - at)]);
+    return out;
   }
 
   async flush(): Promise<void> {

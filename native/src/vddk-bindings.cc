@@ -77,9 +77,10 @@ struct State {
   uint32_t pending = 0;
 };
 
+// Never destroyed: at process exit, joining a thread stuck in a VDDK network call would hang the exit.
 State &state() {
-  static State s;
-  return s;
+  static State *s = new State();
+  return *s;
 }
 
 void FormatLog(const char *level, const char *fmt, va_list args) {

@@ -1,5 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readJsonFile, writeJsonFile } from '../config/json-file';
 import { homePaths, lifeboatHome } from '../config/paths';
 import { connectionsFileSchema, type ConnectionProfile, type ConnectionsFile } from './connection-profile';
 
@@ -36,33 +35,14 @@ export class ConnectionStore {
     return found;
   }
 
-  private async read(): Promise<ConnectionsFile> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, connections: [] };
-      throw err;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new Error(`${this.file} is not valid JSON; fix or delete it (it holds only connection names, addresses and thumbprints).`);
-    }
-    const parsed = connectionsFileSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${this.file} is not a valid connections file (${issue?.path.join('.') || 'root'}: ${issue?.message}).`);
-    }
-    return parsed.data;
+  private read(): Promise<ConnectionsFile> {
+    return readJsonFile(this.file, connectionsFileSchema, {
+      missing: { version: 1, connections: [] },
+      remedy: 'fix or delete it (it holds only connection names, addresses and thumbprints).',
+    });
   }
 
-  private async write(data: ConnectionsFile): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
-    // Rename is atomic: a crash never leaves a half-written file.
-    await rename(tmp, this.file);
+  private write(data: ConnectionsFile): Promise<void> {
+    return writeJsonFile(this.file, data);
   }
 }

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile, writeJsonFile } from '../config/json-file';
 import { homePaths } from '../config/paths';
 import { labDatastoreSchema, labHostSchema } from './lab-info';
 
@@ -38,26 +39,12 @@ export const labStatePaths = {
   vddkConfig: (home: string) => join(homePaths.lab(home), 'labvddk.conf'),
 };
 
-export async function readLabState(home: string): Promise<LabState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(labStatePaths.state(home), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  const parsed = labStateSchema.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new Error(`${labStatePaths.state(home)} is not a lab state file; remove it and start the lab again.`);
-  return parsed.data;
+export function readLabState(home: string): Promise<LabState | undefined> {
+  return readJsonFile(labStatePaths.state(home), labStateSchema, { remedy: 'remove it and start the lab again.' });
 }
 
-export async function writeLabState(home: string, state: LabState): Promise<void> {
-  const file = labStatePaths.state(home);
-  await mkdir(labStatePaths.dir(home), { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  await writeFile(partial, JSON.stringify(labStateSchema.parse(state), null, 2) + '\n', { mode: 0o600 });
-  await rename(partial, file);
+export function writeLabState(home: string, state: LabState): Promise<void> {
+  return writeJsonFile(labStatePaths.state(home), labStateSchema.parse(state));
 }
 
 export async function removeLabState(home: string): Promise<void> {

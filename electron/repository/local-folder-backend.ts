@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { writeFileAtomic } from '../config/json-file';
 import { assertObjectName, ObjectNotFoundError, type RepositoryBackend, type StoredObject } from './repository-backend';
 
 /** Marks half-written files; a crash can leave them behind, `removeTemporaries()` cleans them. */
@@ -8,17 +9,6 @@ const TEMP_MARK = '.tmp-';
 
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  // Makes the rename durable. Windows cannot open directories; it journals renames itself.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** A repository in a local (or mounted) folder. */
@@ -36,23 +26,8 @@ export class LocalFolderBackend implements RepositoryBackend {
 
   async put(name: string, data: Buffer): Promise<void> {
     const target = this.path(name);
-    const dir = dirname(target);
-    await fs.mkdir(dir, { recursive: true });
-    // Crash safety: temp file + fsync + rename + directory fsync, so a reader
-    // (or the next run after a crash) never sees a partial object.
-    const temp = `${target}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
-    const handle = await fs.open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } catch (err) {
-      await handle.close();
-      await fs.rm(temp, { force: true });
-      throw err;
-    }
-    await handle.close();
-    await fs.rename(temp, target);
-    await fsyncDirectory(dir);
+    // Crash safety: a reader (or the next run after a crash) never sees a partial object.
+    await writeFileAtomic(target, data, { tempPath: (file) => `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}` });
   }
 
   async get(name: string): Promise<Buffer> {

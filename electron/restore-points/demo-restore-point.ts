@@ -8,14 +8,7 @@ import { Repository } from '../repository/repository';
 import { CONFIG_OBJECT, type CreateConfigOptions } from '../repository/repository-config';
 import { WrongPasswordError } from '../repository/repository-errors';
 import type { DiskMeta, PointMeta, RestorePointManifest } from '../repository/restore-point-manifest';
-import {
-  gptLayout,
-  masterBootRecord,
-  mftRecords,
-  ntfsBootSector,
-  pseudoRandomBytes,
-  type DiskRegion,
-} from './demo-disk-layout';
+import { gptLayout, masterBootRecord, mftRecords, ntfsBootSector, pseudoRandomBytes, type DiskRegion } from './demo-disk-layout';
 
 /** The demo repository's password: published demo material, not a secret (never put in the keychain). */
 export const DEMO_PASSWORD = 'lifeboat-demo';
@@ -36,7 +29,8 @@ export function demoResourcesDir(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged) candidates.push(join(packaged, 'app.asar', 'resources', 'demo'), join(packaged, 'resources', 'demo'));
   const found = candidates.find((c) => existsSync(join(c, CONFIG_FILE)));
-  if (!found) throw new Error(`the demo material (resources/demo/${CONFIG_FILE}) was not found; looked in ${candidates.join(', ')}`);
+  if (!found)
+    throw new Error(`the demo material (resources/demo/${CONFIG_FILE}) was not found; looked in ${candidates.join(', ')}`);
   return found;
 }
 
@@ -193,10 +187,7 @@ async function openOrCreate(dir: string, kdf: CreateConfigOptions['kdf']): Promi
   }
   const entries = await readdir(dir).catch(() => []);
   if (entries.length > 0)
-    throw new DemoRepositoryError(
-      `${dir} is not empty and holds no repository`,
-      'Pass an empty or new folder with --repo DIR.',
-    );
+    throw new DemoRepositoryError(`${dir} is not empty and holds no repository`, 'Pass an empty or new folder with --repo DIR.');
   return { repo: await Repository.init(backend, DEMO_PASSWORD, { kdf }), created: true };
 }
 

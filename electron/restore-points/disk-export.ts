@@ -46,9 +46,7 @@ export interface ExportResult {
 
 /** The export read back differently from the restore point. */
 export class ExportVerificationError extends Error {
-  constructor(
-    readonly result: ExportResult,
-  ) {
+  constructor(readonly result: ExportResult) {
     super(
       `verification failed: ${result.file} reads back differently from the restore point (SHA-256 ${result.verification.exportSha256.slice(0, 16)}… vs ${result.verification.sourceSha256.slice(0, 16)}…)`,
     );
@@ -99,7 +97,7 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
   try {
     for (const range of ranges) {
       const end = range.offset + range.length;
-      for (let pos = range.offset; pos < end; ) {
+      for (let pos = range.offset; pos < end;) {
         const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
         const data = await source.read(pos, stop - pos);
         if (!isAllZero(data)) {
@@ -163,7 +161,7 @@ async function verifyExport(
     let done = 0;
     for (const range of ranges) {
       const end = range.offset + range.length;
-      for (let pos = range.offset; pos < end; ) {
+      for (let pos = range.offset; pos < end;) {
         const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
         const [x, y] = await Promise.all([source.read(pos, stop - pos), back.read(pos, stop - pos)]);
         hashPiece(a, pos, x);
@@ -175,7 +173,13 @@ async function verifyExport(
     }
     const sourceSha256 = a.digest('hex');
     const exportSha256 = b.digest('hex');
-    return { ok: sourceSha256 === exportSha256, sourceSha256, exportSha256, bytesCompared: done, seconds: (Date.now() - started) / 1000 };
+    return {
+      ok: sourceSha256 === exportSha256,
+      sourceSha256,
+      exportSha256,
+      bytesCompared: done,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     await back.close();
   }

@@ -87,7 +87,13 @@ function controllerFromAdapter(adapter: string | undefined): string {
   }
 }
 
-function importDiskMeta(key: number, label: string, capacity: number, fileName: string, controller: DiskMeta['controller']): DiskMeta {
+function importDiskMeta(
+  key: number,
+  label: string,
+  capacity: number,
+  fileName: string,
+  controller: DiskMeta['controller'],
+): DiskMeta {
   return {
     key,
     label,
@@ -115,7 +121,7 @@ export async function copyImageToPoint(
       continue;
     }
     const end = extent.offset + extent.length;
-    for (let pos = extent.offset; pos < end; ) {
+    for (let pos = extent.offset; pos < end;) {
       // Pieces stay aligned to PIECE so whole repository slots are stored at once.
       const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
       const data = await image.read(pos, stop - pos);
@@ -138,7 +144,12 @@ async function openImage(path: string, shownAs: string): Promise<{ image: DiskIm
   return { image, format };
 }
 
-function importMeta(name: string, source: ImportSource, configInfo: Record<string, unknown>, firmware: PointMeta['firmware']): PointMeta {
+function importMeta(
+  name: string,
+  source: ImportSource,
+  configInfo: Record<string, unknown>,
+  firmware: PointMeta['firmware'],
+): PointMeta {
   return {
     vm: { name, instanceUuid: '', moref: '', sourceServer: `imported-file:${basename(source.file)}` },
     configInfo: {
@@ -204,10 +215,20 @@ export async function importImageFile(repo: Repository, file: string, options: I
   try {
     const key = options.diskKey ?? 2000;
     const controller = { type: controllerFromAdapter(adapterOf(image)), busNumber: 0, unitNumber: 0 };
-    const source: ImportSource = { kind: 'imported-file', file, container: 'image', disks: [{ key, file: basename(file), format }] };
+    const source: ImportSource = {
+      kind: 'imported-file',
+      file,
+      container: 'image',
+      disks: [{ key, file: basename(file), format }],
+    };
     const name = options.name ?? basename(file, extname(file));
     const meta = importMeta(name, source, { name, guestId: null, firmware: null }, null);
-    const planned: PlannedDisk = { meta: importDiskMeta(key, 'Hard disk 1', image.capacity, basename(file), controller), path: file, format, image };
+    const planned: PlannedDisk = {
+      meta: importDiskMeta(key, 'Hard disk 1', image.capacity, basename(file), controller),
+      path: file,
+      format,
+      image,
+    };
     const { manifest, bytesAdded } = await writePoint(repo, meta, [planned], options);
     return { manifest, source, bytesAdded };
   } finally {
@@ -220,20 +241,31 @@ export async function importOva(repo: Repository, file: string, options: ImportO
   const entries = await listTarEntries(file);
   const ovfEntry = entries.find((e) => e.name.toLowerCase().endsWith('.ovf'));
   if (!ovfEntry)
-    throw new ArchiveFormatError(file, 0, `the archive holds no .ovf descriptor (it has: ${entries.map((e) => e.name).join(', ') || 'nothing'})`);
+    throw new ArchiveFormatError(
+      file,
+      0,
+      `the archive holds no .ovf descriptor (it has: ${entries.map((e) => e.name).join(', ') || 'nothing'})`,
+    );
   const ovf = parseOvfDescriptor((await readTarEntry(file, ovfEntry)).toString('utf8'), `${file}:${ovfEntry.name}`);
   const withContent = ovf.disks.filter((d) => d.file !== null);
-  if (withContent.length === 0) throw new OvfFormatError(`${file}:${ovfEntry.name}`, 'the VirtualSystem has no disk with a file to import');
+  if (withContent.length === 0)
+    throw new OvfFormatError(`${file}:${ovfEntry.name}`, 'the VirtualSystem has no disk with a file to import');
   const work = await mkdtemp(join(tmpdir(), 'lifeboat-ova-'));
   const planned: PlannedDisk[] = [];
   try {
     for (const [i, disk] of withContent.entries()) {
       const entry = entries.find((e) => e.name === disk.file || basename(e.name) === disk.file);
-      if (!entry) throw new ArchiveFormatError(file, 0, `the OVF names ${disk.file} for ${disk.label}, but the archive does not hold it`);
+      if (!entry)
+        throw new ArchiveFormatError(file, 0, `the OVF names ${disk.file} for ${disk.label}, but the archive does not hold it`);
       const path = join(work, `disk-${i}${extname(entry.name) || '.img'}`);
       await extractTarEntry(file, entry, path);
       const { image, format } = await openImage(path, `${file}:${entry.name}`);
-      planned.push({ meta: importDiskMeta(2000 + i, disk.label, image.capacity, entry.name, disk.controller), path, format, image });
+      planned.push({
+        meta: importDiskMeta(2000 + i, disk.label, image.capacity, entry.name, disk.controller),
+        path,
+        format,
+        image,
+      });
       if (image.capacity < disk.capacity)
         throw new ImportInputError(
           `${file}:${entry.name}: the image holds ${image.capacity} bytes but the OVF says ${disk.label} has ${disk.capacity}`,

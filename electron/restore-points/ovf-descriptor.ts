@@ -140,7 +140,11 @@ export function parseOvfDescriptor(xml: string, file: string): OvfDescriptor {
     if (resourceType === 4) memoryMB = Number(child(item, 'VirtualQuantity')) || null;
     const type = controllerType(resourceType, child(item, 'ResourceSubType'));
     if (type) {
-      controllers.push({ instanceId: child(item, 'InstanceID') ?? '', type, busNumber: Number(child(item, 'Address') ?? 0) || 0 });
+      controllers.push({
+        instanceId: child(item, 'InstanceID') ?? '',
+        type,
+        busNumber: Number(child(item, 'Address') ?? 0) || 0,
+      });
     }
   }
 
@@ -150,13 +154,18 @@ export function parseOvfDescriptor(xml: string, file: string): OvfDescriptor {
     const host = child(item, 'HostResource') ?? '';
     const diskId = host.replace(/^ovf:\/disk\//, '').replace(/^\/disk\//, '');
     const def = diskDefs.get(diskId);
-    if (!def) throw new OvfFormatError(file, `disk item "${child(item, 'ElementName') ?? '?'}" names ${host || 'no disk'}, which DiskSection does not define`);
+    if (!def)
+      throw new OvfFormatError(
+        file,
+        `disk item "${child(item, 'ElementName') ?? '?'}" names ${host || 'no disk'}, which DiskSection does not define`,
+      );
     const capacity = Number(attr(def, 'capacity')) * allocationUnits(attr(def, 'capacityAllocationUnits'));
     if (!Number.isSafeInteger(capacity) || capacity <= 0)
       throw new OvfFormatError(file, `disk ${diskId} has no usable capacity ("${attr(def, 'capacity') ?? ''}")`);
     const fileRef = attr(def, 'fileRef');
     const href = fileRef ? files.get(fileRef) : undefined;
-    if (fileRef && !href) throw new OvfFormatError(file, `disk ${diskId} refers to file id "${fileRef}", which References does not list`);
+    if (fileRef && !href)
+      throw new OvfFormatError(file, `disk ${diskId} refers to file id "${fileRef}", which References does not list`);
     const parent = controllers.find((c) => c.instanceId === child(item, 'Parent'));
     const populated = attr(def, 'populatedSize');
     disks.push({

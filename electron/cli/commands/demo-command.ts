@@ -41,7 +41,8 @@ function formatDemo(r: DemoResult & { next: string[] }): string {
       `  disk ${d.key} "${d.label}": ${formatBytes(d.capacity)} ${d.provisioning}, ${formatBytes(d.allocatedBytes)} allocated, ${d.controller.type} ${d.controller.busNumber}:${d.controller.unitNumber}`,
     );
   }
-  for (const s of m.skippedIndependentDisks) lines.push(`  disk ${s.key} "${s.label}": ${s.diskMode}, skipped (not in any backup)`);
+  for (const s of m.skippedIndependentDisks)
+    lines.push(`  disk ${s.key} "${s.label}": ${s.diskMode}, skipped (not in any backup)`);
   lines.push('Try next:', ...r.next.map((c) => `  ${c}`));
   return lines.join('\n');
 }

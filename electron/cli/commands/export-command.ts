@@ -13,7 +13,13 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../restore-points/disk-export';
-import { byteProgress, openPointRepository, repositoryCliError, withPointRepositoryOptions, type PointRepositoryOptions } from './import-command';
+import {
+  byteProgress,
+  openPointRepository,
+  repositoryCliError,
+  withPointRepositoryOptions,
+  type PointRepositoryOptions,
+} from './import-command';
 
 interface ExportOptions extends PointRepositoryOptions {
   point?: string;
@@ -55,7 +61,11 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')} (vmdk = streamOptimized)`, 'vmdk')
       .option('--out <file>', 'output file')
       .option('--force', 'overwrite the output file if it exists')
-      .option('--adapter-type <type>', 'VMDK adapter type recorded in the descriptor (lsilogic, buslogic, ide, pvscsi)', 'lsilogic'),
+      .option(
+        '--adapter-type <type>',
+        'VMDK adapter type recorded in the descriptor (lsilogic, buslogic, ide, pvscsi)',
+        'lsilogic',
+      ),
   ).action(
     commandAction(ctx, async (opts: ExportOptions, command: Command) => {
       const { json } = globalOptions(command);
@@ -63,19 +73,35 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       const diskArg = required(opts.disk, '--disk', 'Give the disk key, e.g. --disk 2000 (`lifeboat repo show ID` lists them).');
       const outArg = required(opts.out, '--out', 'Give the output file, e.g. --out disk1.vmdk.');
       const disk = Number(diskArg);
-      if (!Number.isInteger(disk)) throw new CliError(`--disk must be a device key such as 2000 (got "${diskArg}")`, ExitCode.usage);
+      if (!Number.isInteger(disk))
+        throw new CliError(`--disk must be a device key such as 2000 (got "${diskArg}")`, ExitCode.usage);
       if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
         throw new CliError(`unknown --format "${opts.format}"`, ExitCode.usage, `Use one of: ${EXPORT_FORMATS.join(', ')}.`);
       const format = opts.format as ExportFormat;
       const out = resolve(outArg);
       const parent = await stat(dirname(out)).catch(() => null);
       if (!parent?.isDirectory())
-        throw new CliError(`the folder of ${outArg} does not exist`, ExitCode.usage, 'Create the folder first or choose another --out.');
-      const existing = (await Promise.all(exportFiles(out, format).map((f) => stat(f).then(() => f, () => null)))).filter(
-        (f): f is string => f !== null,
-      );
+        throw new CliError(
+          `the folder of ${outArg} does not exist`,
+          ExitCode.usage,
+          'Create the folder first or choose another --out.',
+        );
+      const existing = (
+        await Promise.all(
+          exportFiles(out, format).map((f) =>
+            stat(f).then(
+              () => f,
+              () => null,
+            ),
+          ),
+        )
+      ).filter((f): f is string => f !== null);
       if (existing.length > 0 && !opts.force)
-        throw new CliError(`${existing.join(' and ')} already exists`, ExitCode.failure, 'Pass --force to overwrite it, or choose another --out.');
+        throw new CliError(
+          `${existing.join(' and ')} already exists`,
+          ExitCode.failure,
+          'Pass --force to overwrite it, or choose another --out.',
+        );
 
       const repo = await openPointRepository(ctx, opts);
       const point = await repo.openPoint(pointArg).catch(repositoryCliError);
@@ -96,7 +122,11 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       } catch (err) {
         if (err instanceof ExportVerificationError) {
           if (json) printResult(ctx.io, true, { ok: false, pointId: point.id, disk, ...err.result }, () => '');
-          throw new CliError(err.message, ExitCode.failure, 'The file was left in place for inspection; do not use it for a restore.');
+          throw new CliError(
+            err.message,
+            ExitCode.failure,
+            'The file was left in place for inspection; do not use it for a restore.',
+          );
         }
         throw err;
       }

@@ -55,7 +55,11 @@ export async function openPointRepository(ctx: CommandContext, opts: PointReposi
 /** Repository errors as CLI errors with a hint; anything else is rethrown. */
 export function repositoryCliError(err: unknown): never {
   if (err instanceof SavedPasswordWrongError)
-    throw new CliError(err.message, ExitCode.failure, 'Replace it: --password-stdin --remember (or --password-file FILE --remember).');
+    throw new CliError(
+      err.message,
+      ExitCode.failure,
+      'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
+    );
   if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the repository password.');
   if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
   if (err instanceof NotARepositoryError)
@@ -102,7 +106,12 @@ function formatImport(r: ImportResult & { bytesAdded: number }): string {
 }
 
 function inputError(err: unknown, file: string): never {
-  if (err instanceof DiskFormatError || err instanceof ArchiveFormatError || err instanceof OvfFormatError || err instanceof ImportInputError) {
+  if (
+    err instanceof DiskFormatError ||
+    err instanceof ArchiveFormatError ||
+    err instanceof OvfFormatError ||
+    err instanceof ImportInputError
+  ) {
     throw new CliError(
       `cannot import ${file}: ${err.message}`,
       ExitCode.usage,
@@ -129,12 +138,24 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
       if (opts.diskKey !== undefined) {
         diskKey = Number(opts.diskKey);
         if (!Number.isInteger(diskKey) || diskKey < 0)
-          throw new CliError(`--disk-key must be a whole number (got "${opts.diskKey}")`, ExitCode.usage, 'For example --disk-key 2000.');
+          throw new CliError(
+            `--disk-key must be a whole number (got "${opts.diskKey}")`,
+            ExitCode.usage,
+            'For example --disk-key 2000.',
+          );
         if (isOva)
-          throw new CliError('--disk-key applies to a single image, not an OVA', ExitCode.usage, 'OVA disks get keys 2000, 2001, … in OVF order.');
+          throw new CliError(
+            '--disk-key applies to a single image, not an OVA',
+            ExitCode.usage,
+            'OVA disks get keys 2000, 2001, … in OVF order.',
+          );
       }
       const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-        throw new CliError(`cannot read ${file}: ${err.code ?? err.message}`, ExitCode.usage, 'Check the path of the image to import.');
+        throw new CliError(
+          `cannot read ${file}: ${err.code ?? err.message}`,
+          ExitCode.usage,
+          'Check the path of the image to import.',
+        );
       });
       if (!info.isFile()) throw new CliError(`${file} is not a file`, ExitCode.usage, 'Give the path of an image or OVA file.');
       const repo = await openPointRepository(ctx, opts);

@@ -48,7 +48,15 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
 
   const repoArgs = (): string[] => ['--repo', repo, '--password-file', pwFile];
 
-  async function importImage(file: string, extra: string[] = []): Promise<Record<string, any>> {
+  interface ImportJson {
+    ok: boolean;
+    pointId: string;
+    vm: string;
+    unknownFields: string[];
+    disks: Array<{ key: number; capacity: number; allocatedBytes: number }>;
+  }
+
+  async function importImage(file: string, extra: string[] = []): Promise<ImportJson> {
     const r = await cli(['--json', 'import', ...repoArgs(), file, ...extra]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -64,8 +72,8 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
       expect(imported.unknownFields).toEqual(expect.arrayContaining(['keyId', 'nvram', 'disks[].changeId']));
       expect(imported.disks).toEqual([expect.objectContaining({ key: 2001, capacity: 8 * MiB })]);
       // Only what holds data was stored: 1 MiB of 0xab + 300 KiB of noise (rounded to the image's grains).
-      expect(imported.disks[0].allocatedBytes).toBeGreaterThanOrEqual(MiB + 300 * 1024);
-      expect(imported.disks[0].allocatedBytes).toBeLessThanOrEqual(3 * MiB);
+      expect(imported.disks[0]!.allocatedBytes).toBeGreaterThanOrEqual(MiB + 300 * 1024);
+      expect(imported.disks[0]!.allocatedBytes).toBeLessThanOrEqual(3 * MiB);
 
       const show = await cli(['--json', 'repo', 'show', imported.pointId, ...repoArgs()]);
       const point = JSON.parse(show.out).point;
@@ -74,7 +82,18 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
       expect(point.configInfo.lifeboatImport.source.file).toBe(vmdk);
 
       const outRaw = join(dir, `${subformat}-out.raw`);
-      const ex = await cli(['export', ...repoArgs(), '--point', imported.pointId, '--disk', '2001', '--format', 'raw', '--out', outRaw]);
+      const ex = await cli([
+        'export',
+        ...repoArgs(),
+        '--point',
+        imported.pointId,
+        '--disk',
+        '2001',
+        '--format',
+        'raw',
+        '--out',
+        outRaw,
+      ]);
       expect(ex.code).toBe(0);
       expect(ex.out).toContain('verified: identical');
       expect(ex.err).toMatch(/export: .* of .*\(100%\)/);
@@ -84,7 +103,19 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
       expect((await stat(outRaw)).blocks * 512).toBeLessThan(4 * MiB);
 
       const outVmdk = join(dir, `${subformat}-out.vmdk`);
-      const ev = await cli(['--json', 'export', ...repoArgs(), '--point', imported.pointId, '--disk', '2001', '--format', 'vmdk', '--out', outVmdk]);
+      const ev = await cli([
+        '--json',
+        'export',
+        ...repoArgs(),
+        '--point',
+        imported.pointId,
+        '--disk',
+        '2001',
+        '--format',
+        'vmdk',
+        '--out',
+        outVmdk,
+      ]);
       expect(ev.code).toBe(0);
       const result = JSON.parse(ev.out);
       expect(result.verification).toMatchObject({ ok: true });
@@ -104,7 +135,18 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
     const imported = await importImage(raw);
     expect(imported.vm).toBe('source');
     const out = join(dir, 'flat-out.vmdk');
-    const r = await cli(['export', ...repoArgs(), '--point', imported.pointId, '--disk', '2000', '--format', 'vmdk-flat', '--out', out]);
+    const r = await cli([
+      'export',
+      ...repoArgs(),
+      '--point',
+      imported.pointId,
+      '--disk',
+      '2000',
+      '--format',
+      'vmdk-flat',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect((await qemuImg('compare', '-f', 'raw', '-F', 'vmdk', raw, out)).code).toBe(0);
   });
@@ -134,7 +176,9 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
     expect(show.configInfo.hardware).toMatchObject({ numCPU: 2, memoryMB: 1024 });
 
     const out = join(dir, 'ova-out.raw');
-    expect((await cli(['export', ...repoArgs(), '--point', imported.pointId, '--disk', '2000', '--format', 'raw', '--out', out])).code).toBe(0);
+    expect(
+      (await cli(['export', ...repoArgs(), '--point', imported.pointId, '--disk', '2000', '--format', 'raw', '--out', out])).code,
+    ).toBe(0);
     expect((await qemuImg('compare', '-f', 'raw', '-F', 'raw', raw, out)).code).toBe(0);
   });
 

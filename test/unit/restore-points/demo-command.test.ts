@@ -21,7 +21,14 @@ describe('lifeboat demo / export (CLI)', () => {
     const first = await cli(['--json', 'demo', '--repo', repo]);
     expect(first.code).toBe(0);
     const a = JSON.parse(first.out);
-    expect(a).toMatchObject({ ok: true, location: repo, reused: false, repositoryCreated: true, password: 'lifeboat-demo', vm: 'demo-win2022' });
+    expect(a).toMatchObject({
+      ok: true,
+      location: repo,
+      reused: false,
+      repositoryCreated: true,
+      password: 'lifeboat-demo',
+      vm: 'demo-win2022',
+    });
     expect(a.disks.map((d: { key: number }) => d.key)).toEqual([2000, 2001]);
     expect(a.next.some((c: string) => c.includes('lifeboat export'))).toBe(true);
 
@@ -33,8 +40,20 @@ describe('lifeboat demo / export (CLI)', () => {
     expect(again.out).toContain('Try next:');
 
     const exported = await cli([
-      '--json', 'export', '--repo', repo, '--password-file', pwFile,
-      '--point', a.pointId.slice(0, 8), '--disk', '2001', '--format', 'raw', '--out', join(dir, 'd2.raw'),
+      '--json',
+      'export',
+      '--repo',
+      repo,
+      '--password-file',
+      pwFile,
+      '--point',
+      a.pointId.slice(0, 8),
+      '--disk',
+      '2001',
+      '--format',
+      'raw',
+      '--out',
+      join(dir, 'd2.raw'),
     ]);
     expect(exported.code).toBe(0);
     const e = JSON.parse(exported.out);
@@ -44,18 +63,56 @@ describe('lifeboat demo / export (CLI)', () => {
     expect(e.fileAllocatedBytes).toBeLessThan(16 * 1024 * 1024);
 
     const refused = await cli([
-      'export', '--repo', repo, '--password-file', pwFile,
-      '--point', a.pointId, '--disk', '2001', '--format', 'raw', '--out', join(dir, 'd2.raw'),
+      'export',
+      '--repo',
+      repo,
+      '--password-file',
+      pwFile,
+      '--point',
+      a.pointId,
+      '--disk',
+      '2001',
+      '--format',
+      'raw',
+      '--out',
+      join(dir, 'd2.raw'),
     ]);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('already exists');
     expect(refused.err).toContain('--force');
 
-    const noDisk = await cli(['--json', 'export', '--repo', repo, '--password-file', pwFile, '--point', a.pointId, '--disk', '2002', '--out', join(dir, 'x.vmdk')]);
+    const noDisk = await cli([
+      '--json',
+      'export',
+      '--repo',
+      repo,
+      '--password-file',
+      pwFile,
+      '--point',
+      a.pointId,
+      '--disk',
+      '2002',
+      '--out',
+      join(dir, 'x.vmdk'),
+    ]);
     expect(noDisk.code).toBe(2);
     expect(JSON.parse(noDisk.out).error.hint).toContain('2000 (Hard disk 1)');
 
-    const badFormat = await cli(['export', '--repo', repo, '--password-file', pwFile, '--point', a.pointId, '--disk', '2000', '--format', 'qcow2', '--out', join(dir, 'x')]);
+    const badFormat = await cli([
+      'export',
+      '--repo',
+      repo,
+      '--password-file',
+      pwFile,
+      '--point',
+      a.pointId,
+      '--disk',
+      '2000',
+      '--format',
+      'qcow2',
+      '--out',
+      join(dir, 'x'),
+    ]);
     expect(badFormat.code).toBe(2);
     expect(badFormat.err).toContain('unknown --format');
   });

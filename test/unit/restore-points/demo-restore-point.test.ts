@@ -5,11 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { crc32 } from '../../../electron/restore-points/demo-disk-layout';
-import {
-  DEMO_PASSWORD,
-  DemoRepositoryError,
-  ensureDemoRepository,
-} from '../../../electron/restore-points/demo-restore-point';
+import { DEMO_PASSWORD, DemoRepositoryError, ensureDemoRepository } from '../../../electron/restore-points/demo-restore-point';
 
 const GiB = 1024 ** 3;
 const KDF = { name: 'scrypt' as const, N: 1024, r: 8, p: 1 };

@@ -21,10 +21,11 @@ type TtyInput = NodeJS.ReadStream & { setRawMode?: (mode: boolean) => unknown };
 /** Hidden prompt on a terminal: nothing is echoed; Ctrl-C aborts. */
 export function promptHiddenPassword(prompt: string, input: TtyInput = process.stdin, output: Writable = process.stderr): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(prompt);
     let value = '';
     const wasRaw = Boolean(input.isRaw);
+    // Echo off before the prompt shows: a fast typist or a paste must not echo.
     input.setRawMode?.(true);
+    output.write(prompt);
     input.resume();
     input.setEncoding('utf8');
     const finish = (err?: Error) => {

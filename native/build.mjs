@@ -6,7 +6,9 @@
 //                         used when the engine runs from source; dist/ has its own tsc output)
 // The lab VDDK is Linux-only: elsewhere it is skipped with a note, never a failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,10 +60,15 @@ function buildAddon() {
   ];
   if (upToDate(output, sources)) return say('addon is up to date');
   const gyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  const args = [gyp, 'rebuild', '--directory', nativeDir, '--jobs', 'max', '--loglevel=warn'];
+  const common = ['--directory', nativeDir, '--loglevel=warn'];
   const dir = nodeDir();
-  if (dir) args.push(`--nodedir=${dir}`);
-  run(process.execPath, args, { cwd: nativeDir });
+  if (dir) common.push(`--nodedir=${dir}`);
+  // configure + build rather than rebuild: rebuild wipes native/build, lab VDDK included.
+  const makefile = join(buildDir, process.platform === 'win32' ? 'binding.sln' : 'Makefile');
+  if (force || !upToDate(makefile, [join(nativeDir, 'binding.gyp')])) {
+    run(process.execPath, [gyp, 'configure', ...common], { cwd: nativeDir });
+  }
+  run(process.execPath, [gyp, 'build', '--jobs', 'max', ...common], { cwd: nativeDir });
 }
 
 function buildLabVddk() {
@@ -119,11 +126,33 @@ async function bundleWorker() {
   say(`bundled ${relative(root, output)}`);
 }
 
+/** Test files build in parallel: one build at a time per checkout, others wait for it. */
+function withBuildLock(fn) {
+  const lock = join(tmpdir(), `lifeboat-native-build-${createHash('sha1').update(nativeDir).digest('hex').slice(0, 12)}.lock`);
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // A lock older than 10 minutes belongs to a build that died.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 600_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 900_000) throw new Error(`gave up waiting for the build lock ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  return fn().finally(() => rmSync(lock, { recursive: true, force: true }));
+}
+
 try {
-  mkdirSync(buildDir, { recursive: true });
-  buildAddon();
-  buildLabVddk();
-  await bundleWorker();
+  await withBuildLock(async () => {
+    mkdirSync(buildDir, { recursive: true });
+    buildAddon();
+    buildLabVddk();
+    await bundleWorker();
+  });
 } catch (err) {
   process.stderr.write(`build:native failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

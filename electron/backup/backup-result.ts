@@ -1,0 +1,57 @@
+import type { Finding, PlanStep } from '../planner/plan-types';
+import type { RuleId } from '../planner/rule-catalogue';
+
+export interface BackupDiskResult {
+  key: number;
+  label: string;
+  /** allocated: read in full (BACKUP-ALLOCATED-FIRST); changed: changed ∩ allocated since the parent. */
+  read: 'allocated' | 'changed';
+  capacity: number;
+  bytesToRead: number;
+  bytesRead: number;
+  /** Read bytes that were zeros (recorded, not stored). */
+  bytesZero: number;
+  /** Read bytes handed to the repository (before dedup and compression). */
+  bytesStored: number;
+  /** CBT change id at the snapshot, saved for the next incremental. */
+  changeId: string | null;
+  transportMode: string;
+}
+
+/** What `lifeboat backup --json` prints and the app shows when a backup ends. */
+export interface BackupResult {
+  ok: true;
+  pointId: string;
+  kind: 'full' | 'incremental';
+  parentPointId: string | null;
+  vm: { name: string; moref: string; server: string };
+  snapshotName: string;
+  disks: BackupDiskResult[];
+  /** BACKUP-SKIP-INDEPENDENT */
+  skippedDisks: Array<{ key: number; label: string; diskMode: string }>;
+  nvramSaved: boolean;
+  bytesRead: number;
+  /** Bytes the point added to the repository (new packs, index, manifest): about 0 data when nothing changed. */
+  bytesAdded: number;
+  chunksWritten: number;
+  chunksDeduplicated: number;
+  durationMs: number;
+  findings: Finding[];
+  steps: PlanStep[];
+  rulesApplied: RuleId[];
+  /** What was skipped or went wrong on the way without failing the backup. */
+  notes: string[];
+}
+
+/** A backup that saved no restore point; `notes` says what clean-up did (snapshot, EndAccess). */
+export class BackupFailedError extends Error {
+  constructor(
+    message: string,
+    readonly notes: string[],
+    readonly findings: Finding[] = [],
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'BackupFailedError';
+  }
+}

@@ -4,6 +4,12 @@
  */
 export const DEFAULT_KEEPALIVE_MS = 20_000;
 
+/** The keepalive interval for a session: the default, or a third of a shorter NFC read timeout (0 = no timeout). */
+export function keepaliveFor(readTimeoutMs: number | undefined): number {
+  if (!readTimeoutMs || readTimeoutMs <= 0) return DEFAULT_KEEPALIVE_MS;
+  return Math.min(DEFAULT_KEEPALIVE_MS, Math.floor(readTimeoutMs / 3));
+}
+
 export class DiskKeepalive {
   private lastActivity = Date.now();
   private timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,3 @@
-import { DEFAULT_KEEPALIVE_MS } from './disk-keepalive';
 import { VddkDisk, type VddkDiskInfo } from './vddk-disk';
 import type { VddkWorkerProcess } from './vddk-worker-process';
 
@@ -68,6 +67,8 @@ export class VddkConnection {
     private readonly worker: VddkWorkerProcess,
     private readonly id: number,
     readonly params: Omit<VddkConnectParams, 'password' | 'cookie'>,
+    /** NFC-KEEPALIVE interval for disks opened here unless the open says otherwise. */
+    private readonly keepaliveMs: number,
   ) {}
 
   async openDisk(path: string, options: VddkOpenOptions = {}): Promise<VddkDisk> {
@@ -90,7 +91,7 @@ export class VddkConnection {
         opened.transportMode,
         info,
         readOnly,
-        options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+        options.keepaliveMs ?? this.keepaliveMs,
       );
     } catch (err) {
       await this.worker.call('close', [opened.handle]).catch(() => undefined);

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeVddkConfigFile } from './vddk-config-file';
+import { keepaliveFor } from './disk-keepalive';
+import { NFC_TIMEOUT_DEFAULTS, writeVddkConfigFile } from './vddk-config-file';
 import { VddkConnection, workerConnectSpec, type VddkConnectParams } from './vddk-connection';
 import { VddkWorkerProcess, type WorkerSpawnOptions } from './vddk-worker-process';
 
@@ -38,6 +39,8 @@ export class VddkSession {
     readonly sessionDir: string,
     readonly configFile: string,
     readonly library: VddkInitResult,
+    /** NFC-KEEPALIVE: idle disks read sector 0 this often, well inside the NFC read timeout. */
+    readonly keepaliveMs: number,
   ) {}
 
   static async start(options: VddkSessionOptions): Promise<VddkSession> {
@@ -53,7 +56,9 @@ export class VddkSession {
       });
       worker = new VddkWorkerProcess({ ...options, vddkDir: options.vddkDir });
       const init = (await worker.call('init', [options.vddkDir, configFile])).value as VddkInitResult;
-      return new VddkSession(worker, sessionDir, configFile, init);
+      const readTimeout =
+        options.nfcTimeouts?.['vixDiskLib.nfc.ReadTimeoutMs'] ?? NFC_TIMEOUT_DEFAULTS['vixDiskLib.nfc.ReadTimeoutMs'];
+      return new VddkSession(worker, sessionDir, configFile, init, keepaliveFor(readTimeout));
     } catch (err) {
       await worker?.stop().catch(() => undefined);
       rmSync(sessionDir, { recursive: true, force: true });
@@ -70,7 +75,7 @@ export class VddkSession {
   async connect(params: VddkConnectParams): Promise<VddkConnection> {
     const id = (await this.worker.call('connect', [workerConnectSpec(params)])).value as number;
     const { password: _p, cookie: _c, ...safe } = params;
-    const connection = new VddkConnection(this.worker, id, safe);
+    const connection = new VddkConnection(this.worker, id, safe, this.keepaliveMs);
     this.connections.add(connection);
     return connection;
   }

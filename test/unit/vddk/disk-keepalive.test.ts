@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DiskKeepalive } from '../../../electron/vddk/disk-keepalive';
+import { DEFAULT_KEEPALIVE_MS, DiskKeepalive, keepaliveFor } from '../../../electron/vddk/disk-keepalive';
 
 describe('NFC-KEEPALIVE', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -40,5 +40,12 @@ describe('NFC-KEEPALIVE', () => {
     new DiskKeepalive(0, off).start();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(off).not.toHaveBeenCalled();
+  });
+
+  it('stays well inside the NFC read timeout', () => {
+    expect(keepaliveFor(60_000)).toBe(DEFAULT_KEEPALIVE_MS);
+    expect(DEFAULT_KEEPALIVE_MS).toBeLessThan(60_000 / 2);
+    expect(keepaliveFor(30_000)).toBe(10_000);
+    expect(keepaliveFor(0)).toBe(DEFAULT_KEEPALIVE_MS);
   });
 });

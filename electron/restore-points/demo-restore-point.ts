@@ -28,6 +28,8 @@ export function demoResourcesDir(): string {
   for (let dir = __dirname, i = 0; i < 6; i++, dir = dirname(dir)) candidates.push(join(dir, 'resources', 'demo'));
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged) candidates.push(join(packaged, 'app.asar', 'resources', 'demo'), join(packaged, 'resources', 'demo'));
+  // Last resort for a CLI bundled elsewhere and run from the project folder (`npm run demo`).
+  candidates.push(join(process.cwd(), 'resources', 'demo'));
   const found = candidates.find((c) => existsSync(join(c, CONFIG_FILE)));
   if (!found)
     throw new Error(`the demo material (resources/demo/${CONFIG_FILE}) was not found; looked in ${candidates.join(', ')}`);

@@ -131,7 +131,12 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
     });
   }
 
-  it('imports a raw image and re-exports it as a flat VMDK', async () => {
+  it('imports a raw image (progress on stderr in text mode) and re-exports it as a flat VMDK', async () => {
+    const text = await cli(['import', ...repoArgs(), raw, '--name', 'text-mode']);
+    expect(text.code).toBe(0);
+    expect(text.err).toMatch(/^import source\.raw: .* \(100%\)$/m);
+    expect(text.out).toMatch(/Imported .*source\.raw as restore point [0-9a-f]+ of VM text-mode \(raw\)/);
+    expect(text.out).toContain('not known for an import: vm.instanceUuid');
     const imported = await importImage(raw);
     expect(imported.vm).toBe('source');
     const out = join(dir, 'flat-out.vmdk');

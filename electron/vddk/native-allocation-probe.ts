@@ -8,7 +8,8 @@ import { loadMainProcessAddon, type MainProcessAddon } from './native-addon';
 export class NativeAllocationProbe implements AllocationProbe {
   constructor(private readonly addon: MainProcessAddon = loadMainProcessAddon()) {}
 
-  allocatedRanges(path: string, offset: number, length: number): Promise<AllocatedRange[]> {
+  // async: a bad argument the addon throws at once becomes a rejection, like every other failure.
+  async allocatedRanges(path: string, offset: number, length: number): Promise<AllocatedRange[]> {
     return this.addon.fileAllocatedRanges(path, offset, length);
   }
 }

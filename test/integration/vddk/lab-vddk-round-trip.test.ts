@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productInfo } from '../../../electron/config/product';
 import { NativeAllocationProbe } from '../../../electron/vddk/native-allocation-probe';
 import type { VddkSession } from '../../../electron/vddk/vddk-session';
 import { ensureNativeBuilt, labRemote, makeLabFolder, MiB, startLabSession, type LabFolder } from './lab-vddk-fixture';
@@ -14,7 +15,10 @@ const REGION = 2 * MiB;
 const regions = Array.from({ length: 32 }, (_, i) => i * 32 * MiB + ((i * 7) % 29) * MiB);
 
 /** Samples how late a 5 ms timer fires while `work` runs. */
-async function withTimerWatch<T>(work: () => Promise<T>): Promise<{ result: T; ticks: number; worstGapMs: number }> {
+async function withTimerWatch<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; ticks: number; worstGapMs: number; elapsedMs: number }> {
+  const started = performance.now();
   let ticks = 0;
   let last = performance.now();
   let worstGapMs = 0;
@@ -26,7 +30,7 @@ async function withTimerWatch<T>(work: () => Promise<T>): Promise<{ result: T; t
   }, 5);
   try {
     const result = await work();
-    return { result, ticks, worstGapMs };
+    return { result, ticks, worstGapMs, elapsedMs: performance.now() - started };
   } finally {
     clearInterval(timer);
   }
@@ -94,13 +98,17 @@ describe('1 GiB sparse round trip through the lab VDDK', () => {
       return mismatches;
     });
     await src.close();
-    console.log(
-      `round trip: ${watch.ticks} ticks, worst gap ${watch.worstGapMs.toFixed(1)} ms, worst ping ${Math.max(...pingLatencies).toFixed(1)} ms`,
+    // Kept for looking at trends: how responsive both event loops stayed.
+    mkdirSync(join(productInfo().root, 'test-output'), { recursive: true });
+    writeFileSync(
+      join(productInfo().root, 'test-output', 'vddk-round-trip.json'),
+      JSON.stringify({ ...watch, worstPingMs: Math.max(...pingLatencies) }, null, 2),
     );
     expect(watch.result).toBe(0);
     // The parent's timer kept ticking through the copy (no blocking call on the JS thread).
-    expect(watch.ticks).toBeGreaterThan(20);
-    expect(watch.worstGapMs).toBeLessThan(250);
+    // Limits leave room for a busy CI machine; a blocking copy stalls the timer for seconds.
+    expect(watch.ticks).toBeGreaterThan(watch.elapsedMs / 50);
+    expect(watch.worstGapMs).toBeLessThan(500);
     // And the worker's own event loop answered pings while it was writing.
     expect(Math.max(...pingLatencies)).toBeLessThan(1000);
 

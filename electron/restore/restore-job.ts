@@ -1,0 +1,342 @@
+import type { DiskImage } from '../disks/disk-image';
+import type { DiskPlan, Plan } from '../planner/plan-types';
+import type { RestorePointManifest } from '../repository/restore-point-manifest';
+import { copyDisk, verifyCopy, type CopyResult, type VerifyResult } from './disk-copier';
+import { describeIdentity, diskIdentity, sameIdentity } from './disk-signature';
+import type { RestoreCheckpointFile } from './restore-checkpoint';
+import { initialPhases, type PhaseRecord, type RestorePhase } from './restore-phases';
+import type { RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
+
+export interface RestoreJobInput {
+  jobId: string;
+  kind: 'full-vm' | 'disks';
+  manifest: RestorePointManifest;
+  /** A restore point disk, read-only. */
+  openPointDisk: (key: number) => Promise<DiskImage>;
+  nvram: () => Promise<Buffer | null>;
+  plan: Plan;
+  /** Full-VM restores: where the new VM goes. */
+  placement?: VmPlacement;
+  /** Disk restores: the existing VM whose disks are overwritten (same device keys). */
+  existingVm?: RestoreVm;
+  verify: boolean;
+  /** PrepareForAccess identity (at most 50 characters). */
+  identity: string;
+}
+
+export interface DiskOutcome {
+  key: number;
+  label: string;
+  transport: string | null;
+  transportUsed: string | null;
+  copy: CopyResult | null;
+  verify: VerifyResult | null;
+  signature: string | null;
+}
+
+export interface RestoreProgress {
+  phase: RestorePhase;
+  bytesDone: number;
+  bytesTotal: number;
+  disks: Record<number, { bytesDone: number; bytesTotal: number; state: 'waiting' | 'writing' | 'written' | 'verified' }>;
+}
+
+export interface RestoreOutcome {
+  ok: boolean;
+  cancelled: boolean;
+  vm: RestoreVm | null;
+  phases: PhaseRecord[];
+  disks: DiskOutcome[];
+  errors: string[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface RestoreJobDeps {
+  target: RestoreTarget;
+  checkpoint: RestoreCheckpointFile;
+  signal?: AbortSignal;
+  onProgress?: (progress: RestoreProgress) => void;
+}
+
+const SECTOR = 512;
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled by the user');
+}
+
+/** Runs `fn` over `items` with at most `limit` at once (streams per host). */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== null) throw failure;
+}
+
+/**
+ * Executes a restore plan as a job: every step of the plan in order, each
+ * tied to its rule, with the closing steps (change tracking back on,
+ * EndAccess, VDDK Cleanup) run even after a failure or cancel. Progress is
+ * checkpointed so a resumed job continues where the last one stopped.
+ */
+export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps): Promise<RestoreOutcome> {
+  const { target, checkpoint, signal } = deps;
+  const startedAt = new Date().toISOString();
+  // A resumed job keeps what was done, but the closing steps always run again.
+  const phases: PhaseRecord[] = checkpoint.data.phases.length ? (checkpoint.data.phases as PhaseRecord[]).map((p) => ({ ...p })) : initialPhases();
+  for (const p of phases) {
+    if (['cbt-on', 'end-access', 'cleanup'].includes(p.phase) || p.status === 'running' || p.status === 'failed') p.status = 'pending';
+  }
+  const errors: string[] = [];
+  const outcomes = new Map<number, DiskOutcome>();
+  let vm: RestoreVm | null = checkpoint.data.vm ?? input.existingVm ?? null;
+  const writable = input.plan.disks.filter((d): d is DiskPlan & { transport: NonNullable<DiskPlan['transport']> } => d.transport !== null);
+  const usedHotAdd = writable.some((d) => d.transport === 'hotadd');
+  const pointDisk = (key: number) => {
+    const d = input.manifest.disks.find((x) => x.key === key);
+    if (!d) throw new Error(`the restore point has no disk ${key}`);
+    return d;
+  };
+  const progress: RestoreProgress = { phase: 'prepare-access', bytesDone: 0, bytesTotal: 0, disks: {} };
+  for (const d of writable) {
+    const bytes = pointDisk(d.key).allocatedBytes;
+    progress.disks[d.key] = { bytesDone: 0, bytesTotal: bytes, state: 'waiting' };
+    progress.bytesTotal += bytes;
+    outcomes.set(d.key, { key: d.key, label: d.label, transport: d.transport, transportUsed: null, copy: null, verify: null, signature: null });
+  }
+  const report = () => {
+    progress.bytesDone = Object.values(progress.disks).reduce((n, d) => n + d.bytesDone, 0);
+    deps.onProgress?.({ ...progress, disks: { ...progress.disks } });
+  };
+
+  async function phase(name: RestorePhase, fn: () => Promise<string | { skipped: string }>): Promise<void> {
+    const record = phases.find((p) => p.phase === name);
+    if (!record) throw new Error(`unknown phase ${name}`);
+    if (record.status === 'done' || record.status === 'skipped') return;
+    record.status = 'running';
+    record.startedAt = new Date().toISOString();
+    progress.phase = name;
+    report();
+    await checkpoint.update({ phases });
+    try {
+      const result = await fn();
+      record.status = typeof result === 'string' ? 'done' : 'skipped';
+      record.detail = typeof result === 'string' ? result : result.skipped;
+    } catch (err) {
+      record.status = 'failed';
+      record.detail = messageOf(err);
+      throw err;
+    } finally {
+      record.finishedAt = new Date().toISOString();
+      await checkpoint.update({ phases });
+    }
+  }
+
+  const requireVm = (): RestoreVm => {
+    if (!vm) throw new Error('no target VM: the create step did not run');
+    return vm;
+  };
+
+  async function writeDisk(d: DiskPlan & { transport: NonNullable<DiskPlan['transport']> }): Promise<void> {
+    const state = progress.disks[d.key];
+    const outcome = outcomes.get(d.key);
+    if (!state || !outcome) return;
+    if (checkpoint.diskComplete(d.key)) {
+      state.bytesDone = state.bytesTotal;
+      state.state = 'written';
+      return;
+    }
+    const fresh = input.kind === 'full-vm';
+    const source = await input.openPointDisk(d.key);
+    const opened = await target.openDisk(requireVm(), d.key, { transport: d.transport, unbuffered: d.unbuffered, fresh });
+    outcome.transportUsed = opened.transportMode;
+    state.state = 'writing';
+    try {
+      outcome.copy = await copyDisk(source, opened.image, {
+        ioBytes: d.ioBytes,
+        inFlight: d.inFlight,
+        targetReadsZero: opened.readsZero,
+        alreadyDone: checkpoint.copiedRanges(d.key),
+        signal,
+        onRangeCopied: (r) => checkpoint.recordCopied(d.key, r),
+        onProgress: (p) => {
+          state.bytesDone = Math.min(state.bytesTotal, p.bytesDone);
+          report();
+        },
+      });
+      await checkpoint.markDiskComplete(d.key);
+      state.state = 'written';
+    } finally {
+      await opened.close();
+      await source.close();
+    }
+  }
+
+  async function verifyDisk(d: DiskPlan & { transport: NonNullable<DiskPlan['transport']> }): Promise<void> {
+    const outcome = outcomes.get(d.key);
+    if (!outcome) return;
+    const source = await input.openPointDisk(d.key);
+    const opened = await target.openDisk(requireVm(), d.key, { transport: d.transport, unbuffered: d.unbuffered, fresh: false });
+    try {
+      outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, signal);
+      if (!outcome.verify.ok) {
+        throw new Error(`${d.label}: the restored disk differs from the restore point at byte ${outcome.verify.firstMismatch}`);
+      }
+      const s = progress.disks[d.key];
+      if (s) s.state = 'verified';
+    } finally {
+      await opened.close();
+      await source.close();
+    }
+  }
+
+  async function checkSignature(key: number): Promise<string> {
+    const saved = pointDisk(key);
+    const backup = diskIdentity(Buffer.from(saved.sector0, 'base64'), Buffer.from(saved.gptHeader, 'base64'));
+    // Read back over NBDSSL, never over the transport that may have changed it.
+    const opened = await target.openDisk(requireVm(), key, { transport: 'nbdssl', unbuffered: false, fresh: false });
+    try {
+      const head = await opened.image.read(0, 2 * SECTOR);
+      const now = diskIdentity(head.subarray(0, SECTOR), head.subarray(SECTOR));
+      if (sameIdentity(now, backup)) return `${saved.label}: ${describeIdentity(now)} as in the backup`;
+      await opened.image.write(0, Buffer.from(saved.sector0, 'base64'));
+      if (backup.gptDiskGuid) await opened.image.write(SECTOR, Buffer.from(saved.gptHeader, 'base64'));
+      await opened.image.flush();
+      return `${saved.label}: found ${describeIdentity(now)}, rewrote ${describeIdentity(backup)} from the backup`;
+    } finally {
+      await opened.close();
+    }
+  }
+
+  let failure: unknown = null;
+  try {
+    await phase('prepare-access', async () => {
+      if (!target.supportsPrepareForAccess) return { skipped: 'not available on a standalone ESXi host (needs vCenter)' };
+      await target.prepareForAccess(vm, input.identity);
+      return `identity "${input.identity}"`;
+    });
+    throwIfAborted(signal);
+
+    await phase('create-vm', async () => {
+      if (input.kind !== 'full-vm') return { skipped: 'disk restore into an existing VM' };
+      if (vm && (await target.findVm(vm.moref))) return `reused ${vm.name} (${vm.moref}) created by the interrupted run`;
+      if (!input.placement) throw new Error('a full-VM restore needs a placement (name, datastore)');
+      vm = await target.createVm(input.manifest, input.placement);
+      await checkpoint.update({ vm });
+      return `created ${vm.name} (${vm.moref}) on ${input.placement.datastore}`;
+    });
+    throwIfAborted(signal);
+
+    await phase('cbt-off', async () => {
+      const current = await target.changeTrackingEnabled(requireVm());
+      const wasOn = input.kind === 'full-vm' ? Boolean((input.manifest.configInfo as { changeTrackingEnabled?: unknown }).changeTrackingEnabled) || current : current;
+      if (checkpoint.data.cbtWasOn === null) await checkpoint.update({ cbtWasOn: wasOn });
+      if (!current) return 'change tracking is off';
+      await target.setChangeTracking(requireVm(), false);
+      return 'change tracking turned off';
+    });
+
+    await phase('write-disks', async () => {
+      await eachLimited(writable, input.plan.streamsPerHost, async (d) => {
+        throwIfAborted(signal);
+        await writeDisk(d);
+      });
+      const written = [...outcomes.values()].reduce((n, o) => n + (o.copy?.bytesWritten ?? 0), 0);
+      return `${writable.length} disk(s), ${written} bytes written`;
+    });
+
+    await phase('signature-check', async () => {
+      const keys = [...new Set(input.plan.steps.filter((s) => s.rule === 'STEP-WINDOWS-SIGNATURE').map((s) => s.disk))];
+      const disks = keys.includes(undefined) ? writable.map((d) => d.key) : (keys.filter((k) => k !== undefined) as number[]);
+      if (disks.length === 0) return { skipped: 'no disk needs it (not a Windows guest restored over HotAdd)' };
+      const lines: string[] = [];
+      for (const key of disks) {
+        const line = await checkSignature(key);
+        const o = outcomes.get(key);
+        if (o) o.signature = line;
+        lines.push(line);
+      }
+      return lines.join('; ');
+    });
+    await phase('verify-disks', async () => {
+      if (!input.verify) return { skipped: 'verification not requested' };
+      await eachLimited(writable, input.plan.streamsPerHost, verifyDisk);
+      return `${writable.length} disk(s) read back identical`;
+    });
+
+    await phase('nvram', async () => {
+      if (input.kind !== 'full-vm') return { skipped: 'disk restore' };
+      const nvram = await input.nvram();
+      if (!nvram) return { skipped: 'the restore point holds no NVRAM (VTPM-NVRAM-MISSING: a generic NVRAM is used)' };
+      await target.uploadNvram(requireVm(), nvram);
+      return `${nvram.length} bytes uploaded`;
+    });
+
+  } catch (err) {
+    failure = err;
+    errors.push(messageOf(err));
+  }
+
+  // Closing steps: always attempted, each on its own, so one failing cannot skip the others.
+  const closing: Array<[RestorePhase, () => Promise<string | { skipped: string }>]> = [
+    [
+      'cbt-on',
+      async () => {
+        if (!vm) return { skipped: 'no VM' };
+        if (!checkpoint.data.cbtWasOn) return { skipped: 'change tracking was off before the restore' };
+        await target.setChangeTracking(vm, true);
+        return 'change tracking turned back on';
+      },
+    ],
+    [
+      'end-access',
+      async () => {
+        if (!target.supportsPrepareForAccess) return { skipped: 'not available on a standalone ESXi host' };
+        await target.endAccess(vm, input.identity);
+        return 'EndAccess called';
+      },
+    ],
+    [
+      'cleanup',
+      async () => {
+        if (!usedHotAdd) return { skipped: 'HotAdd was not used' };
+        await target.cleanup();
+        return 'VDDK Cleanup done';
+      },
+    ],
+  ];
+  for (const [name, fn] of closing) {
+    try {
+      await phase(name, fn);
+    } catch (err) {
+      errors.push(`${name}: ${messageOf(err)}`);
+    }
+  }
+  // Phases a failure kept from running stay 'pending', so a resumed job runs them.
+  await checkpoint.update({ phases });
+  const cancelled = Boolean(signal?.aborted);
+  return {
+    ok: failure === null && errors.length === 0,
+    cancelled,
+    vm,
+    phases,
+    disks: [...outcomes.values()],
+    errors,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,125 @@
+import type { Finding, Plan } from '../planner/plan-types';
+import type { RestoreOutcome } from './restore-job';
+
+/** The restore report: every finding and step with its rule ID, bytes, speed and verification. */
+export interface RestoreReport {
+  jobId: string;
+  kind: 'full-vm' | 'disks';
+  vm: string;
+  target: string;
+  restorePoint: { repository: string; pointId: string; createdAt: string | null };
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  restoredVm: { moref: string; name: string } | null;
+  findings: Finding[];
+  steps: Array<{ rule: string; phase: string; title: string; status: string; detail: string | null; durationSeconds: number | null }>;
+  disks: Array<{
+    key: number;
+    label: string;
+    transport: string | null;
+    transportUsed: string | null;
+    bytesWritten: number;
+    bytesZeroSkipped: number;
+    bytesResumed: number;
+    megabytesPerSecond: number | null;
+    verified: boolean | null;
+    sha256: string | null;
+    signature: string | null;
+  }>;
+  errors: string[];
+}
+
+const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
+
+export function buildRestoreReport(args: {
+  jobId: string;
+  kind: 'full-vm' | 'disks';
+  target: string;
+  repository: string;
+  pointId: string;
+  pointCreatedAt: string | null;
+  plan: Plan;
+  outcome: RestoreOutcome;
+}): RestoreReport {
+  const { outcome } = args;
+  return {
+    jobId: args.jobId,
+    kind: args.kind,
+    vm: args.plan.vm,
+    target: args.target,
+    restorePoint: { repository: args.repository, pointId: args.pointId, createdAt: args.pointCreatedAt },
+    outcome: outcome.ok ? 'succeeded' : outcome.cancelled ? 'cancelled' : 'failed',
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    durationSeconds: seconds(outcome.startedAt, outcome.finishedAt) ?? 0,
+    restoredVm: outcome.vm,
+    findings: args.plan.findings,
+    steps: outcome.phases.map((p) => ({
+      rule: p.rule,
+      phase: p.phase,
+      title: p.title,
+      status: p.status === 'pending' ? 'not reached' : p.status,
+      detail: p.detail,
+      durationSeconds: seconds(p.startedAt, p.finishedAt),
+    })),
+    disks: outcome.disks.map((d) => {
+      const ms = d.copy?.durationMs ?? 0;
+      return {
+        key: d.key,
+        label: d.label,
+        transport: d.transport,
+        transportUsed: d.transportUsed,
+        bytesWritten: d.copy?.bytesWritten ?? 0,
+        bytesZeroSkipped: d.copy?.bytesZero ?? 0,
+        bytesResumed: d.copy?.bytesResumed ?? 0,
+        megabytesPerSecond: d.copy && ms > 0 ? Math.round(((d.copy.bytesWritten + d.copy.bytesZero) / 1e6 / (ms / 1000)) * 10) / 10 : null,
+        verified: d.verify ? d.verify.ok : null,
+        sha256: d.verify?.targetSha256 ?? null,
+        signature: d.signature,
+      };
+    }),
+    errors: outcome.errors,
+  };
+}
+
+function esc(text: unknown): string {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function table(headers: string[], rows: unknown[][]): string {
+  return `<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+/** A self-contained HTML page (no scripts, inline style only) for people and ticket attachments. */
+export function renderReportHtml(r: RestoreReport): string {
+  const verdict = r.outcome === 'succeeded' ? 'Restore succeeded' : r.outcome === 'cancelled' ? 'Restore cancelled' : 'Restore failed';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(verdict)} — ${esc(r.vm)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#0f172a}h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #cbd5e1;padding:.35rem .5rem;text-align:left;font-size:.9rem}th{background:#f1f5f9}.ok{color:#15803d}.bad{color:#b91c1c}</style></head><body>
+<h1 class="${r.outcome === 'succeeded' ? 'ok' : 'bad'}">${esc(verdict)}</h1>
+<p>VM <strong>${esc(r.vm)}</strong> from restore point ${esc(r.restorePoint.pointId)} (${esc(r.restorePoint.repository)}) to ${esc(r.target)}.
+Job ${esc(r.jobId)}, ${esc(r.startedAt)} → ${esc(r.finishedAt)} (${esc(r.durationSeconds.toFixed(1))} s).
+${r.restoredVm ? `Restored VM: ${esc(r.restoredVm.name)} (${esc(r.restoredVm.moref)}).` : ''}</p>
+${r.errors.length ? `<h2 class="bad">Errors</h2><ul>${r.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
+<h2>Findings</h2>${r.findings.length ? table(['Rule', 'Severity', 'Disk', 'Message', 'Remedy'], r.findings.map((f) => [f.rule, f.severity, f.disk ?? '', f.message, f.remedy])) : '<p>None.</p>'}
+<h2>Steps</h2>${table(['Rule', 'Step', 'Status', 'Detail', 'Seconds'], r.steps.map((s) => [s.rule, s.title, s.status, s.detail ?? '', s.durationSeconds?.toFixed(1) ?? '']))}
+<h2>Disks</h2>${table(
+    ['Disk', 'Transport', 'Written bytes', 'Zero bytes skipped', 'Resumed bytes', 'MB/s', 'Verified', 'SHA-256', 'Signature'],
+    r.disks.map((d) => [
+      `${d.label} (${d.key})`,
+      d.transportUsed ?? d.transport ?? 'none',
+      d.bytesWritten,
+      d.bytesZeroSkipped,
+      d.bytesResumed,
+      d.megabytesPerSecond ?? '',
+      d.verified === null ? 'not checked' : d.verified ? 'identical' : 'DIFFERENT',
+      d.sha256 ?? '',
+      d.signature ?? '',
+    ]),
+  )}
+</body></html>
+`;
+}

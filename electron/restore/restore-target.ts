@@ -1,0 +1,67 @@
+import type { DiskImage } from '../disks/disk-image';
+import type { RestorePointManifest } from '../repository/restore-point-manifest';
+import type { TransportName } from '../planner/scenario-schema';
+
+/** A VM on the target the restore writes into. */
+export interface RestoreVm {
+  moref: string;
+  name: string;
+}
+
+/** Where and how to create the restored VM (full-VM restores). */
+export interface VmPlacement {
+  name: string;
+  datastore: string;
+  host?: string;
+  folder?: string;
+  resourcePool?: string;
+  /** Source network name → target network name. */
+  networkMap?: Record<string, string>;
+  /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
+  encryption: 'keep' | 'new-keys' | 'unencrypted';
+  storagePolicy?: string;
+}
+
+/** A disk opened for writing on the target. */
+export interface OpenedTargetDisk {
+  image: DiskImage;
+  /** The transport VDDK actually used (may be reported back by the library). */
+  transportMode: string;
+  /** True when untouched areas read as zeros (a new disk), so zeros need not be written. */
+  readsZero: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenDiskOptions {
+  transport: TransportName;
+  /** XPORT-HOTADD-UNBUFFERED */
+  unbuffered: boolean;
+  /** True for a disk the restore just created (reads as zeros). */
+  fresh: boolean;
+}
+
+/**
+ * What a restore needs from where it writes. The vSphere + VDDK target
+ * implements it for vCenter and ESXi; the executor never talks to vSphere
+ * directly, so every rule's step lives in one place (the job).
+ */
+export interface RestoreTarget {
+  /** "vCenter vc01 (vcenter)" etc., for reports. */
+  readonly description: string;
+  /** PrepareForAccess/EndAccess exist on vCenter only. */
+  readonly supportsPrepareForAccess: boolean;
+  prepareForAccess(vm: RestoreVm | null, identity: string): Promise<void>;
+  endAccess(vm: RestoreVm | null, identity: string): Promise<void>;
+  /** STEP-CONFIG-FROM-CONFIGINFO: builds a ConfigSpec from the saved ConfigInfo and creates the VM. */
+  createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm>;
+  /** Looks a VM up again (resume after a crash). */
+  findVm(moref: string): Promise<RestoreVm | null>;
+  changeTrackingEnabled(vm: RestoreVm): Promise<boolean>;
+  setChangeTracking(vm: RestoreVm, enabled: boolean): Promise<void>;
+  openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk>;
+  /** VTPM-RESTORE: upload through the datastore file service after the VM exists. */
+  uploadNvram(vm: RestoreVm, data: Buffer): Promise<void>;
+  /** STEP-HOTADD-CLEANUP: VDDK Cleanup after hotadd use. */
+  cleanup(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -27,7 +27,16 @@ interface ExportOptions extends PointRepositoryOptions {
   format: string;
   out?: string;
   force?: boolean;
-  adapterType: string;
+  adapterType?: string;
+}
+
+const ADAPTER_TYPES = ['lsilogic', 'buslogic', 'ide', 'lsisas', 'pvscsi', 'legacyESX'];
+
+/** A descriptor adapter type every VMDK reader accepts, matching the source controller where it matters (IDE geometry). */
+function defaultAdapterType(controllerType: string): string {
+  if (/ide/i.test(controllerType)) return 'ide';
+  if (/buslogic/i.test(controllerType)) return 'buslogic';
+  return 'lsilogic';
 }
 
 const FORMAT_NAMES: Record<ExportFormat, string> = {
@@ -63,8 +72,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       .option('--force', 'overwrite the output file if it exists')
       .option(
         '--adapter-type <type>',
-        'VMDK adapter type recorded in the descriptor (lsilogic, buslogic, ide, pvscsi)',
-        'lsilogic',
+        `VMDK adapter type recorded in the descriptor: ${ADAPTER_TYPES.join(', ')} (default: ide for an IDE disk, buslogic for BusLogic, else lsilogic)`,
       ),
   ).action(
     commandAction(ctx, async (opts: ExportOptions, command: Command) => {
@@ -78,6 +86,12 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
         throw new CliError(`unknown --format "${opts.format}"`, ExitCode.usage, `Use one of: ${EXPORT_FORMATS.join(', ')}.`);
       const format = opts.format as ExportFormat;
+      if (opts.adapterType !== undefined && !ADAPTER_TYPES.includes(opts.adapterType))
+        throw new CliError(
+          `unknown --adapter-type "${opts.adapterType}"`,
+          ExitCode.usage,
+          `Use one of: ${ADAPTER_TYPES.join(', ')}.`,
+        );
       const out = resolve(outArg);
       const parent = await stat(dirname(out)).catch(() => null);
       if (!parent?.isDirectory())
@@ -105,7 +119,8 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
 
       const repo = await openPointRepository(ctx, opts);
       const point = await repo.openPoint(pointArg).catch(repositoryCliError);
-      if (!point.manifest.disks.some((d) => d.key === disk)) {
+      const pointDisk = point.manifest.disks.find((d) => d.key === disk);
+      if (!pointDisk) {
         const keys = point.manifest.disks.map((d) => `${d.key} (${d.label})`).join(', ') || 'none';
         throw new CliError(`restore point ${point.id} has no disk ${disk}`, ExitCode.usage, `Its disks: ${keys}.`);
       }
@@ -116,7 +131,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       try {
         result = await exportDisk(point.disk(disk), out, {
           format,
-          adapterType: opts.adapterType,
+          adapterType: opts.adapterType ?? defaultAdapterType(pointDisk.controller.type),
           onProgress: (done, total, phase) => (phase === 'write' ? writing : verifying)(done, total),
         });
       } catch (err) {

@@ -60,6 +60,12 @@ describe('lifeboat demo → lifeboat export (qemu-img judges)', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, format: 'vmdk', verification: { ok: true } });
     expect((await qemuImg('check', '-f', 'vmdk', vmdk)).code).toBe(0);
+    // PVSCSI has no hosted-VMDK adapter type every reader knows: lsilogic is recorded.
+    const descriptor = Buffer.alloc(1024);
+    const d = await open(vmdk, 'r');
+    await d.read(descriptor, 0, 1024, 512);
+    await d.close();
+    expect(descriptor.toString('latin1')).toMatch(/ddb\.adapterType\s*=\s*"lsilogic"/);
     // The first two sectors (MBR + GPT header) as qemu-img reads them from our VMDK.
     const lba1 = await qemuImg('dd', '-f', 'vmdk', '-O', 'raw', 'bs=512', 'count=2', `if=${vmdk}`, `of=${join(dir, 'lba1')}`);
     expect(lba1.code).toBe(0);

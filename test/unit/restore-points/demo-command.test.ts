@@ -115,6 +115,19 @@ describe('lifeboat demo / export (CLI)', () => {
     ]);
     expect(badFormat.code).toBe(2);
     expect(badFormat.err).toContain('unknown --format');
+
+    const badAdapter = await cli([
+      'export',
+      ...['--repo', repo, '--password-file', pwFile, '--point', a.pointId],
+      '--disk',
+      '2000',
+      '--adapter-type',
+      'scsi',
+      '--out',
+      join(dir, 'y.vmdk'),
+    ]);
+    expect(badAdapter.code).toBe(2);
+    expect(badAdapter.err).toContain('unknown --adapter-type "scsi"');
   });
 
   it('refuses a non-empty folder that is not a repository', async () => {

@@ -62,7 +62,8 @@ export class LocalImagesTarget implements RestoreTarget {
   async openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk> {
     this.calls.push(`open:${diskKey}:${options.transport}${options.unbuffered ? ':unbuffered' : ''}`);
     const image = await openDiskImage(this.diskPath(vm.moref, diskKey));
-    const target = this;
+    const countWrite = () => this.failWriteN > 0 && ++this.writes === this.failWriteN;
+    const altersSignature = () => this.hotaddChangesSignature;
     const wrapped: DiskImage = {
       get capacity() {
         return image.capacity;
@@ -71,9 +72,9 @@ export class LocalImagesTarget implements RestoreTarget {
       extents: (o, l) => image.extents(o, l),
       read: (o, l) => image.read(o, l),
       async write(offset, data) {
-        if (target.failWriteN && ++target.writes === target.failWriteN) throw new Error(`injected write fault at byte ${offset}`);
+        if (countWrite()) throw new Error(`injected write fault at byte ${offset}`);
         let out = data;
-        if (offset === 0 && options.transport === 'hotadd' && target.hotaddChangesSignature) {
+        if (offset === 0 && options.transport === 'hotadd' && altersSignature()) {
           out = Buffer.from(data);
           out.writeUInt32LE((out.readUInt32LE(440) ^ 0xdeadbeef) >>> 0, 440);
         }

@@ -62,6 +62,7 @@ export function workerConnectSpec(p: VddkConnectParams): Record<string, unknown>
 /** One ConnectEx connection inside a session. */
 export class VddkConnection {
   private open = true;
+  private readonly disks = new Set<VddkDisk>();
 
   constructor(
     private readonly worker: VddkWorkerProcess,
@@ -84,7 +85,7 @@ export class VddkConnection {
     };
     try {
       const info = (await this.worker.call('info', [opened.handle])).value as VddkDiskInfo;
-      return new VddkDisk(
+      const disk = new VddkDisk(
         this.worker,
         opened.handle,
         path,
@@ -92,7 +93,10 @@ export class VddkConnection {
         info,
         readOnly,
         options.keepaliveMs ?? this.keepaliveMs,
+        () => this.disks.delete(disk),
       );
+      this.disks.add(disk);
+      return disk;
     } catch (err) {
       await this.worker.call('close', [opened.handle]).catch(() => undefined);
       throw err;
@@ -116,9 +120,11 @@ export class VddkConnection {
     ]);
   }
 
+  /** Closes disks still open on this connection (VDDK wants them closed first), then disconnects. */
   async disconnect(): Promise<void> {
     if (!this.open) return;
     this.open = false;
+    for (const disk of [...this.disks]) await disk.close().catch(() => undefined);
     await this.worker.call('disconnect', [this.id]);
   }
 }

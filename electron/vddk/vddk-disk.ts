@@ -38,6 +38,7 @@ export class VddkDisk implements DiskImage {
     readonly info: VddkDiskInfo,
     readonly readOnly: boolean,
     keepaliveMs: number,
+    private readonly onClosed: () => void = () => {},
   ) {
     this.maxRequestBytes = /^nbd/.test(transportMode) ? NFC_MAX_REQUEST_BYTES : DEFAULT_MAX_REQUEST_BYTES;
     this.keepalive = new DiskKeepalive(keepaliveMs, async () => {
@@ -140,6 +141,7 @@ export class VddkDisk implements DiskImage {
     if (this.closed) return;
     this.closed = true;
     this.keepalive.stop();
+    this.onClosed();
     await this.worker.call('close', [this.handle]);
   }
 

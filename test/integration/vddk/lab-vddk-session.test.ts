@@ -176,6 +176,19 @@ describe('lab VDDK through the real addon and worker', () => {
     await conn.disconnect();
   });
 
+  it('connects with a session cookie, and closes disks left open when disconnecting', async () => {
+    const { password: _unused, ...noPassword } = labRemote;
+    const conn = await session.connect({ ...noPassword, cookie: 'vmware_soap_session="abc"', transports: ['nbd'] });
+    const disk = await conn.openDisk('[ds1] disk.vmdk', { keepaliveMs: 0 });
+    await conn.disconnect();
+    await expect(disk.read(0, 512)).rejects.toThrow(/is closed/);
+    // The handle really was closed: a writable open of the same disk is possible again.
+    const again = await session.connect({ ...labRemote, transports: ['nbd'] });
+    const writable = await again.openDisk('[ds1] disk.vmdk', { keepaliveMs: 0 });
+    await writable.close();
+    await again.disconnect();
+  });
+
   it('answers pings while the worker is busy', async () => {
     const t = await session.ping();
     expect(Math.abs(t - Date.now())).toBeLessThan(5000);

@@ -54,4 +54,9 @@ export class BackupFailedError extends Error {
     super(message);
     this.name = 'BackupFailedError';
   }
+
+  /** A rule blocked the backup before anything was touched. */
+  get blocked(): boolean {
+    return this.findings.some((f) => f.severity === 'block');
+  }
 }

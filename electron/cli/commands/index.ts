@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../command-action';
+import { registerBackupCommand } from './backup-command';
 import { registerConnectCommand } from './connect-command';
 import { registerDemoCommand } from './demo-command';
 import { registerEnvCommand } from './env-command';
@@ -14,4 +15,4 @@ import { registerVddkCommand } from './vddk-command';
  * Every `lifeboat` subcommand, in the order `--help` lists them.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand, registerDemoCommand, registerImportCommand, registerExportCommand];
+export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand, registerBackupCommand, registerDemoCommand, registerImportCommand, registerExportCommand];

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runBackup } from '../../backup/backup-job';
+import type { BackupProgress } from '../../backup/backup-progress';
+import { BackupFailedError, type BackupResult } from '../../backup/backup-result';
+import { lifeboatHome } from '../../config/paths';
+import { readSettings } from '../../config/settings-store';
+import { keychainAccount as connectionAccount } from '../../connections/connection-profile';
+import { ConnectionStore } from '../../connections/connection-store';
+import { MissingCredentialError, openConnection } from '../../connections/open-connection';
+import { OsKeychain } from '../../keychain/os-keychain';
+import type { SecretStore } from '../../keychain/secret-store';
+import { labStatePaths } from '../../lab/lab-state';
+import { LocalFolderBackend } from '../../repository/local-folder-backend';
+import { NotARepositoryError, WrongPasswordError } from '../../repository/repository-errors';
+import { RepositoryLockedError } from '../../repository/repository-lock';
+import { PasswordSourceError, type PasswordInput } from '../../repository/repository-password';
+import { unlockRepository } from '../../repository/repository-unlock';
+import { discoverVddk, labVddkDir } from '../../vddk/vddk-discovery';
+import { CliError, ExitCode } from '../cli-error';
+import { printResult, type CliIo } from '../cli-output';
+import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
+import { repoCommandDeps } from './repo-command';
+
+const TRANSPORTS = ['nbdssl', 'nbd', 'hotadd', 'san'] as const;
+
+/** What the backup command reaches outside itself; tests replace the keychain and home. */
+export interface BackupCommandDeps {
+  secrets: () => SecretStore;
+  home: () => string;
+  passwordInput: (io: CliIo) => PasswordInput;
+}
+
+const defaultDeps: BackupCommandDeps = {
+  secrets: () => new OsKeychain(),
+  home: () => lifeboatHome(),
+  passwordInput: (io) => repoCommandDeps.input(io),
+};
+
+interface BackupOptions {
+  connection: string;
+  vm: string;
+  repo?: string;
+  full?: boolean;
+  transport: string;
+  quiesce?: boolean;
+  vddkDir?: string;
+  vddkConfig?: string;
+  passwordFile?: string;
+  passwordStdin?: boolean;
+  remember?: boolean;
+}
+
+const MiB = 1024 * 1024;
+const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+
+/** A status line per phase change, and at most one a second while reading. */
+function progressPrinter(io: CliIo): (p: BackupProgress) => void {
+  let lastKey = '';
+  let lastLine = 0;
+  return (p) => {
+    if (p.phase !== 'reading') {
+      const key = `${p.phase}:${p.detail}`;
+      if (key !== lastKey && p.phase !== 'done') io.stderr(`${p.detail}…\n`);
+      lastKey = key;
+      return;
+    }
+    if (lastKey !== 'reading') {
+      lastKey = 'reading';
+      io.stderr(`reading ${mib(p.bytesTotal)} from ${p.disks.length} disk(s)…\n`);
+    }
+    const now = Date.now();
+    if (now - lastLine < 1000 && p.bytesDone < p.bytesTotal) return;
+    lastLine = now;
+    const pct = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 100;
+    const disks = p.disks.map((d) => `${d.label} ${mib(d.bytesDone)}/${mib(d.bytesTotal)}`).join(', ');
+    io.stderr(`read ${mib(p.bytesDone)} of ${mib(p.bytesTotal)} (${pct}%): ${disks}\n`);
+  };
+}
+
+function formatResult(r: BackupResult): string {
+  const lines = [
+    `Restore point ${r.pointId} (${r.kind}${r.parentPointId ? `, after ${r.parentPointId}` : ''}) of ${r.vm.name} saved in ${(r.durationMs / 1000).toFixed(1)} s.`,
+  ];
+  for (const d of r.disks) {
+    lines.push(`  ${d.label}: read ${mib(d.bytesRead)} (${d.read === 'changed' ? 'changed areas' : 'allocated areas'}, ${d.transportMode}), change id ${d.changeId ?? 'none'}`);
+  }
+  for (const d of r.skippedDisks) lines.push(`  ${d.label}: skipped, ${d.diskMode} (BACKUP-SKIP-INDEPENDENT)`);
+  lines.push(`Repository grew by ${mib(r.bytesAdded)} (${r.chunksWritten} new chunks, ${r.chunksDeduplicated} already stored).`);
+  for (const f of r.findings) lines.push(`${f.severity.toUpperCase()} ${f.rule}: ${f.message}`);
+  lines.push(`Rules applied: ${r.rulesApplied.join(', ')}`);
+  for (const n of r.notes) lines.push(`Note: ${n}`);
+  return lines.join('\n');
+}
+
+/** The VDDK folder and the extra config to give it (the running lab's labvddk.conf for the lab VDDK). */
+async function vddkSetup(opts: BackupOptions, home: string): Promise<{ dir: string; extraConfigText?: string }> {
+  const found = discoverVddk(opts.vddkDir ?? (await readSettings(home)).vddkDir);
+  if (!found.found || !found.dir) {
+    throw new CliError(found.message, ExitCode.failure, 'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk).');
+  }
+  let configFile = opts.vddkConfig;
+  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(home))) configFile = labStatePaths.vddkConfig(home);
+  if (!configFile) return { dir: found.dir };
+  try {
+    return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
+  } catch (err) {
+    throw new CliError(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`, ExitCode.usage, 'Check the --vddk-config path.');
+  }
+}
+
+async function openRepository(opts: BackupOptions, io: CliIo, deps: BackupCommandDeps, secrets: SecretStore) {
+  const dir = opts.repo ?? process.env.LIFEBOAT_REPO;
+  if (!dir) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
+  try {
+    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
+    return (await unlockRepository(new LocalFolderBackend(resolve(dir)), req, deps.passwordInput(io), secrets)).repo;
+  } catch (err) {
+    if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
+    if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the repository password (--password-file or --password-stdin).');
+    if (err instanceof NotARepositoryError) throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
+    if (err instanceof RepositoryLockedError) throw new CliError(err.message, ExitCode.failure, 'Wait for the other job to finish and try again.');
+    throw err;
+  }
+}
+
+/** `lifeboat backup`: one restore point of a VM (full, or change-tracked incremental) into a repository. */
+export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}): RegisterCommand {
+  const deps: BackupCommandDeps = { ...defaultDeps, ...overrides };
+  return (program, ctx) => {
+    program
+      .command('backup')
+      .description('back up a VM into a restore point: full the first time, then only areas changed since the last point (CBT)')
+      .requiredOption('--connection <name>', 'saved connection to the vCenter or host (see `lifeboat connect list`)')
+      .requiredOption('--vm <name>', 'name of the virtual machine to back up')
+      .option('--repo <dir>', 'repository folder (default: $LIFEBOAT_REPO)')
+      .option('--full', 'read every allocated area even when an incremental is possible')
+      .option('--transport <mode>', `VDDK transport: ${TRANSPORTS.join(', ')}`, 'nbdssl')
+      .option('--quiesce', 'quiesce the guest file systems for the snapshot (needs VMware Tools)')
+      .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
+      .option('--vddk-config <file>', "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)")
+      .option('--password-file <file>', 'read the repository password from this file (first line)')
+      .option('--password-stdin', 'read the repository password from standard input')
+      .option('--remember', 'save the repository password in the OS keychain for later commands')
+      .action(
+        commandAction(ctx, async (opts: BackupOptions, command: Command) => {
+          const { json } = globalOptions(command);
+          if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
+            throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
+          }
+          const home = deps.home();
+          const profile = await new ConnectionStore(home).get(opts.connection);
+          if (!profile) {
+            throw new CliError(`no saved connection named "${opts.connection}"`, ExitCode.usage, 'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.');
+          }
+          const vddk = await vddkSetup(opts, home);
+          const secrets = deps.secrets();
+          const repo = await openRepository(opts, ctx.io, deps, secrets);
+          const account = connectionAccount(profile);
+          const session = await openConnection(profile, secrets).catch((err: unknown) => {
+            if (err instanceof MissingCredentialError) throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');
+            throw err;
+          });
+          const controller = new AbortController();
+          const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C); cleaning up'));
+          process.once('SIGINT', onSigint);
+          try {
+            const result = await runBackup({
+              session,
+              repo,
+              vm: { name: opts.vm },
+              vddk,
+              credentials: {
+                userName: profile.user,
+                password: async () => {
+                  const secret = await secrets.get(account);
+                  if (secret === null) throw new MissingCredentialError(account);
+                  return secret;
+                },
+              },
+              thumbprintSha1: profile.thumbprintSha1,
+              transports: [opts.transport],
+              full: opts.full,
+              quiesce: opts.quiesce,
+              signal: controller.signal,
+              onProgress: json ? undefined : progressPrinter(ctx.io),
+            });
+            printResult(ctx.io, json, result, formatResult);
+            return ExitCode.ok;
+          } catch (err) {
+            if (err instanceof BackupFailedError) {
+              const hint = err.notes.length ? `Clean-up: ${err.notes.join(' ')}` : 'The snapshot was removed; fix the cause and run the backup again.';
+              throw new CliError(err.message, err.blocked ? ExitCode.blocked : ExitCode.failure, hint);
+            }
+            throw err;
+          } finally {
+            process.removeListener('SIGINT', onSigint);
+            await session.close().catch(() => undefined);
+          }
+        }),
+      );
+  };
+}
+
+export const registerBackupCommand: RegisterCommand = createBackupCommand();

@@ -40,6 +40,8 @@ export interface ImportResult {
   manifest: RestorePointManifest;
   source: ImportSource;
   bytesAdded: number;
+  /** Manifest fields this import could not know (also saved in configInfo.lifeboatImport). */
+  unknownFields: string[];
 }
 
 export interface ImportSource {
@@ -144,6 +146,14 @@ async function openImage(path: string, shownAs: string): Promise<{ image: DiskIm
   return { image, format };
 }
 
+/** The fixed list, plus firmware and guest OS when the source did not say (a bare image never does). */
+function unknownFields(firmware: PointMeta['firmware'], configInfo: Record<string, unknown>): string[] {
+  const out: string[] = [...UNKNOWN_ON_IMPORT];
+  if (firmware === null) out.push('firmware');
+  if (configInfo.guestId === null || configInfo.guestId === undefined) out.push('configInfo.guestId');
+  return out;
+}
+
 function importMeta(
   name: string,
   source: ImportSource,
@@ -155,7 +165,7 @@ function importMeta(
     configInfo: {
       ...configInfo,
       // Where the point came from and what it cannot know (no vCenter was asked).
-      lifeboatImport: { source, unknownFields: [...UNKNOWN_ON_IMPORT], importedAt: new Date().toISOString() },
+      lifeboatImport: { source, unknownFields: unknownFields(firmware, configInfo), importedAt: new Date().toISOString() },
     },
     firmware,
     vtpm: null,
@@ -230,7 +240,7 @@ export async function importImageFile(repo: Repository, file: string, options: I
       image,
     };
     const { manifest, bytesAdded } = await writePoint(repo, meta, [planned], options);
-    return { manifest, source, bytesAdded };
+    return { manifest, source, bytesAdded, unknownFields: unknownFields(meta.firmware, meta.configInfo) };
   } finally {
     await image.close();
   }
@@ -279,7 +289,7 @@ export async function importOva(repo: Repository, file: string, options: ImportO
     };
     const meta = importMeta(options.name ?? ovf.name, source, ovfConfigInfo(ovf), ovf.firmware);
     const { manifest, bytesAdded } = await writePoint(repo, meta, planned, options);
-    return { manifest, source, bytesAdded };
+    return { manifest, source, bytesAdded, unknownFields: unknownFields(meta.firmware, meta.configInfo) };
   } finally {
     await Promise.all(planned.map((p) => p.image.close().catch(() => undefined)));
     await rm(work, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { RepositoryLockedError } from '../../repository/repository-lock';
 import { PasswordSourceError } from '../../repository/repository-password';
 import { formatBytes } from '../../repository/repository-text-report';
 import { SavedPasswordWrongError, unlockRepository } from '../../repository/repository-unlock';
-import { importFile, ImportInputError, UNKNOWN_ON_IMPORT, type ImportResult } from '../../restore-points/image-import';
+import { importFile, ImportInputError, type ImportResult } from '../../restore-points/image-import';
 import { ArchiveFormatError } from '../../restore-points/ova-archive';
 import { OvfFormatError } from '../../restore-points/ovf-descriptor';
 import { repoCommandDeps } from './repo-command';
@@ -101,7 +101,7 @@ function formatImport(r: ImportResult & { bytesAdded: number }): string {
     );
   }
   lines.push(`  stored ${formatBytes(r.bytesAdded)} (compressed, encrypted)`);
-  lines.push(`  not known for an import: ${UNKNOWN_ON_IMPORT.join(', ')}`);
+  lines.push(`  not known for an import: ${r.unknownFields.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -173,7 +173,7 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
           vm: result.manifest.vm.name,
           firmware: result.manifest.firmware,
           source: result.source,
-          unknownFields: [...UNKNOWN_ON_IMPORT],
+          unknownFields: result.unknownFields,
           bytesAdded: result.bytesAdded,
           disks: result.manifest.disks.map((d) => ({
             key: d.key,

@@ -69,7 +69,7 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
       expect((await qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', `subformat=${subformat}`, raw, vmdk)).code).toBe(0);
       const imported = await importImage(vmdk, ['--name', `vm-${subformat}`, '--disk-key', '2001']);
       expect(imported).toMatchObject({ ok: true, vm: `vm-${subformat}`, source: { kind: 'imported-file', container: 'image' } });
-      expect(imported.unknownFields).toEqual(expect.arrayContaining(['keyId', 'nvram', 'disks[].changeId']));
+      expect(imported.unknownFields).toEqual(expect.arrayContaining(['keyId', 'nvram', 'disks[].changeId', 'firmware']));
       expect(imported.disks).toEqual([expect.objectContaining({ key: 2001, capacity: 8 * MiB })]);
       // Only what holds data was stored: 1 MiB of 0xab + 300 KiB of noise (rounded to the image's grains).
       expect(imported.disks[0]!.allocatedBytes).toBeGreaterThanOrEqual(MiB + 300 * 1024);
@@ -167,6 +167,8 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
 
     const imported = await importImage(ova);
     expect(imported).toMatchObject({ vm: 'web-appliance', firmware: 'efi', source: { container: 'ova' } });
+    expect(imported.unknownFields).toContain('keyId');
+    expect(imported.unknownFields).not.toContain('firmware');
     expect(imported.disks).toEqual([
       expect.objectContaining({
         key: 2000,

@@ -77,9 +77,11 @@ export async function listTarEntries(file: string): Promise<TarEntry[]> {
     let pos = 0;
     let longName: string | undefined;
     while (true) {
+      // Some OVA writers leave out the two zero blocks; ending on a header boundary is accepted.
+      if (pos === size && entries.length > 0) break;
       if (pos + BLOCK > size) {
         if (entries.length === 0) throw new ArchiveFormatError(file, pos, 'file is too short to be a tar archive');
-        throw new ArchiveFormatError(file, pos, 'archive ends without the end-of-archive blocks (truncated?)');
+        throw new ArchiveFormatError(file, pos, 'archive ends inside a header (truncated?)');
       }
       await handle.read(block, 0, BLOCK, pos);
       if (block.every((b) => b === 0)) break;

@@ -69,6 +69,14 @@ describe('OVA tar reader', () => {
     expect((await readTarEntry(file, entries[1]!)).equals(Buffer.alloc(1000, 7))).toBe(true);
   });
 
+  it('accepts an archive without the end-of-archive blocks', async () => {
+    const file = join(dir, 'noend.ova');
+    await writeFile(file, Buffer.concat([header('vm.ovf', 3), padded(Buffer.from('abc'))]));
+    expect((await listTarEntries(file)).map((e) => e.name)).toEqual(['vm.ovf']);
+    await writeFile(file, Buffer.concat([header('vm.ovf', 3), padded(Buffer.from('abc')), Buffer.alloc(100)]));
+    await expect(listTarEntries(file)).rejects.toThrow(/at byte 1024: archive ends inside a header/);
+  });
+
   it('rejects a non-tar, a damaged header and a truncated archive, naming the offset', async () => {
     const notTar = join(dir, 'n.ova');
     await writeFile(notTar, Buffer.alloc(2048, 0x41));

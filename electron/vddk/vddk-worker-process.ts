@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { productInfo } from '../config/product';
 import { VddkCallError, VddkError, VddkWorkerExitedError } from './vddk-error';
-import { encodeFrame, FrameReader } from './wire-protocol';
+import { FrameReader, writeFrame } from './wire-protocol';
 import type { WorkerOperation, WorkerRequest, WorkerResponse } from './worker-messages';
 
 export interface WorkerSpawnOptions {
@@ -119,7 +119,8 @@ export class VddkWorkerProcess {
     const request: WorkerRequest = { id, op, args };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { op, resolve, reject });
-      this.channel.write(encodeFrame(request, payload));
+      // The payload must stay unchanged until the call settles (writes are queued, not copied).
+      writeFrame(this.channel, request, payload);
     });
   }
 

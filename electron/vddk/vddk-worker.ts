@@ -6,7 +6,7 @@
  * through utilityProcess or a bundled node (RunAsNode is fused off).
  */
 import { Socket } from 'node:net';
-import { encodeFrame, FrameReader } from './wire-protocol';
+import { FrameReader, writeFrame } from './wire-protocol';
 import type { WorkerErrorInfo, WorkerRequest, WorkerResponse } from './worker-messages';
 
 type AddonFunction = (...args: unknown[]) => unknown;
@@ -34,7 +34,7 @@ function main(): void {
   const reader = new FrameReader<WorkerRequest>();
 
   const send = (response: WorkerResponse, payload?: Buffer): void => {
-    channel.write(encodeFrame(response, payload));
+    writeFrame(channel, response, payload);
   };
 
   const handle = async (request: WorkerRequest, payload: Buffer | undefined): Promise<void> => {

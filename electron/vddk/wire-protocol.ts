@@ -13,13 +13,26 @@ export interface Frame<H = unknown> {
 /** Frames larger than this are a protocol error (requests are at most 64 MiB). */
 export const MAX_FRAME_BYTES = 80 * 1024 * 1024;
 
-export function encodeFrame(header: unknown, payload?: Buffer): Buffer {
+/** Length prefix and header of a frame whose payload (if any) is written right after it. */
+export function encodeFrameHead(header: unknown, payloadLength = 0): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.allocUnsafe(8);
-  const rest = 4 + json.length + (payload?.length ?? 0);
-  prefix.writeUInt32LE(rest, 0);
-  prefix.writeUInt32LE(json.length, 4);
-  return payload && payload.length > 0 ? Buffer.concat([prefix, json, payload]) : Buffer.concat([prefix, json]);
+  const head = Buffer.allocUnsafe(8 + json.length);
+  head.writeUInt32LE(4 + json.length + payloadLength, 0);
+  head.writeUInt32LE(json.length, 4);
+  json.copy(head, 8);
+  return head;
+}
+
+/** A whole frame in one buffer (tests and small messages). */
+export function encodeFrame(header: unknown, payload?: Buffer): Buffer {
+  const head = encodeFrameHead(header, payload?.length ?? 0);
+  return payload && payload.length > 0 ? Buffer.concat([head, payload]) : head;
+}
+
+/** Writes a frame without copying the payload into a new buffer. */
+export function writeFrame(out: { write(chunk: Buffer): unknown }, header: unknown, payload?: Buffer): void {
+  out.write(encodeFrameHead(header, payload?.length ?? 0));
+  if (payload && payload.length > 0) out.write(payload);
 }
 
 /** Collects chunks from a byte stream and hands back whole frames. */

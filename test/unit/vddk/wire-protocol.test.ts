@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, FrameReader } from '../../../electron/vddk/wire-protocol';
+import { encodeFrame, FrameReader, writeFrame } from '../../../electron/vddk/wire-protocol';
 
 describe('VDDK worker wire protocol', () => {
   it('round-trips a header with binary payload, byte by byte and in one chunk', () => {
@@ -34,6 +34,15 @@ describe('VDDK worker wire protocol', () => {
     const payload = Buffer.alloc(64 * 1024, 0xab);
     const frame = encodeFrame({ id: 1, ok: true }, payload);
     expect(frame.length).toBeLessThan(payload.length + 64);
+  });
+
+  it('writes head and payload separately with the same bytes as one encoded frame', () => {
+    const chunks: Buffer[] = [];
+    const payload = Buffer.alloc(3000, 7);
+    writeFrame({ write: (c: Buffer) => chunks.push(c) }, { id: 9, ok: true }, payload);
+    expect(chunks).toHaveLength(2);
+    expect(chunks[1]).toBe(payload);
+    expect(Buffer.concat(chunks).equals(encodeFrame({ id: 9, ok: true }, payload))).toBe(true);
   });
 
   it('rejects a corrupt length instead of waiting forever', () => {

@@ -189,6 +189,61 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
     expect((await qemuImg('compare', '-f', 'raw', '-F', 'raw', raw, out)).code).toBe(0);
   });
 
+  it('imports every disk of a two-disk OVA (pax tar), each on its controller', async () => {
+    const work = join(dir, 'ova2');
+    await run('mkdir', ['-p', work]);
+    const second = join(dir, 'second.raw');
+    await writeFile(second, pseudoRandomBytes(2 * MiB, 99));
+    const names = ['two-disk1.vmdk', 'two-disk2.vmdk'];
+    for (const [i, src] of [raw, second].entries()) {
+      const r = await qemuImg(
+        'convert',
+        '-f',
+        'raw',
+        '-O',
+        'vmdk',
+        '-o',
+        'subformat=streamOptimized',
+        src,
+        join(work, names[i]!),
+      );
+      expect(r.code).toBe(0);
+    }
+    const ovf = ovfText(0)
+      .replace(
+        '<File ovf:href="appliance-disk1.vmdk" ovf:id="file1" ovf:size="0"/>',
+        `<File ovf:href="${names[0]}" ovf:id="file1"/><File ovf:href="${names[1]}" ovf:id="file2"/>`,
+      )
+      .replace('</DiskSection>', '<Disk ovf:capacity="2097152" ovf:diskId="vmdisk2" ovf:fileRef="file2"/></DiskSection>')
+      .replace(
+        '<vmw:Config',
+        '<Item><rasd:Address>1</rasd:Address><rasd:ElementName>IDE 1</rasd:ElementName><rasd:InstanceID>5</rasd:InstanceID><rasd:ResourceType>5</rasd:ResourceType></Item>' +
+          '<Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>Hard disk 2</rasd:ElementName><rasd:HostResource>ovf:/disk/vmdisk2</rasd:HostResource><rasd:InstanceID>6</rasd:InstanceID><rasd:Parent>5</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>' +
+          '<vmw:Config',
+      );
+    await writeFile(join(work, 'two.ovf'), ovf);
+    const ova = join(dir, 'two.ova');
+    await run('tar', ['-C', work, '--format=pax', '-cf', ova, 'two.ovf', ...names]);
+
+    const imported = await importImage(ova, ['--name', 'renamed-vm']);
+    expect(imported.vm).toBe('renamed-vm');
+    expect(imported.disks).toEqual([
+      expect.objectContaining({ key: 2000, label: 'Hard disk 1', capacity: 8 * MiB }),
+      expect.objectContaining({
+        key: 2001,
+        label: 'Hard disk 2',
+        capacity: 2 * MiB,
+        allocatedBytes: 2 * MiB,
+        controller: { type: 'VirtualIDEController', busNumber: 1, unitNumber: 0 },
+      }),
+    ]);
+    const out = join(dir, 'two-disk2.raw');
+    expect(
+      (await cli(['export', ...repoArgs(), '--point', imported.pointId, '--disk', '2001', '--format', 'raw', '--out', out])).code,
+    ).toBe(0);
+    expect((await qemuImg('compare', '-f', 'raw', '-F', 'raw', second, out)).code).toBe(0);
+  });
+
   it('reports a truncated VMDK and a tar without .ovf as bad input (exit 2), naming the problem', async () => {
     const cut = join(dir, 'truncated.vmdk');
     expect((await qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', raw, cut)).code).toBe(0);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { lifeboatHome } from '../../config/paths';
 import { readSettings } from '../../config/settings-store';
@@ -24,6 +25,18 @@ function formatCheck(c: VddkCheck): string {
   return lines.join('\n');
 }
 
+async function readConfig(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${file}: ${(err as Error).message}`,
+      ExitCode.usage,
+      'Pass an existing VDDK config file to --config.',
+    );
+  }
+}
+
 /** `lifeboat vddk check`: where VDDK is, and (unless --no-load) whether it loads and initialises. */
 export const registerVddkCommand: RegisterCommand = (program, ctx) => {
   const vddk = program.command('vddk').description('the VMware VDDK library Lifeboat uses for SAN, HotAdd, NBDSSL and NBD');
@@ -36,8 +49,9 @@ export const registerVddkCommand: RegisterCommand = (program, ctx) => {
     )
     .option('--lab', "check the project's lab VDDK (native/build/labvddk) instead")
     .option('--no-load', 'only look for the library file; do not load it')
+    .option('--config <file>', "extra VDDK config lines to load with, e.g. the running lab's labvddk.conf")
     .action(
-      commandAction(ctx, async (opts: { dir?: string; lab?: boolean; load: boolean }, command: Command) => {
+      commandAction(ctx, async (opts: { dir?: string; lab?: boolean; load: boolean; config?: string }, command: Command) => {
         const { json } = globalOptions(command);
         if (opts.dir && opts.lab)
           throw new CliError('--dir and --lab name two different folders', ExitCode.usage, 'Use one of them.');
@@ -53,7 +67,8 @@ export const registerVddkCommand: RegisterCommand = (program, ctx) => {
         }
         if (opts.load) {
           if (!json) ctx.io.stderr(`loading ${found.library} in a worker process…\n`);
-          const session = await VddkSession.start({ vddkDir: found.dir! }).catch((err: unknown) => {
+          const extraConfigText = opts.config ? await readConfig(opts.config) : undefined;
+          const session = await VddkSession.start({ vddkDir: found.dir!, extraConfigText }).catch((err: unknown) => {
             throw new CliError(
               `VDDK in ${found.dir} did not load: ${(err as Error).message}`,
               ExitCode.failure,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,22 @@ describe('lifeboat vddk check', () => {
       const j = await lifeboat(['--json', 'vddk', 'check', '--dir', dir, '--no-load']);
       expect(j.code).toBe(1);
       expect(JSON.parse(j.stdout).error.message).toMatch(/^VDDK not found in /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loads with extra config lines from --config (e.g. the lab's labvddk.conf)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeboat-vddk-conf-'));
+    try {
+      const conf = join(dir, 'labvddk.conf');
+      writeFileSync(conf, '# lab\nlabvddk.transports = "nbdssl:nbd"\n');
+      const r = await lifeboat(['--json', 'vddk', 'check', '--lab', '--config', conf]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).loaded.transportModes).toEqual(['nbdssl', 'nbd']);
+      const missing = await lifeboat(['vddk', 'check', '--lab', '--config', join(dir, 'nope.conf')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('cannot read');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -460,7 +460,7 @@ Napi::Value Read(const Napi::CallbackInfo &info) {
   if (!handle) return Reject(env, "read: unknown disk handle");
   uint64_t start = static_cast<uint64_t>(info[1].ToNumber().Int64Value());
   uint64_t count = static_cast<uint64_t>(info[2].ToNumber().Int64Value());
-  if (count * VIXDISKLIB_SECTOR_SIZE > kMaxRequestBytes) return Reject(env, "read: request larger than 64 MiB");
+  if (count > kMaxRequestBytes / VIXDISKLIB_SECTOR_SIZE) return Reject(env, "read: request larger than 64 MiB");
   return Run(env, *handle->io, "read", [handle, start, count](Job *job) {
     size_t bytes = static_cast<size_t>(count * VIXDISKLIB_SECTOR_SIZE);
     uint8_t *buf = static_cast<uint8_t *>(AlignedAlloc(bytes ? bytes : VIXDISKLIB_SECTOR_SIZE));

@@ -1,5 +1,3 @@
-import { planBackup } from '../planner/plan-backup';
-import { backupFactsSchema } from '../planner/backup-facts';
 import type { Repository } from '../repository/repository';
 import type { PointWriter } from '../repository/point-writer';
 import type { VddkConnectParams, VddkConnection } from '../vddk/vddk-connection';
@@ -11,12 +9,12 @@ import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef } from '../vsphere/vim-types';
 import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
 import { createSnapshot, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
+import { decideBackup } from './backup-decision';
 import { diskMetaFromConfig, isIndependent, pointMetaFromConfig } from './backup-manifest';
 import { BackupProgressTracker, type BackupProgressListener } from './backup-progress';
 import { BackupFailedError, type BackupDiskResult, type BackupResult } from './backup-result';
-import type { DiskReadMode, DiskReadPlan } from './backup-source';
+import type { DiskReadPlan } from './backup-source';
 import { backupDisk, planSourceDisk, throwIfAborted } from './disk-backup';
-import { latestPointOfVm } from './previous-point';
 import { vmDatacenterName, vmDatastoreTypes, vmNvram, vmStoragePolicy } from './source-vm-facts';
 
 export interface BackupJobOptions {
@@ -50,7 +48,10 @@ async function resolveVm(session: VimSession, vm: BackupJobOptions['vm']): Promi
   const matches = (await listVms(session)).filter((v) => v.name === vm.name && !v.template);
   if (matches.length === 0) throw new BackupFailedError(`No virtual machine named "${vm.name}" on ${session.server}.`, []);
   if (matches.length > 1)
-    throw new BackupFailedError(`${matches.length} virtual machines are named "${vm.name}" on ${session.server}; rename one.`, []);
+    throw new BackupFailedError(
+      `${matches.length} virtual machines are named "${vm.name}" on ${session.server}; rename one.`,
+      [],
+    );
   return matches[0]!.ref;
 }
 
@@ -81,38 +82,31 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
   const { raw, config } = await fetchVmConfigInfo(session, vm);
   const backupDisks = config.disks.filter((d) => !isIndependent(d));
   const skipped = config.disks.filter(isIndependent);
-  if (backupDisks.length === 0) throw new BackupFailedError(`${config.name} has no disk that can be backed up (independent disks cannot be snapshotted).`, []);
+  if (backupDisks.length === 0)
+    throw new BackupFailedError(
+      `${config.name} has no disk that can be backed up (independent disks cannot be snapshotted).`,
+      [],
+    );
 
-  const identity = { instanceUuid: pointMetaFromConfig({ raw, config, vm, server: session.server, storagePolicy: null, kind: 'full', parentPointId: null }).vm.instanceUuid, moref: vm.value, sourceServer: session.server };
-  const previous = await latestPointOfVm(repo, identity);
+  const { previous, modes, incremental, plan } = await decideBackup({
+    session,
+    repo,
+    vm,
+    raw,
+    config,
+    disks: backupDisks,
+    full: opts.full ?? false,
+    quiesce: opts.quiesce ?? false,
+  });
   const cbtWasOn = config.changeTrackingEnabled;
-  // Change ids from before CBT was (re)enabled say nothing about later writes.
-  const incrementalAllowed = Boolean(previous) && !opts.full && cbtWasOn;
-  const modes = new Map<number, DiskReadMode>();
-  for (const d of backupDisks) {
-    const prev = incrementalAllowed ? previous!.disks.find((p) => p.key === d.key) : undefined;
-    if (prev && prev.changeId && prev.capacity === d.capacityBytes)
-      modes.set(d.key, { kind: 'changed', parentPointId: previous!.id, sinceChangeId: prev.changeId });
-    else modes.set(d.key, { kind: 'allocated' });
-  }
-  const incremental = [...modes.values()].some((m) => m.kind === 'changed');
-
-  const plan = planBackup(
-    backupFactsSchema.parse({
-      connection: { kind: session.isHostAgent ? 'esxi' : 'vcenter', server: session.server, vcenter: session.isHostAgent ? null : session.server },
-      vm: { name: config.name, cbtEnabled: cbtWasOn, encrypted: Boolean(config.keyId), vtpm: config.hasVtpm, quiesce: opts.quiesce ?? false },
-      firstBackup: !incremental,
-      disks: config.disks.map((d) => ({ key: d.key, label: d.label, capacityBytes: d.capacityBytes, encrypted: d.encrypted, independent: isIndependent(d) })),
-    }),
-  );
-  if (!plan.ok) {
-    const blocking = plan.findings.filter((f) => f.severity === 'block');
-    throw new BackupFailedError(`The backup is blocked: ${blocking.map((f) => `${f.rule}: ${f.message}`).join(' ')}`, [], plan.findings);
-  }
 
   const datacenter = await vmDatacenterName(session, vm);
   const datastoreTypes = await vmDatastoreTypes(session, vm);
-  const policy = await vmStoragePolicy(session, vm, backupDisks.map((d) => d.key));
+  const policy = await vmStoragePolicy(
+    session,
+    vm,
+    backupDisks.map((d) => d.key),
+  );
   if (policy.note) notes.push(policy.note);
   const nvram = await vmNvram(session, datacenter, config);
   if (nvram.note) notes.push(nvram.note);
@@ -196,7 +190,9 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
       let diskPlan: DiskReadPlan;
       try {
         diskPlan = await planSourceDisk(disk, mode, async () =>
-          (await allChangedDiskAreas(session, vm, snapshot!, snapDisk, mode.kind === 'changed' ? mode.sinceChangeId : '*')).map((a) => ({ offset: a.start, length: a.length })),
+          (await allChangedDiskAreas(session, vm, snapshot!, snapDisk, mode.kind === 'changed' ? mode.sinceChangeId : '*')).map(
+            (a) => ({ offset: a.start, length: a.length }),
+          ),
         );
       } catch (err) {
         if (mode.kind !== 'changed') throw err;
@@ -274,7 +270,12 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
   if (failure !== undefined || !point) {
     await point?.abort();
     const message = failure instanceof Error ? failure.message : String(failure);
-    throw new BackupFailedError(`The backup of ${config.name} failed: ${message} No restore point was saved.`, notes, plan.findings, failure);
+    throw new BackupFailedError(
+      `The backup of ${config.name} failed: ${message} No restore point was saved.`,
+      notes,
+      plan.findings,
+      failure,
+    );
   }
 
   tracker.setPhase('commit', 'saving the restore point');

@@ -84,7 +84,9 @@ function formatResult(r: BackupResult): string {
     `Restore point ${r.pointId} (${r.kind}${r.parentPointId ? `, after ${r.parentPointId}` : ''}) of ${r.vm.name} saved in ${(r.durationMs / 1000).toFixed(1)} s.`,
   ];
   for (const d of r.disks) {
-    lines.push(`  ${d.label}: read ${mib(d.bytesRead)} (${d.read === 'changed' ? 'changed areas' : 'allocated areas'}, ${d.transportMode}), change id ${d.changeId ?? 'none'}`);
+    lines.push(
+      `  ${d.label}: read ${mib(d.bytesRead)} (${d.read === 'changed' ? 'changed areas' : 'allocated areas'}, ${d.transportMode}), change id ${d.changeId ?? 'none'}`,
+    );
   }
   for (const d of r.skippedDisks) lines.push(`  ${d.label}: skipped, ${d.diskMode} (BACKUP-SKIP-INDEPENDENT)`);
   lines.push(`Repository grew by ${mib(r.bytesAdded)} (${r.chunksWritten} new chunks, ${r.chunksDeduplicated} already stored).`);
@@ -98,15 +100,24 @@ function formatResult(r: BackupResult): string {
 async function vddkSetup(opts: BackupOptions, home: string): Promise<{ dir: string; extraConfigText?: string }> {
   const found = discoverVddk(opts.vddkDir ?? (await readSettings(home)).vddkDir);
   if (!found.found || !found.dir) {
-    throw new CliError(found.message, ExitCode.failure, 'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk).');
+    throw new CliError(
+      found.message,
+      ExitCode.failure,
+      'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk).',
+    );
   }
   let configFile = opts.vddkConfig;
-  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(home))) configFile = labStatePaths.vddkConfig(home);
+  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(home)))
+    configFile = labStatePaths.vddkConfig(home);
   if (!configFile) return { dir: found.dir };
   try {
     return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
   } catch (err) {
-    throw new CliError(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`, ExitCode.usage, 'Check the --vddk-config path.');
+    throw new CliError(
+      `Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`,
+      ExitCode.usage,
+      'Check the --vddk-config path.',
+    );
   }
 }
 
@@ -118,9 +129,12 @@ async function openRepository(opts: BackupOptions, io: CliIo, deps: BackupComman
     return (await unlockRepository(new LocalFolderBackend(resolve(dir)), req, deps.passwordInput(io), secrets)).repo;
   } catch (err) {
     if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
-    if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the repository password (--password-file or --password-stdin).');
-    if (err instanceof NotARepositoryError) throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
-    if (err instanceof RepositoryLockedError) throw new CliError(err.message, ExitCode.failure, 'Wait for the other job to finish and try again.');
+    if (err instanceof WrongPasswordError)
+      throw new CliError(err.message, ExitCode.failure, 'Check the repository password (--password-file or --password-stdin).');
+    if (err instanceof NotARepositoryError)
+      throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
+    if (err instanceof RepositoryLockedError)
+      throw new CliError(err.message, ExitCode.failure, 'Wait for the other job to finish and try again.');
     throw err;
   }
 }
@@ -152,14 +166,19 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
           const home = deps.home();
           const profile = await new ConnectionStore(home).get(opts.connection);
           if (!profile) {
-            throw new CliError(`no saved connection named "${opts.connection}"`, ExitCode.usage, 'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.');
+            throw new CliError(
+              `no saved connection named "${opts.connection}"`,
+              ExitCode.usage,
+              'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
+            );
           }
           const vddk = await vddkSetup(opts, home);
           const secrets = deps.secrets();
           const repo = await openRepository(opts, ctx.io, deps, secrets);
           const account = connectionAccount(profile);
           const session = await openConnection(profile, secrets).catch((err: unknown) => {
-            if (err instanceof MissingCredentialError) throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');
+            if (err instanceof MissingCredentialError)
+              throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');
             throw err;
           });
           const controller = new AbortController();
@@ -190,7 +209,9 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
             return ExitCode.ok;
           } catch (err) {
             if (err instanceof BackupFailedError) {
-              const hint = err.notes.length ? `Clean-up: ${err.notes.join(' ')}` : 'The snapshot was removed; fix the cause and run the backup again.';
+              const hint = err.notes.length
+                ? `Clean-up: ${err.notes.join(' ')}`
+                : 'The snapshot was removed; fix the cause and run the backup again.';
               throw new CliError(err.message, err.blocked ? ExitCode.blocked : ExitCode.failure, hint);
             }
             throw err;

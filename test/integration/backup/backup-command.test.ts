@@ -43,10 +43,14 @@ describe('lifeboat backup (against the lab)', () => {
   async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const ctx: CommandContext = { io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), interactive: false }, exitCode: 0 };
+    const ctx: CommandContext = {
+      io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), interactive: false },
+      exitCode: 0,
+    };
     const program = new Command('lifeboat').option('--json').exitOverride();
     createBackupCommand({ secrets: () => secrets, home: () => join(work, 'home') })(program, ctx);
-    for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => void (stdout += s), writeErr: (s) => void (stderr += s) });
+    for (const sub of program.commands)
+      sub.exitOverride().configureOutput({ writeOut: (s) => void (stdout += s), writeErr: (s) => void (stderr += s) });
     try {
       await program.parseAsync(args, { from: 'user' });
     } catch {
@@ -82,7 +86,20 @@ describe('lifeboat backup (against the lab)', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const base = () => ['--connection', 'lab', '--vm', LAB_VMS.thinThick, '--repo', join(work, 'repo'), '--password-file', join(work, 'repo-pw'), '--vddk-dir', labVddkDir(), '--vddk-config', join(work, 'labvddk.conf')];
+  const base = () => [
+    '--connection',
+    'lab',
+    '--vm',
+    LAB_VMS.thinThick,
+    '--repo',
+    join(work, 'repo'),
+    '--password-file',
+    join(work, 'repo-pw'),
+    '--vddk-dir',
+    labVddkDir(),
+    '--vddk-config',
+    join(work, 'labvddk.conf'),
+  ];
 
   it('backs up with progress on stderr in text mode, then an incremental with --json', async () => {
     const text = await run(['backup', ...base()]);

@@ -53,7 +53,12 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       stateDir = join(work, 'state');
       mkdirSync(stateDir);
       lab = await startVcsim({ mode, vms: 0, datastoreRoot: work });
-      session = await VimSession.connect({ url: lab.info.url, username: lab.info.username, password: async () => lab.info.password, trustedSha256: lab.info.thumbprintSha256 });
+      session = await VimSession.connect({
+        url: lab.info.url,
+        username: lab.info.username,
+        password: async () => lab.info.password,
+        trustedSha256: lab.info.thumbprintSha256,
+      });
       repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
     }, 180_000);
 
@@ -81,7 +86,10 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         expect(manifest.encryptionBundle).toBeTruthy();
         expect((manifest.storagePolicy as { vm: string[] }).vm).toContain('4d5f673c-536f-11e6-beb8-9e71128cae77');
         expect(result.rulesApplied).toContain('CRYPT-CLEAR-ON-MEDIA');
-        expect(accessLog(stateDir).filter((l) => l.includes(vm.value))).toEqual([`prepare Lifeboat backup moref=${vm.value}`, `end Lifeboat backup moref=${vm.value}`]);
+        expect(accessLog(stateDir).filter((l) => l.includes(vm.value))).toEqual([
+          `prepare Lifeboat backup moref=${vm.value}`,
+          `end Lifeboat backup moref=${vm.value}`,
+        ]);
       } else {
         expect(manifest.storagePolicy).toBeNull();
         expect(result.notes.join('\n')).toMatch(/STEP-PREPARE-ACCESS: skipped/);

@@ -57,7 +57,12 @@ describe('backup of a lab VM (vcenter mode)', () => {
     stateDir = join(work, 'state');
     mkdirSync(stateDir);
     lab = await startVcsim({ mode: 'vcenter', vms: 0, datastoreRoot: work });
-    session = await VimSession.connect({ url: lab.info.url, username: lab.info.username, password: async () => lab.info.password, trustedSha256: lab.info.thumbprintSha256 });
+    session = await VimSession.connect({
+      url: lab.info.url,
+      username: lab.info.username,
+      password: async () => lab.info.password,
+      trustedSha256: lab.info.thumbprintSha256,
+    });
     repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
     vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
     thinFile = `[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`;
@@ -85,7 +90,9 @@ describe('backup of a lab VM (vcenter mode)', () => {
     expect(thin.bytesRead).toBe(64 * KiB + 3 * MiB);
     expect(result.skippedDisks).toHaveLength(1);
     expect(result.skippedDisks[0]!.diskMode).toMatch(/^independent/);
-    expect(result.rulesApplied).toEqual(expect.arrayContaining(['BACKUP-CBT-FIRST', 'BACKUP-SAVE-CONFIG', 'BACKUP-ALLOCATED-FIRST', 'BACKUP-SKIP-INDEPENDENT']));
+    expect(result.rulesApplied).toEqual(
+      expect.arrayContaining(['BACKUP-CBT-FIRST', 'BACKUP-SAVE-CONFIG', 'BACKUP-ALLOCATED-FIRST', 'BACKUP-SKIP-INDEPENDENT']),
+    );
     expect(result.notes.join('\n')).toMatch(/BACKUP-CBT-FIRST/);
 
     const last = progress[progress.length - 1]!;
@@ -105,7 +112,9 @@ describe('backup of a lab VM (vcenter mode)', () => {
     }
     const thinDisk = manifest.disks.find((d) => d.fileName === thinFile)!;
     // Sector 0 saved for the disk-signature check after restore.
-    expect(Buffer.from(thinDisk.sector0, 'base64').equals(readFileSync(flatExtentPath(lab.info, thinFile)).subarray(0, 512))).toBe(true);
+    expect(
+      Buffer.from(thinDisk.sector0, 'base64').equals(readFileSync(flatExtentPath(lab.info, thinFile)).subarray(0, 512)),
+    ).toBe(true);
 
     const cbt = await retrieveOne(session, vm, ['config.changeTrackingEnabled']);
     expect(String(cbt?.props['config.changeTrackingEnabled'])).toBe('true');
@@ -160,7 +169,10 @@ describe('backup of a lab VM (vcenter mode)', () => {
     const endsBefore = accessLog(stateDir).filter((l) => l.startsWith('end ')).length;
     const idsBefore = await repo.pointIds();
     const failed = await runBackup(
-      jobOptions({ full: true, vddk: { ...jobOptions().vddk, extraConfig: { 'labvddk.stateDir': stateDir, 'labvddk.fault.failReadN': 2 } } }),
+      jobOptions({
+        full: true,
+        vddk: { ...jobOptions().vddk, extraConfig: { 'labvddk.stateDir': stateDir, 'labvddk.fault.failReadN': 2 } },
+      }),
     ).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(BackupFailedError);
     expect((failed as Error).message).toMatch(/No restore point was saved/);

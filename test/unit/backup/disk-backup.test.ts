@@ -46,7 +46,13 @@ describe('backupDisk into a restore point', () => {
 
     const full = repo.beginPoint(pointMeta());
     const fullPlan = await planSourceDisk(disk, { kind: 'allocated' }, async () => []);
-    const fullResult = await backupDisk({ source: disk, writer: full.addDisk(diskMeta(2000, capacity)), key: 2000, plan: fullPlan, pieceBytes: MiB });
+    const fullResult = await backupDisk({
+      source: disk,
+      writer: full.addDisk(diskMeta(2000, capacity)),
+      key: 2000,
+      plan: fullPlan,
+      pieceBytes: MiB,
+    });
     const first = await full.commit();
     expect(fullResult.bytesRead).toBe(64 * KiB + 320 * KiB + 64 * KiB);
     // Only the all-zero piece at 5 MiB is recorded as zeros; the others hold data.
@@ -62,10 +68,18 @@ describe('backupDisk into a restore point', () => {
     disk.reads = 0;
 
     const inc = repo.beginPoint(pointMeta({ kind: 'incremental', parentPointId: first.manifest.id }));
-    const incPlan = await planSourceDisk(disk, { kind: 'changed', parentPointId: first.manifest.id, sinceChangeId: 'e/1' }, async () =>
-      changes.map((c) => ({ offset: c.offset, length: c.data.length })),
+    const incPlan = await planSourceDisk(
+      disk,
+      { kind: 'changed', parentPointId: first.manifest.id, sinceChangeId: 'e/1' },
+      async () => changes.map((c) => ({ offset: c.offset, length: c.data.length })),
     );
-    const incResult = await backupDisk({ source: disk, writer: inc.addDisk(diskMeta(2000, capacity)), key: 2000, plan: incPlan, pieceBytes: MiB });
+    const incResult = await backupDisk({
+      source: disk,
+      writer: inc.addDisk(diskMeta(2000, capacity)),
+      key: 2000,
+      plan: incPlan,
+      pieceBytes: MiB,
+    });
     const second = await inc.commit();
     expect(incResult.bytesRead).toBe(8 * KiB + 64 * KiB + 64 * KiB);
     expect(disk.reads).toBe(incResult.bytesRead);

@@ -113,7 +113,13 @@ async function bundleWorker() {
   const output = join(buildDir, 'vddk-worker.js');
   const sources = filesUnder(join(root, 'electron', 'vddk'), (p) => p.endsWith('.ts'));
   if (upToDate(output, sources)) return say('VDDK worker bundle is up to date');
-  const esbuild = await import('esbuild');
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    // A production install has no esbuild; it runs the tsc-compiled worker from dist/ instead.
+    return say('esbuild is not installed; worker bundle skipped (dist/electron/vddk/vddk-worker.js is used)');
+  }
   await esbuild.build({
     entryPoints: [entry],
     bundle: true,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VddkCallError, VddkError, VddkWorkerExitedError, VixErrorCode } from '../../../electron/vddk/vddk-error';
@@ -142,6 +142,16 @@ describe('lab VDDK fault injection and worker failure', () => {
     );
     // The session folder it made for the config file is gone again.
     expect(readdirSync(lab.root).filter((f) => f.startsWith('lifeboat-vddk-'))).toEqual([]);
+  });
+
+  it('runs the worker with an injected executable (how the Electron shell supplies its own node)', async () => {
+    lab = makeLabFolder();
+    const wrapper = join(lab.root, 'bundled-node');
+    const marker = join(lab.root, 'wrapper-ran');
+    writeFileSync(wrapper, `#!/bin/sh\ntouch '${marker}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    session = await startLabSession(lab, {}, { executable: wrapper });
+    expect(await session.transportModes()).toContain('nbd');
+    expect(existsSync(marker)).toBe(true);
   });
 
   it('never puts the password on the worker command line or in its environment', async () => {

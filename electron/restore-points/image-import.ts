@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { SECTOR_SIZE, type DiskImage } from '../disks/disk-image';
+import { DiskFormatError, SECTOR_SIZE, type DiskImage } from '../disks/disk-image';
 import { detectDiskImageFormat, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { descriptorAdapterType, type VmdkDescriptor } from '../disks/vmdk-descriptor';
 import { isAllZero } from '../disks/zero-block';
@@ -208,7 +208,7 @@ async function writePoint(
       const dw = writer.addDisk(disk.meta);
       await copyImageToPoint(disk.image, dw, (n) => {
         done += n;
-        options.onProgress?.(done, total, basename(disk.path));
+        options.onProgress?.(done, total, disk.meta.fileName ?? basename(disk.path));
       });
     }
     const { manifest, bytesAdded } = await writer.commit();
@@ -262,12 +262,15 @@ export async function importOva(repo: Repository, file: string, options: ImportO
     throw new OvfFormatError(`${file}:${ovfEntry.name}`, 'the VirtualSystem has no disk with a file to import');
   const work = await mkdtemp(join(tmpdir(), 'lifeboat-ova-'));
   const planned: PlannedDisk[] = [];
+  // Errors from the disk readers name the extracted copy; users know the entry inside the OVA.
+  const shownAs = new Map<string, string>();
   try {
     for (const [i, disk] of withContent.entries()) {
       const entry = entries.find((e) => e.name === disk.file || basename(e.name) === disk.file);
       if (!entry)
         throw new ArchiveFormatError(file, 0, `the OVF names ${disk.file} for ${disk.label}, but the archive does not hold it`);
       const path = join(work, `disk-${i}${extname(entry.name) || '.img'}`);
+      shownAs.set(path, `${file}:${entry.name}`);
       await extractTarEntry(file, entry, path);
       const { image, format } = await openImage(path, `${file}:${entry.name}`);
       planned.push({
@@ -290,6 +293,10 @@ export async function importOva(repo: Repository, file: string, options: ImportO
     const meta = importMeta(options.name ?? ovf.name, source, ovfConfigInfo(ovf), ovf.firmware);
     const { manifest, bytesAdded } = await writePoint(repo, meta, planned, options);
     return { manifest, source, bytesAdded, unknownFields: unknownFields(meta.firmware, meta.configInfo) };
+  } catch (err) {
+    const shown = err instanceof DiskFormatError ? shownAs.get(err.file) : undefined;
+    if (err instanceof DiskFormatError && shown) throw new DiskFormatError(shown, err.offset, err.problem);
+    throw err;
   } finally {
     await Promise.all(planned.map((p) => p.image.close().catch(() => undefined)));
     await rm(work, { recursive: true, force: true });

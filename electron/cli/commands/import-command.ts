@@ -112,8 +112,10 @@ function inputError(err: unknown, file: string): never {
     err instanceof OvfFormatError ||
     err instanceof ImportInputError
   ) {
+    // Reader errors already start with the file name.
+    const message = err.message.startsWith(file) ? err.message : `${file}: ${err.message}`;
     throw new CliError(
-      `cannot import ${file}: ${err.message}`,
+      `cannot import ${message}`,
       ExitCode.usage,
       'Give a raw image, a VMDK (monolithicFlat descriptor, monolithicSparse or streamOptimized) or an OVA; check the file is complete (not truncated).',
     );
@@ -163,7 +165,7 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
         name: opts.name,
         diskKey,
         onProgress: byteProgress(ctx.io, json, 'import'),
-      }).catch((err: unknown) => inputError(err, file));
+      }).catch((err: unknown) => inputError(err, path));
       printResult(
         ctx.io,
         json,

@@ -253,6 +253,17 @@ describe('import qemu-img images, export them back (qemu-img judges)', () => {
     expect(r1.err).toMatch(/cannot import .*truncated\.vmdk: .*at byte \d+/);
     expect(r1.err).toContain('truncated');
 
+    // The same damage inside an OVA is reported against the OVA entry, not a temp copy.
+    const badOva = join(dir, 'damaged');
+    await run('mkdir', ['-p', badOva]);
+    await run('cp', [cut, join(badOva, 'appliance-disk1.vmdk')]);
+    await writeFile(join(badOva, 'appliance.ovf'), ovfText(0));
+    const damaged = join(dir, 'damaged.ova');
+    await run('tar', ['-C', badOva, '-cf', damaged, 'appliance.ovf', 'appliance-disk1.vmdk']);
+    const r0 = await cli(['import', ...repoArgs(), damaged]);
+    expect(r0.code).toBe(2);
+    expect(r0.err).toContain(`cannot import ${damaged}:appliance-disk1.vmdk: at byte`);
+
     const work = join(dir, 'noovf');
     await run('mkdir', ['-p', work]);
     await writeFile(join(work, 'readme.txt'), 'no descriptor here');

@@ -75,6 +75,24 @@ describe('lab VDDK through the real addon and worker', () => {
     execFileSync('qemu-img', ['check', join(lab.datastore, 'disk.vmdk')]);
   });
 
+  it('opens a monolithicFlat disk made by qemu-img, and qemu-img reads back what it wrote', async () => {
+    const path = join(lab.datastore, 'qemu.vmdk');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', '-o', 'subformat=monolithicFlat,adapter_type=ide', path, '8M']);
+    const local = await session.connect({});
+    const disk = await local.openDisk(path, { keepaliveMs: 0 });
+    expect(disk.capacity).toBe(8 * MiB);
+    expect(disk.info.adapterType).toBe(1); // ide
+    await disk.write(MiB, Buffer.alloc(4096, 0x33));
+    await disk.close();
+    await local.disconnect();
+    const map = JSON.parse(execFileSync('qemu-img', ['map', '--output=json', path], { encoding: 'utf8' })) as Array<{
+      start: number;
+      length: number;
+      data: boolean;
+    }>;
+    expect(map.some((m) => m.data && m.start <= MiB && m.start + m.length >= MiB + 4096)).toBe(true);
+  });
+
   it('picks "file" for a local connection and the first mode the lab allows for a remote one', async () => {
     const local = await session.connect({});
     const d1 = await local.openDisk(join(lab.datastore, 'disk.vmdk'), { readOnly: true });

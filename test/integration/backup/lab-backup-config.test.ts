@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { VimSession } from '../../../electron/vsphere/vim-session';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import { TEST_KDF } from '../../unit/repository/repository-fixtures';
 import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
-import { accessLog, writeThroughLabVddk } from './lab-backup-fixture';
+import { accessLog, flatExtentPath, writeThroughLabVddk } from './lab-backup-fixture';
 
 const MiB = 1024 * 1024;
 
@@ -96,6 +96,26 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         expect(accessLog(stateDir)).toEqual([]);
       }
       expect(await vmSnapshots(session, vm)).toEqual([]);
+    }, 120_000);
+
+    it('a change id the server no longer knows (CBT reset) makes that disk read in full, still complete', async () => {
+      const vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
+      const file = `[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`;
+      await writeThroughLabVddk(lab.info, vm.value, file, [{ offset: MiB, data: randomBytes(MiB) }]);
+      const first = await runBackup(jobOptions(LAB_VMS.thinThick));
+      // A new change log means a new epoch: every saved change id of this disk is void.
+      rmSync(flatExtentPath(lab.info, file).replace(/-flat\.vmdk$/, '-lab-ctk.log'));
+      await writeThroughLabVddk(lab.info, vm.value, file, [{ offset: 3 * MiB, data: randomBytes(MiB) }]);
+      const second = await runBackup(jobOptions(LAB_VMS.thinThick));
+      expect(second.parentPointId).toBe(first.pointId);
+      const manifest = await repo.loadPoint(second.pointId);
+      const key = manifest.disks.find((d) => d.fileName === file)!.key;
+      const disk = second.disks.find((d) => d.key === key)!;
+      expect(disk.read).toBe('allocated');
+      expect(disk.bytesRead).toBe(2 * MiB);
+      expect(second.notes.join('\n')).toMatch(/changed areas unavailable/);
+      const image = (await repo.openPoint(second.pointId)).disk(key);
+      expect((await image.read(0, image.capacity)).equals(readFileSync(flatExtentPath(lab.info, file)))).toBe(true);
     }, 120_000);
 
     it('a cancelled backup removes its snapshot, ends access and saves no point', async () => {

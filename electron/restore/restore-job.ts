@@ -111,7 +111,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     if (!d) throw new Error(`the restore point has no disk ${key}`);
     return d;
   };
-  const progress: RestoreProgress = { phase: 'prepare-access', bytesDone: 0, bytesTotal: 0, disks: {} };
+  const progress: RestoreProgress = { phase: 'create-vm', bytesDone: 0, bytesTotal: 0, disks: {} };
   for (const d of writable) {
     const bytes = pointDisk(d.key).allocatedBytes;
     progress.disks[d.key] = { bytesDone: 0, bytesTotal: bytes, state: 'waiting' };
@@ -224,13 +224,6 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
 
   let failure: unknown = null;
   try {
-    await phase('prepare-access', async () => {
-      if (!target.supportsPrepareForAccess) return { skipped: 'not available on a standalone ESXi host (needs vCenter)' };
-      await target.prepareForAccess(vm, input.identity);
-      return `identity "${input.identity}"`;
-    });
-    throwIfAborted(signal);
-
     await phase('create-vm', async () => {
       if (input.kind !== 'full-vm') return { skipped: 'disk restore into an existing VM' };
       if (vm && (await target.findVm(vm.moref))) return `reused ${vm.name} (${vm.moref}) created by the interrupted run`;
@@ -238,6 +231,13 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       vm = await target.createVm(input.manifest, input.placement);
       await checkpoint.update({ vm });
       return `created ${vm.name} (${vm.moref}) on ${input.placement.datastore}`;
+    });
+    throwIfAborted(signal);
+
+    await phase('prepare-access', async () => {
+      if (!target.supportsPrepareForAccess) return { skipped: 'not available on a standalone ESXi host (needs vCenter)' };
+      await target.prepareForAccess(vm, input.identity);
+      return `identity "${input.identity}"`;
     });
     throwIfAborted(signal);
 

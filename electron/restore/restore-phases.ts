@@ -3,8 +3,9 @@
  * that asks for it. The report lists them by these IDs.
  */
 export const RESTORE_PHASES = [
-  { phase: 'prepare-access', rule: 'STEP-PREPARE-ACCESS', title: 'PrepareForAccess (storage vMotion held off)' },
+  // A new VM exists only after create-vm, and PrepareForAccess names the VM it protects.
   { phase: 'create-vm', rule: 'STEP-CONFIG-FROM-CONFIGINFO', title: 'Create the VM from the saved ConfigInfo' },
+  { phase: 'prepare-access', rule: 'STEP-PREPARE-ACCESS', title: 'PrepareForAccess (storage vMotion held off)' },
   { phase: 'cbt-off', rule: 'STEP-CBT-OFF', title: 'Change tracking off while writing' },
   { phase: 'write-disks', rule: 'XPORT-ALIGNED-BUFFERS', title: 'Write the allocated extents of every disk' },
   { phase: 'signature-check', rule: 'STEP-WINDOWS-SIGNATURE', title: 'Check disk signatures over NBDSSL' },

@@ -101,8 +101,8 @@ describe('restore job (state machine over a stand-in target)', () => {
     expect(outcome.errors).toEqual([]);
     expect(outcome.ok).toBe(true);
     expect(target.calls).toEqual([
-      'prepareForAccess:Lifeboat restore job-1',
       'createVm:win01-restored',
+      'prepareForAccess:Lifeboat restore job-1',
       'open:2000:hotadd:unbuffered',
       'open:2001:hotadd:unbuffered',
       'open:2000:nbdssl',

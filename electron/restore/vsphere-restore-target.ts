@@ -1,0 +1,207 @@
+import type { RestorePointManifest } from '../repository/restore-point-manifest';
+import { buildConfigSpec, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
+import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
+import { fetchInventory } from '../vsphere/inventory';
+import type { Inventory } from '../vsphere/inventory-types';
+import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
+import { createVm, setChangeTracking } from '../vsphere/vm-operations';
+import type { VimSession } from '../vsphere/vim-session';
+import type { MoRef, VimObject } from '../vsphere/vim-types';
+import type { VddkConnectParams } from '../vddk/vddk-connection';
+import type { VddkSession } from '../vddk/vddk-session';
+import type { OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
+
+export interface VsphereTargetOptions {
+  session: VimSession;
+  vddk: VddkSession;
+  /** Server, SHA-1 thumbprint and credentials for VDDK (no vmxSpec: added per VM). */
+  connect: Omit<VddkConnectParams, 'vmxSpec' | 'transports' | 'snapshotRef' | 'readOnly'>;
+  /** Datacenter of the target (default: the first one). */
+  datacenter?: string;
+  /** For reports: "vCenter vc01" etc. */
+  description: string;
+  /**
+   * How restore-point disks map to the target VM's disks: by controller bus and
+   * unit for a VM created from the saved ConfigInfo (it gets new device keys),
+   * by device key for a restore into the VM the point was taken from.
+   */
+  diskMatch: { by: 'slot'; slots: Map<number, { bus: number; unit: number }> } | { by: 'key' };
+}
+
+function encryptionChoice(placement: VmPlacement, point: RestorePointManifest): EncryptionChoice | undefined {
+  if (placement.encryption === 'unencrypted') return { mode: 'unencrypted' };
+  if (placement.encryption === 'new-keys') {
+    throw new Error('restoring with new keys needs a key generated on the target key provider, which this version cannot do yet; choose keep or unencrypted');
+  }
+  return point.keyId ? { mode: 'same-key' } : undefined;
+}
+
+const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+
+/**
+ * The restore target on a vCenter or standalone ESXi host: the VM comes from
+ * the saved ConfigInfo through a ConfigSpec, disks are written through VDDK
+ * (one connection per open disk, the plan's transport only), NVRAM through
+ * the datastore file service.
+ */
+export class VsphereRestoreTarget implements RestoreTarget {
+  readonly description: string;
+  readonly supportsPrepareForAccess: boolean;
+  private inventory: Inventory | null = null;
+
+  constructor(private readonly options: VsphereTargetOptions) {
+    this.description = options.description;
+    // PrepareForAccess/EndAccess exist on vCenter only (a bare host answers "HostAgent is not a vCenter").
+    this.supportsPrepareForAccess = options.session.serviceContent.about.apiType === 'VirtualCenter';
+  }
+
+  private async inv(): Promise<Inventory> {
+    this.inventory ??= await fetchInventory(this.options.session);
+    return this.inventory;
+  }
+
+  private params(vm: RestoreVm | null, transports?: string[]): VddkConnectParams {
+    return { ...this.options.connect, vmxSpec: vm ? `moref=${vm.moref}` : undefined, transports };
+  }
+
+  async prepareForAccess(vm: RestoreVm | null, identity: string): Promise<void> {
+    await this.options.vddk.prepareForAccess(this.params(vm), identity);
+  }
+
+  async endAccess(vm: RestoreVm | null, identity: string): Promise<void> {
+    await this.options.vddk.endAccess(this.params(vm), identity);
+  }
+
+  private async datacenterName(): Promise<string> {
+    const inv = await this.inv();
+    const dc = this.options.datacenter ? inv.datacenters.find((d) => d.name === this.options.datacenter) : inv.datacenters[0];
+    if (!dc) throw new Error(`datacenter ${this.options.datacenter ?? ''} not found on ${this.description}`);
+    return dc.name;
+  }
+
+  /** Finds the folder, pool, host and datastore of a placement in the inventory; names what is missing. */
+  private async resolvePlacement(placement: VmPlacement) {
+    const inv = await this.inv();
+    const dcName = await this.datacenterName();
+    const dc = inv.datacenters.find((d) => d.name === dcName);
+    const datastore = inv.datastores.find((d) => d.name === placement.datastore);
+    if (!datastore) {
+      throw new Error(`datastore "${placement.datastore}" not found; the target has ${inv.datastores.map((d) => d.name).join(', ') || 'none'}`);
+    }
+    const host = placement.host
+      ? inv.hosts.find((h) => h.name === placement.host)
+      : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));
+    if (!host) throw new Error(placement.host ? `host "${placement.host}" not found` : `no connected host reaches datastore ${placement.datastore}`);
+    const compute = inv.computeResources.find((c) => c.hosts.some((h) => h.value === host.ref.value));
+    const pool = placement.resourcePool ? inv.resourcePools.find((p) => p.name === placement.resourcePool)?.ref : compute?.rootPool;
+    if (!pool) throw new Error(`resource pool ${placement.resourcePool ?? '(root)'} not found for host ${host.name}`);
+    const folder = placement.folder ? inv.folders.find((f) => f.name === placement.folder)?.ref : dc?.vmFolder;
+    if (!folder) throw new Error(`VM folder ${placement.folder ?? '(root)'} not found`);
+    return { inv, datastore, host, pool, folder };
+  }
+
+  private networkMapping(inv: Inventory, placement: VmPlacement, config: SavedVmConfig): { mapping: Record<string, TargetNetwork>; fallback?: TargetNetwork } {
+    const asTarget = (name: string): TargetNetwork | undefined => {
+      const n = inv.networks.find((x) => x.name === name || x.portgroupKey === name);
+      if (!n) return undefined;
+      return n.portgroupKey && n.switchUuid
+        ? { kind: 'distributed', portgroupKey: n.portgroupKey, switchUuid: n.switchUuid, ref: n.ref }
+        : { kind: 'standard', name: n.name, ref: n.ref };
+    };
+    const mapping: Record<string, TargetNetwork> = {};
+    for (const nic of config.nics) {
+      const wanted = placement.networkMap?.[nic.sourceNetwork] ?? nic.sourceNetwork;
+      const found = asTarget(wanted);
+      if (found) mapping[nic.sourceNetwork] = found;
+      else if (placement.networkMap?.[nic.sourceNetwork]) throw new Error(`network "${wanted}" (mapped from ${nic.sourceNetwork}) not found on the target`);
+    }
+    const first = inv.networks[0];
+    return { mapping, fallback: first ? asTarget(first.name) : undefined };
+  }
+
+  async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
+    const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
+    const saved = point.configInfo as VimObject;
+    const encryption = encryptionChoice(placement, point);
+    const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
+    const built = buildConfigSpec(saved, {
+      name: placement.name,
+      datastoreName: datastore.name,
+      datastore: datastore.ref,
+      networkMapping: mapping,
+      defaultNetwork: fallback,
+      encryption,
+      storageProfileId: placement.storagePolicy,
+    });
+    const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, built.spec);
+    return { moref: ref.value, name: placement.name };
+  }
+
+  async findVm(moref: string): Promise<RestoreVm | null> {
+    try {
+      const { config } = await fetchVmConfigInfo(this.options.session, vmRef(moref));
+      return { moref, name: config.name };
+    } catch {
+      return null;
+    }
+  }
+
+  private async config(vm: RestoreVm): Promise<SavedVmConfig> {
+    return (await fetchVmConfigInfo(this.options.session, vmRef(vm.moref))).config;
+  }
+
+  async changeTrackingEnabled(vm: RestoreVm): Promise<boolean> {
+    return (await this.config(vm)).changeTrackingEnabled;
+  }
+
+  async setChangeTracking(vm: RestoreVm, enabled: boolean): Promise<void> {
+    await setChangeTracking(this.options.session, vmRef(vm.moref), enabled);
+  }
+
+  /** The target VM's disk for a restore-point disk (see VsphereTargetOptions.diskMatch). */
+  private async targetDisk(vm: RestoreVm, pointKey: number): Promise<SavedDisk> {
+    const config = await this.config(vm);
+    const match = this.options.diskMatch;
+    const slot = match.by === 'slot' ? match.slots.get(pointKey) : undefined;
+    const found = config.disks.find((d) => {
+      if (match.by === 'key') return d.key === pointKey;
+      const controller = config.controllers.find((c) => c.key === d.controllerKey);
+      return slot !== undefined && controller?.busNumber === slot.bus && d.unitNumber === slot.unit;
+    });
+    if (!found) throw new Error(`the VM ${vm.name} has no disk matching restore-point disk ${pointKey}`);
+    return found;
+  }
+
+  async openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk> {
+    const disk = await this.targetDisk(vm, diskKey);
+    const connection = await this.options.vddk.connect(this.params(vm, [options.transport]));
+    try {
+      const image = await connection.openDisk(disk.fileName, { unbuffered: options.unbuffered });
+      return {
+        image,
+        transportMode: image.transportMode,
+        readsZero: options.fresh,
+        close: async () => {
+          await image.close().catch(() => undefined);
+          await connection.disconnect();
+        },
+      };
+    } catch (err) {
+      await connection.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async uploadNvram(vm: RestoreVm, data: Buffer): Promise<void> {
+    const file = nvramFileOf(await this.datacenterName(), await this.config(vm));
+    await uploadDatastoreFile(this.options.session, file, data, data.length);
+  }
+
+  async cleanup(): Promise<void> {
+    await this.options.vddk.cleanup(this.params(null));
+  }
+
+  async close(): Promise<void> {
+    this.inventory = null;
+  }
+}

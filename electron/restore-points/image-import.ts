@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { DiskFormatError, SECTOR_SIZE, type DiskImage } from '../disks/disk-image';
+import { DiskFormatError, SECTOR_SIZE, type DiskExtent, type DiskImage } from '../disks/disk-image';
 import { detectDiskImageFormat, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { descriptorAdapterType, type VmdkDescriptor } from '../disks/vmdk-descriptor';
 import { isAllZero } from '../disks/zero-block';
@@ -116,8 +116,9 @@ export async function copyImageToPoint(
   image: DiskImage,
   writer: DiskWriter,
   progress: (bytes: number) => void = () => undefined,
+  extents?: DiskExtent[],
 ): Promise<void> {
-  for (const extent of await image.extents()) {
+  for (const extent of extents ?? (await image.extents())) {
     if (extent.kind === 'zero') {
       await writer.markUnallocated(extent.offset, extent.length);
       continue;
@@ -135,8 +136,8 @@ export async function copyImageToPoint(
   }
 }
 
-async function dataBytes(image: DiskImage): Promise<number> {
-  return (await image.extents()).reduce((s, e) => s + (e.kind === 'data' ? e.length : 0), 0);
+function dataBytes(extents: DiskExtent[]): number {
+  return extents.reduce((s, e) => s + (e.kind === 'data' ? e.length : 0), 0);
 }
 
 async function openImage(path: string, shownAs: string): Promise<{ image: DiskImage; format: DiskImageFormat }> {
@@ -200,16 +201,20 @@ async function writePoint(
   disks: PlannedDisk[],
   options: ImportOptions,
 ): Promise<{ manifest: RestorePointManifest; bytesAdded: number }> {
-  const total = (await Promise.all(disks.map((d) => dataBytes(d.image)))).reduce((a, b) => a + b, 0);
+  // Extents once per disk: for raw images they come from scanning the whole file.
+  const extents: DiskExtent[][] = [];
+  for (const d of disks) extents.push(await d.image.extents());
+  const total = extents.reduce((sum, e) => sum + dataBytes(e), 0);
   const writer = repo.beginPoint(meta);
   let done = 0;
   try {
-    for (const disk of disks) {
+    for (const [i, disk] of disks.entries()) {
       const dw = writer.addDisk(disk.meta);
-      await copyImageToPoint(disk.image, dw, (n) => {
+      const progress = (n: number): void => {
         done += n;
         options.onProgress?.(done, total, disk.meta.fileName ?? basename(disk.path));
-      });
+      };
+      await copyImageToPoint(disk.image, dw, progress, extents[i]);
     }
     const { manifest, bytesAdded } = await writer.commit();
     return { manifest, bytesAdded };

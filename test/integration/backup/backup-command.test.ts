@@ -7,6 +7,7 @@ import { createBackupCommand } from '../../../electron/cli/commands/backup-comma
 import type { CommandContext } from '../../../electron/cli/command-action';
 import { keychainAccount } from '../../../electron/connections/connection-profile';
 import { ConnectionStore } from '../../../electron/connections/connection-store';
+import { OsKeychain } from '../../../electron/keychain/os-keychain';
 import type { SecretStore } from '../../../electron/keychain/secret-store';
 import { LAB_VMS, labAuthority } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
@@ -40,7 +41,7 @@ describe('lifeboat backup (against the lab)', () => {
   let work: string;
   const secrets = new MemorySecrets();
 
-  async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function run(args: string[], store: SecretStore = secrets): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
     const ctx: CommandContext = {
@@ -48,7 +49,7 @@ describe('lifeboat backup (against the lab)', () => {
       exitCode: 0,
     };
     const program = new Command('lifeboat').option('--json').exitOverride();
-    createBackupCommand({ secrets: () => secrets, home: () => join(work, 'home') })(program, ctx);
+    createBackupCommand({ secrets: () => store, home: () => join(work, 'home') })(program, ctx);
     for (const sub of program.commands)
       sub.exitOverride().configureOutput({ writeOut: (s) => void (stdout += s), writeErr: (s) => void (stderr += s) });
     try {
@@ -119,6 +120,24 @@ describe('lifeboat backup (against the lab)', () => {
     expect(result.rulesApplied).toContain('BACKUP-SAVE-CONFIG');
     // The lab password never shows up in output.
     expect(json.stdout + text.stdout + text.stderr).not.toContain(lab.info.password);
+  }, 120_000);
+
+  it('with the OS keychain: the connection password and a remembered repository password come from it', async () => {
+    // A test-only service name keeps the user's real Lifeboat entries out of reach.
+    const keychain = new OsKeychain(`lifeboat-test-backup-${process.pid}`);
+    const profile = (await new ConnectionStore(join(work, 'home')).get('lab'))!;
+    try {
+      await keychain.set(keychainAccount(profile), lab.info.password);
+      const first = await run(['--json', 'backup', ...base(), '--remember'], keychain);
+      expect(first.code).toBe(0);
+      expect(await keychain.accounts()).toHaveLength(2);
+      const withoutFile = base().filter((a, i, all) => a !== '--password-file' && all[i - 1] !== '--password-file');
+      const second = await run(['--json', 'backup', ...withoutFile], keychain);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout).kind).toBe('incremental');
+    } finally {
+      for (const account of await keychain.accounts()) await keychain.delete(account);
+    }
   }, 120_000);
 
   it('says what was wrong and what to do: unknown connection, unknown VM, bad transport', async () => {

@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportDisk, ExportVerificationError } from '../../../electron/restore-points/disk-export';
+import { openDiskImage } from '../../../electron/disks/open-disk-image';
+import { MemoryDiskImage } from '../repository/memory-disk-image';
+
+const MiB = 1024 * 1024;
+
+/** 16 MiB: 0x5a at 2 MiB (1 MiB), an allocated but all-zero MiB at 8 MiB, a sector of 0x11 at the very end. */
+async function source(): Promise<MemoryDiskImage> {
+  const img = new MemoryDiskImage(16 * MiB);
+  await img.write(2 * MiB, Buffer.alloc(MiB, 0x5a));
+  await img.write(8 * MiB, Buffer.alloc(MiB));
+  await img.write(16 * MiB - 512, Buffer.alloc(512, 0x11));
+  return img;
+}
+
+/** Reads differently every time: stands in for a source or medium that changes under the export. */
+class DriftingImage extends MemoryDiskImage {
+  private reads = 0;
+  override async read(offset: number, length: number): Promise<Buffer> {
+    const data = await super.read(offset, length);
+    if (this.reads++ > 0) data[0] = (data[0]! + this.reads) & 0xff;
+    return data;
+  }
+}
+
+describe('disk export', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lifeboat-export-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes raw sparse (zero pieces skipped), reports sizes and a matching verification', async () => {
+    const file = join(dir, 'out.raw');
+    const phases = new Set<string>();
+    const r = await exportDisk(await source(), file, { format: 'raw', onProgress: (_d, _t, p) => void phases.add(p) });
+    expect(r.dataBytes).toBe(MiB + 512);
+    expect(r.fileBytes).toBe(16 * MiB);
+    expect(r.fileAllocatedBytes).toBeLessThan(4 * MiB);
+    expect(r.verification.ok).toBe(true);
+    expect(r.verification.bytesCompared).toBe(2 * MiB + 512);
+    expect([...phases]).toEqual(['write', 'verify']);
+    const bytes = await readFile(file);
+    expect(bytes[2 * MiB]).toBe(0x5a);
+    expect(bytes[16 * MiB - 1]).toBe(0x11);
+    expect((await stat(file)).size).toBe(16 * MiB);
+  });
+
+  it('writes a streamOptimized VMDK our reader opens with the same content', async () => {
+    const file = join(dir, 'out.vmdk');
+    const r = await exportDisk(await source(), file, { format: 'vmdk' });
+    expect(r.verification.ok).toBe(true);
+    const back = await openDiskImage(file);
+    expect(back.capacity).toBe(16 * MiB);
+    expect((await back.read(2 * MiB, 512)).every((b) => b === 0x5a)).toBe(true);
+    const data = (await back.extents()).filter((e) => e.kind === 'data');
+    // The all-zero MiB at 8 MiB was not stored.
+    expect(data.every((e) => e.offset + e.length <= 8 * MiB || e.offset >= 9 * MiB)).toBe(true);
+    await back.close();
+  });
+
+  it('fails verification when the data read back differs', async () => {
+    const img = new DriftingImage(4 * MiB);
+    await img.write(MiB, Buffer.alloc(MiB, 0x33));
+    const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExportVerificationError);
+    expect((err as ExportVerificationError).result.verification.ok).toBe(false);
+    expect((err as Error).message).toMatch(/reads back differently/);
+  });
+});

@@ -269,7 +269,7 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
 
   if (failure !== undefined || !point) {
     await point?.abort();
-    const message = failure instanceof Error ? failure.message : String(failure);
+    const message = (failure instanceof Error ? failure.message : String(failure)).replace(/([^.])$/, '$1.');
     throw new BackupFailedError(
       `The backup of ${config.name} failed: ${message} No restore point was saved.`,
       notes,

@@ -210,7 +210,7 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
           } catch (err) {
             if (err instanceof BackupFailedError) {
               const hint = err.notes.length
-                ? `Clean-up: ${err.notes.join(' ')}`
+                ? `Notes: ${err.notes.join(' ')}`
                 : 'The snapshot was removed; fix the cause and run the backup again.';
               throw new CliError(err.message, err.blocked ? ExitCode.blocked : ExitCode.failure, hint);
             }

@@ -9,6 +9,7 @@ import { readSettings } from '../../config/settings-store';
 import { keychainAccount as connectionAccount } from '../../connections/connection-profile';
 import { ConnectionStore } from '../../connections/connection-store';
 import { MissingCredentialError, openConnection } from '../../connections/open-connection';
+import { promptHiddenPassword, readPasswordFromStream } from '../../connections/password-input';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import { labStatePaths } from '../../lab/lab-state';
@@ -21,7 +22,6 @@ import { discoverVddk, labVddkDir } from '../../vddk/vddk-discovery';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
-import { repoCommandDeps } from './repo-command';
 
 const TRANSPORTS = ['nbdssl', 'nbd', 'hotadd', 'san'] as const;
 
@@ -35,7 +35,11 @@ export interface BackupCommandDeps {
 const defaultDeps: BackupCommandDeps = {
   secrets: () => new OsKeychain(),
   home: () => lifeboatHome(),
-  passwordInput: (io) => repoCommandDeps.input(io),
+  passwordInput: (io) => ({
+    readStdin: () => readPasswordFromStream(process.stdin),
+    promptHidden: (question) => promptHiddenPassword(question),
+    interactive: io.interactive,
+  }),
 };
 
 interface BackupOptions {

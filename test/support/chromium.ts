@@ -14,6 +14,8 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // Chromium would otherwise open the session's keyring (and ask for a prompt) for its own passwords.
+      '--password-store=basic',
     ],
   });
 }

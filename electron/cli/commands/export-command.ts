@@ -13,15 +13,10 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../restore-points/disk-export';
-import {
-  byteProgress,
-  openPointRepository,
-  repositoryCliError,
-  withPointRepositoryOptions,
-  type PointRepositoryOptions,
-} from './import-command';
+import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
+import { byteProgress } from './import-command';
 
-interface ExportOptions extends PointRepositoryOptions {
+interface ExportOptions extends RepositoryOptions {
   point?: string;
   disk?: string;
   format: string;
@@ -61,7 +56,7 @@ function required(value: string | undefined, option: string, hint: string): stri
 }
 
 export const registerExportCommand: RegisterCommand = (program, ctx) => {
-  withPointRepositoryOptions(
+  withRepositoryOptions(
     program
       .command('export')
       .description('write one disk of a restore point to a local image file (no server needed); verified by reading it back')
@@ -117,7 +112,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           'Pass --force to overwrite it, or choose another --out.',
         );
 
-      const repo = await openPointRepository(ctx, opts);
+      const repo = await openRepository(ctx, opts, json);
       const point = await repo.openPoint(pointArg).catch(repositoryCliError);
       const pointDisk = point.manifest.disks.find((d) => d.key === disk);
       if (!pointDisk) {

@@ -3,73 +3,13 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
-import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
+import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
+import { openRepository, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { DiskFormatError } from '../../disks/disk-image';
-import { LocalFolderBackend } from '../../repository/local-folder-backend';
-import type { Repository } from '../../repository/repository';
-import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../../repository/repository-errors';
-import { RepositoryLockedError } from '../../repository/repository-lock';
-import { PasswordSourceError } from '../../repository/repository-password';
 import { formatBytes } from '../../repository/repository-text-report';
-import { SavedPasswordWrongError, unlockRepository } from '../../repository/repository-unlock';
 import { importFile, ImportInputError, type ImportResult } from '../../restore-points/image-import';
 import { ArchiveFormatError } from '../../restore-points/ova-archive';
 import { OvfFormatError } from '../../restore-points/ovf-descriptor';
-import { repoCommandDeps } from './repo-command';
-
-/** Options every command that opens an existing repository takes (the same as `lifeboat repo`). */
-export interface PointRepositoryOptions {
-  repo?: string;
-  passwordFile?: string;
-  passwordStdin?: boolean;
-  remember?: boolean;
-}
-
-export function withPointRepositoryOptions(cmd: Command): Command {
-  return cmd
-    .option('--repo <dir>', 'repository folder (default: $LIFEBOAT_REPO)')
-    .option('--password-file <file>', 'read the repository password from this file (first line)')
-    .option('--password-stdin', 'read the repository password from standard input')
-    .option('--remember', 'save the password in the OS keychain for later commands');
-}
-
-/** Opens the repository the way `lifeboat repo` does (same password sources, same keychain account). */
-export async function openPointRepository(ctx: CommandContext, opts: PointRepositoryOptions): Promise<Repository> {
-  const dir = opts.repo ?? process.env.LIFEBOAT_REPO;
-  if (!dir) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
-  try {
-    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
-    const { repo, remembered } = await unlockRepository(
-      new LocalFolderBackend(resolve(dir)),
-      req,
-      repoCommandDeps.input(ctx.io),
-      repoCommandDeps.keychain(),
-    );
-    if (remembered && !remembered.saved) ctx.io.stderr(`lifeboat: warning: the password was not saved: ${remembered.reason}\n`);
-    return repo;
-  } catch (err) {
-    return repositoryCliError(err);
-  }
-}
-
-/** Repository errors as CLI errors with a hint; anything else is rethrown. */
-export function repositoryCliError(err: unknown): never {
-  if (err instanceof SavedPasswordWrongError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
-    );
-  if (err instanceof WrongPasswordError) throw new CliError(err.message, ExitCode.failure, 'Check the repository password.');
-  if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
-  if (err instanceof NotARepositoryError)
-    throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
-  if (err instanceof RepositoryLockedError)
-    throw new CliError(err.message, ExitCode.failure, 'Wait until the other operation finishes and try again.');
-  if (err instanceof PointNotFoundError)
-    throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
-  throw err;
-}
 
 /** Throttled "verb: done of total" lines on stderr (text mode only). */
 export function byteProgress(io: CliIo, json: boolean, verb: string): (done: number, total: number, what?: string) => void {
@@ -84,7 +24,7 @@ export function byteProgress(io: CliIo, json: boolean, verb: string): (done: num
   };
 }
 
-interface ImportOptions extends PointRepositoryOptions {
+interface ImportOptions extends RepositoryOptions {
   name?: string;
   diskKey?: string;
 }
@@ -124,7 +64,7 @@ function inputError(err: unknown, file: string): never {
 }
 
 export const registerImportCommand: RegisterCommand = (program, ctx) => {
-  withPointRepositoryOptions(
+  withRepositoryOptions(
     program
       .command('import')
       .argument('<file>', 'disk image (.vmdk, .raw/.img) or an .ova appliance')
@@ -160,7 +100,7 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
         );
       });
       if (!info.isFile()) throw new CliError(`${file} is not a file`, ExitCode.usage, 'Give the path of an image or OVA file.');
-      const repo = await openPointRepository(ctx, opts);
+      const repo = await openRepository(ctx, opts, json);
       const result = await importFile(repo, path, {
         name: opts.name,
         diskKey,

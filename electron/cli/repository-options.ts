@@ -71,14 +71,19 @@ export function reportRemembered(io: CliIo, json: boolean, repoId: string, outco
 }
 
 /** Opens an existing repository: password from file, stdin, keychain or prompt (never argv); saves it when --remember. */
-export async function openRepository(ctx: CommandContext, opts: RepositoryOptions, json: boolean): Promise<Repository> {
+export async function openRepository(
+  ctx: CommandContext,
+  opts: RepositoryOptions,
+  json: boolean,
+  deps: { input: (io: CliIo) => PasswordInput; keychain: () => SecretStore } = repoCommandDeps,
+): Promise<Repository> {
   try {
     const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
     const { repo, remembered } = await unlockRepository(
       new LocalFolderBackend(repositoryDir(opts)),
       req,
-      repoCommandDeps.input(ctx.io),
-      repoCommandDeps.keychain(),
+      deps.input(ctx.io),
+      deps.keychain(),
     );
     if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
     if (repo.removedTemporaries.length > 0 && !json) {

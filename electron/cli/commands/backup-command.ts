@@ -1,24 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runBackup } from '../../backup/backup-job';
 import type { BackupProgress } from '../../backup/backup-progress';
 import { BackupFailedError, type BackupResult } from '../../backup/backup-result';
 import { lifeboatHome } from '../../config/paths';
-import { readSettings } from '../../config/settings-store';
 import { keychainAccount as connectionAccount } from '../../connections/connection-profile';
 import { ConnectionStore } from '../../connections/connection-store';
 import { MissingCredentialError, openConnection } from '../../connections/open-connection';
-import { promptHiddenPassword, readPasswordFromStream } from '../../connections/password-input';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
-import { labStatePaths } from '../../lab/lab-state';
-import { LocalFolderBackend } from '../../repository/local-folder-backend';
-import { NotARepositoryError, WrongPasswordError } from '../../repository/repository-errors';
-import { RepositoryLockedError } from '../../repository/repository-lock';
-import { PasswordSourceError, type PasswordInput } from '../../repository/repository-password';
-import { unlockRepository } from '../../repository/repository-unlock';
-import { discoverVddk, labVddkDir } from '../../vddk/vddk-discovery';
+import type { PasswordInput } from '../../repository/repository-password';
+import { resolveVddkSetup } from '../../vddk/vddk-setup';
+import { openRepository, repoCommandDeps, withRepositoryOptions } from '../repository-options';
+import { vddkCliError } from '../vddk-options';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
@@ -35,11 +28,7 @@ export interface BackupCommandDeps {
 const defaultDeps: BackupCommandDeps = {
   secrets: () => new OsKeychain(),
   home: () => lifeboatHome(),
-  passwordInput: (io) => ({
-    readStdin: () => readPasswordFromStream(process.stdin),
-    promptHidden: (question) => promptHiddenPassword(question),
-    interactive: io.interactive,
-  }),
+  passwordInput: (io) => repoCommandDeps.input(io),
 };
 
 interface BackupOptions {
@@ -100,68 +89,21 @@ function formatResult(r: BackupResult): string {
   return lines.join('\n');
 }
 
-/** The VDDK folder and the extra config to give it (the running lab's labvddk.conf for the lab VDDK). */
-async function vddkSetup(opts: BackupOptions, home: string): Promise<{ dir: string; extraConfigText?: string }> {
-  const found = discoverVddk(opts.vddkDir ?? (await readSettings(home)).vddkDir);
-  if (!found.found || !found.dir) {
-    throw new CliError(
-      found.message,
-      ExitCode.failure,
-      'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk).',
-    );
-  }
-  let configFile = opts.vddkConfig;
-  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(home)))
-    configFile = labStatePaths.vddkConfig(home);
-  if (!configFile) return { dir: found.dir };
-  try {
-    return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
-  } catch (err) {
-    throw new CliError(
-      `Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`,
-      ExitCode.usage,
-      'Check the --vddk-config path.',
-    );
-  }
-}
-
-async function openRepository(opts: BackupOptions, io: CliIo, deps: BackupCommandDeps, secrets: SecretStore) {
-  const dir = opts.repo ?? process.env.LIFEBOAT_REPO;
-  if (!dir) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
-  try {
-    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
-    return (await unlockRepository(new LocalFolderBackend(resolve(dir)), req, deps.passwordInput(io), secrets)).repo;
-  } catch (err) {
-    if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
-    if (err instanceof WrongPasswordError)
-      throw new CliError(err.message, ExitCode.failure, 'Check the repository password (--password-file or --password-stdin).');
-    if (err instanceof NotARepositoryError)
-      throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
-    if (err instanceof RepositoryLockedError)
-      throw new CliError(err.message, ExitCode.failure, 'Wait for the other job to finish and try again.');
-    throw err;
-  }
-}
-
 /** `lifeboat backup`: one restore point of a VM (full, or change-tracked incremental) into a repository. */
 export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}): RegisterCommand {
   const deps: BackupCommandDeps = { ...defaultDeps, ...overrides };
   return (program, ctx) => {
-    program
+    const backup = program
       .command('backup')
       .description('back up a VM into a restore point: full the first time, then only areas changed since the last point (CBT)')
       .requiredOption('--connection <name>', 'saved connection to the vCenter or host (see `lifeboat connect list`)')
       .requiredOption('--vm <name>', 'name of the virtual machine to back up')
-      .option('--repo <dir>', 'repository folder (default: $LIFEBOAT_REPO)')
       .option('--full', 'read every allocated area even when an incremental is possible')
       .option('--transport <mode>', `VDDK transport: ${TRANSPORTS.join(', ')}`, 'nbdssl')
       .option('--quiesce', 'quiesce the guest file systems for the snapshot (needs VMware Tools)')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
-      .option('--vddk-config <file>', "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)")
-      .option('--password-file <file>', 'read the repository password from this file (first line)')
-      .option('--password-stdin', 'read the repository password from standard input')
-      .option('--remember', 'save the repository password in the OS keychain for later commands')
-      .action(
+      .option('--vddk-config <file>', "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)");
+    withRepositoryOptions(backup, 'save the repository password in the OS keychain for later commands').action(
         commandAction(ctx, async (opts: BackupOptions, command: Command) => {
           const { json } = globalOptions(command);
           if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
@@ -176,9 +118,9 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
               'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
             );
           }
-          const vddk = await vddkSetup(opts, home);
+          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }).catch(vddkCliError);
           const secrets = deps.secrets();
-          const repo = await openRepository(opts, ctx.io, deps, secrets);
+          const repo = await openRepository(ctx, opts, json, { input: deps.passwordInput, keychain: () => secrets });
           const account = connectionAccount(profile);
           const session = await openConnection(profile, secrets).catch((err: unknown) => {
             if (err instanceof MissingCredentialError)

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readSettings } from '../config/settings-store';
+import { labStatePaths } from '../lab/lab-state';
+import { discoverVddk, labVddkDir } from './vddk-discovery';
+
+/** Where VDDK is and what extra config it gets, for a backup or restore session. */
+export interface VddkSetup {
+  dir: string;
+  /** For the lab VDDK: the running lab's labvddk.conf (datastore folders, thumbprint). */
+  extraConfigText?: string;
+}
+
+export class VddkNotFoundError extends Error {
+  readonly hint =
+    'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk, after `lifeboat lab start`).';
+  constructor(message: string) {
+    super(message);
+    this.name = 'VddkNotFoundError';
+  }
+}
+
+/**
+ * Resolves the VDDK folder (option, then setting, then LIFEBOAT_VDDK_DIR and
+ * the usual folders) and, when it is the lab VDDK, the running lab's config.
+ */
+export async function resolveVddkSetup(options: { dir?: string; configFile?: string; home: string }): Promise<VddkSetup> {
+  const found = discoverVddk(options.dir ?? (await readSettings(options.home)).vddkDir);
+  if (!found.found || !found.dir) throw new VddkNotFoundError(found.message);
+  let configFile = options.configFile;
+  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(options.home))) {
+    configFile = labStatePaths.vddkConfig(options.home);
+  }
+  if (!configFile) return { dir: found.dir };
+  try {
+    return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
+  } catch (err) {
+    throw new Error(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`);
+  }
+}

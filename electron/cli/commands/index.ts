@@ -8,11 +8,26 @@ import { registerImportCommand } from './import-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
+import { registerRestoreCommand } from './restore-command';
 import { registerServeCommand } from './serve-command';
 import { registerVddkCommand } from './vddk-command';
 
 /**
- * Every `lifeboat` subcommand, in the order `--help` lists them.
+ * Every `lifeboat` subcommand, in the order `--help` lists them: the
+ * disaster path first (plan, restore, export), then what feeds it.
  * A new command is one file in this folder plus one line here.
  */
-export const commandModules: RegisterCommand[] = [registerEnvCommand, registerServeCommand, registerPlanCommand, registerRepoCommand, registerConnectCommand, registerLabCommand, registerVddkCommand, registerBackupCommand, registerDemoCommand, registerImportCommand, registerExportCommand];
+export const commandModules: RegisterCommand[] = [
+  registerPlanCommand,
+  registerRestoreCommand,
+  registerExportCommand,
+  registerBackupCommand,
+  registerImportCommand,
+  registerRepoCommand,
+  registerConnectCommand,
+  registerDemoCommand,
+  registerLabCommand,
+  registerVddkCommand,
+  registerEnvCommand,
+  registerServeCommand,
+];

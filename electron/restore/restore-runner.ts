@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { EnvironmentFacts } from '../api/schemas/environment-schema';
+import { writeFileAtomic } from '../config/json-file';
+import { homePaths } from '../config/paths';
+import { keychainAccount } from '../connections/connection-profile';
+import type { ConnectionStore } from '../connections/connection-store';
+import { MissingCredentialError, openConnection } from '../connections/open-connection';
+import type { SecretStore } from '../keychain/secret-store';
+import { planRestore } from '../planner/plan-restore';
+import type { Plan } from '../planner/plan-types';
+import { parseScenario } from '../planner/scenario-parse';
+import type { Repository } from '../repository/repository';
+import type { RestorePoint } from '../repository/restore-point';
+import { parseServerUrl } from '../vsphere/server-url';
+import { fetchInventory, listVms } from '../vsphere/inventory';
+import type { VimSession } from '../vsphere/vim-session';
+import { VddkSession } from '../vddk/vddk-session';
+import type { VddkSetup } from '../vddk/vddk-setup';
+import { gatherLiveScenario } from './live-restore-facts';
+import { RestoreCheckpointFile } from './restore-checkpoint';
+import { runRestoreJob, type RestoreProgress } from './restore-job';
+import { buildRestoreReport, renderReportHtml, type RestoreReport } from './restore-report';
+import { VsphereRestoreTarget } from './vsphere-restore-target';
+
+/** What a restore was asked to do; saved in the checkpoint (names only, never a secret) so `--resume` can redo the setup. */
+export const restoreRequestSchema = z.object({
+  repo: z.string(),
+  point: z.string(),
+  connection: z.string(),
+  datastore: z.string(),
+  host: z.string().optional(),
+  name: z.string().optional(),
+  transport: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
+  kind: z.enum(['full-vm', 'disks']),
+  /** Disk restores: the existing VM (by name) whose disks are overwritten. */
+  intoVm: z.string().optional(),
+  verify: z.boolean(),
+  encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
+});
+export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
+
+/** Everything a live restore needs that is opened once: repository point, vSphere session, the plan. */
+export interface PreparedRestore {
+  request: RestoreRequest;
+  point: RestorePoint;
+  session: VimSession;
+  plan: Plan;
+  server: string;
+  close(): Promise<void>;
+}
+
+export interface LiveRestoreDeps {
+  repo: Repository;
+  connections: ConnectionStore;
+  secrets: SecretStore;
+  environment: () => Promise<EnvironmentFacts>;
+}
+
+/** Opens the restore point and the connection, gathers the live facts and plans (the same pure planner as `plan --scenario`). */
+export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreDeps): Promise<PreparedRestore> {
+  const point = await deps.repo.openPoint(request.point);
+  const profile = await deps.connections.get(request.connection);
+  if (!profile) throw new Error(`There is no saved connection named "${request.connection}"; see \`lifeboat connect list\`.`);
+  const session = await openConnection(profile, deps.secrets);
+  try {
+    const inventory = await fetchInventory(session);
+    const scenario = await gatherLiveScenario({
+      environment: await deps.environment(),
+      session,
+      inventory,
+      server: profile.server,
+      manifest: point.manifest,
+      datastore: request.datastore,
+      host: request.host,
+      transport: request.transport,
+      restoreKind: request.kind,
+    });
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    return { request, point, session, plan: planRestore(parsed.scenario), server: profile.server, close: () => session.close() };
+  } catch (err) {
+    await session.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+export function newJobId(): string {
+  return `restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface RunLiveRestoreOptions {
+  home: string;
+  jobId: string;
+  vddk: VddkSetup;
+  /** Resume from this job's checkpoint instead of starting fresh. */
+  resume: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: RestoreProgress) => void;
+}
+
+export interface LiveRestoreResult {
+  report: RestoreReport;
+  reportFiles: { json: string; html: string };
+}
+
+/** Runs a prepared restore against vCenter/ESXi through VDDK and writes the report next to the checkpoint. */
+export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestoreDeps, options: RunLiveRestoreOptions): Promise<LiveRestoreResult> {
+  const { request, point, session, plan } = prepared;
+  const profile = await deps.connections.get(request.connection);
+  if (!profile) throw new Error(`There is no saved connection named "${request.connection}".`);
+  const password = await deps.secrets.get(keychainAccount(profile));
+  if (password === null) throw new MissingCredentialError(keychainAccount(profile));
+  const address = parseServerUrl(profile.url);
+  const checkpoint = options.resume
+    ? await RestoreCheckpointFile.load(options.home, options.jobId)
+    : await RestoreCheckpointFile.create(options.home, { jobId: options.jobId, request, vm: null, cbtWasOn: null, phases: [], disks: {} });
+  const vddk = await VddkSession.start({ vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText });
+  try {
+    let existingVm: { moref: string; name: string } | undefined;
+    if (request.kind === 'disks') {
+      const found = (await listVms(session)).find((v) => v.name === (request.intoVm ?? point.manifest.vm.name));
+      if (!found) throw new Error(`VM "${request.intoVm ?? point.manifest.vm.name}" not found on ${prepared.server} for a disk restore`);
+      existingVm = { moref: found.ref.value, name: found.name };
+    }
+    const target = new VsphereRestoreTarget({
+      session,
+      vddk,
+      connect: { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password },
+      description: `${profile.apiType === 'VirtualCenter' ? 'vCenter' : 'ESXi host'} ${profile.server}`,
+      diskMatch:
+        request.kind === 'full-vm'
+          ? { by: 'slot', slots: new Map(point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }])) }
+          : { by: 'key' },
+    });
+    const outcome = await runRestoreJob(
+      {
+        jobId: options.jobId,
+        kind: request.kind,
+        manifest: point.manifest,
+        openPointDisk: async (key) => point.disk(key),
+        nvram: async () => (await point.readNvram())?.data ?? null,
+        plan,
+        placement:
+          request.kind === 'full-vm'
+            ? { name: request.name ?? `${point.manifest.vm.name}-restored`, datastore: request.datastore, host: request.host, encryption: request.encryption }
+            : undefined,
+        existingVm,
+        verify: request.verify,
+        identity: `Lifeboat ${options.jobId}`.slice(0, 50),
+      },
+      { target, checkpoint, signal: options.signal, onProgress: options.onProgress },
+    );
+    const report = buildRestoreReport({
+      jobId: options.jobId,
+      kind: request.kind,
+      target: target.description,
+      repository: request.repo,
+      pointId: point.id,
+      pointCreatedAt: (point.manifest as { createdAt?: string }).createdAt ?? null,
+      plan,
+      outcome,
+    });
+    const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
+    await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+    await writeFileAtomic(`${base}.html`, renderReportHtml(report));
+    return { report, reportFiles: { json: `${base}.json`, html: `${base}.html` } };
+  } finally {
+    await vddk.close().catch(() => undefined);
+  }
+}

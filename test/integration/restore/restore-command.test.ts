@@ -1,0 +1,141 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
+import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
+import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
+import { listVms } from '../../../electron/vsphere/inventory';
+import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import type { VimSession } from '../../../electron/vsphere/vim-session';
+import { bundleCli, runCliProcess, spawnCli } from '../../support/cli-process';
+import { qemuImg } from '../disks/qemu-img';
+import { encryptedVmPoint, labSession, writeRaw } from './lab-restore-fixture';
+import type { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
+
+/**
+ * `lifeboat restore` as a user runs it, against the lab (vcsim + lab VDDK):
+ * a full run, a run killed with SIGKILL and resumed, and a run with an
+ * injected write fault. Needs the real keychain (npm test provides one).
+ */
+describe('lifeboat restore (CLI, lab vCenter)', () => {
+  let lab: RunningLab;
+  let dir: string;
+  let cli: string;
+  let session: VimSession;
+  let pointId: string;
+  let disks: Map<number, MemoryDiskImage>;
+  let env: NodeJS.ProcessEnv;
+
+  const vddkConfig = async (name: string, extra: Record<string, string | number> = {}) => {
+    const file = join(dir, `${name}.conf`);
+    await writeFile(file, labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter', ...extra } }));
+    return file;
+  };
+  const baseArgs = () => ['--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--vddk-dir', labVddkDir()];
+  const restoreArgs = (name: string, config: string) => [
+    'restore', ...baseArgs(), '--point', pointId, '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name,
+    '--name', name, '--transport', 'nbdssl', '--yes', '--vddk-config', config,
+  ];
+
+  async function expectDisksIdentical(vmName: string) {
+    const vm = (await listVms(session)).find((v) => v.name === vmName)!;
+    const { config } = await fetchVmConfigInfo(session, vm.ref);
+    for (const disk of config.disks) {
+      const source = [...disks.values()].find((img) => img.capacity === disk.capacityBytes)!;
+      const local = join(lab.info.datastores[0]!.folder, parseDatastorePath(disk.fileName).path);
+      const compare = await qemuImg('compare', '-F', 'raw', local, await writeRaw(join(dir, `src-${disk.key}.raw`), source));
+      expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+    }
+    return config;
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lifeboat-restore-cli-'));
+    lab = await startVcsim({ mode: 'vcenter' });
+    cli = await bundleCli('restore');
+    env = { ...process.env, LIFEBOAT_HOME: join(dir, 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
+    session = await labSession(lab.info);
+    const made = await encryptedVmPoint(session, join(dir, 'repo'));
+    pointId = made.point.id;
+    disks = made.disks;
+    await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
+    const added = await runCliProcess(
+      cli,
+      ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
+      env,
+      lab.info.password,
+    );
+    expect(added.code, added.stderr).toBe(0);
+  }, 240_000);
+
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    await runCliProcess(cli, ['connect', 'remove', 'lab'], env).catch(() => undefined);
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the plan and refuses to run without --yes when it cannot ask', async () => {
+    const args = restoreArgs('never', await vddkConfig('plain')).filter((a) => a !== '--yes');
+    const run = await runCliProcess(cli, args, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nbdssl/);
+    expect(run.stderr).toMatch(/pass --yes/);
+    expect((await listVms(session)).some((v) => v.name === 'never')).toBe(false);
+  });
+
+  it('restores, verifies and writes a JSON and HTML report', async () => {
+    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain'))], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.outcome).toBe('succeeded');
+    expect(report.disks.every((d: { verified: boolean }) => d.verified)).toBe(true);
+    expect(report.steps.map((s: { rule: string }) => s.rule)).toEqual(expect.arrayContaining(['STEP-CONFIG-FROM-CONFIGINFO', 'STEP-PREPARE-ACCESS', 'STEP-CBT-OFF', 'VTPM-RESTORE']));
+    const html = await readFile(report.reportFiles.html, 'utf8');
+    expect(html).toContain('Restore succeeded');
+    expect(run.stdout + run.stderr).not.toContain(lab.info.password);
+    await expectDisksIdentical('cli-full');
+  });
+
+  it('resumes a restore killed with SIGKILL mid-write to a byte-identical result', async () => {
+    const slow = await vddkConfig('slow', { 'labvddk.fault.delayMs': 400 });
+    const child = spawnCli(cli, restoreArgs('cli-killed', slow), env);
+    let stderr = '';
+    const jobId = await new Promise<string>((resolve, reject) => {
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const job = stderr.match(/Job (restore-\S+)/)?.[1];
+        if (job && /write-disks…/.test(stderr)) setTimeout(() => resolve(job), 900);
+      });
+      child.on('exit', () => reject(new Error(`restore ended before it could be killed:\n${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const checkpoint = JSON.parse(await readFile(join(dir, 'home', 'jobs', `${jobId}.json`), 'utf8'));
+    expect(checkpoint.vm?.name).toBe('cli-killed');
+
+    const resumed = await runCliProcess(cli, ['--json', 'restore', '--resume', jobId, ...baseArgs(), '--vddk-config', await vddkConfig('plain')], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const report = JSON.parse(resumed.stdout);
+    expect(report.outcome).toBe('succeeded');
+    expect(report.restoredVm.name).toBe('cli-killed');
+    expect((await listVms(session)).filter((v) => v.name === 'cli-killed')).toHaveLength(1);
+    await expectDisksIdentical('cli-killed');
+  });
+
+  it('an injected write fault fails the job, with change tracking back on and EndAccess called', async () => {
+    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-fault', await vddkConfig('fault', { 'labvddk.fault.failWriteN': 2, 'labvddk.fault.errorCode': '0x5a0000000008' }))], env);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.outcome).toBe('failed');
+    expect(report.errors.join(' ')).toMatch(/8|disk full|write/i);
+    expect(report.steps.find((s: { phase: string }) => s.phase === 'cbt-on').status).toBe('done');
+    expect(report.steps.find((s: { phase: string }) => s.phase === 'end-access').status).toBe('done');
+    const vm = (await listVms(session)).find((v) => v.name === 'cli-fault')!;
+    expect((await fetchVmConfigInfo(session, vm.ref)).config.changeTrackingEnabled).toBe(true);
+    const log = await readFile(join(dir, 'labvddk-access.log'), 'utf8');
+    expect(log).toMatch(new RegExp(`^end Lifeboat ${report.jobId} moref=${vm.ref.value}$`, 'm'));
+  });
+});

@@ -4,7 +4,8 @@
 // unlocked GNOME Keyring, so keychain tests talk to a real Secret Service.
 // Extra arguments go to vitest (e.g. `npm test -- test/unit/api`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,10 +27,13 @@ if (process.platform === 'linux' && !process.env.LIFEBOAT_TEST_KEYRING) {
   const inner = `echo -n lifeboat-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec node ${JSON.stringify(
     fileURLToPath(import.meta.url),
   )} "$@"`;
+  // A keyring folder of its own: an existing login keyring with another password would stay locked and ask for a prompt.
+  const keyringHome = mkdtempSync(join(tmpdir(), 'lifeboat-test-keyring-'));
   const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner, 'run-tests', ...args], {
     stdio: 'inherit',
-    env: { ...process.env, LIFEBOAT_TEST_KEYRING: '1' },
+    env: { ...process.env, LIFEBOAT_TEST_KEYRING: '1', XDG_DATA_HOME: keyringHome },
   });
+  rmSync(keyringHome, { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
 

@@ -2,23 +2,71 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
-import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
+import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
+import { openRepository, repoCommandDeps, repositoryCliError, type RepositoryOptions } from '../repository-options';
+import { lifeboatHome } from '../../config/paths';
+import { productInfo } from '../../config/product';
+import { readSettings } from '../../config/settings-store';
+import { ConnectionStore } from '../../connections/connection-store';
+import { gatherEnvironmentFacts } from '../../environment/environment-facts';
+import type { Plan } from '../../planner/plan-types';
+import { prepareRestore } from '../../restore/restore-runner';
 import { parseJsonText } from '../../planner/json-text';
 import { planRestore } from '../../planner/plan-restore';
 import { formatPlanText } from '../../planner/plan-text';
 import { parseScenario, type ScenarioIssue } from '../../planner/scenario-parse';
 
-/** Options of the live form (`--repo … --point …`), wired by the live planner later. */
+/** Options of the live form (`--repo … --point …`). */
 const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'transport'] as const;
+const TRANSPORTS = ['auto', 'san', 'hotadd', 'nbdssl', 'nbd'] as const;
 
-interface PlanOptions {
+interface PlanOptions extends RepositoryOptions {
   scenario?: string;
-  repo?: string;
   point?: string;
   connection?: string;
   host?: string;
   datastore?: string;
   transport?: string;
+}
+
+/**
+ * The live form: the same facts a restore would gather (workstation,
+ * connection, target, restore point), handed to the same pure planner.
+ */
+async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): Promise<Plan> {
+  const missing = (['point', 'connection', 'datastore'] as const).filter((k) => !opts[k]);
+  if (missing.length) {
+    throw new CliError(`live planning needs ${missing.map((m) => `--${m}`).join(', ')}`, ExitCode.usage, 'Or describe the situation in a file and use --scenario.');
+  }
+  const transport = opts.transport ?? 'auto';
+  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new CliError(`unknown transport "${transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
+  }
+  const home = lifeboatHome();
+  const secrets = repoCommandDeps.keychain();
+  const repo = await openRepository(ctx, opts, json);
+  const prepared = await prepareRestore(
+    {
+      repo: repo.backend.location,
+      point: opts.point as string,
+      connection: opts.connection as string,
+      datastore: opts.datastore as string,
+      host: opts.host,
+      transport: transport as (typeof TRANSPORTS)[number],
+      kind: 'full-vm',
+      verify: true,
+      encryption: 'keep',
+    },
+    {
+      repo,
+      connections: new ConnectionStore(home),
+      secrets,
+      environment: async () =>
+        gatherEnvironmentFacts({ version: productInfo().version, frontDoor: 'cli', secretStore: secrets, vddkSetting: (await readSettings(home)).vddkDir }),
+    },
+  ).catch(repositoryCliError);
+  await prepared.close();
+  return prepared.plan;
 }
 
 /** Reads the scenario text from a file, or from stdin when the name is `-`. */
@@ -74,8 +122,10 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
       '--scenario <file>',
       'plan from a scenario JSON file describing workstation, connection, target, restore point and options ("-" reads stdin)',
     )
-    .optionsGroup('Live planning (needs a connection; not available yet):')
-    .option('--repo <dir>', 'repository folder holding the restore point')
+    .optionsGroup('Live planning (against a saved connection and a repository):')
+    .option('--repo <dir>', 'repository folder holding the restore point (default: $LIFEBOAT_REPO)')
+    .option('--password-file <file>', 'read the repository password from this file (first line)')
+    .option('--password-stdin', 'read the repository password from standard input')
     .option('--point <id>', 'restore point ID in the repository')
     .option('--connection <name>', 'saved vCenter or ESXi connection to plan against')
     .option('--host <host>', 'target ESXi host')
@@ -91,12 +141,13 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
       commandAction(ctx, async (opts: PlanOptions, command: Command) => {
         const { json } = globalOptions(command);
         const live = LIVE_OPTIONS.filter((o) => opts[o] !== undefined);
+        if (live.length > 0 && opts.scenario !== undefined) {
+          throw new CliError('give either --scenario or the live options, not both', ExitCode.usage);
+        }
         if (live.length > 0) {
-          throw new CliError(
-            `live planning (${live.map((o) => `--${o}`).join(', ')}) needs a connection to vCenter or ESXi and a repository, which this build cannot gather yet`,
-            ExitCode.usage,
-            'Describe the situation in a scenario file and run `lifeboat plan --scenario FILE.json` instead.',
-          );
+          const plan = await planLive(ctx, opts, json);
+          printResult(ctx.io, json, plan, formatPlanText);
+          return plan.ok ? ExitCode.ok : ExitCode.blocked;
         }
         if (opts.scenario === undefined) {
           throw new CliError(

@@ -77,6 +77,20 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('plans live against the connection with the same planner as --scenario (exit 0, or 3 when blocked)', async () => {
+    const common = ['--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--point', pointId, '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name];
+    const auto = await runCliProcess(cli, ['--json', 'plan', ...common], env);
+    expect(auto.code, auto.stderr).toBe(0);
+    const plan = JSON.parse(auto.stdout);
+    expect(plan.ok).toBe(true);
+    // This workstation is not a proxy VM of the lab: HotAdd is excluded, thin disks go over NBDSSL.
+    expect(plan.disks[0].transport).toBe('nbdssl');
+    expect(plan.rulesApplied).toEqual(expect.arrayContaining(['CRYPT-KEYS-SAVED', 'VTPM-FIRMWARE']));
+    const san = await runCliProcess(cli, ['--json', 'plan', ...common, '--transport', 'san'], env);
+    expect(san.code).toBe(3);
+    expect(JSON.parse(san.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('XPORT-SAN-NO-ENCRYPTED');
+  });
+
   it('shows the plan and refuses to run without --yes when it cannot ask', async () => {
     const args = restoreArgs('never', await vddkConfig('plain')).filter((a) => a !== '--yes');
     const run = await runCliProcess(cli, args, env);

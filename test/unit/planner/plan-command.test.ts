@@ -124,23 +124,13 @@ describe('lifeboat plan --scenario', () => {
     expect(r.stderr).toMatch(/--scenario is required/);
   });
 
-  it('exits 2 for the live form, which needs a connection', async () => {
-    const r = await run([
-      'plan',
-      '--repo',
-      tmp,
-      '--point',
-      'p1',
-      '--connection',
-      'vc01',
-      '--host',
-      'esx01',
-      '--datastore',
-      'ds1',
-      '--json',
-    ]);
-    expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout).error.message).toMatch(/live planning .*needs a connection/);
+  it('exits 2 for a live plan missing --connection or --datastore, or mixed with --scenario', async () => {
+    const partial = await run(['plan', '--repo', tmp, '--point', 'p1', '--json']);
+    expect(partial.code).toBe(2);
+    expect(JSON.parse(partial.stdout).error.message).toMatch(/live planning needs --connection, --datastore/);
+    const mixed = await run(['plan', '--scenario', 'x.json', '--point', 'p1', '--json']);
+    expect(mixed.code).toBe(2);
+    expect(JSON.parse(mixed.stdout).error.message).toMatch(/either --scenario or the live options/);
   });
 
   it('documents both forms in --help, live options in their own group', async () => {

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { SecretStore } from '../keychain/secret-store';
 import { labAuthority, type LabInfo } from './lab-info';
+import { removeLabConnection, saveLabConnection } from './lab-connection';
 import { labVddkConfig } from './lab-vddk-config';
 import { labStatePaths, readLabState, removeLabState, writeLabState, type LabState } from './lab-state';
 import { buildVcsim, type BuildVcsimOptions } from './vcsim-build';
@@ -102,6 +103,7 @@ export async function startBackgroundLab(
   try {
     await writeFile(state.vddkConfigFile, labVddkConfig(info), { mode: 0o600 });
     await writeLabState(home, state);
+    if (keychainError === undefined) await saveLabConnection(home, info);
   } catch (err) {
     await lab.stop();
     throw err;
@@ -191,5 +193,6 @@ export async function stopBackgroundLab(home: string, secrets: SecretStore): Pro
     }
   }
   await removeLabState(home);
+  await removeLabConnection(home, state.url);
   return { stopped: true, detail, state };
 }

@@ -59,7 +59,7 @@ function describeLab(s: LabState): string {
 function startText(r: BackgroundLabStart): string {
   const head = `Lab started.\n${describeLab(r.state)}\n`;
   if (r.password === undefined) {
-    return `${head}  Password:   saved in the OS keychain as "${r.state.keychainAccount}"\n`;
+    return `${head}  Password:   saved in the OS keychain as "${r.state.keychainAccount}"\n  Connection: saved as "lab" (try: lifeboat connect test lab)\n`;
   }
   return (
     `${head}  Password:   ${r.password}\n` +

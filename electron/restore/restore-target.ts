@@ -20,6 +20,8 @@ export interface VmPlacement {
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;
+  /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
+  includeIndependentDisks?: boolean;
 }
 
 /** A disk opened for writing on the target. */

@@ -38,6 +38,17 @@ function encryptionChoice(placement: VmPlacement, point: RestorePointManifest): 
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
 
+/** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
+function withoutIndependentDisks(spec: VimObject): VimObject {
+  const changes = Array.isArray(spec.deviceChange) ? (spec.deviceChange as VimObject[]) : [];
+  const kept = changes.filter((change) => {
+    const device = change.device as VimObject | undefined;
+    const backing = device?.backing as VimObject | undefined;
+    return !(device?.$type === 'VirtualDisk' && /^independent/.test(String(backing?.diskMode ?? '')));
+  });
+  return { ...spec, deviceChange: kept };
+}
+
 /**
  * The restore target on a vCenter or standalone ESXi host: the VM comes from
  * the saved ConfigInfo through a ConfigSpec, disks are written through VDDK
@@ -133,7 +144,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
       encryption,
       storageProfileId: placement.storagePolicy,
     });
-    const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, built.spec);
+    const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
+    const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);
     return { moref: ref.value, name: placement.name };
   }
 

@@ -52,7 +52,7 @@ export async function encryptedVmPoint(session: VimSession, repoDir: string): Pr
     vm: { name: config.name, instanceUuid: config.uuid ?? 'uuid', moref: vm.ref.value, sourceServer: 'lab' },
     configInfo: { ...raw, changeTrackingEnabled: true },
     firmware: config.firmware === 'efi' ? 'efi' : 'bios',
-    vtpm: { present: config.hasVtpm },
+    vtpm: config.hasVtpm ? { present: true } : null,
     keyId: config.keyId ? { keyId: config.keyId.keyId, providerId: { id: config.keyId.providerId } } : null,
     encryptionBundle: typeof bundle === 'string' ? bundle : null,
     storagePolicy: null,
@@ -97,7 +97,11 @@ export async function encryptedVmPoint(session: VimSession, repoDir: string): Pr
 export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd'): Plan {
   const m = point.manifest;
   const parsed = parseScenario({
-    workstation: { kind: 'physical' },
+    // HotAdd runs from a proxy VM under the same vCenter that reaches the datastore (encrypted, for encrypted disks).
+    workstation:
+      transport === 'hotadd'
+        ? { kind: 'vm', vmEncrypted: true, vcenter: '127.0.0.1', datastores: [info.datastores[0]?.name ?? 'LocalDS_0'], scsiControllerBuses: [0, 1] }
+        : { kind: 'physical' },
     connection: { kind: info.mode === 'vcenter' ? 'vcenter' : 'esxi', server: '127.0.0.1', vcenter: '127.0.0.1' },
     target: {
       host: { esxiVersion: '8.0.2', managementServerIp: null, sanAttached: false },

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBackup } from '../../../electron/backup/backup-job';
+import { createDiskImage } from '../../../electron/disks/open-disk-image';
+import { LAB_VMS } from '../../../electron/lab/lab-info';
+import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
+import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
+import { Repository } from '../../../electron/repository/repository';
+import type { RestorePoint } from '../../../electron/repository/restore-point';
+import { writeDemoPoint } from '../../../electron/restore-points/demo-restore-point';
+import { copyDisk } from '../../../electron/restore/disk-copier';
+import { RestoreCheckpointFile } from '../../../electron/restore/restore-checkpoint';
+import { runRestoreJob } from '../../../electron/restore/restore-job';
+import { VsphereRestoreTarget } from '../../../electron/restore/vsphere-restore-target';
+import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
+import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
+import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import type { VimSession } from '../../../electron/vsphere/vim-session';
+import { qemuImg } from '../disks/qemu-img';
+import { TEST_KDF } from '../../unit/repository/repository-fixtures';
+import { labSession, labVddk, planFor, vddkConnect } from './lab-restore-fixture';
+
+/** Restores a point into the lab and has qemu-img compare every restored disk with the point's own disk. */
+async function restoreAndCompare(
+  lab: RunningLab,
+  session: VimSession,
+  dir: string,
+  point: RestorePoint,
+  name: string,
+  transport: 'nbdssl' | 'hotadd' = 'nbdssl',
+  vddkExtra: Record<string, string | number> = {},
+) {
+  const vddk = await labVddk(lab.info, dir, vddkExtra);
+  const datastore = lab.info.datastores[0]!;
+  const target = new VsphereRestoreTarget({
+    session,
+    vddk,
+    connect: vddkConnect(lab.info),
+    description: `lab ${lab.info.mode}`,
+    diskMatch: { by: 'slot', slots: new Map(point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }])) },
+  });
+  const outcome = await runRestoreJob(
+    {
+      jobId: name,
+      kind: 'full-vm',
+      manifest: point.manifest,
+      openPointDisk: async (key) => point.disk(key),
+      nvram: async () => (await point.readNvram())?.data ?? null,
+      plan: planFor(point, lab.info, transport),
+      placement: { name, datastore: datastore.name, encryption: 'keep' },
+      verify: true,
+      identity: `Lifeboat ${name}`,
+    },
+    { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: name, request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
+  );
+  await vddk.close();
+  expect(outcome.errors).toEqual([]);
+  expect(outcome.disks.every((d) => d.transportUsed === transport)).toBe(true);
+  const { config } = await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: outcome.vm!.moref });
+  expect(config.disks).toHaveLength(point.manifest.disks.length);
+  for (const pointDisk of point.manifest.disks) {
+    const restored = config.disks.find((d) => {
+      const c = config.controllers.find((x) => x.key === d.controllerKey);
+      return c?.busNumber === pointDisk.controller.busNumber && d.unitNumber === pointDisk.controller.unitNumber;
+    })!;
+    const raw = join(dir, `${name}-${pointDisk.key}.raw`);
+    const out = await createDiskImage(raw, 'raw', pointDisk.capacity);
+    await copyDisk(point.disk(pointDisk.key), out, { ioBytes: 4 * 1024 * 1024, inFlight: 2, targetReadsZero: true });
+    await out.close();
+    const vmdk = join(datastore.folder, parseDatastorePath(restored.fileName).path);
+    const compare = await qemuImg('compare', '-F', 'raw', vmdk, raw);
+    expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+  }
+  return { config, outcome };
+}
+
+for (const mode of ['vcenter', 'esxi'] as const) {
+  describe(`restore sources into the lab (${mode})`, () => {
+    let lab: RunningLab;
+    let dir: string;
+    let session: VimSession;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), `lifeboat-restore-sources-${mode}-`));
+      lab = await startVcsim({ mode });
+      session = await labSession(lab.info);
+    }, 240_000);
+    afterAll(async () => {
+      await session?.close().catch(() => undefined);
+      await lab?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('restores the demo restore point (made with no server): EFI, vTPM, keys, identical disks', async () => {
+      const repo = await Repository.init(new LocalFolderBackend(join(dir, 'demo-repo')), 'pw', { kdf: TEST_KDF });
+      const manifest = await writeDemoPoint(repo);
+      const { config } = await restoreAndCompare(lab, session, dir, await repo.openPoint(manifest.id), `demo-${mode}`);
+      expect(config.firmware).toBe('efi');
+      expect(config.hasVtpm).toBe(true);
+      expect(config.keyId?.keyId).toBe('DEMO-KEY-0001');
+    });
+
+    it('restores a VM it backed up from the lab, identical to the point', async () => {
+      const repo = await Repository.init(new LocalFolderBackend(join(dir, 'backup-repo')), 'pw', { kdf: TEST_KDF });
+      const backup = await runBackup({
+        session,
+        repo,
+        vm: { name: LAB_VMS.thinThick },
+        vddk: { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': mode } }), tmpRoot: dir },
+        credentials: { userName: lab.info.username, password: async () => lab.info.password },
+        thumbprintSha1: lab.info.thumbprintSha1,
+      });
+      const point = await repo.openPoint(backup.pointId);
+      expect(point.manifest.skippedIndependentDisks).toHaveLength(1);
+      const { config } = await restoreAndCompare(lab, session, dir, point, `backed-up-${mode}`);
+      expect(config.disks.map((d) => d.provisioning).sort()).toEqual(point.manifest.disks.map((d) => (d.provisioning === 'thin' ? 'thin' : 'lazyZeroed')).sort());
+    });
+
+    if (mode === 'vcenter') {
+      it('repairs the MBR signature the HotAdd write changed (STEP-WINDOWS-SIGNATURE), leaving the disk identical', async () => {
+        const repo = await Repository.init(new LocalFolderBackend(join(dir, 'hotadd-repo')), 'pw', { kdf: TEST_KDF });
+        const manifest = await writeDemoPoint(repo);
+        const { outcome } = await restoreAndCompare(lab, session, dir, await repo.openPoint(manifest.id), 'demo-hotadd', 'hotadd', {
+          'labvddk.hotaddChangesSignature': 1,
+        });
+        const disk1 = outcome.disks.find((d) => d.key === 2000)!;
+        expect(disk1.signature).toMatch(/found MBR signature .* rewrote MBR signature/);
+        expect(outcome.phases.find((p) => p.phase === 'cleanup')?.status).toBe('done');
+      });
+    }
+  });
+}

@@ -1,8 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
 import { stat, unlink } from 'node:fs/promises';
-import type { DiskExtent, DiskImage } from '../disks/disk-image';
+import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
-import { isAllZero } from '../disks/zero-block';
+import { copyDisk, verifyCopy } from '../restore/disk-copier';
 
 /** What `lifeboat export --format` accepts. */
 export const EXPORT_FORMATS = ['raw', 'vmdk', 'vmdk-flat'] as const;
@@ -54,62 +53,27 @@ export class ExportVerificationError extends Error {
   }
 }
 
-function dataRanges(extents: DiskExtent[]): Array<{ offset: number; length: number }> {
-  return extents.filter((e) => e.kind === 'data').map((e) => ({ offset: e.offset, length: e.length }));
-}
-
-/** Sorted union of two sorted range lists. */
-function union(
-  a: Array<{ offset: number; length: number }>,
-  b: Array<{ offset: number; length: number }>,
-): Array<{ offset: number; length: number }> {
-  const all = [...a, ...b].sort((x, y) => x.offset - y.offset);
-  const out: Array<{ offset: number; length: number }> = [];
-  for (const r of all) {
-    const last = out[out.length - 1];
-    if (last && r.offset <= last.offset + last.length) last.length = Math.max(last.length, r.offset + r.length - last.offset);
-    else out.push({ ...r });
-  }
-  return out;
-}
-
-/** Hashes (offset, bytes) of every piece so equal hashes mean equal content at equal places. */
-function hashPiece(hash: Hash, offset: number, data: Buffer): void {
-  const at = Buffer.alloc(8);
-  at.writeBigUInt64LE(BigInt(offset));
-  hash.update(at).update(data);
-}
-
 /**
- * Writes a restore point disk to a local image: only data extents are
- * written and all-zero pieces are skipped, so raw stays sparse and VMDK
- * stores no zero grains. streamOptimized output is written front to back.
+ * Writes a restore point disk to a local image with the restore's disk
+ * copier: only data extents are written and all-zero pieces are skipped, so
+ * raw stays sparse and VMDK stores no zero grains; streamOptimized output is
+ * written front to back. Then reads it back through our own reader and
+ * compares SHA-256 (also over anything the new file holds as data, except for
+ * raw and flat files whose map would mean reading the whole sparse file).
  */
 export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
   const format = IMAGE_FORMAT[options.format];
-  const extents = await source.extents();
-  const ranges = dataRanges(extents);
-  const total = ranges.reduce((s, r) => s + r.length, 0);
   const out = await createDiskImage(file, format, source.capacity, { adapterType: options.adapterType ?? 'lsilogic' });
-  let done = 0;
-  let dataBytes = 0;
+  let copy;
   try {
-    for (const range of ranges) {
-      const end = range.offset + range.length;
-      for (let pos = range.offset; pos < end;) {
-        const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
-        const data = await source.read(pos, stop - pos);
-        if (!isAllZero(data)) {
-          await out.write(pos, data);
-          dataBytes += data.length;
-        }
-        done += stop - pos;
-        options.onProgress?.(done, total, 'write');
-        pos = stop;
-      }
-    }
-    await out.flush();
+    copy = await copyDisk(source, out, {
+      ioBytes: PIECE,
+      inFlight: 2,
+      targetReadsZero: true,
+      orderedWrites: format === 'vmdk-stream-optimized',
+      onProgress: (p) => options.onProgress?.(p.bytesDone, p.bytesTotal, 'write'),
+    });
     await out.close();
   } catch (err) {
     await out.close().catch(() => undefined);
@@ -117,70 +81,35 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
     throw err;
   }
   const seconds = (Date.now() - started) / 1000;
-  const verification = await verifyExport(source, ranges, file, format, options);
+  const verifyStarted = Date.now();
+  const back = await openDiskImage(file, { format, readOnly: true });
+  let verdict;
+  try {
+    verdict = await verifyCopy(source, back, PIECE, {
+      includeTargetData: format !== 'raw' && format !== 'vmdk-flat',
+      onProgress: (p) => options.onProgress?.(p.bytesDone, p.bytesTotal, 'verify'),
+    });
+  } finally {
+    await back.close();
+  }
   const stats = await Promise.all(exportFiles(file, options.format).map((f) => stat(f)));
   const result: ExportResult = {
     file,
     format: options.format,
     capacity: source.capacity,
-    dataBytes,
+    dataBytes: copy.bytesWritten,
     fileBytes: stats.reduce((s, st) => s + st.size, 0),
     fileAllocatedBytes: stats.reduce((s, st) => s + st.blocks * 512, 0),
     seconds,
-    megabytesPerSecond: seconds > 0 ? dataBytes / 1e6 / seconds : dataBytes / 1e6 / 0.001,
-    verification,
+    megabytesPerSecond: copy.bytesWritten / 1e6 / Math.max(seconds, 0.001),
+    verification: {
+      ok: verdict.ok,
+      sourceSha256: verdict.sourceSha256,
+      exportSha256: verdict.targetSha256,
+      bytesCompared: verdict.bytesCompared,
+      seconds: (Date.now() - verifyStarted) / 1000,
+    },
   };
-  if (!verification.ok) throw new ExportVerificationError(result);
+  if (!verdict.ok) throw new ExportVerificationError(result);
   return result;
-}
-
-/**
- * Reads the written file back through our own reader and compares SHA-256
- * over every range where either side has data. For raw and flat output the
- * file's own extents are not scanned (that reads the whole sparse file): a
- * freshly created sparse file holds nothing outside what was written.
- */
-async function verifyExport(
-  source: DiskImage,
-  sourceRanges: Array<{ offset: number; length: number }>,
-  file: string,
-  format: DiskImageFormat,
-  options: ExportOptions,
-): Promise<ExportResult['verification']> {
-  const started = Date.now();
-  const back = await openDiskImage(file, { format, readOnly: true });
-  try {
-    if (back.capacity !== source.capacity) {
-      return { ok: false, sourceSha256: '', exportSha256: '', bytesCompared: 0, seconds: (Date.now() - started) / 1000 };
-    }
-    const scansWholeFile = format === 'raw' || format === 'vmdk-flat';
-    const ranges = scansWholeFile ? sourceRanges : union(sourceRanges, dataRanges(await back.extents()));
-    const total = ranges.reduce((s, r) => s + r.length, 0);
-    const a = createHash('sha256');
-    const b = createHash('sha256');
-    let done = 0;
-    for (const range of ranges) {
-      const end = range.offset + range.length;
-      for (let pos = range.offset; pos < end;) {
-        const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
-        const [x, y] = await Promise.all([source.read(pos, stop - pos), back.read(pos, stop - pos)]);
-        hashPiece(a, pos, x);
-        hashPiece(b, pos, y);
-        done += stop - pos;
-        options.onProgress?.(done, total, 'verify');
-        pos = stop;
-      }
-    }
-    const sourceSha256 = a.digest('hex');
-    const exportSha256 = b.digest('hex');
-    return {
-      ok: sourceSha256 === exportSha256,
-      sourceSha256,
-      exportSha256,
-      bytesCompared: done,
-      seconds: (Date.now() - started) / 1000,
-    };
-  } finally {
-    await back.close();
-  }
 }

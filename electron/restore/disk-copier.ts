@@ -146,12 +146,27 @@ export interface VerifyResult {
   targetSha256: string;
 }
 
+export interface VerifyOptions {
+  signal?: AbortSignal;
+  /** Also compare where the target reports data (catches stray data in a new image); skip for formats whose map means a full scan. */
+  includeTargetData?: boolean;
+  onProgress?: (progress: CopyProgress) => void;
+}
+
 /**
- * Reads back every range the source holds data in from both sides and
- * compares their SHA-256 digests (and byte position of the first difference).
+ * Reads back every range the source holds data in (and, when asked, every
+ * range the target does) from both sides and compares their SHA-256 digests
+ * and the byte position of the first difference.
  */
-export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: number, signal?: AbortSignal): Promise<VerifyResult> {
-  const ranges = (await rangesToCopy(source, true)).flatMap((r) => splitAligned(r, ioBytes));
+export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: number, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const { signal } = options;
+  if (target.capacity !== source.capacity) {
+    return { ok: false, bytesCompared: 0, firstMismatch: Math.min(source.capacity, target.capacity), sourceSha256: '', targetSha256: '' };
+  }
+  const sourceRanges = await rangesToCopy(source, true);
+  const merged = options.includeTargetData ? mergeRanges([...sourceRanges, ...(await rangesToCopy(target, true))]) : sourceRanges;
+  const ranges = merged.flatMap((r) => splitAligned(r, ioBytes));
+  const bytesTotal = totalLength(ranges);
   const sourceHash = createHash('sha256');
   const targetHash = createHash('sha256');
   let firstMismatch: number | null = null;
@@ -167,6 +182,7 @@ export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: 
       firstMismatch = r.offset + i;
     }
     bytesCompared += r.length;
+    options.onProgress?.({ bytesDone: bytesCompared, bytesTotal });
   }
   const sourceSha256 = sourceHash.digest('hex');
   const targetSha256 = targetHash.digest('hex');

@@ -192,7 +192,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     const source = await input.openPointDisk(d.key);
     const opened = await target.openDisk(requireVm(), d.key, { transport: d.transport, unbuffered: d.unbuffered, fresh: false });
     try {
-      outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, signal);
+      outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, { signal });
       if (!outcome.verify.ok) {
         throw new Error(`${d.label}: the restored disk differs from the restore point at byte ${outcome.verify.firstMismatch}`);
       }

@@ -7,15 +7,13 @@ import type { SecretStore } from '../../keychain/secret-store';
 import { OsKeychain } from '../../keychain/os-keychain';
 import { ConnectionStore } from '../../connections/connection-store';
 import { keychainAccount, type ConnectionProfile } from '../../connections/connection-profile';
-import { MissingCredentialError, openConnection } from '../../connections/open-connection';
+import { MissingCredentialError } from '../../connections/open-connection';
+import { addConnection, probeServer, removeConnection, testConnection } from '../../connections/connection-service';
 import { askYesNo, promptHiddenPassword, readPasswordFromStream } from '../../connections/password-input';
-import { VimSession } from '../../vsphere/vim-session';
 import { VimFault } from '../../vsphere/vim-fault';
 import { parseServerUrl } from '../../vsphere/server-url';
-import { probeCertificate } from '../../vsphere/pinned-tls';
 import { normalizeThumbprint, sameThumbprint, type CertificateThumbprints } from '../../vsphere/thumbprint';
 import { CertificateChangedError, ServerNameResolutionError, UntrustedCertificateError } from '../../vsphere/certificate-errors';
-import { fetchInventory, isManagedHostDirectConnection } from '../../vsphere/inventory';
 
 /** What the connect command needs from the outside world; tests replace the terminal parts. */
 export interface ConnectDeps {
@@ -131,38 +129,20 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
               throw new CliError(`a connection named "${name}" already exists`, ExitCode.usage, `Remove it first (lifeboat connect remove ${name}) or pick another --name.`);
             }
             if (!json) ctx.io.stderr(`Reading the certificate of ${address.server}…\n`);
-            const seen = await probeCertificate({ host: address.host, port: address.port });
+            const probe = await probeServer(url, store);
             // Another saved connection to this server trusted a different certificate: refuse (CONN-THUMBPRINT).
-            const earlier = (await store.list()).find((p) => p.server === address.server && !sameThumbprint(p.thumbprintSha256, seen.sha256));
-            if (earlier) {
+            if (probe.trust === 'changed') {
+              const earlier = (await store.list()).find((p) => p.server === address.server && !sameThumbprint(p.thumbprintSha256, probe.thumbprints.sha256));
               throw new CliError(
-                `CONN-THUMBPRINT: ${new CertificateChangedError(address.server, earlier.thumbprintSha256, seen).message}`,
+                `CONN-THUMBPRINT: ${new CertificateChangedError(address.server, earlier?.thumbprintSha256 ?? '?', probe.thumbprints).message}`,
                 ExitCode.blocked,
-                `The saved connection "${earlier.name}" trusts the old certificate. If the change is expected, remove it first (lifeboat connect remove ${earlier.name}).`,
+                `The saved connection "${earlier?.name}" trusts the old certificate. If the change is expected, remove it first (lifeboat connect remove ${earlier?.name}).`,
               );
             }
-            await decideTrust(ctx.io, deps, address.server, seen, opts.trustThumbprint);
+            await decideTrust(ctx.io, deps, address.server, probe.thumbprints, opts.trustThumbprint);
             const password = await deps.readPassword(ctx.io, `Password for ${opts.user}@${address.server}: `, Boolean(opts.passwordStdin));
-            const fullUrl = address.url;
             if (!json) ctx.io.stderr(`Logging in to ${address.server} as ${opts.user}…\n`);
-            const session = await VimSession.connect({ url: fullUrl, username: opts.user, password: async () => password, trustedSha256: seen.sha256 });
-            const about = session.serviceContent.about;
-            await session.close();
-            const now = new Date().toISOString();
-            const profile: ConnectionProfile = {
-              name,
-              url: fullUrl,
-              server: address.server,
-              user: opts.user,
-              thumbprintSha256: seen.sha256,
-              thumbprintSha1: seen.sha1,
-              trustedAt: now,
-              addedAt: now,
-              apiType: about.apiType,
-              product: about.fullName,
-            };
-            await deps.secrets().set(keychainAccount(profile), password);
-            await store.save(profile);
+            const profile = await addConnection({ url, user: opts.user, password, name, trustSha256: probe.thumbprints.sha256 }, store, deps.secrets());
             printResult(ctx.io, json, { ok: true, connection: profile }, (r) => `Saved connection ${profileText(r.connection)}`);
           }),
         ),
@@ -195,9 +175,10 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
       .action(
         commandAction(ctx, async (name: string, _opts: unknown, command: Command) => {
           const { json } = globalOptions(command);
-          const removed = await new ConnectionStore(deps.home()).remove(name);
-          if (!removed) throw new CliError(`no saved connection named "${name}"`, ExitCode.usage, 'See `lifeboat connect list` for the names.');
-          const passwordRemoved = await deps.secrets().delete(keychainAccount(removed));
+          const store = new ConnectionStore(deps.home());
+          if (!(await store.get(name))) throw new CliError(`no saved connection named "${name}"`, ExitCode.usage, 'See `lifeboat connect list` for the names.');
+          const { passwordRemoved } = await removeConnection(name, store, deps.secrets());
+          const removed = { name };
           printResult(ctx.io, json, { ok: true, removed: removed.name, passwordRemoved }, (r) => `Removed connection ${r.removed}${r.passwordRemoved ? ' and its saved password' : ''}.`);
         }),
       );
@@ -214,30 +195,10 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
             const profile = await new ConnectionStore(deps.home()).get(name);
             if (!profile) throw new CliError(`no saved connection named "${name}"`, ExitCode.usage, 'See `lifeboat connect list` for the names.');
             if (!json) ctx.io.stderr(`Connecting to ${profile.server}…\n`);
-            const session = await openConnection(profile, deps.secrets());
-            try {
-              const about = session.serviceContent.about;
-              const inv = await fetchInventory(session);
-              const findings: Array<{ rule: string; severity: string; message: string }> = [];
-              if (isManagedHostDirectConnection(about.apiType, inv.hosts)) {
-                const ip = inv.hosts.find((h) => h.managementServerIp)?.managementServerIp;
-                findings.push({
-                  rule: 'CONN-HOST-MANAGED',
-                  severity: 'blocks-writes',
-                  message: `This ESXi host is managed by vCenter ${ip}; restores that write must go through that vCenter (or disassociate the host first in a disaster).`,
-                });
-              }
-              const result = {
-                ok: true,
-                name: profile.name,
-                server: profile.server,
-                product: about.fullName,
-                apiType: about.apiType,
-                apiVersion: about.apiVersion,
-                user: session.userName,
-                counts: { datacenters: inv.datacenters.length, hosts: inv.hosts.length, datastores: inv.datastores.length, networks: inv.networks.length },
-                findings,
-              };
+            const tested = await testConnection(name, new ConnectionStore(deps.home()), deps.secrets());
+            {
+              // A managed host blocks writes (CONN-HOST-MANAGED); the connection itself works.
+              const result = { ok: true, ...tested, findings: tested.findings.map((f) => ({ ...f, severity: f.severity === 'block' ? 'blocks-writes' : f.severity })) };
               printResult(ctx.io, json, result, (r) =>
                 [
                   `${r.name}: logged in to ${r.product} (${r.apiType}, API ${r.apiVersion}) as ${r.user}`,
@@ -247,8 +208,6 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
               );
               // The connection works; the finding tells planners that writes through it are blocked.
               return ExitCode.ok;
-            } finally {
-              await session.close();
             }
           }),
         ),

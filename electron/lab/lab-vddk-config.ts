@@ -1,3 +1,5 @@
+import { labVddkConfigKeys } from '../vddk/lab-vddk-config';
+import { renderConfigLines } from '../vddk/vddk-config-file';
 import type { LabInfo } from './lab-info';
 
 export interface LabVddkConfigOptions {
@@ -11,14 +13,14 @@ export interface LabVddkConfigOptions {
  * The lines of a VDDK config file (the InitEx config) that point the lab
  * VDDK (native/labvddk) at this lab: `labvddk.datastore.<name>` = the
  * datastore's folder, so "[LocalDS_0] vm/vm.vmdk" lands where the simulator
- * keeps that VM's disks.
+ * keeps that VM's disks. The keys themselves come from the VDDK layer.
  */
 export function labVddkConfig(info: Pick<LabInfo, 'datastores' | 'thumbprintSha1'>, options: LabVddkConfigOptions = {}): string {
-  const quote = (v: string | number) => `"${String(v)}"`;
-  const lines = ['# Lifeboat lab: datastore folders of the running lab simulator'];
-  for (const ds of info.datastores) lines.push(`labvddk.datastore.${ds.name} = ${quote(ds.folder)}`);
   const thumbprint = options.thumbprint === undefined ? info.thumbprintSha1 : options.thumbprint;
-  if (thumbprint) lines.push(`labvddk.thumbprint = ${quote(thumbprint)}`);
-  for (const [key, value] of Object.entries(options.extra ?? {})) lines.push(`${key} = ${quote(value)}`);
+  const keys = labVddkConfigKeys({
+    datastores: Object.fromEntries(info.datastores.map((ds) => [ds.name, ds.folder])),
+    thumbprint: thumbprint ?? undefined,
+  });
+  const lines = ['# Lifeboat lab: datastore folders of the running lab simulator', ...renderConfigLines({ ...keys, ...(options.extra ?? {}) })];
   return lines.join('\n') + '\n';
 }

@@ -33,6 +33,11 @@ function checkKey(key: string): string {
   return key;
 }
 
+/** `key = value` lines (values quoted) for config keys, e.g. the lab VDDK's labvddk.* keys. */
+export function renderConfigLines(keys: Record<string, string | number | boolean>): string[] {
+  return Object.entries(keys).map(([key, value]) => `${checkKey(key)} = ${quote(value)}`);
+}
+
 /** The text of a VDDK config file: `key = value` lines. */
 export function renderVddkConfig(options: VddkConfigOptions): string {
   const lines = ['# Written by Lifeboat for one VDDK session', `tmpDirectory = ${quote(options.tmpDirectory)}`];
@@ -41,7 +46,7 @@ export function renderVddkConfig(options: VddkConfigOptions): string {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${key} must be a whole number of ms, not ${value}`);
     lines.push(`${key} = ${value}`);
   }
-  for (const [key, value] of Object.entries(options.extra ?? {})) lines.push(`${checkKey(key)} = ${quote(value)}`);
+  lines.push(...renderConfigLines(options.extra ?? {}));
   for (const line of (options.appendText ?? '').split(/\r?\n/)) {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;

@@ -1,5 +1,5 @@
 import { SECTOR_SIZE } from '../disks/disk-image';
-import { alignToSectors, intersectRanges, mergeRanges, subtractRanges, totalBytes, type ByteRange } from './byte-ranges';
+import { alignToSectors, intersectRanges, mergeRanges, subtractRanges, totalBytes, type ByteRange } from '../disks/byte-ranges';
 
 /** How one disk is read: everything allocated (full) or changed areas on top of the previous point. */
 export type DiskReadMode = { kind: 'allocated' } | { kind: 'changed'; parentPointId: string; sinceChangeId: string };

@@ -1,6 +1,6 @@
 import type { DiskWriter } from '../repository/disk-writer';
 import { planDiskRead, allocatedRanges, type DiskReadMode, type DiskReadPlan } from './backup-source';
-import { splitAtBoundaries, type ByteRange } from './byte-ranges';
+import { splitAtBoundaries, type ByteRange } from '../disks/byte-ranges';
 
 /** What a disk backup needs from its source: reads and the allocation map (VddkDisk has both). */
 export interface BackupSourceDisk {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DiskImage } from '../disks/disk-image';
 import { isAllZero } from '../disks/zero-block';
-import { mergeRanges, splitAligned, subtractRanges, totalLength, type ByteRange } from './byte-range';
+import { mergeRanges, splitAtBoundaries, subtractRanges, totalBytes, type ByteRange } from '../disks/byte-ranges';
 
 export interface CopyProgress {
   bytesDone: number;
@@ -65,9 +65,9 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
   const started = Date.now();
   const all = await rangesToCopy(source, options.targetReadsZero);
   const done = mergeRanges(options.alreadyDone ?? []);
-  const pending = all.flatMap((r) => subtractRanges(r, done)).flatMap((r) => splitAligned(r, options.ioBytes));
-  const bytesTotal = totalLength(all);
-  const result: CopyResult = { bytesTotal, bytesWritten: 0, bytesZero: 0, bytesResumed: bytesTotal - totalLength(pending), durationMs: 0 };
+  const pending = splitAtBoundaries(subtractRanges(all, done), options.ioBytes);
+  const bytesTotal = totalBytes(all);
+  const result: CopyResult = { bytesTotal, bytesWritten: 0, bytesZero: 0, bytesResumed: bytesTotal - totalBytes(pending), durationMs: 0 };
   let bytesDone = result.bytesResumed;
   options.onProgress?.({ bytesDone, bytesTotal });
 
@@ -165,8 +165,8 @@ export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: 
   }
   const sourceRanges = await rangesToCopy(source, true);
   const merged = options.includeTargetData ? mergeRanges([...sourceRanges, ...(await rangesToCopy(target, true))]) : sourceRanges;
-  const ranges = merged.flatMap((r) => splitAligned(r, ioBytes));
-  const bytesTotal = totalLength(ranges);
+  const ranges = splitAtBoundaries(merged, ioBytes);
+  const bytesTotal = totalBytes(ranges);
   const sourceHash = createHash('sha256');
   const targetHash = createHash('sha256');
   let firstMismatch: number | null = null;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from '../config/json-file';
 import { homePaths } from '../config/paths';
-import { mergeRanges, type ByteRange } from './byte-range';
+import { mergeRanges, type ByteRange } from '../disks/byte-ranges';
 import type { PhaseRecord } from './restore-phases';
 
 const range = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });

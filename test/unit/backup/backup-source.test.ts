@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocatedRanges, planDiskRead } from '../../../electron/backup/backup-source';
-import { alignToSectors, intersectRanges, splitAtBoundaries, subtractRanges } from '../../../electron/backup/byte-ranges';
+import { alignToSectors, intersectRanges, splitAtBoundaries, subtractRanges } from '../../../electron/disks/byte-ranges';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

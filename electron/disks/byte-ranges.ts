@@ -1,4 +1,4 @@
-import { SECTOR_SIZE } from '../disks/disk-image';
+import { SECTOR_SIZE } from './disk-image';
 
 /** A half-open byte range [offset, offset + length). */
 export interface ByteRange {

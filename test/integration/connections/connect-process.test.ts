@@ -1,30 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
 import { OsKeychain } from '../../../electron/keychain/os-keychain';
+import { bundleCli, runCliProcess } from '../../support/cli-process';
 
 const run = promisify(execFile);
 
 /** Runs the real CLI as a child process, writing `stdin` to it (how a script pipes a password). */
-function lifeboat(cli: string, home: string, args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, LIFEBOAT_HOME: home },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function lifeboat(cli: string, home: string, args: string[], stdin: string) {
+  return runCliProcess(cli, args, { ...process.env, LIFEBOAT_HOME: home }, stdin);
 }
 
 describe('lifeboat connect as a real process (piped stdin and a real terminal)', () => {
@@ -34,20 +22,7 @@ describe('lifeboat connect as a real process (piped stdin and a real terminal)',
   beforeAll(async () => {
     lab = await startVcsim({ mode: 'vcenter' });
     dir = await mkdtemp(join(tmpdir(), 'lifeboat-connect-proc-'));
-    // Inside the repository so the external npm packages resolve from its node_modules.
-    cli = join(process.cwd(), 'test-output', 'connections', `cli-${process.pid}.js`);
-    // The engine CLI bundled from source; npm packages stay external (native modules).
-    await build({
-      entryPoints: [join(process.cwd(), 'electron/cli/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      outfile: cli,
-      logLevel: 'silent',
-      // What bin/lifeboat.js does with the compiled engine.
-      footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
-    });
+    cli = await bundleCli('connect');
   });
   afterAll(async () => {
     await new OsKeychain().delete(`${lab.info.username}@${new URL(lab.info.url).host}`).catch(() => false);

@@ -1,32 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderFiles, tempDir } from '../../unit/repository/repository-fixtures';
+import { bundleCli, runCliProcess } from '../../support/cli-process';
 
-// The real CLI in a child process, password piped into its stdin.
-const root = resolve(__dirname, '../../..');
-const bundle = join(root, 'test-output', 'repository', 'lifeboat-cli.cjs');
+// The real CLI in a child process, password piped into its stdin; a bare environment so no password source leaks in.
+let bundle = '';
 
-function run(args: string[], stdin: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['-e', `require(${JSON.stringify(bundle)}).runCli(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args],
-      {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, out, err }));
-    child.stdin.end(stdin);
-  });
+async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const r = await runCliProcess(bundle, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdin);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('lifeboat repo in a child process', () => {
@@ -35,16 +18,7 @@ describe('lifeboat repo in a child process', () => {
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    await mkdir(join(root, 'test-output', 'repository'), { recursive: true });
-    await build({
-      entryPoints: [join(root, 'electron/cli/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    bundle = await bundleCli('repo');
   });
   afterAll(() => cleanup());
 

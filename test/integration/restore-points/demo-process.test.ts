@@ -1,30 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, runCliProcess } from '../../support/cli-process';
 
 /** Runs the bundled CLI as a child process with `stdin` piped in. */
-function lifeboat(
-  cli: string,
-  home: string,
-  args: string[],
-  stdin = '',
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, LIFEBOAT_HOME: home, LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function lifeboat(cli: string, home: string, args: string[], stdin = '') {
+  return runCliProcess(cli, args, { ...process.env, LIFEBOAT_HOME: home, LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' }, stdin);
 }
 
 describe('lifeboat demo as a real process', () => {
@@ -32,18 +14,7 @@ describe('lifeboat demo as a real process', () => {
   let cli: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lifeboat-demo-proc-'));
-    // Inside the project so npm packages and resources/demo are found as in a build.
-    cli = join(process.cwd(), 'test-output', 'restore-points', `cli-${process.pid}.js`);
-    await build({
-      entryPoints: [join(process.cwd(), 'electron/cli/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      outfile: cli,
-      logLevel: 'silent',
-      footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
-    });
+    cli = await bundleCli('demo');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -44,7 +44,10 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
     steps.push({
       rule: 'STEP-PREPARE-ACCESS',
       phase: PHASE.prepareAccess,
-      description: `PrepareForAccess for ${vm.name} (blocks Storage vMotion during the restore).`,
+      description:
+        s.connection.kind === 'esxi'
+          ? `PrepareForAccess for ${vm.name}: VDDK offers it through vCenter only, so on this standalone host the restore records that it was not available.`
+          : `PrepareForAccess for ${vm.name} (blocks Storage vMotion during the restore).`,
     });
     steps.push({
       rule: 'STEP-PREPARE-ACCESS',

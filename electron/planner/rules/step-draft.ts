@@ -16,16 +16,18 @@ export interface DraftStep {
  */
 export const PHASE = {
   vddkConfig: 10,
-  prepareAccess: 20,
   configSpec: 30,
   firmware: 31,
   vtpmDevice: 32,
   keys: 33,
   createVm: 34,
+  // PrepareForAccess names the VM it protects: a new VM has to exist first (the restore job runs it here).
+  prepareAccess: 35,
   cbtOff: 40,
   diskWrite: 50,
+  // The signature check reads sector 0 back right after the writes, before the read-back verification.
+  signature: 55,
   nvram: 60,
-  signature: 70,
   cbtOn: 80,
   endAccess: 90,
   hotaddCleanup: 100,

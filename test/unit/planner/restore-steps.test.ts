@@ -10,7 +10,7 @@ const windowsHotadd = merge(HOTADD_WORKSTATION, { restorePoint: { vm: { guestFam
 const nothingWritten = { options: { transport: 'hotadd' } };
 
 describe('step order', () => {
-  it('follows the data flow: config, PrepareForAccess, create VM, firmware, vTPM, keys, CBT off, writes, NVRAM, signature, CBT on, EndAccess, Cleanup', () => {
+  it('follows the data flow: config, firmware, vTPM, keys, create VM, PrepareForAccess, CBT off, writes, signature, NVRAM, CBT on, EndAccess, Cleanup', () => {
     const plan = planRestore(
       scenario(
         merge(windowsHotadd, {
@@ -32,21 +32,28 @@ describe('step order', () => {
     const seq = plan.steps.map((s) => s.rule);
     expect(seq).toEqual([
       'NFC-TIMEOUTS',
-      'STEP-PREPARE-ACCESS',
       'STEP-CONFIG-FROM-CONFIGINFO',
       'VTPM-FIRMWARE',
       'VTPM-RESTORE',
       'CRYPT-KEYS-SAVED',
       'STEP-CONFIG-FROM-CONFIGINFO',
+      'STEP-PREPARE-ACCESS',
       'STEP-CBT-OFF',
       'XPORT-HOTADD-UNBUFFERED',
-      'VTPM-RESTORE',
       'STEP-WINDOWS-SIGNATURE',
+      'VTPM-RESTORE',
       'STEP-CBT-OFF',
       'STEP-PREPARE-ACCESS',
       'STEP-HOTADD-CLEANUP',
     ]);
   });
+  it('says PrepareForAccess is not available when the target is a standalone ESXi host', () => {
+    const steps = planRestore(scenario({ connection: { kind: 'esxi', vcenter: null } })).steps.filter((s) => s.rule === 'STEP-PREPARE-ACCESS');
+    expect(steps[0]?.description).toMatch(/through vCenter only/);
+    const onVcenter = planRestore(scenario({})).steps.find((s) => s.rule === 'STEP-PREPARE-ACCESS');
+    expect(onVcenter?.description).toMatch(/blocks Storage vMotion/);
+  });
+
   it('orders per-disk steps by the disks’ order in the restore point', () => {
     const plan = planRestore(
       scenario({

@@ -10,8 +10,10 @@ import {
 } from './schemas/connection-schema';
 import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobSnapshot } from './schemas/job-schema';
+import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
 
 export { ConnectionSummary, ConnectionTestResult, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
+export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -39,6 +41,16 @@ export const apiContract = {
   },
   inventory: {
     vms: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(VmRow)),
+  },
+  repositories: {
+    /** Opens a repository folder for this session (password from the input, else the keychain) and lists its restore points. */
+    open: invoke(OpenRepositoryInput, OpenedRepository),
+  },
+  restore: {
+    /** Plans a restore against the live target; changes nothing. */
+    plan: invoke(RestorePlanInput, RestorePlanView),
+    /** Plans again and, unless blocked, runs the restore as a job (progress through jobs.onProgress). */
+    start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

@@ -13,12 +13,17 @@ import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
 import { EventHub } from './event-hub';
 import { JobRegistry } from './job-registry';
+import { RepositoryHandlers } from './repository-handlers';
+import { RestoreHandlers } from './restore-handlers';
+import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 
 export interface EngineOptions {
   frontDoor: EnvironmentFacts['app']['frontDoor'];
   home?: string;
   secretStore?: SecretStore;
   env?: NodeJS.ProcessEnv;
+  /** Tests may fix the VDDK setup restores use; by default it is resolved per restore (settings, then LIFEBOAT_VDDK_DIR). */
+  vddk?: () => Promise<VddkSetup>;
 }
 
 /** The engine as the front doors see it: one dispatcher, one event stream. */
@@ -38,20 +43,32 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   const jobs = new JobRegistry(events);
   const product = productInfo();
   const connectionStore = new ConnectionStore(home);
+  const environmentFacts = async (): Promise<EnvironmentFacts> =>
+    gatherEnvironmentFacts({
+      version: product.version,
+      frontDoor: options.frontDoor,
+      secretStore,
+      vddkSetting: (await readSettings(home)).vddkDir,
+      env,
+    });
+  const repositories = new RepositoryHandlers(secretStore, env);
+  const restores = new RestoreHandlers({
+    home,
+    repositories,
+    connections: connectionStore,
+    secrets: secretStore,
+    environment: environmentFacts,
+    jobs,
+    // The engine's env (not only process.env) names the VDDK folder when no setting does.
+    vddk: options.vddk ?? (async () => resolveVddkSetup({ dir: (await readSettings(home)).vddkDir ?? env.LIFEBOAT_VDDK_DIR, home })),
+  });
 
   const handlers: ServerHandlers<ApiContract> = {
     app: {
       info: async () => ({ productName: product.productName, version: product.version, frontDoor: options.frontDoor }),
     },
     environment: {
-      facts: async () =>
-        gatherEnvironmentFacts({
-          version: product.version,
-          frontDoor: options.frontDoor,
-          secretStore,
-          vddkSetting: (await readSettings(home)).vddkDir,
-          env,
-        }),
+      facts: environmentFacts,
     },
     connections: {
       list: async () => listConnectionSummaries(connectionStore, secretStore),
@@ -82,6 +99,13 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
           hasVtpm: vm.hasVtpm,
           template: vm.template,
         })),
+    },
+    repositories: {
+      open: async (request) => repositories.openFolder(request),
+    },
+    restore: {
+      plan: async (request) => restores.plan(request),
+      start: async (request) => restores.start(request),
     },
     jobs: {
       list: async () => jobs.list(),

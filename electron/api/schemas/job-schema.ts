@@ -17,5 +17,9 @@ export const JobSnapshot = z.object({
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
   findings: z.array(z.object({ rule: z.string(), severity: z.enum(['block', 'warn', 'info']), message: z.string() })),
+  /** Finished jobs that write a report: where it is (HTML). */
+  reportPath: z.string().optional(),
+  /** Finished jobs: a one-line summary of what happened. */
+  outcome: z.string().optional(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;

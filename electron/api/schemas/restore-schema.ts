@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const Transport = z.enum(['san', 'hotadd', 'nbdssl', 'nbd']);
+const Severity = z.enum(['block', 'warn', 'info']);
+
+/** Opening a repository folder; the password travels renderer → engine only and is never returned. */
+export const OpenRepositoryInput = z
+  .object({
+    path: z.string().min(1).max(4096),
+    password: z.string().min(1).max(1024).optional(),
+    remember: z.boolean().optional(),
+  })
+  .strict();
+
+export const PointRow = z.object({
+  id: z.string(),
+  vm: z.string(),
+  kind: z.enum(['full', 'incremental']),
+  createdAt: z.string(),
+  disks: z.number(),
+  allocatedBytes: z.number(),
+});
+export type PointRow = z.infer<typeof PointRow>;
+
+export const OpenedRepository = z.object({
+  id: z.string(),
+  path: z.string(),
+  points: z.array(PointRow),
+  /** Set when `remember` was asked and the keychain refused. */
+  rememberProblem: z.string().optional(),
+});
+export type OpenedRepository = z.infer<typeof OpenedRepository>;
+
+/** Where and how to restore one point (a full VM). */
+export const RestorePlanInput = z
+  .object({
+    repositoryId: z.string().min(1).max(200),
+    pointId: z.string().min(1).max(200),
+    connection: z.string().min(1).max(100),
+    datastore: z.string().min(1).max(200),
+    host: z.string().min(1).max(200).optional(),
+    transport: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
+    name: z.string().min(1).max(80).optional(),
+  })
+  .strict();
+export type RestorePlanInput = z.infer<typeof RestorePlanInput>;
+
+export const RestoreStartInput = RestorePlanInput.extend({
+  verify: z.boolean(),
+  /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks: only ever the user's explicit choice. */
+  encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
+}).strict();
+export type RestoreStartInput = z.infer<typeof RestoreStartInput>;
+
+export const PlanFinding = z.object({
+  rule: z.string(),
+  severity: Severity,
+  disk: z.number().optional(),
+  message: z.string(),
+  remedy: z.string(),
+  transport: Transport.optional(),
+});
+export type PlanFinding = z.infer<typeof PlanFinding>;
+
+export const PlanDisk = z.object({
+  key: z.number(),
+  label: z.string(),
+  transport: Transport.nullable(),
+  excluded: z.record(z.string(), z.array(z.string())),
+  chosenBy: z.enum(['auto', 'options']),
+  why: z.string(),
+  restoredProvisioning: z.enum(['thin', 'lazyzeroed', 'eagerzeroed']),
+  bytesToWrite: z.number(),
+  firstWriteAllocates: z.boolean(),
+});
+export type PlanDisk = z.infer<typeof PlanDisk>;
+
+/** The planner's answer as the UI shows it: per-disk transport and why, findings by rule ID, automatic steps. */
+export const RestorePlanView = z.object({
+  ok: z.boolean(),
+  vm: z.string(),
+  restoreKind: z.enum(['full-vm', 'disks']),
+  transportOption: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
+  disks: z.array(PlanDisk),
+  findings: z.array(PlanFinding),
+  steps: z.array(z.object({ rule: z.string(), order: z.number(), description: z.string(), disk: z.number().optional() })),
+  rulesApplied: z.array(z.string()),
+});
+export type RestorePlanView = z.infer<typeof RestorePlanView>;

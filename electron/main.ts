@@ -10,18 +10,38 @@ import { EVENT_CHANNEL, invokeChannel } from './api/contract';
 import { createEngine } from './engine/lifeboat-engine';
 import { securityHeaders } from './security/content-security-policy';
 import { loadStaticFile } from './serve/static-files';
+import { configureVddkWorkerLauncher } from './vddk/vddk-worker-process';
+import { runVddkWorker } from './vddk/vddk-worker';
+
+/**
+ * RunAsNode is fused off, so the VDDK worker process is this same executable
+ * started with this flag: it then serves VDDK requests and never opens a window.
+ */
+const VDDK_WORKER_FLAG = '--lifeboat-vddk-worker';
 
 const APP_ORIGIN = 'app://lifeboat';
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 /** External pages the UI may open in the user's browser (documentation only). */
 const EXTERNAL_ALLOWLIST = ['https://techdocs.broadcom.com/', 'https://knowledge.broadcom.com/', 'https://developer.broadcom.com/'];
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
-app.enableSandbox();
-
-if (!app.requestSingleInstanceLock()) app.quit();
+/** The desktop app proper: one locked-down window over the engine. */
+function startApp(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  app.enableSandbox();
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  lockDownWebContents();
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(createWindow);
+}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -99,12 +119,15 @@ async function createWindow(): Promise<void> {
   await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
-lockDownWebContents();
-app.on('second-instance', () => {
-  if (mainWindow) {
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  }
-});
-app.on('window-all-closed', () => app.quit());
-void app.whenReady().then(createWindow);
+const workerFlagAt = process.argv.indexOf(VDDK_WORKER_FLAG);
+if (workerFlagAt >= 0) {
+  app.dock?.hide();
+  runVddkWorker(process.argv[workerFlagAt + 1]);
+} else {
+  configureVddkWorkerLauncher({
+    executable: process.execPath,
+    // Packaged, the executable loads the app by itself; in development it needs the app folder first.
+    args: (_script, addon) => (app.isPackaged ? [VDDK_WORKER_FLAG, addon] : [app.getAppPath(), VDDK_WORKER_FLAG, addon]),
+  });
+  startApp();
+}

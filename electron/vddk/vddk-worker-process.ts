@@ -25,6 +25,23 @@ export interface WorkerSpawnOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How the worker process is started: a program and its arguments for the worker script and the addon. */
+export interface WorkerLauncher {
+  executable: string;
+  args: (workerScript: string, addon: string) => string[];
+}
+
+let defaultLauncher: WorkerLauncher = { executable: process.execPath, args: (script, addon) => [script, addon] };
+
+/**
+ * Sets how every VDDK worker of this process is started. Plain Node runs the
+ * script; the Electron shell (RunAsNode fused off) starts its own executable
+ * with a worker flag that its main script recognises.
+ */
+export function configureVddkWorkerLauncher(launcher: WorkerLauncher): void {
+  defaultLauncher = launcher;
+}
+
 /** native/build/Release/lifeboat_vddk.node under the app root. */
 export function addonPath(root: string = productInfo().root): string {
   return join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
@@ -76,7 +93,8 @@ export class VddkWorkerProcess {
     if (!existsSync(addon)) {
       throw new VddkCallError('start', `The native addon is missing (${addon}). Run \`npm run build:native\`.`);
     }
-    this.child = spawn(options.executable ?? process.execPath, [script, addon], {
+    const launcher = options.executable ? { executable: options.executable, args: (s: string, a: string) => [s, a] } : defaultLauncher;
+    this.child = spawn(launcher.executable, launcher.args(script, addon), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: workerEnvironment(options.vddkDir, options.env ?? process.env),
       windowsHide: true,

@@ -2,8 +2,8 @@
  * Entry point of the VDDK worker process: `node vddk-worker.js <addon.node>`.
  * VDDK lives only here, so its bundled TLS and C++ libraries never meet the
  * app's and a VDDK crash ends this process, not the app. The engine talks to it
- * over fd 3 with wire-protocol frames. The Electron shell starts the same script
- * through utilityProcess or a bundled node (RunAsNode is fused off).
+ * over fd 3 with wire-protocol frames. The Electron app (RunAsNode is fused
+ * off) starts its own executable with a worker flag and calls runVddkWorker.
  */
 import { Socket } from 'node:net';
 import { FrameReader, writeFrame } from './wire-protocol';
@@ -23,8 +23,8 @@ function describe(err: unknown, operation: string): WorkerErrorInfo {
   return info;
 }
 
-function main(): void {
-  const addonPath = process.argv[2];
+/** Serves the engine's VDDK requests over fd 3 until the engine closes the channel. */
+export function runVddkWorker(addonPath: string | undefined): void {
   if (!addonPath) {
     process.stderr.write('vddk-worker: usage: vddk-worker.js <path to lifeboat_vddk.node>\n');
     process.exit(2);
@@ -68,4 +68,4 @@ function main(): void {
   channel.on('error', quit);
 }
 
-main();
+if (require.main === module) runVddkWorker(process.argv[2]);

@@ -1,0 +1,41 @@
+import { create } from 'zustand';
+import type { OpenedRepository } from '../../../electron/api/contract';
+import { api } from '../bridge/api-access';
+
+export interface Problem {
+  message: string;
+  code?: string;
+  hint?: string;
+  rule?: string;
+}
+
+export function problemOf(err: unknown): Problem {
+  const e = err as { message?: string; code?: string; hint?: string; rule?: string };
+  return { message: e.message ?? String(err), code: e.code, hint: e.hint, rule: e.rule };
+}
+
+interface RepositoriesStore {
+  /** Repositories opened in this session, by id (the engine keeps them unlocked; no password here). */
+  opened: Record<string, OpenedRepository>;
+  busy: boolean;
+  problem: Problem | null;
+  open: (request: { path: string; password?: string; remember?: boolean }) => Promise<OpenedRepository | null>;
+}
+
+/** Opened repositories and their restore points, as the engine listed them. */
+export const useRepositoriesStore = create<RepositoriesStore>((set) => ({
+  opened: {},
+  busy: false,
+  problem: null,
+  open: async (request) => {
+    set({ busy: true, problem: null });
+    try {
+      const repo = await api().repositories.open(request);
+      set((s) => ({ opened: { ...s.opened, [repo.id]: repo }, busy: false }));
+      return repo;
+    } catch (err) {
+      set({ busy: false, problem: problemOf(err) });
+      return null;
+    }
+  },
+}));

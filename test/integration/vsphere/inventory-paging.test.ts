@@ -31,8 +31,9 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         for (const vm of page) seen.set(vm.ref.value, (seen.get(vm.ref.value) ?? 0) + 1);
         expect(page.every((vm) => vm.name !== '' && vm.powerState !== '')).toBe(true);
       }
-      // Stock vcsim ignores maxObjects and answers in one page; the token loop itself is
-      // covered by test/unit/vsphere/property-paging.test.ts against a paging server.
+      // The lab's property collector pages like vCenter (stock vcsim ignores maxObjects).
+      expect(pageSizes.length).toBe(Math.ceil(seen.size / 700));
+      expect(pageSizes.slice(0, -1).every((n) => n === 700)).toBe(true);
       expect(pageSizes.reduce((a, b) => a + b, 0)).toBe(seen.size);
       // The lab adds its few special VMs to the bulk ones.
       expect(seen.size).toBe(lab.info.bulkVms + lab.info.vms.length);

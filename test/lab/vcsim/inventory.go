@@ -66,6 +66,7 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 	if err := createBulkVMs(ctx, place, o.vms); err != nil {
 		return nil, err
 	}
+	installPagingPropertyCollector()
 	if o.mode == "vcenter" {
 		inv.keyProviders = installKeyProvider()
 		inv.storagePolicies = storagePolicyNames()

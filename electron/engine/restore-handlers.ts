@@ -124,11 +124,14 @@ export class RestoreHandlers {
     };
     void runLiveRestore(prepared, live, { home: this.deps.home, jobId, vddk, resume: false, signal: job.signal, onProgress })
       .then(({ report, reportFiles }) => {
+        const seconds = writeStart ? (Date.now() - writeStart) / 1000 : 0;
         const phase = report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'cancelled' ? 'cancelled' : 'failed';
         job.update({
           phase,
           step: null,
           etaSeconds: null,
+          // The final speed is the average over the whole copy (write and verify).
+          ...(seconds > 0 ? { bytesPerSecond: Math.round(report.disks.reduce((n, d) => n + d.bytesWritten, 0) / seconds) } : {}),
           finishedAt: new Date().toISOString(),
           error: report.errors.length ? report.errors.join('; ') : null,
           reportPath: reportFiles.html,

@@ -94,7 +94,7 @@ export async function encryptedVmPoint(session: VimSession, repoDir: string): Pr
 }
 
 /** The plan for restoring `point` as the live planner would make it for the lab. */
-export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd'): Plan {
+export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd', restoreKind: 'full-vm' | 'disks' = 'full-vm'): Plan {
   const m = point.manifest;
   const parsed = parseScenario({
     // HotAdd runs from a proxy VM under the same vCenter that reaches the datastore (encrypted, for encrypted disks).
@@ -119,7 +119,7 @@ export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' 
         capacityBytes: d.capacity, allocatedBytes: d.allocatedBytes, provisioning: d.provisioning, encrypted: Boolean(m.keyId),
       })),
     },
-    options: { transport, restoreKind: 'full-vm' },
+    options: { transport, restoreKind },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return planRestore(parsed.scenario);

@@ -17,6 +17,7 @@ import { runRestoreJob } from '../../../electron/restore/restore-job';
 import { VsphereRestoreTarget } from '../../../electron/restore/vsphere-restore-target';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
+import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
 import { qemuImg } from '../disks/qemu-img';
@@ -133,3 +134,79 @@ for (const mode of ['vcenter', 'esxi'] as const) {
     }
   });
 }
+
+describe('disk restore into the existing VM (lab vCenter)', () => {
+  let lab: RunningLab;
+  let dir: string;
+  let session: VimSession;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lifeboat-restore-disks-'));
+    lab = await startVcsim({ mode: 'vcenter' });
+    session = await labSession(lab.info);
+  }, 240_000);
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('overwrites the disks of the VM it backed up: later writes are gone, every disk identical to the point', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'repo')), 'pw', { kdf: TEST_KDF });
+    const vddkOptions = { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter' } }), tmpRoot: dir };
+    const backup = await runBackup({
+      session,
+      repo,
+      vm: { name: LAB_VMS.thinThick },
+      vddk: vddkOptions,
+      credentials: { userName: lab.info.username, password: async () => lab.info.password },
+      thumbprintSha1: lab.info.thumbprintSha1,
+    });
+    const point = await repo.openPoint(backup.pointId);
+    const vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!;
+    const { config: before } = await fetchVmConfigInfo(session, vm.ref);
+
+    // Damage every backed-up disk after the backup, through the lab VDDK.
+    const vddk = await labVddk(lab.info, dir);
+    const conn = await vddk.connect({ ...vddkConnect(lab.info), vmxSpec: `moref=${vm.ref.value}`, transports: ['nbdssl'] });
+    for (const d of point.manifest.disks) {
+      const file = before.disks.find((x) => x.key === d.key)!.fileName;
+      const disk = await conn.openDisk(file);
+      await disk.write(0, Buffer.alloc(1024 * 1024, 0xee));
+      await disk.write(d.capacity - 1024 * 1024, Buffer.alloc(1024 * 1024, 0xdd));
+      await disk.close();
+    }
+    await conn.disconnect();
+
+    const target = new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: 'lab vcenter', diskMatch: { by: 'key' } });
+    const outcome = await runRestoreJob(
+      {
+        jobId: 'disks-overwrite',
+        kind: 'disks',
+        manifest: point.manifest,
+        openPointDisk: async (key) => point.disk(key),
+        nvram: async () => null,
+        plan: planFor(point, lab.info, 'nbdssl', 'disks'),
+        existingVm: { moref: vm.ref.value, name: vm.name },
+        verify: true,
+        identity: 'Lifeboat disks-overwrite',
+      },
+      { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: 'disks-overwrite', request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
+    );
+    await vddk.close();
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.phases.find((p) => p.phase === 'create-vm')?.status).toBe('skipped');
+    // The backup turned change tracking on (BACKUP-CBT-FIRST): off while writing, back on after.
+    expect(outcome.phases.find((p) => p.phase === 'cbt-on')?.status).toBe('done');
+    expect((await fetchVmConfigInfo(session, vm.ref)).config.changeTrackingEnabled).toBe(true);
+    for (const d of point.manifest.disks) {
+      const raw = join(dir, `overwrite-${d.key}.raw`);
+      const out = await createDiskImage(raw, 'raw', d.capacity);
+      await copyDisk(point.disk(d.key), out, { ioBytes: 4 * 1024 * 1024, inFlight: 2, targetReadsZero: true });
+      await out.close();
+      const vmdk = join(lab.info.datastores[0]!.folder, parseDatastorePath(before.disks.find((x) => x.key === d.key)!.fileName).path);
+      const compare = await qemuImg('compare', '-F', 'raw', vmdk, raw);
+      expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+    }
+  });
+});

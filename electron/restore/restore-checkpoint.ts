@@ -27,6 +27,8 @@ export const restoreCheckpointSchema = z.object({
       finishedAt: z.string().nullable(),
     }),
   ),
+  /** Disk restores as new disks: restore-point disk key → device key of the disk added to the VM. */
+  diskTargets: z.record(z.string(), z.number()).default({}),
   /** Per disk key: byte ranges known to be written, and whether the disk is complete. */
   disks: z.record(z.string(), z.object({ copied: z.array(range), complete: z.boolean() })),
   startedAt: z.string(),
@@ -55,9 +57,18 @@ export class RestoreCheckpointFile {
     return join(homePaths.jobs(home), `${jobId}.json`);
   }
 
-  static async create(home: string, init: Omit<RestoreCheckpoint, 'version' | 'startedAt' | 'updatedAt'>): Promise<RestoreCheckpointFile> {
+  static async create(
+    home: string,
+    init: Omit<RestoreCheckpoint, 'version' | 'startedAt' | 'updatedAt' | 'diskTargets'> & { diskTargets?: Record<string, number> },
+  ): Promise<RestoreCheckpointFile> {
     const now = new Date().toISOString();
-    const cp = new RestoreCheckpointFile(RestoreCheckpointFile.path(home, init.jobId), { version: 1, ...init, startedAt: now, updatedAt: now });
+    const cp = new RestoreCheckpointFile(RestoreCheckpointFile.path(home, init.jobId), {
+      version: 1,
+      ...init,
+      diskTargets: init.diskTargets ?? {},
+      startedAt: now,
+      updatedAt: now,
+    });
     await cp.save();
     return cp;
   }
@@ -73,7 +84,7 @@ export class RestoreCheckpointFile {
     return this.state;
   }
 
-  update(patch: Partial<Pick<RestoreCheckpoint, 'vm' | 'cbtWasOn'>> & { phases?: PhaseRecord[] }): Promise<void> {
+  update(patch: Partial<Pick<RestoreCheckpoint, 'vm' | 'cbtWasOn' | 'diskTargets'>> & { phases?: PhaseRecord[] }): Promise<void> {
     this.state = { ...this.state, ...patch };
     return this.save();
   }

@@ -17,8 +17,10 @@ export interface RestoreJobInput {
   plan: Plan;
   /** Full-VM restores: where the new VM goes. */
   placement?: VmPlacement;
-  /** Disk restores: the existing VM whose disks are overwritten (same device keys). */
+  /** Disk restores: the existing VM whose disks are overwritten (same device keys), or that gets new disks. */
   existingVm?: RestoreVm;
+  /** Disk restores: add the disks to the VM as new disks on this datastore instead of overwriting. */
+  addAsNewDisks?: { datastore: string };
   verify: boolean;
   /** PrepareForAccess identity (at most 50 characters). */
   identity: string;
@@ -146,6 +148,10 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     }
   }
 
+  // Where each restore-point disk is written: the same device key, or the disk added for it.
+  const targetKey = (pointKey: number): number => checkpoint.data.diskTargets[String(pointKey)] ?? pointKey;
+  const freshDisks = input.kind === 'full-vm' || Boolean(input.addAsNewDisks);
+
   const requireVm = (): RestoreVm => {
     if (!vm) throw new Error('no target VM: the create step did not run');
     return vm;
@@ -160,9 +166,8 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       state.state = 'written';
       return;
     }
-    const fresh = input.kind === 'full-vm';
     const source = await input.openPointDisk(d.key);
-    const opened = await target.openDisk(requireVm(), d.key, { transport: d.transport, unbuffered: d.unbuffered, fresh });
+    const opened = await target.openDisk(requireVm(), targetKey(d.key), { transport: d.transport, unbuffered: d.unbuffered, fresh: freshDisks });
     outcome.transportUsed = opened.transportMode;
     state.state = 'writing';
     try {
@@ -190,7 +195,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     const outcome = outcomes.get(d.key);
     if (!outcome) return;
     const source = await input.openPointDisk(d.key);
-    const opened = await target.openDisk(requireVm(), d.key, { transport: d.transport, unbuffered: d.unbuffered, fresh: false });
+    const opened = await target.openDisk(requireVm(), targetKey(d.key), { transport: d.transport, unbuffered: d.unbuffered, fresh: false });
     try {
       outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, { signal });
       if (!outcome.verify.ok) {
@@ -208,7 +213,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     const saved = pointDisk(key);
     const backup = diskIdentity(Buffer.from(saved.sector0, 'base64'), Buffer.from(saved.gptHeader, 'base64'));
     // Read back over NBDSSL, never over the transport that may have changed it.
-    const opened = await target.openDisk(requireVm(), key, { transport: 'nbdssl', unbuffered: false, fresh: false });
+    const opened = await target.openDisk(requireVm(), targetKey(key), { transport: 'nbdssl', unbuffered: false, fresh: false });
     try {
       const head = await opened.image.read(0, 2 * SECTOR);
       const now = diskIdentity(head.subarray(0, SECTOR), head.subarray(SECTOR));
@@ -225,7 +230,16 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   let failure: unknown = null;
   try {
     await phase('create-vm', async () => {
-      if (input.kind !== 'full-vm') return { skipped: 'disk restore into an existing VM' };
+      if (input.kind !== 'full-vm') {
+        if (!input.addAsNewDisks) return { skipped: 'disk restore into an existing VM' };
+        const disks = writable.map((d) => {
+          const p = pointDisk(d.key);
+          return { pointKey: d.key, capacity: p.capacity, provisioning: p.provisioning };
+        });
+        const added = await target.addDisks(requireVm(), disks, input.addAsNewDisks.datastore);
+        await checkpoint.update({ diskTargets: Object.fromEntries([...added].map(([k, v]) => [String(k), v])) });
+        return `added ${added.size} new disk(s) to ${requireVm().name} on ${input.addAsNewDisks.datastore}`;
+      }
       if (vm && (await target.findVm(vm.moref))) return `reused ${vm.name} (${vm.moref}) created by the interrupted run`;
       if (!input.placement) throw new Error('a full-VM restore needs a placement (name, datastore)');
       vm = await target.createVm(input.manifest, input.placement);

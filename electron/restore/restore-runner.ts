@@ -34,8 +34,10 @@ export const restoreRequestSchema = z.object({
   name: z.string().optional(),
   transport: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
   kind: z.enum(['full-vm', 'disks']),
-  /** Disk restores: the existing VM (by name) whose disks are overwritten. */
+  /** Disk restores: the existing VM (by name) whose disks are overwritten, or that gets them as new disks. */
   intoVm: z.string().optional(),
+  /** Disk restores: add the disks as new disks (on the target datastore) instead of overwriting. */
+  addAsNew: z.boolean().optional(),
   verify: z.boolean(),
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
 });
@@ -147,6 +149,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
             ? { name: request.name ?? `${point.manifest.vm.name}-restored`, datastore: request.datastore, host: request.host, encryption: request.encryption }
             : undefined,
         existingVm,
+        addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
         verify: request.verify,
         identity: `Lifeboat ${options.jobId}`.slice(0, 50),
       },

@@ -24,6 +24,13 @@ export interface VmPlacement {
   includeIndependentDisks?: boolean;
 }
 
+/** A disk to add to an existing VM for a restore-point disk. */
+export interface NewTargetDisk {
+  pointKey: number;
+  capacity: number;
+  provisioning: 'thin' | 'lazyzeroed' | 'eagerzeroed';
+}
+
 /** A disk opened for writing on the target. */
 export interface OpenedTargetDisk {
   image: DiskImage;
@@ -58,6 +65,11 @@ export interface RestoreTarget {
   createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm>;
   /** Looks a VM up again (resume after a crash). */
   findVm(moref: string): Promise<RestoreVm | null>;
+  /**
+   * Disk restore as new disks: adds empty disks of the given sizes to an
+   * existing VM and returns restore-point disk key → new device key.
+   */
+  addDisks(vm: RestoreVm, disks: NewTargetDisk[], datastore: string): Promise<Map<number, number>>;
   changeTrackingEnabled(vm: RestoreVm): Promise<boolean>;
   setChangeTracking(vm: RestoreVm, enabled: boolean): Promise<void>;
   openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk>;

@@ -1,15 +1,15 @@
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
-import { buildConfigSpec, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
+import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
 import { fetchInventory } from '../vsphere/inventory';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
-import { createVm, setChangeTracking } from '../vsphere/vm-operations';
+import { addDevices, createVm, setChangeTracking } from '../vsphere/vm-operations';
 import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
-import type { OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
   session: VimSession;
@@ -160,6 +160,42 @@ export class VsphereRestoreTarget implements RestoreTarget {
 
   private async config(vm: RestoreVm): Promise<SavedVmConfig> {
     return (await fetchVmConfigInfo(this.options.session, vmRef(vm.moref))).config;
+  }
+
+  /** Adds empty disks on the VM's first SCSI controller (free units in order; unit 7 is the controller's). */
+  async addDisks(vm: RestoreVm, disks: NewTargetDisk[], datastoreName: string): Promise<Map<number, number>> {
+    const before = await this.config(vm);
+    const controller = [...before.controllers].filter((c) => /SCSI|LsiLogic|BusLogic/i.test(c.deviceType)).sort((a, b) => a.busNumber - b.busNumber)[0];
+    if (!controller) throw new Error(`${vm.name} has no SCSI controller to add disks to`);
+    const used = new Set(before.disks.filter((d) => d.controllerKey === controller.key).map((d) => d.unitNumber));
+    const free = Array.from({ length: 16 }, (_, u) => u).filter((u) => u !== 7 && !used.has(u));
+    if (free.length < disks.length) throw new Error(`${vm.name}'s SCSI controller ${controller.busNumber} has only ${free.length} free unit(s) for ${disks.length} disk(s)`);
+    const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
+    if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
+    const units = disks.map((_, i) => free[i] as number);
+    const changes = disks.map((d, i) =>
+      newDiskChange(
+        {
+          controllerKey: controller.key,
+          unitNumber: units[i] as number,
+          capacityBytes: d.capacity,
+          datastoreName,
+          datastore: datastore.ref,
+          provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed',
+          key: before.keyId,
+        },
+        -100 - i,
+      ),
+    );
+    await addDevices(this.options.session, vmRef(vm.moref), changes);
+    const after = await this.config(vm);
+    const mapping = new Map<number, number>();
+    disks.forEach((d, i) => {
+      const added = after.disks.find((x) => x.controllerKey === controller.key && x.unitNumber === units[i]);
+      if (!added) throw new Error(`the disk added for restore-point disk ${d.pointKey} did not appear on ${vm.name}`);
+      mapping.set(d.pointKey, added.key);
+    });
+    return mapping;
   }
 
   async changeTrackingEnabled(vm: RestoreVm): Promise<boolean> {

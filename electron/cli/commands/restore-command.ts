@@ -32,6 +32,7 @@ interface RestoreOptions extends RepositoryOptions {
   transport: string;
   disksOnly?: boolean;
   intoVm?: string;
+  addAsNew?: boolean;
   verify: boolean;
   encryption: string;
   vddkDir?: string;
@@ -98,6 +99,7 @@ function requestFrom(opts: RestoreOptions): RestoreRequest {
   if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
     throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
   }
+  if (opts.addAsNew && !opts.disksOnly) throw new CliError('--add-as-new goes with --disks-only', ExitCode.usage);
   if (!['keep', 'new-keys', 'unencrypted'].includes(opts.encryption)) {
     throw new CliError(`unknown --encryption "${opts.encryption}"`, ExitCode.usage, 'Use keep, new-keys or unencrypted (CRYPT-* fallbacks are never chosen silently).');
   }
@@ -113,6 +115,7 @@ function requestFrom(opts: RestoreOptions): RestoreRequest {
     transport: opts.transport,
     kind: opts.disksOnly ? 'disks' : 'full-vm',
     intoVm: opts.intoVm,
+    addAsNew: Boolean(opts.addAsNew),
     verify: opts.verify,
     encryption: opts.encryption,
   });
@@ -133,6 +136,7 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
       .option('--transport <mode>', `auto picks by the rules; or one of ${TRANSPORTS.slice(1).join(', ')}`, 'auto')
       .option('--disks-only', 'overwrite the disks of an existing VM instead of creating a new VM')
       .option('--into-vm <name>', 'with --disks-only: the VM whose disks are overwritten (default: the original)')
+      .option('--add-as-new', 'with --disks-only: add the restore point disks to the VM as new disks instead of overwriting')
       .option('--no-verify', 'skip reading every disk back after writing')
       .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; CRYPT-* fallbacks are your explicit choice', 'keep')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')

@@ -209,4 +209,56 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
       expect(compare.code, compare.stdout + compare.stderr).toBe(0);
     }
   });
+
+  it('adds the restore point disks to another VM as new disks, identical, without touching its own disks', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'repo-add')), 'pw', { kdf: TEST_KDF });
+    const backup = await runBackup({
+      session,
+      repo,
+      vm: { name: LAB_VMS.thinThick },
+      vddk: { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter' } }), tmpRoot: dir },
+      credentials: { userName: lab.info.username, password: async () => lab.info.password },
+      thumbprintSha1: lab.info.thumbprintSha1,
+    });
+    const point = await repo.openPoint(backup.pointId);
+    const other = (await listVms(session)).find((v) => v.name === `${lab.info.bulkVmPrefix}0000`)!;
+    const before = (await fetchVmConfigInfo(session, other.ref)).config.disks;
+    const vddk = await labVddk(lab.info, dir);
+    const datastore = lab.info.datastores[0]!;
+    const outcome = await runRestoreJob(
+      {
+        jobId: 'disks-add',
+        kind: 'disks',
+        manifest: point.manifest,
+        openPointDisk: async (key) => point.disk(key),
+        nvram: async () => null,
+        plan: planFor(point, lab.info, 'nbdssl', 'disks'),
+        existingVm: { moref: other.ref.value, name: other.name },
+        addAsNewDisks: { datastore: datastore.name },
+        verify: true,
+        identity: 'Lifeboat disks-add',
+      },
+      {
+        target: new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: 'lab vcenter', diskMatch: { by: 'key' } }),
+        checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: 'disks-add', request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }),
+      },
+    );
+    await vddk.close();
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.phases.find((p) => p.phase === 'create-vm')?.detail).toMatch(/added 2 new disk/);
+    const after = (await fetchVmConfigInfo(session, other.ref)).config.disks;
+    expect(after).toHaveLength(before.length + point.manifest.disks.length);
+    for (const original of before) expect(after.find((d) => d.key === original.key)?.fileName).toBe(original.fileName);
+    const added = after.filter((d) => !before.some((b) => b.key === d.key));
+    for (const d of point.manifest.disks) {
+      const disk = added.find((a) => a.capacityBytes === d.capacity)!;
+      const raw = join(dir, `add-${d.key}.raw`);
+      const out = await createDiskImage(raw, 'raw', d.capacity);
+      await copyDisk(point.disk(d.key), out, { ioBytes: 4 * 1024 * 1024, inFlight: 2, targetReadsZero: true });
+      await out.close();
+      const vmdk = join(datastore.folder, parseDatastorePath(disk.fileName).path);
+      const compare = await qemuImg('compare', '-F', 'raw', vmdk, raw);
+      expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+    }
+  });
 });

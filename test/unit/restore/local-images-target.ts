@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DiskImage } from '../../../electron/disks/disk-image';
 import { createDiskImage, openDiskImage } from '../../../electron/disks/open-disk-image';
 import type { RestorePointManifest } from '../../../electron/repository/restore-point-manifest';
-import type { OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from '../../../electron/restore/restore-target';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from '../../../electron/restore/restore-target';
 
 /**
  * STAND-IN for the vSphere + VDDK target in unit tests of the job's state
@@ -44,6 +44,18 @@ export class LocalImagesTarget implements RestoreTarget {
     this.cbt.set(moref, false);
     this.calls.push(`createVm:${placement.name}`);
     return { moref, name: placement.name };
+  }
+  async addDisks(vm: RestoreVm, disks: NewTargetDisk[]) {
+    const mapping = new Map<number, number>();
+    const entry = this.vms.get(vm.moref);
+    for (const d of disks) {
+      const key = 3000 + (entry?.disks.size ?? 0);
+      await (await createDiskImage(this.diskPath(vm.moref, key), 'raw', d.capacity)).close();
+      entry?.disks.set(key, d.capacity);
+      mapping.set(d.pointKey, key);
+    }
+    this.calls.push(`addDisks:${disks.length}`);
+    return mapping;
   }
   async findVm(moref: string) {
     const vm = this.vms.get(moref);

@@ -294,6 +294,10 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
 
     await phase('nvram', async () => {
       if (input.kind !== 'full-vm') return { skipped: 'disk restore' };
+      // CRYPT-KEYS-MISSING: the saved NVRAM is sealed by the original keys; with new keys or none it is unusable.
+      if (input.manifest.keyId && input.placement && input.placement.encryption !== 'keep') {
+        return { skipped: `the saved NVRAM is sealed by the original keys; with encryption "${input.placement.encryption}" the VM starts with a generic NVRAM (UEFI Secure Boot may need setting up again)` };
+      }
       const nvram = await input.nvram();
       if (!nvram) return { skipped: 'the restore point holds no NVRAM (VTPM-NVRAM-MISSING: a generic NVRAM is used)' };
       await target.uploadNvram(requireVm(), nvram);

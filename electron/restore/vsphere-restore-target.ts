@@ -2,6 +2,7 @@ import type { RestorePointManifest } from '../repository/restore-point-manifest'
 import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
 import { fetchInventory } from '../vsphere/inventory';
+import { generateKey } from '../vsphere/key-providers';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
 import { addDevices, createVm, setChangeTracking } from '../vsphere/vm-operations';
@@ -28,11 +29,10 @@ export interface VsphereTargetOptions {
   diskMatch: { by: 'slot'; slots: Map<number, { bus: number; unit: number }> } | { by: 'key' };
 }
 
-function encryptionChoice(placement: VmPlacement, point: RestorePointManifest): EncryptionChoice | undefined {
+/** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, as the user chose them. */
+async function encryptionChoice(session: VimSession, placement: VmPlacement, point: RestorePointManifest): Promise<EncryptionChoice | undefined> {
   if (placement.encryption === 'unencrypted') return { mode: 'unencrypted' };
-  if (placement.encryption === 'new-keys') {
-    throw new Error('restoring with new keys needs a key generated on the target key provider, which this version cannot do yet; choose keep or unencrypted');
-  }
+  if (placement.encryption === 'new-keys') return { mode: 'new-key', key: await generateKey(session) };
   return point.keyId ? { mode: 'same-key' } : undefined;
 }
 
@@ -133,7 +133,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
-    const encryption = encryptionChoice(placement, point);
+    const encryption = await encryptionChoice(this.options.session, placement, point);
     const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
     const built = buildConfigSpec(saved, {
       name: placement.name,

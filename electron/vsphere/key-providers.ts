@@ -39,3 +39,20 @@ export async function keyIsAvailable(session: VimSession, keyId: string, provide
     (k) => asString(k.keyId) === keyId && asString(asObject(k.providerId)?.id) === providerId,
   );
 }
+
+/**
+ * Asks vCenter's key provider for a new key (CryptoManagerKmip.GenerateKey):
+ * the "encrypt with new keys" fallback when the original key is out of reach.
+ */
+export async function generateKey(session: VimSession, providerId?: string): Promise<{ keyId: string; providerId: string }> {
+  const manager = asMoRef(session.serviceContent.raw.cryptoManager);
+  if (!manager || session.isHostAgent) throw new Error('new keys come from a vCenter key provider; a standalone ESXi host has none');
+  const result = asObject(await session.call('GenerateKey', { _this: manager, ...(providerId ? { keyProvider: { $type: 'KeyProviderId', id: providerId } } : {}) })) ?? {};
+  const key = asObject(result.keyId) ?? {};
+  const keyId = asString(key.keyId);
+  const provider = asString(asObject(key.providerId)?.id);
+  if (!asBoolean(result.success) || !keyId || !provider) {
+    throw new Error(`the key provider${providerId ? ` ${providerId}` : ''} did not generate a key${asString(result.reason) ? `: ${asString(result.reason)}` : ''}`);
+  }
+  return { keyId, providerId: provider };
+}

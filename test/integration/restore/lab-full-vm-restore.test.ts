@@ -93,5 +93,52 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       }
       await session.close();
     });
+
+    if (mode === 'vcenter') {
+      it('encryption fallbacks chosen explicitly: new keys from the key provider, or unencrypted; the sealed NVRAM is not uploaded', async () => {
+        const session = await labSession(lab.info);
+        const { point } = await encryptedVmPoint(session, join(dir, 'repo-fallback'));
+        const originalKey = (point.manifest.keyId as { keyId: string }).keyId;
+        for (const encryption of ['new-keys', 'unencrypted'] as const) {
+          const vddk = await labVddk(lab.info, dir);
+          const target = new VsphereRestoreTarget({
+            session,
+            vddk,
+            connect: vddkConnect(lab.info),
+            description: 'lab vcenter',
+            diskMatch: { by: 'slot', slots: new Map(point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }])) },
+          });
+          const jobId = `fallback-${encryption}`;
+          const outcome = await runRestoreJob(
+            {
+              jobId,
+              kind: 'full-vm',
+              manifest: point.manifest,
+              openPointDisk: async (key) => point.disk(key),
+              nvram: async () => (await point.readNvram())?.data ?? null,
+              plan: planFor(point, lab.info, 'nbdssl'),
+              placement: { name: jobId, datastore: lab.info.datastores[0]!.name, encryption },
+              verify: true,
+              identity: `Lifeboat ${jobId}`,
+            },
+            { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId, request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
+          );
+          await vddk.close();
+          expect(outcome.errors).toEqual([]);
+          expect(outcome.phases.find((p) => p.phase === 'nvram')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/generic NVRAM/) });
+          const { config } = await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: outcome.vm!.moref });
+          expect(config.extraConfig.find((o) => o.key === 'encryption.bundle')).toBeUndefined();
+          if (encryption === 'new-keys') {
+            expect(config.keyId?.keyId).toBeTruthy();
+            expect(config.keyId?.keyId).not.toBe(originalKey);
+            expect(config.hasVtpm).toBe(true);
+          } else {
+            expect(config.keyId).toBeUndefined();
+            expect(config.hasVtpm).toBe(false);
+          }
+        }
+        await session.close();
+      });
+    }
   });
 }

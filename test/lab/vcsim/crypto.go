@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"sync"
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
@@ -107,8 +109,37 @@ func (m *cryptoManagerKmip) ListKmipServers(req *types.ListKmipServers) soap.Has
 	return &methods.ListKmipServersBody{Res: &types.ListKmipServersResponse{Returnval: m.KmipServers}}
 }
 
+// GenerateKey makes a new key on the lab key provider (the restore fallback
+// "encrypt with new keys"); ListKeys lists it afterwards.
+func (m *cryptoManagerKmip) GenerateKey(req *types.GenerateKey) soap.HasFault {
+	provider := labKeyProvider
+	if req.KeyProvider != nil && req.KeyProvider.Id != "" {
+		provider = req.KeyProvider.Id
+	}
+	if provider != labKeyProvider {
+		return &methods.GenerateKeyBody{Res: &types.GenerateKeyResponse{Returnval: types.CryptoKeyResult{
+			KeyId: types.CryptoKeyId{ProviderId: &types.KeyProviderId{Id: provider}}, Success: false, Reason: "no such key provider",
+		}}}
+	}
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	key := types.CryptoKeyId{KeyId: fmt.Sprintf("%x-%x-%x-%x-%x", buf[0:4], buf[4:6], buf[6:8], buf[8:10], buf[10:16]), ProviderId: &types.KeyProviderId{Id: provider}}
+	generatedKeysMu.Lock()
+	generatedKeys = append(generatedKeys, key)
+	generatedKeysMu.Unlock()
+	return &methods.GenerateKeyBody{Res: &types.GenerateKeyResponse{Returnval: types.CryptoKeyResult{KeyId: key, Success: true}}}
+}
+
+var (
+	generatedKeysMu sync.Mutex
+	generatedKeys   []types.CryptoKeyId
+)
+
 func (m *cryptoManagerKmip) ListKeys(req *types.ListKeys) soap.HasFault {
-	return &methods.ListKeysBody{Res: &types.ListKeysResponse{Returnval: []types.CryptoKeyId{labCryptoKey()}}}
+	generatedKeysMu.Lock()
+	keys := append([]types.CryptoKeyId{labCryptoKey()}, generatedKeys...)
+	generatedKeysMu.Unlock()
+	return &methods.ListKeysBody{Res: &types.ListKeysResponse{Returnval: keys}}
 }
 
 // installKeyProvider registers one KMIP key provider holding the lab key.

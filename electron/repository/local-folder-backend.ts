@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../config/json-file';
 import { assertObjectName, ObjectNotFoundError, type RepositoryBackend, type StoredObject } from './repository-backend';
 
@@ -9,6 +9,22 @@ const TEMP_MARK = '.tmp-';
 
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** Every file below `dir` (none when it does not exist). */
+async function* filesUnder(dir: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isMissing(err)) return;
+    throw err;
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield full;
+  }
 }
 
 /** A repository in a local (or mounted) folder. */
@@ -76,26 +92,13 @@ export class LocalFolderBackend implements RepositoryBackend {
 
   async list(prefix: string): Promise<StoredObject[]> {
     const out: StoredObject[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch (err) {
-        if (isMissing(err)) return;
-        throw err;
-      }
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() && !entry.name.includes(TEMP_MARK)) {
-          const name = relative(this.root, full).split(sep).join('/');
-          if (name.startsWith(prefix)) out.push({ name, size: (await fs.stat(full)).size });
-        }
-      }
-    };
     // Walk only the top folder the prefix names (packs/, index/, points/).
     const top = prefix.split('/')[0] ?? '';
-    await walk(top && prefix.includes('/') ? join(this.root, top) : this.root);
+    for await (const full of filesUnder(top && prefix.includes('/') ? join(this.root, top) : this.root)) {
+      if (basename(full).includes(TEMP_MARK)) continue;
+      const name = relative(this.root, full).split(sep).join('/');
+      if (name.startsWith(prefix)) out.push({ name, size: (await fs.stat(full)).size });
+    }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -110,29 +113,16 @@ export class LocalFolderBackend implements RepositoryBackend {
   async removeTemporaries(minAgeMs = 0): Promise<string[]> {
     const cutoff = Date.now() - minAgeMs;
     const removed: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch (err) {
-        if (isMissing(err)) return;
-        throw err;
-      }
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.name.includes(TEMP_MARK)) {
-          const mtime = await fs
-            .stat(full)
-            .then((st) => st.mtimeMs)
-            .catch(() => Infinity);
-          if (mtime > cutoff) continue;
-          await fs.rm(full, { force: true });
-          removed.push(full);
-        }
-      }
-    };
-    await walk(this.root);
+    for await (const full of filesUnder(this.root)) {
+      if (!basename(full).includes(TEMP_MARK)) continue;
+      const mtime = await fs
+        .stat(full)
+        .then((st) => st.mtimeMs)
+        .catch(() => Infinity);
+      if (mtime > cutoff) continue;
+      await fs.rm(full, { force: true });
+      removed.push(full);
+    }
     return removed;
   }
 }

@@ -69,6 +69,19 @@ describe('restore handlers (engine API, lab vCenter)', () => {
     expect(value<OpenedRepository>(await engine.dispatcher.call('repositories.open', { path: join(dir, 'repo') })).id).toBe(repo.id);
   });
 
+  const finalSnapshot = (pushed: JobSnapshot[], jobId: string) =>
+    new Promise<JobSnapshot>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`job did not finish: ${JSON.stringify(pushed.at(-1))}`)), 120_000);
+      const poll = setInterval(() => {
+        const last = pushed.filter((p) => p.id === jobId).at(-1);
+        if (last && ['succeeded', 'failed', 'cancelled'].includes(last.phase)) {
+          clearTimeout(timer);
+          clearInterval(poll);
+          resolve(last);
+        }
+      }, 50);
+    });
+
   it('plans live, refuses to start a blocked plan, then restores as a job with progress pushed to clients', async () => {
     const repo = value<OpenedRepository>(await engine.dispatcher.call('repositories.open', { path: join(dir, 'repo') }));
     const where = { repositoryId: repo.id, pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name };
@@ -89,17 +102,7 @@ describe('restore handlers (engine API, lab vCenter)', () => {
     const { jobId } = value<{ jobId: string }>(
       await engine.dispatcher.call('restore.start', { ...where, transport: 'auto', name: 'api-restored', verify: true, encryption: 'keep' }),
     );
-    const final = await new Promise<JobSnapshot>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`job did not finish: ${JSON.stringify(pushed.at(-1))}`)), 120_000);
-      const poll = setInterval(() => {
-        const last = pushed.filter((p) => p.id === jobId).at(-1);
-        if (last && ['succeeded', 'failed', 'cancelled'].includes(last.phase)) {
-          clearTimeout(timer);
-          clearInterval(poll);
-          resolve(last);
-        }
-      }, 50);
-    });
+    const final = await finalSnapshot(pushed, jobId);
     unsubscribe();
     expect(final.error).toBeNull();
     expect(final.phase).toBe('succeeded');
@@ -110,4 +113,44 @@ describe('restore handlers (engine API, lab vCenter)', () => {
     expect((await listVms(session)).some((v) => v.name === 'api-restored')).toBe(true);
     expect(JSON.stringify(pushed)).not.toContain(lab.info.password);
   }, 180_000);
+
+  it('cancels a running restore through jobs.cancel (the job observes the abort signal)', async () => {
+    // A slow lab VDDK (every write delayed) so the cancel lands mid-copy.
+    await writeFile(
+      labStatePaths.vddkConfig(home),
+      labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter', 'labvddk.fault.delayMs': 400 } }),
+    );
+    const repo = value<OpenedRepository>(await engine.dispatcher.call('repositories.open', { path: join(dir, 'repo') }));
+    const pushed: JobSnapshot[] = [];
+    const unsubscribe = engine.events.subscribe((name, payload) => {
+      if (name === 'jobs.onProgress') pushed.push(payload as JobSnapshot);
+    });
+    const { jobId } = value<{ jobId: string }>(
+      await engine.dispatcher.call('restore.start', {
+        repositoryId: repo.id, pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name, transport: 'nbdssl', name: 'api-cancelled', verify: true, encryption: 'keep',
+      }),
+    );
+    await expect.poll(() => pushed.some((p) => p.id === jobId && p.step === 'Write the allocated extents of every disk'), { timeout: 60_000 }).toBe(true);
+    expect(value<{ cancelled: boolean }>(await engine.dispatcher.call('jobs.cancel', { jobId })).cancelled).toBe(true);
+    const final = await finalSnapshot(pushed, jobId);
+    unsubscribe();
+    expect(pushed.some((p) => p.id === jobId && p.phase === 'cancelling')).toBe(true);
+    expect(final.phase).toBe('cancelled');
+    // The closing steps still ran and the report says so.
+    expect(final.outcome).toContain('cancelled');
+    expect(await readFile(final.reportPath!, 'utf8')).toContain('cancelled');
+  }, 180_000);
+
+  it('refuses to start when VDDK is not found, with the discovery message', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'lifeboat-no-vddk-'));
+    const noVddk = createEngine({ frontDoor: 'cli', home: join(empty, 'home'), secretStore: secrets, env: { ...process.env, LIFEBOAT_VDDK_DIR: empty } });
+    const result = await noVddk.dispatcher.call('restore.start', {
+      repositoryId: 'r', pointId: 'p', connection: 'lab', datastore: 'ds', transport: 'auto', verify: true, encryption: 'keep',
+    });
+    await rm(empty, { recursive: true, force: true });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toBe('vddk-not-found');
+    expect(!result.ok && result.error.message).toContain(empty);
+    expect(noVddk.jobs.list()).toEqual([]);
+  });
 });

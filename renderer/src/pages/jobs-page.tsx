@@ -1,17 +1,7 @@
 import type { ReactElement } from 'react';
+import { formatBytes } from '../app/byte-size';
 import { PageHeader } from '../app/page-header';
 import { useJobsStore } from '../stores/jobs-store';
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
 
 /** Restores, backups and exports the engine runs, mirrored live. */
 export function JobsPage(): ReactElement {
@@ -32,6 +22,7 @@ export function JobsPage(): ReactElement {
               <th>Step</th>
               <th>Progress</th>
               <th>Speed</th>
+              <th>Report</th>
             </tr>
           </thead>
           <tbody>
@@ -44,6 +35,7 @@ export function JobsPage(): ReactElement {
                   {formatBytes(j.bytesDone)} / {formatBytes(j.bytesTotal)}
                 </td>
                 <td>{formatBytes(j.bytesPerSecond)}/s</td>
+                <td className="mono">{j.reportPath ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { OpenedRepository } from '../../../electron/api/contract';
-import { formatBytes } from './byte-size';
+import { formatBytes } from '../app/byte-size';
 
 /** The restore points of one opened repository; with `onSelect`, each row can be chosen (radio). */
 export function RestorePointTable({

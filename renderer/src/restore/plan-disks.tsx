@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { PlanDisk } from '../../../electron/api/contract';
-import { formatBytes } from '../repositories/byte-size';
+import { formatBytes } from '../app/byte-size';
 
 const TRANSPORT_LABEL: Record<string, string> = { san: 'SAN', hotadd: 'HotAdd', nbdssl: 'NBDSSL', nbd: 'NBD' };
 

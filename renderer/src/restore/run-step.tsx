@@ -1,5 +1,5 @@
 import { useState, type ReactElement } from 'react';
-import { formatBytes } from '../repositories/byte-size';
+import { formatBytes } from '../app/byte-size';
 import { useJobsStore } from '../stores/jobs-store';
 import { useRestoreWizardStore } from '../stores/restore-wizard-store';
 

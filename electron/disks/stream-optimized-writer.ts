@@ -22,11 +22,11 @@ import {
   metadataMarker,
 } from './stream-optimized-format';
 import { ThinFile } from './thin-file';
-import { newVmdkDescriptor, serializeVmdkDescriptor } from './vmdk-descriptor';
+import { EMBEDDED_DESCRIPTOR_SECTORS, embeddedDescriptor } from './vmdk-descriptor';
 import { isAllZero } from './zero-block';
 
 const deflate = promisify(zlib.deflate);
-const DESCRIPTOR_SECTORS = 20;
+const DESCRIPTOR_SECTORS = EMBEDDED_DESCRIPTOR_SECTORS;
 const GTES_PER_GT = 512;
 /** Grains compressed at once (zlib runs on the libuv pool). */
 const COMPRESS_BATCH = 8;
@@ -100,15 +100,7 @@ export class StreamOptimizedWriter implements DiskImage {
       uncleanShutdown: false,
       compressAlgorithm: COMPRESSION_DEFLATE,
     };
-    const descriptor = newVmdkDescriptor({
-      createType: 'streamOptimized',
-      extents: [{ access: 'RW', sectors: capacitySectors, type: 'SPARSE', fileName: path.basename(filePath) }],
-      capacity,
-      adapterType: options.adapterType,
-      uuid: options.uuid,
-    });
-    const text = Buffer.from(serializeVmdkDescriptor(descriptor));
-    if (text.length >= DESCRIPTOR_SECTORS * SECTOR_SIZE) throw new RangeError('descriptor does not fit its reserved sectors');
+    const text = embeddedDescriptor('streamOptimized', path.basename(filePath), capacity, options);
     const file = await ThinFile.create(filePath, 0);
     try {
       await file.writeAll(0, serializeSparseExtentHeader(header));

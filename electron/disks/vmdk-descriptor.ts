@@ -216,3 +216,28 @@ function hex8(n: number): string {
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
+
+/** Sectors reserved after the sparse header for the embedded descriptor (as VMware and qemu-img lay it out). */
+export const EMBEDDED_DESCRIPTOR_SECTORS = 20;
+
+/**
+ * The text descriptor a hosted sparse or streamOptimized file carries inside
+ * itself, one SPARSE extent naming the file; checked to fit its reserved sectors.
+ */
+export function embeddedDescriptor(
+  createType: 'monolithicSparse' | 'streamOptimized',
+  fileName: string,
+  capacity: number,
+  options: { adapterType?: string; uuid?: string },
+): Buffer {
+  const descriptor = newVmdkDescriptor({
+    createType,
+    extents: [{ access: 'RW', sectors: capacity / 512, type: 'SPARSE', fileName }],
+    capacity,
+    adapterType: options.adapterType,
+    uuid: options.uuid,
+  });
+  const text = Buffer.from(serializeVmdkDescriptor(descriptor));
+  if (text.length >= EMBEDDED_DESCRIPTOR_SECTORS * 512) throw new RangeError('descriptor does not fit its reserved sectors');
+  return text;
+}

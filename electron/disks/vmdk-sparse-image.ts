@@ -18,14 +18,14 @@ import {
 import { ThinFile } from './thin-file';
 import {
   type VmdkDescriptor,
+  EMBEDDED_DESCRIPTOR_SECTORS,
   MAX_DESCRIPTOR_BYTES,
-  newVmdkDescriptor,
+  embeddedDescriptor,
   parseVmdkDescriptor,
-  serializeVmdkDescriptor,
 } from './vmdk-descriptor';
 import { isAllZero } from './zero-block';
 
-const DESCRIPTOR_SECTORS = 20;
+const DESCRIPTOR_SECTORS = EMBEDDED_DESCRIPTOR_SECTORS;
 /** Grain table entries are 32-bit sector numbers. */
 const MAX_SECTOR = 0xffffffff;
 /** Consecutive new grains are written together up to this size. */
@@ -123,15 +123,7 @@ export class VmdkSparseImage implements DiskImage {
       uncleanShutdown: false,
       compressAlgorithm: COMPRESSION_NONE,
     };
-    const descriptor = newVmdkDescriptor({
-      createType: 'monolithicSparse',
-      extents: [{ access: 'RW', sectors: capacitySectors, type: 'SPARSE', fileName: path.basename(filePath) }],
-      capacity,
-      adapterType: options.adapterType,
-      uuid: options.uuid,
-    });
-    const text = Buffer.from(serializeVmdkDescriptor(descriptor));
-    if (text.length >= DESCRIPTOR_SECTORS * SECTOR_SIZE) throw new RangeError('descriptor does not fit its reserved sectors');
+    const text = embeddedDescriptor('monolithicSparse', path.basename(filePath), capacity, options);
     const file = await ThinFile.create(filePath, overhead * SECTOR_SIZE);
     try {
       await file.writeAll(0, serializeSparseExtentHeader(header));

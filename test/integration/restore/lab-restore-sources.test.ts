@@ -78,6 +78,20 @@ async function restoreAndCompare(
   return { config, outcome };
 }
 
+/** A full backup of the lab's thin/thick VM into a new repository, as `lifeboat backup` makes it; returns the point. */
+async function backUpThinThick(lab: RunningLab, session: VimSession, dir: string, repoName: string): Promise<RestorePoint> {
+  const repo = await Repository.init(new LocalFolderBackend(join(dir, repoName)), 'pw', { kdf: TEST_KDF });
+  const backup = await runBackup({
+    session,
+    repo,
+    vm: { name: LAB_VMS.thinThick },
+    vddk: { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': lab.info.mode } }), tmpRoot: dir },
+    credentials: { userName: lab.info.username, password: async () => lab.info.password },
+    thumbprintSha1: lab.info.thumbprintSha1,
+  });
+  return repo.openPoint(backup.pointId);
+}
+
 for (const mode of ['vcenter', 'esxi'] as const) {
   describe(`restore sources into the lab (${mode})`, () => {
     let lab: RunningLab;
@@ -105,16 +119,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
     });
 
     it('restores a VM it backed up from the lab, identical to the point', async () => {
-      const repo = await Repository.init(new LocalFolderBackend(join(dir, 'backup-repo')), 'pw', { kdf: TEST_KDF });
-      const backup = await runBackup({
-        session,
-        repo,
-        vm: { name: LAB_VMS.thinThick },
-        vddk: { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': mode } }), tmpRoot: dir },
-        credentials: { userName: lab.info.username, password: async () => lab.info.password },
-        thumbprintSha1: lab.info.thumbprintSha1,
-      });
-      const point = await repo.openPoint(backup.pointId);
+      const point = await backUpThinThick(lab, session, dir, 'backup-repo');
       expect(point.manifest.skippedIndependentDisks).toHaveLength(1);
       const { config } = await restoreAndCompare(lab, session, dir, point, `backed-up-${mode}`);
       expect(config.disks.map((d) => d.provisioning).sort()).toEqual(point.manifest.disks.map((d) => (d.provisioning === 'thin' ? 'thin' : 'lazyZeroed')).sort());
@@ -152,17 +157,7 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
   });
 
   it('overwrites the disks of the VM it backed up: later writes are gone, every disk identical to the point', async () => {
-    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'repo')), 'pw', { kdf: TEST_KDF });
-    const vddkOptions = { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter' } }), tmpRoot: dir };
-    const backup = await runBackup({
-      session,
-      repo,
-      vm: { name: LAB_VMS.thinThick },
-      vddk: vddkOptions,
-      credentials: { userName: lab.info.username, password: async () => lab.info.password },
-      thumbprintSha1: lab.info.thumbprintSha1,
-    });
-    const point = await repo.openPoint(backup.pointId);
+    const point = await backUpThinThick(lab, session, dir, 'repo');
     const vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!;
     const { config: before } = await fetchVmConfigInfo(session, vm.ref);
 
@@ -211,16 +206,7 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
   });
 
   it('adds the restore point disks to another VM as new disks, identical, without touching its own disks', async () => {
-    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'repo-add')), 'pw', { kdf: TEST_KDF });
-    const backup = await runBackup({
-      session,
-      repo,
-      vm: { name: LAB_VMS.thinThick },
-      vddk: { dir: labVddkDir(), extraConfigText: labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter' } }), tmpRoot: dir },
-      credentials: { userName: lab.info.username, password: async () => lab.info.password },
-      thumbprintSha1: lab.info.thumbprintSha1,
-    });
-    const point = await repo.openPoint(backup.pointId);
+    const point = await backUpThinThick(lab, session, dir, 'repo-add');
     const other = (await listVms(session)).find((v) => v.name === `${lab.info.bulkVmPrefix}0000`)!;
     const before = (await fetchVmConfigInfo(session, other.ref)).config.disks;
     const vddk = await labVddk(lab.info, dir);

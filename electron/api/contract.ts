@@ -5,6 +5,7 @@ import {
   ConnectionName,
   ConnectionSummary,
   ConnectionTestResult,
+  DatastoreRow,
   ServerProbe,
   VmRow,
 } from './schemas/connection-schema';
@@ -12,7 +13,7 @@ import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobSnapshot } from './schemas/job-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
 
-export { ConnectionSummary, ConnectionTestResult, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
+export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
 
@@ -41,6 +42,7 @@ export const apiContract = {
   },
   inventory: {
     vms: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(VmRow)),
+    datastores: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(DatastoreRow)),
   },
   repositories: {
     /** Opens a repository folder for this session (password from the input, else the keychain) and lists its restore points. */

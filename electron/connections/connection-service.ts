@@ -1,7 +1,7 @@
 import type { SecretStore } from '../keychain/secret-store';
 import { CertificateChangedError } from '../vsphere/certificate-errors';
 import { fetchInventory, isManagedHostDirectConnection, listVms } from '../vsphere/inventory';
-import type { VmSummary } from '../vsphere/inventory-types';
+import type { InventoryDatastore, VmSummary } from '../vsphere/inventory-types';
 import { probeCertificate } from '../vsphere/pinned-tls';
 import { parseServerUrl } from '../vsphere/server-url';
 import { sameThumbprint, type CertificateThumbprints } from '../vsphere/thumbprint';
@@ -127,6 +127,11 @@ export function testConnection(name: string, store: ConnectionStore, secrets: Se
 /** Every VM the connection sees (PropertyCollector paging underneath). */
 export function listConnectionVms(name: string, store: ConnectionStore, secrets: SecretStore): Promise<VmSummary[]> {
   return withSession(name, store, secrets, (session) => listVms(session));
+}
+
+/** The datastores the connection sees (for choosing a restore target). */
+export function listConnectionDatastores(name: string, store: ConnectionStore, secrets: SecretStore): Promise<InventoryDatastore[]> {
+  return withSession(name, store, secrets, async (session) => (await fetchInventory(session)).datastores);
 }
 
 /** Deletes a saved connection and its keychain password; returns whether a password was removed. */

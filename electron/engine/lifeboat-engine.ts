@@ -7,7 +7,14 @@ import { productInfo } from '../config/product';
 import { readSettings } from '../config/settings-store';
 import { ConnectionStore } from '../connections/connection-store';
 import { listConnectionSummaries } from './connection-summaries';
-import { addConnection, listConnectionVms, probeServer, removeConnection, testConnection } from '../connections/connection-service';
+import {
+  addConnection,
+  listConnectionDatastores,
+  listConnectionVms,
+  probeServer,
+  removeConnection,
+  testConnection,
+} from '../connections/connection-service';
 import { gatherEnvironmentFacts } from '../environment/environment-facts';
 import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
@@ -99,6 +106,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
           hasVtpm: vm.hasVtpm,
           template: vm.template,
         })),
+      datastores: async ({ connection }) =>
+        (await listConnectionDatastores(connection, connectionStore, secretStore))
+          .map((d) => ({ name: d.name, type: d.type, capacityBytes: d.capacityBytes, freeBytes: d.freeBytes, accessible: d.accessible }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
     },
     repositories: {
       open: async (request) => repositories.openFolder(request),

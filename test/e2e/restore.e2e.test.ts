@@ -79,6 +79,10 @@ describe('end to end: restore a VM with the wizard', () => {
     await page.getByRole('radio', { name: new RegExp(`Restore point of ${LAB_VMS.encrypted}`) }).check({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Next: target' }).click();
     await expect.poll(() => page.getByLabel('Connection').inputValue(), { timeout: 30_000 }).toBe('lab');
+    // The lab's datastores are offered as suggestions once the connection is chosen.
+    await expect
+      .poll(() => page.getByTestId('datastore-suggestions').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 30_000 })
+      .toContain(lab.info.datastores[0]!.name);
     await page.getByLabel('Datastore').fill(lab.info.datastores[0]!.name);
     await page.getByLabel('Name of the restored VM').fill('e2e-restored');
     await page.getByRole('button', { name: 'Plan the restore' }).click();

@@ -64,3 +64,13 @@ export const VmRow = z.object({
   template: z.boolean(),
 });
 export type VmRow = z.infer<typeof VmRow>;
+
+/** A datastore the target offers, for the restore wizard's suggestions. */
+export const DatastoreRow = z.object({
+  name: z.string(),
+  type: z.string(),
+  capacityBytes: z.number(),
+  freeBytes: z.number(),
+  accessible: z.boolean(),
+});
+export type DatastoreRow = z.infer<typeof DatastoreRow>;

@@ -1,4 +1,7 @@
-import { useEffect, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
+import type { DatastoreRow } from '../../../electron/api/contract';
+import { formatBytes } from '../app/byte-size';
+import { api } from '../bridge/api-access';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useRestoreWizardStore, type TransportChoice } from '../stores/restore-wizard-store';
 
@@ -27,6 +30,21 @@ export function TargetStep(): ReactElement {
     if (target.connection === '' && onlyName) setTarget({ connection: onlyName });
   }, [onlyName, target.connection, setTarget]);
 
+  // Suggestions only: the field stays free text, so a slow or failing inventory never blocks the wizard.
+  const [datastores, setDatastores] = useState<DatastoreRow[]>([]);
+  useEffect(() => {
+    setDatastores([]);
+    if (!target.connection) return;
+    let current = true;
+    api()
+      .inventory.datastores({ connection: target.connection })
+      .then((list) => current && setDatastores(list))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [target.connection]);
+
   function submit(e: FormEvent): void {
     e.preventDefault();
     void makePlan();
@@ -54,7 +72,18 @@ export function TargetStep(): ReactElement {
         </label>
         <label>
           Datastore
-          <input value={target.datastore} onChange={(e) => setTarget({ datastore: e.target.value })} placeholder="datastore1" required />
+          <input
+            value={target.datastore}
+            onChange={(e) => setTarget({ datastore: e.target.value })}
+            placeholder="datastore1"
+            list="restore-datastores"
+            required
+          />
+          <datalist id="restore-datastores" data-testid="datastore-suggestions">
+            {datastores.map((d) => (
+              <option key={d.name} value={d.name} label={`${d.type}, ${formatBytes(d.freeBytes)} free of ${formatBytes(d.capacityBytes)}`} />
+            ))}
+          </datalist>
         </label>
         <label>
           ESXi host <span className="muted">(optional)</span>

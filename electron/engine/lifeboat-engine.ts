@@ -4,7 +4,6 @@ import type { ServerHandlers } from '../api/contract-kit';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { lifeboatHome } from '../config/paths';
 import { productInfo } from '../config/product';
-import { readSettings } from '../config/settings-store';
 import { ConnectionStore } from '../connections/connection-store';
 import { listConnectionSummaries } from './connection-summaries';
 import {
@@ -15,7 +14,7 @@ import {
   removeConnection,
   testConnection,
 } from '../connections/connection-service';
-import { gatherEnvironmentFacts } from '../environment/environment-facts';
+import { environmentFactsFor } from '../environment/environment-facts';
 import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
 import { EventHub } from './event-hub';
@@ -50,14 +49,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   const jobs = new JobRegistry(events);
   const product = productInfo();
   const connectionStore = new ConnectionStore(home);
-  const environmentFacts = async (): Promise<EnvironmentFacts> =>
-    gatherEnvironmentFacts({
-      version: product.version,
-      frontDoor: options.frontDoor,
-      secretStore,
-      vddkSetting: (await readSettings(home)).vddkDir,
-      env,
-    });
+  const environmentFacts = (): Promise<EnvironmentFacts> => environmentFactsFor(home, options.frontDoor, secretStore, env);
   const repositories = new RepositoryHandlers(secretStore, env);
   const restores = new RestoreHandlers({
     home,
@@ -67,7 +59,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     environment: environmentFacts,
     jobs,
     // The engine's env (not only process.env) names the VDDK folder when no setting does.
-    vddk: options.vddk ?? (async () => resolveVddkSetup({ dir: (await readSettings(home)).vddkDir ?? env.LIFEBOAT_VDDK_DIR, home })),
+    vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })),
   });
 
   const handlers: ServerHandlers<ApiContract> = {

@@ -1,6 +1,8 @@
 import { arch, release, version as osVersion } from 'node:os';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import type { SecretStore } from '../keychain/secret-store';
+import { productInfo } from '../config/product';
+import { readSettings } from '../config/settings-store';
 import { detectVirtualization } from './virtualization';
 import { locateVddk, type VddkLocation } from './vddk-location';
 
@@ -45,4 +47,20 @@ export async function gatherEnvironmentFacts(deps: EnvironmentDeps): Promise<Env
     vddk,
     keychain,
   };
+}
+
+/** The facts for this installation: the app's version and the VDDK folder from the user's settings in `home`. */
+export async function environmentFactsFor(
+  home: string,
+  frontDoor: EnvironmentFacts['app']['frontDoor'],
+  secretStore: SecretStore,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EnvironmentFacts> {
+  return gatherEnvironmentFacts({
+    version: productInfo().version,
+    frontDoor,
+    secretStore,
+    vddkSetting: (await readSettings(home)).vddkDir,
+    env,
+  });
 }

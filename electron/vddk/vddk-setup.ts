@@ -24,8 +24,8 @@ export class VddkNotFoundError extends Error {
  * Resolves the VDDK folder (option, then setting, then LIFEBOAT_VDDK_DIR and
  * the usual folders) and, when it is the lab VDDK, the running lab's config.
  */
-export async function resolveVddkSetup(options: { dir?: string; configFile?: string; home: string }): Promise<VddkSetup> {
-  const found = discoverVddk(options.dir ?? (await readSettings(options.home)).vddkDir);
+export async function resolveVddkSetup(options: { dir?: string; configFile?: string; home: string; env?: NodeJS.ProcessEnv }): Promise<VddkSetup> {
+  const found = discoverVddk(options.dir ?? (await readSettings(options.home)).vddkDir, options.env);
   if (!found.found || !found.dir) throw new VddkNotFoundError(found.message);
   let configFile = options.configFile;
   if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(options.home))) {

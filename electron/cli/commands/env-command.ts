@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { EnvironmentFacts } from '../../api/schemas/environment-schema';
 import { lifeboatHome } from '../../config/paths';
-import { productInfo } from '../../config/product';
-import { readSettings } from '../../config/settings-store';
-import { gatherEnvironmentFacts } from '../../environment/environment-facts';
+import { environmentFactsFor } from '../../environment/environment-facts';
 import { OsKeychain } from '../../keychain/os-keychain';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { printResult } from '../cli-output';
@@ -37,12 +35,7 @@ export const registerEnvCommand: RegisterCommand = (program, ctx) => {
       commandAction(ctx, async (_opts: object, command: Command) => {
         const { json } = globalOptions(command);
         const home = lifeboatHome();
-        const facts = await gatherEnvironmentFacts({
-          version: productInfo().version,
-          frontDoor: 'cli',
-          secretStore: new OsKeychain(),
-          vddkSetting: (await readSettings(home)).vddkDir,
-        });
+        const facts = await environmentFactsFor(home, 'cli', new OsKeychain());
         printResult(ctx.io, json, facts, formatEnvironment);
       }),
     );

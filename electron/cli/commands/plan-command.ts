@@ -5,10 +5,8 @@ import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
 import { openRepository, repoCommandDeps, repositoryCliError, type RepositoryOptions } from '../repository-options';
 import { lifeboatHome } from '../../config/paths';
-import { productInfo } from '../../config/product';
-import { readSettings } from '../../config/settings-store';
 import { ConnectionStore } from '../../connections/connection-store';
-import { gatherEnvironmentFacts } from '../../environment/environment-facts';
+import { environmentFactsFor } from '../../environment/environment-facts';
 import type { Plan } from '../../planner/plan-types';
 import { prepareRestore } from '../../restore/restore-runner';
 import { parseJsonText } from '../../planner/json-text';
@@ -61,8 +59,7 @@ async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): 
       repo,
       connections: new ConnectionStore(home),
       secrets,
-      environment: async () =>
-        gatherEnvironmentFacts({ version: productInfo().version, frontDoor: 'cli', secretStore: secrets, vddkSetting: (await readSettings(home)).vddkDir }),
+      environment: () => environmentFactsFor(home, 'cli', secrets),
     },
   ).catch(repositoryCliError);
   await prepared.close();

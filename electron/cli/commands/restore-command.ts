@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { lifeboatHome } from '../../config/paths';
-import { productInfo } from '../../config/product';
-import { readSettings } from '../../config/settings-store';
 import { ConnectionStore } from '../../connections/connection-store';
 import { MissingCredentialError } from '../../connections/open-connection';
 import { askYesNo } from '../../connections/password-input';
-import { gatherEnvironmentFacts } from '../../environment/environment-facts';
+import { environmentFactsFor } from '../../environment/environment-facts';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import { formatPlanText } from '../../planner/plan-text';
@@ -157,8 +155,7 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
           repo,
           connections: new ConnectionStore(home),
           secrets,
-          environment: async () =>
-            gatherEnvironmentFacts({ version: productInfo().version, frontDoor: 'cli', secretStore: secrets, vddkSetting: (await readSettings(home)).vddkDir }),
+          environment: () => environmentFactsFor(home, 'cli', secrets),
         };
         const prepared = await prepareRestore(request, liveDeps).catch((err: unknown) => {
           if (err instanceof MissingCredentialError) throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');

@@ -28,6 +28,12 @@ export function planView(plan: Plan): RestorePlanView {
   return {
     ok: plan.ok,
     vm: plan.vm,
+    vmName: plan.vmName,
+    powerOn: plan.powerOn,
+    encryption: plan.encryption,
+    storagePolicy: plan.storagePolicy,
+    hardwareVersion: plan.hardwareVersion,
+    networks: plan.networks,
     restoreKind: plan.restoreKind,
     transportOption: plan.transportOption,
     disks: plan.disks.map((d) => ({
@@ -40,6 +46,7 @@ export function planView(plan: Plan): RestorePlanView {
       restoredProvisioning: d.restoredProvisioning,
       bytesToWrite: d.bytesToWrite,
       firstWriteAllocates: d.firstWriteAllocates,
+      ...(d.targetDisk !== undefined ? { targetDisk: d.targetDisk } : {}),
     })),
     findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport })),
     steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, description: s.description, disk: s.disk })),

@@ -2,7 +2,9 @@ import { collectRules, numberSteps, sortFindings } from './plan-order';
 import type { DiskPlan, Plan } from './plan-types';
 import type { RuleId } from './rule-catalogue';
 import { connectionFindings } from './rules/connection-rules';
-import { cryptoFindings } from './rules/crypto-vtpm-rules';
+import { cryptoFindings, restoredStoragePolicy, vmHomeEncrypted } from './rules/crypto-vtpm-rules';
+import { diskTargets, intoVmFindings, overwritesExistingDisks } from './rules/into-vm-rules';
+import { networkMappings, newVmFindings, restoredHardwareVersion, restoredVmName } from './rules/request-rules';
 import { bytesToWrite, dataFindings, restoredProvisioning } from './rules/data-rules';
 import { restoreSteps } from './rules/restore-steps';
 import { chooseTransports } from './rules/transport-choice';
@@ -17,6 +19,8 @@ import type { Scenario } from './scenario-schema';
 export function planRestore(s: Scenario): Plan {
   const choice = chooseTransports(s);
   const diskOrder = s.restorePoint.disks.map((d) => d.key);
+  const intoVm = s.options.intoVm;
+  const targets = intoVm !== null && overwritesExistingDisks(s) ? diskTargets(s, intoVm) : null;
 
   const disks: DiskPlan[] = s.restorePoint.disks.map((disk, i) => {
     const c = choice.disks[i]!;
@@ -37,6 +41,7 @@ export function planRestore(s: Scenario): Plan {
       // DATA-THIN-FIRST-WRITE
       firstWriteAllocates: restoredProvisioning(disk) === 'thin',
       effects: io.effects,
+      ...(targets ? { targetDisk: targets[i]!.targetKey } : {}),
     };
   });
   const transports = disks.map((d) => d.transport);
@@ -50,15 +55,25 @@ export function planRestore(s: Scenario): Plan {
       ...streams.findings,
       ...dataFindings(s),
       ...cryptoFindings(s),
+      ...newVmFindings(s),
+      ...intoVmFindings(s),
     ],
     diskOrder,
   );
   const steps = numberSteps(restoreSteps(s, disks), diskOrder);
   const excludedRules = disks.flatMap((d) => Object.values(d.excluded).flat() as RuleId[]);
 
+  const fullVm = s.options.restoreKind === 'full-vm';
+  const encrypted = fullVm && vmHomeEncrypted(s) && s.options.encryption !== 'unencrypted';
   return {
     ok: !findings.some((f) => f.severity === 'block'),
     vm: s.restorePoint.vm.name,
+    vmName: fullVm ? restoredVmName(s) : (intoVm?.name ?? s.restorePoint.vm.name),
+    powerOn: s.options.powerOn,
+    encryption: s.options.encryption,
+    storagePolicy: encrypted ? restoredStoragePolicy(s) : null,
+    hardwareVersion: fullVm ? restoredHardwareVersion(s) : null,
+    networks: fullVm ? networkMappings(s) : [],
     restoreKind: s.options.restoreKind,
     transportOption: s.options.transport,
     disks,

@@ -17,14 +17,18 @@ function findingLines(f: Finding): string[] {
 export function formatPlanText(plan: Plan): string {
   const out: string[] = [];
   const verdict = plan.ok ? 'OK: the restore can run as planned.' : 'BLOCKED: the restore cannot run as planned.';
-  out.push(`Restore plan for ${plan.vm} (${plan.restoreKind}, transport ${plan.transportOption}) — ${verdict}`);
+  const into = plan.vmName !== plan.vm ? ` → ${plan.vmName}` : '';
+  out.push(`Restore plan for ${plan.vm}${into} (${plan.restoreKind}, transport ${plan.transportOption}) — ${verdict}`);
+  out.push(`  After the restore: ${plan.powerOn ? 'powered on' : 'powered off (add --power-on to start it)'}${plan.storagePolicy !== null ? `; encryption ${plan.encryption}, storage policy "${plan.storagePolicy}"` : ''}${plan.hardwareVersion !== null ? `; hardware version ${plan.hardwareVersion}` : ''}`);
+  for (const n of plan.networks) out.push(`  Network: ${n.source} → ${n.target ?? '(none usable)'}`);
   out.push('');
   out.push('Disks:');
   for (const d of plan.disks) {
     const transport = d.transport ?? 'none';
     const io = d.transport ? `, ${formatBytes(d.ioBytes)} I/O x${d.inFlight}${d.unbuffered ? ', unbuffered' : ''}` : '';
+    const target = d.targetDisk === undefined ? '' : ` → target disk ${d.targetDisk ?? 'none'}`;
     out.push(
-      `  ${d.key} ${d.label}: ${transport} (${d.chosenBy === 'auto' ? 'chosen by auto' : 'requested'}; ${d.restoredProvisioning}, ${formatBytes(d.bytesToWrite)} to write${io})`,
+      `  ${d.key} ${d.label}${target}: ${transport} (${d.chosenBy === 'auto' ? 'chosen by auto' : 'requested'}; ${d.restoredProvisioning}, ${formatBytes(d.bytesToWrite)} to write${io})`,
     );
     out.push(`      why: ${d.why}`);
   }

@@ -51,12 +51,33 @@ export interface DiskPlan {
   firstWriteAllocates: boolean;
   /** Effect rules that shaped how this disk is written. */
   effects: RuleId[];
+  /** Disks restore into an existing VM: the disk written (DATA-DISK-MAP); null when none fits; absent otherwise. */
+  targetDisk?: number | null;
+}
+
+/** Where a source NIC is connected on the target (DATA-NETWORK-MAP). */
+export interface PlanNetwork {
+  source: string;
+  target: string | null;
+  how: 'same-name' | 'mapped' | 'automatic' | 'unknown' | 'none';
 }
 
 export interface Plan {
   ok: boolean;
   /** The VM the plan restores (for text output and reports). */
   vm: string;
+  /** The name the VM has after the restore: the new VM's, or the existing one a disks restore writes into. */
+  vmName: string;
+  /** STEP-POWER-ON: the VM is powered on after the restore. */
+  powerOn: boolean;
+  /** The encryption choice in force (full-VM restores of encrypted or vTPM VMs). */
+  encryption: 'keep' | 'new-keys' | 'unencrypted';
+  /** The encryption storage policy used, when the restored VM is encrypted; else null. */
+  storagePolicy: string | null;
+  /** The hardware version the new VM is created with (null: as saved, not known). */
+  hardwareVersion: string | null;
+  /** Each source NIC's network on the target. */
+  networks: PlanNetwork[];
   restoreKind: 'full-vm' | 'disks';
   transportOption: 'auto' | TransportName;
   disks: DiskPlan[];

@@ -1,5 +1,6 @@
 /**
- * The restore rule catalogue as data: one row per rule ID of restore-rules.md.
+ * The restore rule catalogue as data: one row per rule ID of restore-rules.md,
+ * then one per rule ID of restore-rules-2.md (each part in its document's order).
  * The planner, the wizards and the reports all read titles and severities from
  * here, so an ID's meaning lives in exactly one place in the code.
  */
@@ -80,6 +81,18 @@ export const RULE_CATALOGUE = [
   // NFC and sessions
   { id: 'NFC-TIMEOUTS', family: 'nfc', kind: 'step', severity: 'info', title: 'Write NFC timeouts into the VDDK config file' },
   { id: 'NFC-KEEPALIVE', family: 'nfc', kind: 'step', severity: 'info', title: 'Keep idle NFC disks open by reading sector 0' },
+  // Part 2 (restore-rules-2.md): the restore request and real-vSphere conformance
+  { id: 'CONN-NO-KEYCHAIN', family: 'connection', kind: 'finding', severity: 'info', title: 'No OS keychain: credentials are used for this session only' },
+  { id: 'XPORT-SAN-RESTORE-SNAPSHOT', family: 'transport', kind: 'step', severity: 'info', title: 'SAN write: restore snapshot before, revert and delete it after' },
+  { id: 'XPORT-SAN-EXISTING-SNAPSHOTS', family: 'transport', kind: 'finding', severity: 'block', title: 'SAN write to a VM that already has snapshots' },
+  { id: 'DATA-TARGET-POWERED-ON', family: 'steps-data', kind: 'finding', severity: 'block', title: 'Target VM is powered on: its disks cannot be written' },
+  { id: 'DATA-VM-NAME-TAKEN', family: 'steps-data', kind: 'finding', severity: 'block', title: 'A VM with the new name already exists in the datacenter' },
+  { id: 'DATA-DISK-MAP', family: 'steps-data', kind: 'finding', severity: 'block', title: 'A restore-point disk has no matching disk in the target VM' },
+  { id: 'DATA-HW-VERSION', family: 'steps-data', kind: 'finding', severity: 'block', title: 'Hardware version not supported by the target host' },
+  { id: 'DATA-NETWORK-MAP', family: 'steps-data', kind: 'finding', severity: 'warn', title: 'Source network missing on the target host: NIC mapped' },
+  { id: 'DATA-NO-CONFIGINFO', family: 'steps-data', kind: 'finding', severity: 'warn', title: 'No saved ConfigInfo: the VM is built from stated defaults' },
+  { id: 'DATA-ALLOCATION-UNKNOWN', family: 'steps-data', kind: 'finding', severity: 'info', title: 'Allocated blocks unknown: the disk is read or written whole' },
+  { id: 'STEP-POWER-ON', family: 'steps-data', kind: 'step', severity: 'info', title: 'Power the VM on after the restore, before the closing steps' },
 ] as const satisfies readonly RuleEntry[];
 
 export type RuleId = (typeof RULE_CATALOGUE)[number]['id'];

@@ -17,7 +17,12 @@ import { z } from 'zod';
  *   target VM (space rules apply; VM-creation, key and vTPM rules do not).
  * - `cbtEnabledOnTarget` for a full-VM restore: the restored VM should end with
  *   change tracking on (it is created without it and turned on after the writes).
- * - Extensions: `connection.thumbprintChanged`, top-level `description` and `$schema`.
+ * - Extensions: `connection.thumbprintChanged`, `connection.keychainAvailable`,
+ *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, top-level
+ *   `description` and `$schema`.
+ * - The restore-request options (plan-scenario.md, "Extension"): a choice changes
+ *   the plan exactly as it changes the run, so every option `lifeboat restore`
+ *   takes is a scenario option too.
  */
 
 const bytes = z.number().int().nonnegative();
@@ -45,14 +50,30 @@ export const connectionSchema = z
     /** Extension: the trusted thumbprint is known but the server now shows another one. */
     thumbprintChanged: z.boolean().default(false),
     vcenter: z.string().min(1).nullable().default('vc.example.test'),
+    /** Extension (CONN-NO-KEYCHAIN): false when the OS keychain cannot be used, so credentials last one session. */
+    keychainAvailable: z.boolean().default(true),
   })
   .prefault({});
+
+/** A hardware version as vSphere names it: vmx-21. */
+const hardwareVersion = z.string().regex(/^vmx-\d+$/, 'expected a hardware version like "vmx-21"');
+const controllerKind = z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'ide', 'sata', 'nvme']);
+
+export const hostNetworkSchema = z.strictObject({
+  name: z.string().min(1),
+  /** A distributed switch's uplink port group: never a VM network. */
+  uplink: z.boolean().default(false),
+});
 
 export const hostSchema = z
   .strictObject({
     esxiVersion: esxiVersion.default('8.0.2'),
     managementServerIp: z.string().min(1).nullable().default(null),
     sanAttached: z.boolean().default(true),
+    /** [] = not known: no check (DATA-HW-VERSION). */
+    supportedHardwareVersions: z.array(hardwareVersion).default(() => []),
+    /** [] = not known: no check (DATA-NETWORK-MAP). */
+    networks: z.array(hostNetworkSchema).default(() => []),
   })
   .prefault({});
 
@@ -73,6 +94,8 @@ export const targetSchema = z
     datastore: datastoreSchema,
     keyProviders: z.array(z.string().min(1)).default(() => ['kms-a']),
     storagePolicies: z.array(z.string().min(1)).default(() => ['VM Encryption Policy']),
+    /** VM names already present in the target datacenter (DATA-VM-NAME-TAKEN). */
+    existingVmNames: z.array(z.string().min(1)).default(() => []),
   })
   .prefault({});
 
@@ -89,6 +112,11 @@ export const vmSchema = z
     vtpm: z.boolean().default(false),
     nvramSaved: z.boolean().default(true),
     independentDisks: z.number().int().nonnegative().default(0),
+    /** false for a point made by `import` from an image (DATA-NO-CONFIGINFO). */
+    configInfoSaved: z.boolean().default(true),
+    hardwareVersion: hardwareVersion.nullable().default(null),
+    /** Source NICs' network names, in NIC order. */
+    networks: z.array(z.string().min(1)).default(() => []),
   })
   .prefault({});
 
@@ -96,7 +124,7 @@ export const diskSchema = z
   .strictObject({
     key: z.number().int(),
     label: z.string().min(1).optional(),
-    controller: z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'ide', 'sata', 'nvme']).default('pvscsi'),
+    controller: controllerKind.default('pvscsi'),
     bus: z.number().int().nonnegative().default(0),
     unit: z.number().int().nonnegative().default(0),
     capacityBytes: bytes,
@@ -128,6 +156,26 @@ export const restorePointSchema = z.strictObject({
     }),
 });
 
+/** A disk of the existing VM a disks restore writes into. */
+export const intoVmDiskSchema = z.strictObject({
+  key: z.number().int(),
+  controller: controllerKind.default('pvscsi'),
+  bus: z.number().int().nonnegative().default(0),
+  unit: z.number().int().nonnegative().default(0),
+  capacityBytes: bytes,
+  /** Extension (DATA-ALLOCATION-UNKNOWN): false when VDDK cannot report this disk's allocated blocks. */
+  allocationKnown: z.boolean().default(true),
+});
+
+export const intoVmSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Extension: false when no VM of that name exists on the target (DATA-DISK-MAP). */
+  exists: z.boolean().default(true),
+  poweredOn: z.boolean().default(false),
+  snapshots: z.number().int().nonnegative().default(0),
+  disks: z.array(intoVmDiskSchema).default(() => []),
+});
+
 export const optionsSchema = z
   .strictObject({
     transport: z.enum(['auto', ...transportName.options]).default('auto'),
@@ -137,6 +185,22 @@ export const optionsSchema = z
     /** Change tracking is on for the target VM now (disks) or should be after the restore (full-vm). */
     cbtEnabledOnTarget: z.boolean().default(true),
     concurrentStreams: z.number().int().min(1).max(64).default(4),
+    /** New VM name; null = "<original>-restored". */
+    name: z.string().trim().min(1).max(80).nullable().default(null),
+    powerOn: z.boolean().default(false),
+    encryption: z.enum(['keep', 'new-keys', 'unencrypted']).default('keep'),
+    /** Encryption storage policy chosen for the restore (CRYPT-POLICY-MISSING). */
+    storagePolicy: z.string().min(1).nullable().default(null),
+    /** An explicit lower hardware version (DATA-HW-VERSION). */
+    hardwareVersion: hardwareVersion.nullable().default(null),
+    /** Source network → target network (DATA-NETWORK-MAP). */
+    networkMap: z.record(z.string().min(1), z.string().min(1)).default(() => ({})),
+    /** Disks restore: restore-point disk key → target disk key (DATA-DISK-MAP). */
+    diskMap: z.record(z.string().regex(/^-?\d+$/, 'expected a disk key'), z.number().int()).default(() => ({})),
+    /** Disks restore: add the disks as new disks instead of overwriting. */
+    addAsNew: z.boolean().default(false),
+    /** Disks restore: the existing VM written into; null = not known (no check). */
+    intoVm: intoVmSchema.nullable().default(null),
   })
   .prefault({});
 
@@ -157,6 +221,8 @@ export type Scenario = z.output<typeof scenarioSchema>;
 /** A scenario as written in a file (optional fields may be missing). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioDisk = Scenario['restorePoint']['disks'][number];
+export type IntoVm = NonNullable<Scenario['options']['intoVm']>;
+export type IntoVmDisk = IntoVm['disks'][number];
 export type TransportName = z.infer<typeof transportName>;
 export type TransportOption = Scenario['options']['transport'];
 

@@ -23,6 +23,12 @@ const disk = (key: number, label: string): RestorePlanView['disks'][number] => (
 const warnPlan: RestorePlanView = {
   ok: true,
   vm: 'sql01',
+  vmName: 'sql01-restored',
+  powerOn: false,
+  encryption: 'keep',
+  storagePolicy: null,
+  hardwareVersion: null,
+  networks: [],
   restoreKind: 'full-vm',
   transportOption: 'auto',
   disks: [disk(2000, 'Hard disk 1'), disk(2001, 'Hard disk 2')],

@@ -72,6 +72,8 @@ export const PlanDisk = z.object({
   restoredProvisioning: z.enum(['thin', 'lazyzeroed', 'eagerzeroed']),
   bytesToWrite: z.number(),
   firstWriteAllocates: z.boolean(),
+  /** Disks restore into an existing VM: the disk written (null: none fits). */
+  targetDisk: z.number().nullable().optional(),
 });
 export type PlanDisk = z.infer<typeof PlanDisk>;
 
@@ -79,6 +81,12 @@ export type PlanDisk = z.infer<typeof PlanDisk>;
 export const RestorePlanView = z.object({
   ok: z.boolean(),
   vm: z.string(),
+  vmName: z.string(),
+  powerOn: z.boolean(),
+  encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
+  storagePolicy: z.string().nullable(),
+  hardwareVersion: z.string().nullable(),
+  networks: z.array(z.object({ source: z.string(), target: z.string().nullable(), how: z.string() })),
   restoreKind: z.enum(['full-vm', 'disks']),
   transportOption: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
   disks: z.array(PlanDisk),

@@ -46,5 +46,14 @@ export function connectionFindings(
       remedy: 'Compare its SHA-256 thumbprint with the one the administrator gives you, then trust it explicitly.',
     });
   }
+  // CONN-NO-KEYCHAIN
+  if (!connection.keychainAvailable) {
+    out.push({
+      rule: 'CONN-NO-KEYCHAIN',
+      severity: 'info',
+      message: `No OS keychain is available on this workstation; the password for ${connection.server} is used for this session only and not saved.`,
+      remedy: 'Nothing to do; give the password again next time (--password-stdin or --password-file), or set up a keychain (Secret Service, macOS Keychain, Windows Credential Manager) to save it.',
+    });
+  }
   return out;
 }

@@ -1,16 +1,17 @@
 import type { DiskPlan } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
-import { DEFAULT_ENCRYPTION_POLICY, keysSaved, vmHomeEncrypted } from './crypto-vtpm-rules';
+import { keysSaved, restoredStoragePolicy, vmHomeEncrypted } from './crypto-vtpm-rules';
 import { formatBytes } from './exclusion';
 import { keepaliveStep, nfcTimeoutSteps } from './nfc-rules';
+import { defaultVmShape, restoredHardwareVersion, restoredVmName } from './request-rules';
 import { PHASE, type DraftStep } from './step-draft';
 
 type DiskFacts = Pick<
   DiskPlan,
-  'key' | 'label' | 'transport' | 'ioBytes' | 'inFlight' | 'unbuffered' | 'bytesToWrite' | 'restoredProvisioning'
+  'key' | 'label' | 'transport' | 'ioBytes' | 'inFlight' | 'unbuffered' | 'bytesToWrite' | 'restoredProvisioning' | 'targetDisk'
 >;
 
-function writeStep(d: DiskFacts): DraftStep {
+function writeStep(s: Scenario, d: DiskFacts): DraftStep {
   const how = d.unbuffered ? 'unbuffered, ' : '';
   const rule =
     d.transport === 'hotadd'
@@ -23,9 +24,81 @@ function writeStep(d: DiskFacts): DraftStep {
     phase: PHASE.diskWrite,
     disk: d.key,
     description:
-      `Write ${d.label} (${d.restoredProvisioning}) over ${d.transport}: copy ${formatBytes(d.bytesToWrite)} of allocated extents, skip zeros, ` +
+      `Write ${d.label} (${d.restoredProvisioning})${intoWhat(s, d)} over ${d.transport}: copy ${formatBytes(d.bytesToWrite)} of allocated extents, skip zeros, ` +
       `${how}${formatBytes(d.ioBytes)} requests, ${d.inFlight} in flight, 512-byte aligned buffers; flush, verify, close.`,
   };
+}
+
+/** Where a disks restore writes a disk: " into app01's disk 2001" or " as a new disk of app01". */
+function intoWhat(s: Scenario, d: DiskFacts): string {
+  if (s.options.restoreKind !== 'disks') return '';
+  const vm = s.options.intoVm?.name ?? s.restorePoint.vm.name;
+  if (s.options.addAsNew) return ` as a new disk of ${vm}`;
+  return ` into ${vm}'s disk ${d.targetDisk ?? d.key}`;
+}
+
+/** STEP-CONFIG-FROM-CONFIGINFO (or DATA-NO-CONFIGINFO defaults), VTPM-*, CRYPT-*: building and creating the new VM. */
+function newVmSteps(s: Scenario): DraftStep[] {
+  const vm = s.restorePoint.vm;
+  const name = restoredVmName(s);
+  const choice = s.options.encryption;
+  const encrypted = vmHomeEncrypted(s);
+  const steps: DraftStep[] = [];
+  const version = restoredHardwareVersion(s);
+  const versionText = version !== null && version !== vm.hardwareVersion ? ` with hardware version ${version} (saved: ${vm.hardwareVersion ?? 'unknown'})` : '';
+  if (vm.configInfoSaved) {
+    steps.push({
+      rule: 'STEP-CONFIG-FROM-CONFIGINFO',
+      phase: PHASE.configSpec,
+      description: `Build the ConfigSpec of ${name} from the saved ConfigInfo of ${vm.name} (never a copied .vmx)${versionText}.`,
+    });
+  } else {
+    const d = defaultVmShape(s);
+    steps.push({
+      rule: 'DATA-NO-CONFIGINFO',
+      phase: PHASE.configSpec,
+      description: `Build the ConfigSpec of ${name} from defaults (no ConfigInfo was saved): firmware ${d.firmware}, guest OS ${d.guest}, ${d.controller} controller, no network card${versionText}.`,
+    });
+  }
+  steps.push({
+    rule: 'STEP-CONFIG-FROM-CONFIGINFO',
+    phase: PHASE.createVm,
+    description: `Create ${name} on datastore ${s.target.datastore.name} from the ConfigSpec.`,
+  });
+  if (vm.vtpm && choice !== 'unencrypted') {
+    // VTPM-FIRMWARE, VTPM-RESTORE
+    steps.push({
+      rule: 'VTPM-FIRMWARE',
+      phase: PHASE.firmware,
+      description: `Set firmware to efi in the ConfigSpec${vm.firmware === 'bios' ? ' (the saved value says bios, which cannot carry a vTPM)' : ''}, before the vTPM device.`,
+    });
+    steps.push({ rule: 'VTPM-RESTORE', phase: PHASE.vtpmDevice, description: 'Add the saved vTPM device (with its endorsement-key certificates) to the ConfigSpec.' });
+  }
+  if (encrypted && choice === 'keep' && keysSaved(s)) {
+    // CRYPT-KEYS-SAVED
+    steps.push({
+      rule: 'CRYPT-KEYS-SAVED',
+      phase: PHASE.keys,
+      description: `Put the saved keyId and encryption.bundle into the ConfigSpec, with storage policy "${restoredStoragePolicy(s)}".`,
+    });
+  } else if (encrypted && choice === 'new-keys') {
+    // CRYPT-KEYS-MISSING: its documented choice, new keys from the target's key provider.
+    steps.push({
+      rule: 'CRYPT-KEYS-MISSING',
+      phase: PHASE.keys,
+      description: `Encrypt ${name} with a new key from key provider ${s.target.keyProviders[0] ?? '(none)'}, with storage policy "${restoredStoragePolicy(s)}".`,
+    });
+  }
+  // NVRAM: sealed by the original keys when the VM was encrypted, so only uploaded when those keys are kept.
+  if (vm.nvramSaved && (!encrypted || (choice === 'keep' && keysSaved(s)))) {
+    const rule = vm.vtpm ? 'VTPM-RESTORE' : encrypted ? 'CRYPT-KEYS-SAVED' : 'STEP-CONFIG-FROM-CONFIGINFO';
+    steps.push({
+      rule,
+      phase: PHASE.nvram,
+      description: `Upload the saved NVRAM of ${vm.name} to ${name} through the datastore file service (the VM exists now).`,
+    });
+  }
+  return steps;
 }
 
 /** The automatic steps of a restore, ordered and numbered. */
@@ -36,7 +109,8 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
   const anyWrite = writing.length > 0;
   const anyHotadd = writing.some((d) => d.transport === 'hotadd');
   const anySan = writing.some((d) => d.transport === 'san');
-  const encrypted = vmHomeEncrypted(s);
+  // The VM the restore writes: the new one, or the existing one a disks restore goes into.
+  const target = fullVm ? restoredVmName(s) : (s.options.intoVm?.name ?? vm.name);
   const steps: DraftStep[] = [...nfcTimeoutSteps(disks.map((d) => d.transport))];
 
   // STEP-PREPARE-ACCESS: keeps Storage vMotion away while we write; EndAccess runs even after a failure.
@@ -46,59 +120,17 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
       phase: PHASE.prepareAccess,
       description:
         s.connection.kind === 'esxi'
-          ? `PrepareForAccess for ${vm.name}: VDDK offers it through vCenter only, so on this standalone host the restore records that it was not available.`
-          : `PrepareForAccess for ${vm.name} (blocks Storage vMotion during the restore).`,
+          ? `PrepareForAccess for ${target}: VDDK offers it through vCenter only, so on this standalone host the restore records that it was not available.`
+          : `PrepareForAccess for ${target} (blocks Storage vMotion during the restore).`,
     });
     steps.push({
       rule: 'STEP-PREPARE-ACCESS',
       phase: PHASE.endAccess,
-      description: `EndAccess for ${vm.name}, also when the restore failed or was cancelled.`,
+      description: `EndAccess for ${target}, also when the restore failed or was cancelled.`,
     });
   }
 
-  if (fullVm) {
-    // STEP-CONFIG-FROM-CONFIGINFO
-    steps.push({
-      rule: 'STEP-CONFIG-FROM-CONFIGINFO',
-      phase: PHASE.configSpec,
-      description: `Build the new VM's ConfigSpec from the saved ConfigInfo of ${vm.name} (never a copied .vmx).`,
-    });
-    steps.push({
-      rule: 'STEP-CONFIG-FROM-CONFIGINFO',
-      phase: PHASE.createVm,
-      description: `Create ${vm.name} on datastore ${s.target.datastore.name} from the ConfigSpec.`,
-    });
-    if (vm.vtpm) {
-      // VTPM-FIRMWARE, VTPM-RESTORE
-      steps.push({
-        rule: 'VTPM-FIRMWARE',
-        phase: PHASE.firmware,
-        description: `Set firmware to efi in the ConfigSpec${vm.firmware === 'bios' ? ' (the saved value says bios, which cannot carry a vTPM)' : ''}, before the vTPM device.`,
-      });
-      steps.push({ rule: 'VTPM-RESTORE', phase: PHASE.vtpmDevice, description: 'Add the saved vTPM device to the ConfigSpec.' });
-    }
-    if (encrypted && keysSaved(s)) {
-      // CRYPT-KEYS-SAVED
-      const policy =
-        vm.storagePolicy !== null && s.target.storagePolicies.includes(vm.storagePolicy)
-          ? vm.storagePolicy
-          : DEFAULT_ENCRYPTION_POLICY;
-      steps.push({
-        rule: 'CRYPT-KEYS-SAVED',
-        phase: PHASE.keys,
-        description: `Put the saved keyId and encryption.bundle into the ConfigSpec, with storage policy "${policy}".`,
-      });
-    }
-    // NVRAM: unusable without the original keys when the VM was encrypted; then a generic one is used.
-    if (vm.nvramSaved && (!encrypted || keysSaved(s))) {
-      const rule = vm.vtpm ? 'VTPM-RESTORE' : encrypted ? 'CRYPT-KEYS-SAVED' : 'STEP-CONFIG-FROM-CONFIGINFO';
-      steps.push({
-        rule,
-        phase: PHASE.nvram,
-        description: `Upload the saved NVRAM of ${vm.name} through the datastore file service (the VM exists now).`,
-      });
-    }
-  }
+  if (fullVm) steps.push(...newVmSteps(s));
 
   // STEP-CBT-OFF: full-disk writes must not be tracked, and SAN writes fail with tracking on.
   const cbtOn = s.options.cbtEnabledOnTarget;
@@ -120,7 +152,7 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
 
   for (const d of writing) {
     steps.push(...keepaliveStep(d, d.transport));
-    steps.push(writeStep(d));
+    steps.push(writeStep(s, d));
     // STEP-WINDOWS-SIGNATURE: HotAdd on a Windows guest can leave a different disk signature.
     if (d.transport === 'hotadd' && vm.guestFamily === 'windows') {
       steps.push({
@@ -130,6 +162,25 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
         description: `Read the first sectors of ${d.label} over nbdssl; if the MBR signature or GPT disk GUID differs from the backup, rewrite it from the backup.`,
       });
     }
+  }
+
+  // XPORT-SAN-RESTORE-SNAPSHOT: VMware's SAN restore sequence; the revert also runs after a failure.
+  if (anySan) {
+    steps.push({
+      rule: 'XPORT-SAN-RESTORE-SNAPSHOT',
+      phase: PHASE.sanSnapshot,
+      description: `Take a restore snapshot of ${target} before the SAN writes.`,
+    });
+    steps.push({
+      rule: 'XPORT-SAN-RESTORE-SNAPSHOT',
+      phase: PHASE.sanRevert,
+      description: `Revert ${target} to the restore snapshot and delete it, also when the restore failed or was cancelled.`,
+    });
+  }
+
+  // STEP-POWER-ON
+  if (s.options.powerOn && anyWrite) {
+    steps.push({ rule: 'STEP-POWER-ON', phase: PHASE.powerOn, description: `Power on ${target}, as asked, once its disks are written and verified.` });
   }
 
   // STEP-HOTADD-CLEANUP

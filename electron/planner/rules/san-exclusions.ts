@@ -65,6 +65,16 @@ export function vmSanExclusions(s: Scenario): Exclusion[] {
       remedy: 'Write to the base disk, or use HotAdd or nbdssl for the child disk.',
     });
   }
+  // XPORT-SAN-EXISTING-SNAPSHOTS: the restore snapshot must be the VM's only one, so reverting it cannot lose anything.
+  const into = s.options.intoVm;
+  if (s.options.restoreKind === 'disks' && into !== null && into.snapshots > 0) {
+    out.push({
+      rule: 'XPORT-SAN-EXISTING-SNAPSHOTS',
+      transport: 'san',
+      message: `${into.name} already has ${into.snapshots} snapshot${into.snapshots === 1 ? '' : 's'}; a SAN restore needs a restore snapshot of its own that it reverts and deletes afterwards.`,
+      remedy: `Delete or consolidate the snapshots of ${into.name} first, or use nbdssl.`,
+    });
+  }
   // XPORT-SAN-NO-VVOL
   if (ds.type === 'VVOL') {
     out.push({

@@ -143,7 +143,7 @@ describe('lifeboat plan --scenario', () => {
 });
 
 /** What each example scenario demonstrates (trainer material): verdict and the rules it must show. */
-const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (string | null)[] }> = {
+const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (string | null)[]; vmName?: string; absent?: string[] }> = {
   'physical-san-thick.json': { exit: 0, rules: ['XPORT-SAN-STREAMS', 'XPORT-ALIGNED-BUFFERS'], transports: ['san', 'san'] },
   'thin-over-san-nbdssl.json': {
     exit: 0,
@@ -167,6 +167,16 @@ const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (str
     transports: ['nbdssl'],
   },
   'managed-esxi-host.json': { exit: 3, rules: ['CONN-HOST-MANAGED'], transports: ['nbdssl'] },
+  'unencrypted-fallback-new-name.json': {
+    exit: 0,
+    rules: ['VTPM-RESTORE', 'VTPM-NVRAM-MISSING', 'STEP-POWER-ON'],
+    transports: ['nbdssl'],
+    vmName: 'tech-test',
+    absent: ['CRYPT-KEYS-SAVED', 'VTPM-FIRMWARE', 'CRYPT-KMS-MISMATCH'],
+  },
+  'older-host-network-map.json': { exit: 0, rules: ['DATA-HW-VERSION', 'DATA-NETWORK-MAP'], transports: ['nbdssl'], vmName: 'web01-dr' },
+  'disks-into-running-vm.json': { exit: 3, rules: ['DATA-TARGET-POWERED-ON', 'DATA-DISK-MAP'], transports: ['nbdssl', 'nbdssl'] },
+  'san-restore-snapshot.json': { exit: 0, rules: ['XPORT-SAN-RESTORE-SNAPSHOT'], transports: ['san'] },
   'blocked-san-from-vm.json': {
     exit: 3,
     rules: ['XPORT-SAN-NEEDS-PHYSICAL', 'XPORT-SAN-NO-VVOL', 'XPORT-NO-AVAILABLE', 'DATA-THICK-SPACE'],
@@ -189,6 +199,8 @@ describe('example scenarios in resources/scenarios', () => {
       const plan = JSON.parse(r.stdout) as Plan;
       expect(plan.disks.map((d) => d.transport)).toEqual(want.transports);
       expect(plan.rulesApplied).toEqual(expect.arrayContaining(want.rules));
+      for (const rule of want.absent ?? []) expect(plan.rulesApplied).not.toContain(rule);
+      if (want.vmName) expect(plan.vmName).toBe(want.vmName);
       expect(JSON.parse(readFileSync(path.join(scenariosDir, name), 'utf8')).description).toEqual(expect.any(String));
     });
   }

@@ -4,6 +4,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   blocked: 3,
+  /** 128 + SIGINT: the user pressed Ctrl+C (the closing steps still ran). */
+  cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

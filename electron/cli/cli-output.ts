@@ -1,4 +1,5 @@
-import { CliError, ExitCode } from './cli-error';
+import { LifeboatError, type ErrorKind } from '../errors/lifeboat-error';
+import { CliError, ExitCode, type ExitCodeValue } from './cli-error';
 
 /** Where a command writes; injectable so tests can capture output. */
 export interface CliIo {
@@ -23,17 +24,30 @@ export function printResult<T>(io: CliIo, json: boolean, value: T, human: (value
   }
 }
 
-/** Reports an error in the requested form and returns the exit code to use. */
+const EXIT_FOR_KIND: Record<ErrorKind, ExitCodeValue> = {
+  'bad-input': ExitCode.usage,
+  blocked: ExitCode.blocked,
+  cancelled: ExitCode.cancelled,
+  failed: ExitCode.failure,
+};
+
+/**
+ * Reports an error in the requested form and returns the exit code to use.
+ * Engine errors carry their code, hint and rule; the exit code follows their
+ * kind (2 bad input, 3 blocked, 130 cancelled, 1 otherwise).
+ */
 export function reportError(io: CliIo, json: boolean, err: unknown): number {
   const cli = err instanceof CliError ? err : undefined;
+  const engine = err instanceof LifeboatError ? err : undefined;
   const message = err instanceof Error ? err.message : String(err);
-  const exitCode = cli ? cli.exitCode : ExitCode.failure;
+  const exitCode = cli ? cli.exitCode : engine ? EXIT_FOR_KIND[engine.kind] : ExitCode.failure;
+  const hint = cli?.hint ?? engine?.hint;
   if (json) {
-    io.stdout(JSON.stringify({ ok: false, error: { message, hint: cli?.hint, exitCode } }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ok: false, error: { message, code: engine?.code, rule: engine?.rule, hint, exitCode } }, null, 2) + '\n');
   } else {
     io.stderr(`lifeboat: ${message}\n`);
-    if (cli?.hint) io.stderr(`  ${cli.hint}\n`);
-    if (!cli && err instanceof Error && process.env.LIFEBOAT_DEBUG) io.stderr(`${err.stack}\n`);
+    if (hint && !message.includes(hint)) io.stderr(`  ${hint}\n`);
+    if (!cli && !engine && err instanceof Error && process.env.LIFEBOAT_DEBUG) io.stderr(`${err.stack}\n`);
   }
   return exitCode;
 }

@@ -43,6 +43,12 @@ export class RepositoryHandlers {
     return entry;
   }
 
+  /** The opened repository at this folder, if any (the restore service names repositories by folder). */
+  byPath(path: string): OpenRepositoryEntry | undefined {
+    const wanted = resolve(path);
+    return [...this.open.values()].find((e) => resolve(e.path) === wanted);
+  }
+
   async openFolder(input: { path: string; password?: string; remember?: boolean }): Promise<OpenedRepository> {
     const path = resolve(input.path);
     const given = input.password;

@@ -1,16 +1,16 @@
-import { ApiError } from '../api/api-dispatcher';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
+import type { RestoreRequest } from '../api/schemas/restore-request';
 import type { RestorePlanInput, RestorePlanView, RestoreStartInput } from '../api/schemas/restore-schema';
 import type { ConnectionStore } from '../connections/connection-store';
-import { MissingCredentialError } from '../connections/open-connection';
+import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
-import type { RestoreProgress } from '../restore/restore-job';
-import { RESTORE_PHASES } from '../restore/restore-phases';
-import { newJobId, prepareRestore, runLiveRestore, type LiveRestoreDeps, type PreparedRestore, type RestoreRequest } from '../restore/restore-runner';
-import { resolveVddkSetup, VddkNotFoundError, type VddkSetup } from '../vddk/vddk-setup';
+import { newJobId } from '../restore/restore-runner';
+import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 import type { JobRegistry } from './job-registry';
 import { repositoryApiError, type RepositoryHandlers } from './repository-handlers';
+import type { RestoreJobProgress } from './restore-progress';
+import { RestoreService } from './restore-service';
 
 export interface RestoreHandlerDeps {
   home: string;
@@ -54,91 +54,75 @@ export function planView(plan: Plan): RestorePlanView {
   };
 }
 
-const phaseTitle = (phase: string): string => RESTORE_PHASES.find((p) => p.phase === phase)?.title ?? phase;
-
-/** restore.plan and restore.start: live facts → the planner → (unless blocked) a restore job in the registry. */
+/** restore.plan and restore.start: the restore service behind the API; this adapter maps the repository id and mirrors the job. */
 export class RestoreHandlers {
-  constructor(private readonly deps: RestoreHandlerDeps) {}
+  private readonly service: RestoreService;
 
-  private liveDeps(repositoryId: string): { live: LiveRestoreDeps; path: string } {
-    const { repo, path } = this.deps.repositories.get(repositoryId);
-    return { live: { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, path };
+  constructor(private readonly deps: RestoreHandlerDeps) {
+    this.service = new RestoreService({
+      home: deps.home,
+      connections: deps.connections,
+      secrets: deps.secrets,
+      environment: deps.environment,
+      openRepository: async (path) => {
+        const entry = deps.repositories.byPath(path);
+        if (!entry) throw new BadInputError(`the repository ${path} is not open in this session`, 'repository-not-open', 'Open it on the Repositories page first.');
+        return entry.repo;
+      },
+      vddk: async () => (this.deps.vddk ?? (() => resolveVddkSetup({ home: this.deps.home })))(),
+    });
   }
 
-  private async prepare(input: RestorePlanInput, extra: Pick<RestoreRequest, 'verify' | 'encryption'>): Promise<{ prepared: PreparedRestore; live: LiveRestoreDeps }> {
-    const { live, path } = this.liveDeps(input.repositoryId);
-    const request: RestoreRequest = {
-      repo: path,
-      point: input.pointId,
-      connection: input.connection,
-      datastore: input.datastore,
-      host: input.host,
-      name: input.name,
-      transport: input.transport,
-      kind: 'full-vm',
-      ...extra,
-    };
-    try {
-      return { prepared: await prepareRestore(request, live), live };
-    } catch (err) {
-      if (err instanceof MissingCredentialError)
-        throw new ApiError(err.message, 'missing-credential', undefined, 'Add the connection again on the Connections page to save its password.');
-      return repositoryApiError(err);
-    }
+  private request(input: RestorePlanInput): RestoreRequest {
+    const { repositoryId, ...rest } = input;
+    return { ...rest, repo: this.deps.repositories.get(repositoryId).path };
   }
 
   async plan(input: RestorePlanInput): Promise<RestorePlanView> {
-    const { prepared } = await this.prepare(input, { verify: true, encryption: 'keep' });
-    await prepared.close().catch(() => undefined);
-    return planView(prepared.plan);
+    return planView(await this.service.plan(this.request(input)).catch(repositoryApiError));
   }
 
   async start(input: RestoreStartInput): Promise<{ jobId: string }> {
-    const vddk = await (this.deps.vddk ?? (() => resolveVddkSetup({ home: this.deps.home })))().catch((err: unknown) => {
-      if (err instanceof VddkNotFoundError) throw new ApiError(err.message, 'vddk-not-found', undefined, 'See the About page for where Lifeboat looked for VDDK.');
-      throw err;
-    });
-    const { prepared, live } = await this.prepare(input, { verify: input.verify, encryption: input.encryption });
-    const block = prepared.plan.findings.find((f) => f.severity === 'block');
-    if (!prepared.plan.ok) {
+    // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
+    await this.service.vddkSetup();
+    const request = this.request(input);
+    const prepared = await this.service.prepare(request).catch(repositoryApiError);
+    try {
+      this.service.assertRunnable(prepared.plan, request);
+    } catch (err) {
       await prepared.close().catch(() => undefined);
-      throw new ApiError(`the plan is blocked${block ? ` by ${block.rule}: ${block.message}` : ''}; nothing was changed`, 'plan-blocked', block?.rule, block?.remedy);
+      throw err;
     }
+    const { plan } = prepared;
     const jobId = newJobId();
-    const target = input.name ?? `${prepared.plan.vm}-restored`;
     const job = this.deps.jobs.start({
       id: jobId,
       kind: 'restore',
-      title: `Restore ${prepared.plan.vm} as ${target} (${input.connection}, ${input.datastore})`,
+      title: `Restore ${plan.vm} as ${plan.vmName} (${input.connection}, ${input.datastore})`,
       phase: 'running',
       step: 'Starting',
       bytesDone: 0,
-      bytesTotal: prepared.plan.disks.reduce((n, d) => n + d.bytesToWrite, 0),
+      bytesTotal: plan.disks.reduce((n, d) => n + d.bytesToWrite, 0),
       bytesPerSecond: 0,
       etaSeconds: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,
       error: null,
-      findings: prepared.plan.findings.filter((f) => f.severity !== 'info').map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      findings: plan.findings.filter((f) => f.severity !== 'info').map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
     });
-    let writeStart = 0;
-    const onProgress = (p: RestoreProgress): void => {
-      if (p.phase === 'write-disks' && writeStart === 0) writeStart = Date.now();
-      const seconds = writeStart ? (Date.now() - writeStart) / 1000 : 0;
-      const rate = p.phase === 'write-disks' && seconds > 0.2 ? p.bytesDone / seconds : 0;
-      const eta = rate > 0 ? Math.max(0, Math.round((p.bytesTotal - p.bytesDone) / rate)) : null;
-      job.update({ step: phaseTitle(p.phase), bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesPerSecond: Math.round(rate), etaSeconds: eta });
-    };
-    void runLiveRestore(prepared, live, { home: this.deps.home, jobId, vddk, resume: false, signal: job.signal, onProgress })
+    const onProgress = (p: RestoreJobProgress): void =>
+      job.update({ step: p.step, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds });
+    void this.service
+      .run(prepared, { jobId, signal: job.signal, onProgress })
       .then(({ report, reportFiles }) => {
-        const seconds = writeStart ? (Date.now() - writeStart) / 1000 : 0;
         const phase = report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'cancelled' ? 'cancelled' : 'failed';
+        const written = report.disks.reduce((n, d) => n + d.bytesWritten, 0);
         job.update({
           phase,
           step: null,
           etaSeconds: null,
-          // The final speed is the average over the whole copy (write and verify).
-          ...(seconds > 0 ? { bytesPerSecond: Math.round(report.disks.reduce((n, d) => n + d.bytesWritten, 0) / seconds) } : {}),
+          // The final speed is the average over the whole job.
+          ...(report.durationSeconds > 0 ? { bytesPerSecond: Math.round(written / report.durationSeconds) } : {}),
           finishedAt: new Date().toISOString(),
           error: report.errors.length ? report.errors.join('; ') : null,
           reportPath: reportFiles.html,

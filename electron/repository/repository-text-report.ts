@@ -1,20 +1,10 @@
+import { formatBytes } from '../units/byte-units';
 import type { PointSummary } from './repository';
 import type { PruneReport } from './repository-prune';
 import type { VerifyReport } from './repository-verify';
 import type { RestorePointManifest } from './restore-point-manifest';
 
 /** Plain-text renderings of repository results for the CLI's non-JSON output. */
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -22,6 +22,8 @@ export interface RestoreJobInput {
   /** Disk restores: add the disks to the VM as new disks on this datastore instead of overwriting. */
   addAsNewDisks?: { datastore: string };
   verify: boolean;
+  /** STEP-POWER-ON: power the VM on once it is written, verified and has its NVRAM. */
+  powerOn?: boolean;
   /** PrepareForAccess identity (at most 50 characters). */
   identity: string;
 }
@@ -40,7 +42,9 @@ export interface RestoreProgress {
   phase: RestorePhase;
   bytesDone: number;
   bytesTotal: number;
-  disks: Record<number, { bytesDone: number; bytesTotal: number; state: 'waiting' | 'writing' | 'written' | 'verified' }>;
+  disks: Record<number, { bytesDone: number; bytesTotal: number; state: 'waiting' | 'writing' | 'written' | 'verifying' | 'verified'; verifyDone?: number }>;
+  /** During the read-back verification: bytes compared so far, of all disks. */
+  verify?: { bytesDone: number; bytesTotal: number };
 }
 
 export interface RestoreOutcome {
@@ -122,7 +126,8 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   }
   const report = () => {
     progress.bytesDone = Object.values(progress.disks).reduce((n, d) => n + d.bytesDone, 0);
-    deps.onProgress?.({ ...progress, disks: { ...progress.disks } });
+    if (progress.verify) progress.verify.bytesDone = Object.values(progress.disks).reduce((n, d) => n + (d.verifyDone ?? 0), 0);
+    deps.onProgress?.({ ...progress, disks: { ...progress.disks }, ...(progress.verify ? { verify: { ...progress.verify } } : {}) });
   };
 
   async function phase(name: RestorePhase, fn: () => Promise<string | { skipped: string }>): Promise<void> {
@@ -196,13 +201,20 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     if (!outcome) return;
     const source = await input.openPointDisk(d.key);
     const opened = await target.openDisk(requireVm(), targetKey(d.key), { transport: d.transport, unbuffered: d.unbuffered, fresh: false });
+    const state = progress.disks[d.key];
+    if (state) state.state = 'verifying';
     try {
-      outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, { signal });
+      outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, {
+        signal,
+        onProgress: (p) => {
+          if (state) state.verifyDone = p.bytesDone;
+          report();
+        },
+      });
       if (!outcome.verify.ok) {
         throw new Error(`${d.label}: the restored disk differs from the restore point at byte ${outcome.verify.firstMismatch}`);
       }
-      const s = progress.disks[d.key];
-      if (s) s.state = 'verified';
+      if (state) state.state = 'verified';
     } finally {
       await opened.close();
       await source.close();
@@ -288,6 +300,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     });
     await phase('verify-disks', async () => {
       if (!input.verify) return { skipped: 'verification not requested' };
+      progress.verify = { bytesDone: 0, bytesTotal: writable.reduce((n, d) => n + (progress.disks[d.key]?.bytesTotal ?? 0), 0) };
       await eachLimited(writable, input.plan.streamsPerHost, verifyDisk);
       return `${writable.length} disk(s) read back identical`;
     });
@@ -304,6 +317,11 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       return `${nvram.length} bytes uploaded`;
     });
 
+    await phase('power-on', async () => {
+      if (!input.powerOn) return { skipped: 'not asked: the restored VM stays powered off' };
+      await target.powerOn(requireVm());
+      return `${requireVm().name} powered on`;
+    });
   } catch (err) {
     failure = err;
     errors.push(messageOf(err));

@@ -11,6 +11,7 @@ export const RESTORE_PHASES = [
   { phase: 'signature-check', rule: 'STEP-WINDOWS-SIGNATURE', title: 'Check disk signatures over NBDSSL' },
   { phase: 'verify-disks', rule: 'XPORT-ALIGNED-BUFFERS', title: 'Read back and compare every disk' },
   { phase: 'nvram', rule: 'VTPM-RESTORE', title: 'Upload NVRAM through the datastore file service' },
+  { phase: 'power-on', rule: 'STEP-POWER-ON', title: 'Power the VM on' },
   { phase: 'cbt-on', rule: 'STEP-CBT-OFF', title: 'Change tracking back on' },
   { phase: 'end-access', rule: 'STEP-PREPARE-ACCESS', title: 'EndAccess' },
   { phase: 'cleanup', rule: 'STEP-HOTADD-CLEANUP', title: 'VDDK Cleanup after HotAdd' },

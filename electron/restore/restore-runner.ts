@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { RestoreRequest } from '../api/schemas/restore-request';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { writeFileAtomic } from '../config/json-file';
 import { homePaths } from '../config/paths';
@@ -24,28 +24,14 @@ import { runRestoreJob, type RestoreProgress } from './restore-job';
 import { buildRestoreReport, renderReportHtml, type RestoreReport } from './restore-report';
 import { VsphereRestoreTarget } from './vsphere-restore-target';
 
-/** What a restore was asked to do; saved in the checkpoint (names only, never a secret) so `--resume` can redo the setup. */
-export const restoreRequestSchema = z.object({
-  repo: z.string(),
-  point: z.string(),
-  connection: z.string(),
-  datastore: z.string(),
-  host: z.string().optional(),
-  name: z.string().optional(),
-  transport: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
-  kind: z.enum(['full-vm', 'disks']),
-  /** Disk restores: the existing VM (by name) whose disks are overwritten, or that gets them as new disks. */
-  intoVm: z.string().optional(),
-  /** Disk restores: add the disks as new disks (on the target datastore) instead of overwriting. */
-  addAsNew: z.boolean().optional(),
-  verify: z.boolean(),
-  encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
-});
-export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
+/** What a restore was asked to do: the contract's one request type, saved in the checkpoint for `--resume`. */
+export const restoreRequestSchema = RestoreRequest;
+export type { RestoreRequest };
 
 /** Everything a live restore needs that is opened once: repository point, vSphere session, the plan. */
 export interface PreparedRestore {
   request: RestoreRequest;
+  repo: Repository;
   point: RestorePoint;
   session: VimSession;
   plan: Plan;
@@ -79,13 +65,61 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       transport: request.transport,
       restoreKind: request.kind,
     });
-    const parsed = parseScenario(scenario);
+    const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available));
     if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    return { request, point, session, plan: planRestore(parsed.scenario), server: profile.server, close: () => session.close() };
+    return { request, repo: deps.repo, point, session, plan: planRestore(parsed.scenario), server: profile.server, close: () => session.close() };
   } catch (err) {
     await session.close().catch(() => undefined);
     throw err;
   }
+}
+
+const PROVISIONING = { thin: 'thin', 'thick-lazy': 'lazyzeroed', 'thick-eager': 'eagerzeroed' } as const;
+
+/**
+ * The request's choices as scenario options, so the plan is made with exactly
+ * what the run will do (the scenario contract's restore-request extension).
+ */
+export function withRequestOptions(scenario: Record<string, unknown>, request: RestoreRequest, keychainAvailable: boolean): Record<string, unknown> {
+  const s = scenario as {
+    connection?: Record<string, unknown>;
+    restorePoint?: { disks?: Array<Record<string, unknown>> };
+    options?: Record<string, unknown>;
+  };
+  const disks = (s.restorePoint?.disks ?? []).map((d) => {
+    const choice = provisioningChoice(request, Number(d.key));
+    return choice && choice !== 'as-source' ? { ...d, provisioning: PROVISIONING[choice] } : d;
+  });
+  return {
+    ...scenario,
+    connection: { ...s.connection, keychainAvailable },
+    restorePoint: { ...s.restorePoint, disks },
+    options: {
+      ...s.options,
+      name: request.kind === 'full-vm' ? (request.name ?? null) : null,
+      powerOn: request.powerOn,
+      encryption: request.encryption,
+      storagePolicy: request.storagePolicy ?? null,
+      hardwareVersion: request.hardwareVersion ?? null,
+      networkMap: request.networkMap,
+      diskMap: request.diskMap,
+      addAsNew: request.addAsNew,
+    },
+  };
+}
+
+function provisioningChoice(request: RestoreRequest, key: number) {
+  return request.diskProvisioning[String(key)] ?? request.diskProvisioning['*'];
+}
+
+/** Restored disk provisioning chosen per restore-point disk key (absent: as in the backup). */
+export function provisioningChoices(request: RestoreRequest, diskKeys: readonly number[]): Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'> {
+  const out: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'> = {};
+  for (const key of diskKeys) {
+    const choice = provisioningChoice(request, key);
+    if (choice && choice !== 'as-source') out[key] = PROVISIONING[choice];
+  }
+  return out;
 }
 
 export function newJobId(): string {
@@ -146,11 +180,23 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
         plan,
         placement:
           request.kind === 'full-vm'
-            ? { name: request.name ?? `${point.manifest.vm.name}-restored`, datastore: request.datastore, host: request.host, encryption: request.encryption }
+            ? {
+                name: plan.vmName,
+                datastore: request.datastore,
+                host: request.host,
+                folder: request.vmFolder,
+                resourcePool: request.resourcePool,
+                networkMap: request.networkMap,
+                encryption: request.encryption,
+                storagePolicy: plan.storagePolicy ?? undefined,
+                hardwareVersion: plan.hardwareVersion ?? undefined,
+                diskProvisioning: provisioningChoices(request, point.manifest.disks.map((d) => d.key)),
+              }
             : undefined,
         existingVm,
         addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
         verify: request.verify,
+        powerOn: request.powerOn,
         identity: `Lifeboat ${options.jobId}`.slice(0, 50),
       },
       { target, checkpoint, signal: options.signal, onProgress: options.onProgress },

@@ -20,6 +20,10 @@ export interface VmPlacement {
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;
+  /** DATA-HW-VERSION: create the VM with this (lower) hardware version instead of the saved one. */
+  hardwareVersion?: string;
+  /** Restored disk provisioning per restore-point disk key (absent: as saved). */
+  diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
   /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
   includeIndependentDisks?: boolean;
 }
@@ -75,6 +79,8 @@ export interface RestoreTarget {
   openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk>;
   /** VTPM-RESTORE: upload through the datastore file service after the VM exists. */
   uploadNvram(vm: RestoreVm, data: Buffer): Promise<void>;
+  /** STEP-POWER-ON: powers the VM on (after the restore, as asked). */
+  powerOn(vm: RestoreVm): Promise<void>;
   /** STEP-HOTADD-CLEANUP: VDDK Cleanup after hotadd use. */
   cleanup(): Promise<void>;
   close(): Promise<void>;

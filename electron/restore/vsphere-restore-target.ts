@@ -5,7 +5,7 @@ import { fetchInventory } from '../vsphere/inventory';
 import { generateKey } from '../vsphere/key-providers';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
-import { addDevices, createVm, setChangeTracking } from '../vsphere/vm-operations';
+import { addDevices, createVm, powerOnVm, setChangeTracking } from '../vsphere/vm-operations';
 import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
@@ -143,10 +143,18 @@ export class VsphereRestoreTarget implements RestoreTarget {
       defaultNetwork: fallback,
       encryption,
       storageProfileId: placement.storagePolicy,
+      hardwareVersion: placement.hardwareVersion,
+      diskProvisioning: Object.fromEntries(
+        Object.entries(placement.diskProvisioning ?? {}).map(([key, p]) => [Number(key), p === 'thin' ? 'thin' : p === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed']),
+      ),
     });
     const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
     const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);
     return { moref: ref.value, name: placement.name };
+  }
+
+  async powerOn(vm: RestoreVm): Promise<void> {
+    await powerOnVm(this.options.session, vmRef(vm.moref));
   }
 
   async findVm(moref: string): Promise<RestoreVm | null> {

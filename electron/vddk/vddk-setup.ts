@@ -1,3 +1,4 @@
+import { LifeboatError } from '../errors/lifeboat-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readSettings } from '../config/settings-store';
@@ -11,11 +12,12 @@ export interface VddkSetup {
   extraConfigText?: string;
 }
 
-export class VddkNotFoundError extends Error {
-  readonly hint =
-    'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk, after `lifeboat lab start`).';
+export class VddkNotFoundError extends LifeboatError {
   constructor(message: string) {
-    super(message);
+    super(message, {
+      code: 'vddk-not-found',
+      hint: 'Point Lifeboat at VDDK with --vddk-dir, the vddkDir setting or LIFEBOAT_VDDK_DIR (for the lab: native/build/labvddk, after `lifeboat lab start`).',
+    });
     this.name = 'VddkNotFoundError';
   }
 }

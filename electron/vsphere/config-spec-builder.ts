@@ -38,6 +38,10 @@ export interface ConfigSpecOptions {
   storageProfileId?: string;
   /** Override the saved provisioning of every disk. */
   provisioning?: DiskProvisioning;
+  /** Override the saved provisioning per saved disk key (wins over `provisioning`). */
+  diskProvisioning?: Record<number, DiskProvisioning>;
+  /** DATA-HW-VERSION: a (lower) hardware version chosen for the target host instead of the saved one. */
+  hardwareVersion?: string;
   /** Keep manually assigned MAC addresses (restoring in place); otherwise new ones are generated. */
   keepMacAddresses?: boolean;
 }
@@ -73,7 +77,7 @@ function nicBacking(target: TargetNetwork): VimObject {
 }
 
 function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: ConfigSpecOptions, crypto: VimObject | undefined): VimObject {
-  const provisioning = opts.provisioning ?? disk.provisioning;
+  const provisioning = opts.diskProvisioning?.[disk.key] ?? opts.provisioning ?? disk.provisioning;
   return {
     $type: 'VirtualDeviceConfigSpec',
     operation: 'add',
@@ -210,7 +214,7 @@ export function buildConfigSpec(saved: VimObject | SavedVmConfig, opts: ConfigSp
   const spec: VimObject = {
     $type: 'VirtualMachineConfigSpec',
     name: opts.name,
-    version: config.hardwareVersion,
+    version: opts.hardwareVersion ?? config.hardwareVersion,
     guestId: config.guestId,
     files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${opts.datastoreName}]` },
     numCPUs: config.numCPUs,

@@ -125,7 +125,7 @@ describe('Restore wizard', () => {
   it('walks point → target → plan, shows the known pitfalls by rule ID, asks for the encryption fallback, runs and mirrors progress', async () => {
     const fake = await walkToPlan(warnPlan);
     expect(fake.inputs['repositories.open']).toEqual({ path: '/backups/lifeboat', password: 's3cret', remember: true });
-    expect(fake.inputs['restore.plan']).toEqual({ repositoryId: 'r1', pointId: 'p0123456789abcdef', connection: 'vc01', datastore: 'ds1', transport: 'nbdssl' });
+    expect(fake.inputs['restore.plan']).toEqual({ repositoryId: 'r1', point: 'p0123456789abcdef', connection: 'vc01', datastore: 'ds1', transport: 'nbdssl', encryption: 'keep', encryptionChosen: false, verify: true });
     expect(screen.getByTestId('plan-disk-2000').textContent).toContain('NBDSSL');
     expect(screen.getByTestId('plan-disk-2000').textContent).toContain('SAN is slow for thin disks');
     const spotlight = screen.getByRole('note', { name: 'Read before you restore' });
@@ -143,8 +143,10 @@ describe('Restore wizard', () => {
     const start = screen.getByRole('button', { name: 'Start restore' }) as HTMLButtonElement;
     expect(start.disabled).toBe(true);
     fireEvent.click(screen.getByRole('radio', { name: /Encrypt with new keys/ }));
-    expect(start.disabled).toBe(false);
-    fireEvent.click(start);
+    // The plan is the contract: the choice is planned again before it can start.
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ encryption: 'new-keys', encryptionChosen: true }), { timeout: 5000 });
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Start restore' }) as HTMLButtonElement).disabled).toBe(false), { timeout: 5000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Start restore' }));
     expect(await screen.findByText('Starting job restore-1…')).toBeTruthy();
     expect(fake.inputs['restore.start']).toMatchObject({ encryption: 'new-keys', verify: true, datastore: 'ds1' });
 

@@ -49,3 +49,19 @@ export function runCliProcess(script: string, args: string[], env: NodeJS.Proces
     child.stdin?.end(stdin);
   });
 }
+
+/** `restore --json` streams JSON lines (plan, progress…, result); every line must be a JSON document. */
+export function jsonEvents(stdout: string): Array<Record<string, unknown> & { event: string }> {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
+}
+
+/** The final `result` event of a `restore --json` run (the report). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function resultEvent(stdout: string): any {
+  const result = jsonEvents(stdout).find((e) => e.event === 'result');
+  if (!result) throw new Error(`no result event in:\n${stdout.slice(-2000)}`);
+  return result;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RestoreRequestByRepositoryId } from './restore-request';
 
 const Transport = z.enum(['san', 'hotadd', 'nbdssl', 'nbd']);
 const Severity = z.enum(['block', 'warn', 'info']);
@@ -31,26 +32,13 @@ export const OpenedRepository = z.object({
 });
 export type OpenedRepository = z.infer<typeof OpenedRepository>;
 
-/** Where and how to restore one point (a full VM). */
-export const RestorePlanInput = z
-  .object({
-    repositoryId: z.string().min(1).max(200),
-    pointId: z.string().min(1).max(200),
-    connection: z.string().min(1).max(100),
-    datastore: z.string().min(1).max(200),
-    host: z.string().min(1).max(200).optional(),
-    transport: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
-    name: z.string().min(1).max(80).optional(),
-  })
-  .strict();
-export type RestorePlanInput = z.infer<typeof RestorePlanInput>;
+/** Where and how to restore one point: the one restore request of the contract, by an opened repository's id. */
+export const RestorePlanInput = RestoreRequestByRepositoryId;
+export type RestorePlanInput = z.output<typeof RestorePlanInput>;
 
-export const RestoreStartInput = RestorePlanInput.extend({
-  verify: z.boolean(),
-  /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks: only ever the user's explicit choice. */
-  encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
-}).strict();
-export type RestoreStartInput = z.infer<typeof RestoreStartInput>;
+/** Starting runs exactly the request that was planned. */
+export const RestoreStartInput = RestoreRequestByRepositoryId;
+export type RestoreStartInput = z.output<typeof RestoreStartInput>;
 
 export const PlanFinding = z.object({
   rule: z.string(),

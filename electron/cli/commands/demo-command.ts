@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
-import { formatBytes } from '../../repository/repository-text-report';
+import { formatBytes } from '../../units/byte-units';
 import {
   DEMO_PASSWORD,
   DemoRepositoryError,

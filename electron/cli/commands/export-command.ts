@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
-import { formatBytes } from '../../repository/repository-text-report';
+import { formatBytes } from '../../units/byte-units';
 import {
   EXPORT_FORMATS,
   exportDisk,

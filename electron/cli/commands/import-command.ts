@@ -6,7 +6,7 @@ import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { openRepository, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { DiskFormatError } from '../../disks/disk-image';
-import { formatBytes } from '../../repository/repository-text-report';
+import { formatBytes } from '../../units/byte-units';
 import { importFile, ImportInputError, type ImportResult } from '../../restore-points/image-import';
 import { ArchiveFormatError } from '../../restore-points/ova-archive';
 import { OvfFormatError } from '../../restore-points/ovf-descriptor';

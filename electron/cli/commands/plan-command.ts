@@ -3,67 +3,31 @@ import type { Command } from 'commander';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
-import { openRepository, repoCommandDeps, repositoryCliError, type RepositoryOptions } from '../repository-options';
+import { repoCommandDeps, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
+import { requestFromOptions, withRestoreRequestOptions, type RestoreRequestOptions } from '../restore-request-options';
+import { cliRestoreService } from '../restore-service-cli';
 import { lifeboatHome } from '../../config/paths';
-import { ConnectionStore } from '../../connections/connection-store';
-import { environmentFactsFor } from '../../environment/environment-facts';
 import type { Plan } from '../../planner/plan-types';
-import { prepareRestore } from '../../restore/restore-runner';
 import { parseJsonText } from '../../planner/json-text';
 import { planRestore } from '../../planner/plan-restore';
 import { formatPlanText } from '../../planner/plan-text';
 import { parseScenario, type ScenarioIssue } from '../../planner/scenario-parse';
 
-/** Options of the live form (`--repo … --point …`). */
-const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'transport'] as const;
-const TRANSPORTS = ['auto', 'san', 'hotadd', 'nbdssl', 'nbd'] as const;
-
-interface PlanOptions extends RepositoryOptions {
+interface PlanOptions extends RepositoryOptions, RestoreRequestOptions {
   scenario?: string;
-  point?: string;
-  connection?: string;
-  host?: string;
-  datastore?: string;
-  transport?: string;
 }
 
+/** Options that mean "the live form" (a restore request), as opposed to --scenario. */
+const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'name', 'disksOnly', 'intoVm', 'powerOn', 'encryption', 'storagePolicy', 'hardwareVersion', 'networkMap', 'diskMap', 'diskFormat', 'resourcePool', 'folder'] as const;
+
 /**
- * The live form: the same facts a restore would gather (workstation,
- * connection, target, restore point), handed to the same pure planner.
+ * The live form: the same request `lifeboat restore` takes, planned by the
+ * same restore service (facts from the target, the same pure planner).
  */
 async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): Promise<Plan> {
-  const missing = (['point', 'connection', 'datastore'] as const).filter((k) => !opts[k]);
-  if (missing.length) {
-    throw new CliError(`live planning needs ${missing.map((m) => `--${m}`).join(', ')}`, ExitCode.usage, 'Or describe the situation in a file and use --scenario.');
-  }
-  const transport = opts.transport ?? 'auto';
-  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
-    throw new CliError(`unknown transport "${transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
-  }
   const home = lifeboatHome();
-  const secrets = repoCommandDeps.keychain();
-  const repo = await openRepository(ctx, opts, json);
-  const prepared = await prepareRestore(
-    {
-      repo: repo.backend.location,
-      point: opts.point as string,
-      connection: opts.connection as string,
-      datastore: opts.datastore as string,
-      host: opts.host,
-      transport: transport as (typeof TRANSPORTS)[number],
-      kind: 'full-vm',
-      verify: true,
-      encryption: 'keep',
-    },
-    {
-      repo,
-      connections: new ConnectionStore(home),
-      secrets,
-      environment: () => environmentFactsFor(home, 'cli', secrets),
-    },
-  ).catch(repositoryCliError);
-  await prepared.close();
-  return prepared.plan;
+  const service = cliRestoreService(ctx, opts, json, home, repoCommandDeps.keychain());
+  return service.plan(requestFromOptions(opts));
 }
 
 /** Reads the scenario text from a file, or from stdin when the name is `-`. */
@@ -107,7 +71,7 @@ function reportIssues(io: CliIo, json: boolean, source: string, issues: readonly
 }
 
 export const registerPlanCommand: RegisterCommand = (program, ctx) => {
-  program
+  const cmd = program
     .command('plan')
     .description(
       'Plan a restore without running it: the transport for each disk and why, findings by rule ID ' +
@@ -119,20 +83,15 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
       '--scenario <file>',
       'plan from a scenario JSON file describing workstation, connection, target, restore point and options ("-" reads stdin)',
     )
-    .optionsGroup('Live planning (against a saved connection and a repository):')
-    .option('--repo <dir>', 'repository folder holding the restore point (default: $LIFEBOAT_REPO)')
-    .option('--password-file <file>', 'read the repository password from this file (first line)')
-    .option('--password-stdin', 'read the repository password from standard input')
-    .option('--point <id>', 'restore point ID in the repository')
-    .option('--connection <name>', 'saved vCenter or ESXi connection to plan against')
-    .option('--host <host>', 'target ESXi host')
-    .option('--datastore <name>', 'target datastore')
-    .option('--transport <mode>', 'auto, san, hotadd, nbdssl or nbd (default auto)')
+    .optionsGroup('Live planning (every option `lifeboat restore` takes, against a saved connection and a repository):');
+  withRestoreRequestOptions(withRepositoryOptions(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  lifeboat plan --scenario resources/scenarios/physical-san-thick.json\n' +
-        '  lifeboat plan --scenario - --json < scenario.json\n',
+        '  lifeboat plan --scenario - --json < scenario.json\n' +
+        '  lifeboat plan --repo DIR --point ID --connection lab --datastore LocalDS_0 --name app01-test --power-on\n' +
+        '\nExit codes: 0 the plan can run, 3 a rule blocks it, 2 bad input (scenario, restore point, connection, datastore, host), 1 other failures.\n',
     )
     .action(
       commandAction(ctx, async (opts: PlanOptions, command: Command) => {
@@ -148,9 +107,9 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
         }
         if (opts.scenario === undefined) {
           throw new CliError(
-            'nothing to plan: --scenario is required',
+            'nothing to plan: give a what-if scenario (--scenario FILE) or a live restore request (--repo, --point, --connection, --datastore)',
             ExitCode.usage,
-            'Run `lifeboat plan --scenario FILE.json` (or `--scenario -` to read stdin).',
+            'What-if: `lifeboat plan --scenario resources/scenarios/physical-san-thick.json`. Live: `lifeboat plan --repo DIR --point ID --connection NAME --datastore NAME` (with any option of `lifeboat restore`).',
           );
         }
         const source = opts.scenario === '-' ? 'from stdin' : opts.scenario;

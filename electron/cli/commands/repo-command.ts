@@ -20,8 +20,8 @@ import {
 } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
+import { formatBytes } from '../../units/byte-units';
 import {
-  formatBytes,
   formatPoint,
   formatPointList,
   formatPrune,

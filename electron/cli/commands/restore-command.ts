@@ -1,38 +1,21 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { lifeboatHome } from '../../config/paths';
-import { ConnectionStore } from '../../connections/connection-store';
-import { MissingCredentialError } from '../../connections/open-connection';
 import { askYesNo } from '../../connections/password-input';
-import { environmentFactsFor } from '../../environment/environment-facts';
+import type { RestoreJobProgress } from '../../engine/restore-progress';
+import { CancelledError } from '../../errors/lifeboat-error';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import { formatPlanText } from '../../planner/plan-text';
-import { RestoreCheckpointFile } from '../../restore/restore-checkpoint';
-import type { RestoreProgress } from '../../restore/restore-job';
 import type { RestoreReport } from '../../restore/restore-report';
-import { newJobId, prepareRestore, restoreRequestSchema, runLiveRestore, type RestoreRequest } from '../../restore/restore-runner';
-import { resolveVddkSetup } from '../../vddk/vddk-setup';
+import { formatBytes, formatEta, formatRate } from '../../units/byte-units';
 import { CliError, ExitCode } from '../cli-error';
-import { printResult, type CliIo } from '../cli-output';
+import type { CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
-import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
-import { vddkCliError } from '../vddk-options';
+import { withRepositoryOptions, type RepositoryOptions } from '../repository-options';
+import { requestFromOptions, withRestoreRequestOptions, type RestoreRequestOptions } from '../restore-request-options';
+import { cliRestoreService } from '../restore-service-cli';
 
-const TRANSPORTS = ['auto', 'san', 'hotadd', 'nbdssl', 'nbd'] as const;
-
-interface RestoreOptions extends RepositoryOptions {
-  point?: string;
-  connection?: string;
-  datastore?: string;
-  host?: string;
-  name?: string;
-  transport: string;
-  disksOnly?: boolean;
-  intoVm?: string;
-  addAsNew?: boolean;
-  verify: boolean;
-  encryption: string;
+interface RestoreOptions extends RepositoryOptions, RestoreRequestOptions {
   vddkDir?: string;
   vddkConfig?: string;
   yes?: boolean;
@@ -52,21 +35,30 @@ const defaultDeps: RestoreCommandDeps = {
   confirm: (question) => askYesNo(question),
 };
 
-const MB = 1e6;
-
-function progressPrinter(io: CliIo): (p: RestoreProgress) => void {
+/** Progress on stderr about once a second: bytes, rate and time left, overall and per disk; JSON lines with --json. */
+function progressPrinter(io: CliIo, json: boolean): (p: RestoreJobProgress) => void {
   let phase = '';
   let last = 0;
   return (p) => {
-    if (p.phase !== phase) {
-      phase = p.phase;
-      io.stderr(`${p.phase}…\n`);
-    }
     const now = Date.now();
-    if (p.phase !== 'write-disks' || (now - last < 1000 && p.bytesDone < p.bytesTotal)) return;
+    const changed = p.phase !== phase;
+    phase = p.phase;
+    if (json) {
+      if (changed || now - last >= 1000) {
+        last = now;
+        io.stdout(JSON.stringify({ event: 'progress', ...p }) + '\n');
+      }
+      return;
+    }
+    if (changed) io.stderr(`${p.step}…\n`);
+    if ((p.phase !== 'write-disks' && p.phase !== 'verify-disks') || (now - last < 1000 && p.bytesDone < p.bytesTotal)) return;
     last = now;
     const pct = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 100;
-    io.stderr(`  written ${(p.bytesDone / MB).toFixed(1)} of ${(p.bytesTotal / MB).toFixed(1)} MB (${pct}%)\n`);
+    const verb = p.pass === 'verify' ? 'compared' : 'written';
+    io.stderr(`  ${verb} ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} (${pct}%) at ${formatRate(p.bytesPerSecond)}, ${formatEta(p.etaSeconds)} left\n`);
+    if (p.disks.length > 1) {
+      for (const d of p.disks) io.stderr(`    ${d.label}: ${formatBytes(d.bytesDone)} of ${formatBytes(d.bytesTotal)} at ${formatRate(d.bytesPerSecond)}, ${formatEta(d.etaSeconds)} left\n`);
+    }
   };
 }
 
@@ -77,8 +69,9 @@ function formatReport(r: RestoreReport & { reportFiles: { json: string; html: st
   ];
   for (const d of r.disks) {
     lines.push(
-      `  ${d.label}: ${d.transportUsed ?? d.transport}, ${(d.bytesWritten / MB).toFixed(1)} MB written` +
-        `${d.megabytesPerSecond ? ` at ${d.megabytesPerSecond} MB/s` : ''}, ${d.verified === null ? 'not verified' : d.verified ? 'verified identical' : 'DIFFERS'}`,
+      `  ${d.label}: ${d.transportUsed ?? d.transport}, ${formatBytes(d.bytesWritten + d.bytesResumed)} written` +
+        `${d.bytesResumed > 0 ? ` (${formatBytes(d.bytesResumed)} by earlier runs of this job)` : ''}` +
+        `${d.megabytesPerSecond ? ` at ${formatRate(d.megabytesPerSecond * 1e6)}` : ''}, ${d.verified === null ? 'not verified' : d.verified ? 'verified identical' : 'DIFFERS'}`,
     );
     if (d.signature) lines.push(`    ${d.signature}`);
   }
@@ -89,36 +82,6 @@ function formatReport(r: RestoreReport & { reportFiles: { json: string; html: st
   return lines.join('\n');
 }
 
-function requestFrom(opts: RestoreOptions): RestoreRequest {
-  const missing = (['point', 'connection', 'datastore'] as const).filter((k) => !opts[k]);
-  if (missing.length) {
-    throw new CliError(`missing ${missing.map((m) => `--${m}`).join(', ')}`, ExitCode.usage, 'See `lifeboat restore --help`, or continue a job with --resume JOB.');
-  }
-  if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
-    throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
-  }
-  if (opts.addAsNew && !opts.disksOnly) throw new CliError('--add-as-new goes with --disks-only', ExitCode.usage);
-  if (!['keep', 'new-keys', 'unencrypted'].includes(opts.encryption)) {
-    throw new CliError(`unknown --encryption "${opts.encryption}"`, ExitCode.usage, 'Use keep, new-keys or unencrypted (CRYPT-* fallbacks are never chosen silently).');
-  }
-  const repo = opts.repo ?? process.env.LIFEBOAT_REPO;
-  if (!repo) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
-  return restoreRequestSchema.parse({
-    repo: resolve(repo),
-    point: opts.point,
-    connection: opts.connection,
-    datastore: opts.datastore,
-    host: opts.host,
-    name: opts.name,
-    transport: opts.transport,
-    kind: opts.disksOnly ? 'disks' : 'full-vm',
-    intoVm: opts.intoVm,
-    addAsNew: Boolean(opts.addAsNew),
-    verify: opts.verify,
-    encryption: opts.encryption,
-  });
-}
-
 /** `lifeboat restore`: plan against the live target, confirm, run as a resumable job, report. */
 export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}): RegisterCommand {
   const deps: RestoreCommandDeps = { ...defaultDeps, ...overrides };
@@ -126,66 +89,41 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
     const restore = program
       .command('restore')
       .description('restore a VM (or its disks) from a restore point to vCenter or ESXi: plans by the restore rules, asks, then runs as a resumable job')
-      .option('--point <id>', 'restore point id or unique prefix (see `lifeboat repo list`)')
-      .option('--connection <name>', 'saved connection of the target vCenter or ESXi host')
-      .option('--datastore <name>', 'target datastore')
-      .option('--host <name>', 'target ESXi host (default: a connected host that reaches the datastore)')
-      .option('--name <vm>', 'name of the restored VM (default: <original>-restored)')
-      .option('--transport <mode>', `auto picks by the rules; or one of ${TRANSPORTS.slice(1).join(', ')}`, 'auto')
-      .option('--disks-only', 'overwrite the disks of an existing VM instead of creating a new VM')
-      .option('--into-vm <name>', 'with --disks-only: the VM whose disks are overwritten (default: the original)')
-      .option('--add-as-new', 'with --disks-only: add the restore point disks to the VM as new disks instead of overwriting')
-      .option('--no-verify', 'skip reading every disk back after writing')
-      .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; CRYPT-* fallbacks are your explicit choice', 'keep')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
       .option('--vddk-config <file>', "extra VDDK config lines (default for the lab VDDK: the running lab's labvddk.conf)")
       .option('-y, --yes', 'run without asking after showing the plan')
       .option('--resume <job>', 'continue an interrupted or failed restore job from its checkpoint');
-    withRepositoryOptions(restore).action(
+    withRestoreRequestOptions(withRepositoryOptions(restore)).action(
       commandAction(ctx, async (opts: RestoreOptions, command: Command) => {
         const { json } = globalOptions(command);
         const home = deps.home();
-        const secrets = deps.secrets();
-        const request = opts.resume
-          ? restoreRequestSchema.parse((await RestoreCheckpointFile.load(home, opts.resume).catch((e: Error) => { throw new CliError(e.message, ExitCode.usage, 'See the job ids in the Lifeboat folder (jobs/).'); })).data.request)
-          : requestFrom(opts);
-        const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }).catch(vddkCliError);
-        const repo = await openRepository(ctx, { ...opts, repo: request.repo }, json);
-        const liveDeps = {
-          repo,
-          connections: new ConnectionStore(home),
-          secrets,
-          environment: () => environmentFactsFor(home, 'cli', secrets),
-        };
-        const prepared = await prepareRestore(request, liveDeps).catch((err: unknown) => {
-          if (err instanceof MissingCredentialError) throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');
-          return repositoryCliError(err);
-        });
+        const service = cliRestoreService(ctx, opts, json, home, deps.secrets());
+        const request = opts.resume ? await service.savedRequest(opts.resume) : requestFromOptions(opts);
+        const prepared = await service.prepare(request);
         try {
           if (!json) ctx.io.stderr(formatPlanText(prepared.plan) + '\n');
-          if (!prepared.plan.ok) {
-            if (json) printResult(ctx.io, true, { ok: false, plan: prepared.plan }, () => '');
-            throw new CliError('the plan is blocked by a restore rule; nothing was changed', ExitCode.blocked, 'Read the block findings above and their remedies.');
-          }
+          else ctx.io.stdout(JSON.stringify({ event: 'plan', plan: prepared.plan }) + '\n');
+          service.assertRunnable(prepared.plan, request);
           if (!opts.yes && !opts.resume) {
             if (!ctx.io.interactive) throw new CliError('not confirmed: pass --yes to run the plan shown above', ExitCode.usage);
             if (!(await deps.confirm('Run this restore? [y/N] '))) throw new CliError('restore not started', ExitCode.failure);
           }
           const controller = new AbortController();
-          const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C); closing steps still run'));
+          const onSigint = () => controller.abort(new CancelledError('cancelled (Ctrl+C); closing steps still run'));
           process.once('SIGINT', onSigint);
           try {
-            const jobId = opts.resume ?? newJobId();
-            if (!json) ctx.io.stderr(`Job ${jobId} (resume with: lifeboat restore --resume ${jobId})\n`);
-            const { report, reportFiles } = await runLiveRestore(prepared, liveDeps, {
-              home,
-              jobId,
-              vddk,
-              resume: Boolean(opts.resume),
+            const result = await service.run(prepared, {
+              resumeJobId: opts.resume,
               signal: controller.signal,
-              onProgress: json ? undefined : progressPrinter(ctx.io),
+              onStart: ({ jobId }) => {
+                if (!json) ctx.io.stderr(`Job ${jobId} (resume with: lifeboat restore --resume ${jobId})\n`);
+              },
+              onProgress: progressPrinter(ctx.io, json),
             });
-            printResult(ctx.io, json, { ...report, reportFiles }, formatReport);
+            const { report, reportFiles } = result;
+            if (json) ctx.io.stdout(JSON.stringify({ event: 'result', ok: report.outcome === 'succeeded', ...report, reportFiles }) + '\n');
+            else ctx.io.stdout(formatReport({ ...report, reportFiles }) + '\n');
+            if (report.outcome === 'cancelled') return ExitCode.cancelled;
             return report.outcome === 'succeeded' ? ExitCode.ok : ExitCode.failure;
           } finally {
             process.removeListener('SIGINT', onSigint);

@@ -21,15 +21,4 @@ export function orList(items: readonly string[]): string {
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-/** Bytes as a short human size (binary units), deterministic. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  const text = i === 0 ? String(v) : v >= 100 ? v.toFixed(0) : v.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${units[i]}`;
-}
+export { formatBytes } from '../../units/byte-units';

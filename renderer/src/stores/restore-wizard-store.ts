@@ -31,6 +31,8 @@ interface RestoreWizardStore {
   plan: LoadState<RestorePlanView>;
   /** null until chosen, when a CRYPT fallback rule fired; 'keep' otherwise. */
   encryption: EncryptionChoice | null;
+  /** The user picked the encryption option (the plan is then made with it). */
+  encryptionChosen: boolean;
   verify: boolean;
   jobId: string | null;
   startProblem: Problem | null;
@@ -53,6 +55,7 @@ const initial = {
   target: { connection: '', datastore: '', host: '', name: '', transport: 'auto' as TransportChoice },
   plan: { status: 'idle' } as LoadState<RestorePlanView>,
   encryption: 'keep' as EncryptionChoice | null,
+  encryptionChosen: false,
   verify: true,
   jobId: null,
   startProblem: null,
@@ -70,26 +73,34 @@ export const useRestoreWizardStore = create<RestoreWizardStore>((set, get) => {
     if (!s.repositoryId || !s.pointId) throw new Error('choose a restore point first');
     return {
       repositoryId: s.repositoryId,
-      pointId: s.pointId,
+      point: s.pointId,
       connection: s.target.connection,
       datastore: s.target.datastore.trim(),
       host: optional(s.target.host),
       name: optional(s.target.name),
       transport: s.target.transport,
+      encryption: s.encryption ?? 'keep',
+      encryptionChosen: s.encryptionChosen,
+      verify: s.verify,
     };
   };
   return {
     ...initial,
     goTo: (step) => set({ step }),
-    choosePoint: (repositoryId, pointId) => set({ repositoryId, pointId, plan: { status: 'idle' } }),
+    choosePoint: (repositoryId, pointId) => set({ repositoryId, pointId, plan: { status: 'idle' }, encryption: 'keep', encryptionChosen: false }),
     setTarget: (patch) => set((s) => ({ target: { ...s.target, ...patch }, plan: { status: 'idle' } })),
-    setEncryption: (encryption) => set({ encryption }),
+    // The plan is the contract: a new choice is planned again, so what is shown is what runs.
+    setEncryption: (encryption) => {
+      set({ encryption, encryptionChosen: true });
+      void get().makePlan();
+    },
     setVerify: (verify) => set({ verify }),
     makePlan: async () => {
       set({ step: 3, plan: { status: 'loading' }, startProblem: null });
       try {
         const plan = await api().restore.plan(request());
-        set({ plan: { status: 'ready', data: plan }, encryption: needsEncryptionChoice(plan) ? null : 'keep' });
+        const { encryptionChosen, encryption } = get();
+        set({ plan: { status: 'ready', data: plan }, encryption: encryptionChosen ? encryption : needsEncryptionChoice(plan) ? null : 'keep' });
       } catch (err) {
         const p = problemOf(err);
         set({ plan: { status: 'error', message: p.message, hint: p.hint } });
@@ -100,7 +111,7 @@ export const useRestoreWizardStore = create<RestoreWizardStore>((set, get) => {
       if (plan.status !== 'ready' || !plan.data.ok || encryption === null) return;
       set({ starting: true, startProblem: null });
       try {
-        const { jobId } = await api().restore.start({ ...request(), verify, encryption });
+        const { jobId } = await api().restore.start({ ...request(), verify, encryption, encryptionChosen: true });
         set({ jobId, step: 4, starting: false });
       } catch (err) {
         set({ startProblem: problemOf(err), starting: false });

@@ -9,7 +9,7 @@ import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
-import { bundleCli, runCliProcess, spawnCli } from '../../support/cli-process';
+import { bundleCli, jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
 import { qemuImg } from '../disks/qemu-img';
 import { encryptedVmPoint, labSession, writeRaw } from './lab-restore-fixture';
 import type { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
@@ -103,7 +103,10 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
   it('restores, verifies and writes a JSON and HTML report', async () => {
     const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain'))], env);
     expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout);
+    const events = jsonEvents(run.stdout);
+    expect(events[0]!.event).toBe('plan');
+    expect(events.some((e) => e.event === 'progress' && e.pass === 'verify')).toBe(true);
+    const report = resultEvent(run.stdout);
     expect(report.outcome).toBe('succeeded');
     expect(report.disks.every((d: { verified: boolean }) => d.verified)).toBe(true);
     expect(report.steps.map((s: { rule: string }) => s.rule)).toEqual(expect.arrayContaining(['STEP-CONFIG-FROM-CONFIGINFO', 'STEP-PREPARE-ACCESS', 'STEP-CBT-OFF', 'VTPM-RESTORE']));
@@ -121,7 +124,7 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
       child.stderr?.on('data', (d: Buffer) => {
         stderr += d.toString();
         const job = stderr.match(/Job (restore-\S+)/)?.[1];
-        if (job && /write-disks…/.test(stderr)) setTimeout(() => resolve(job), 900);
+        if (job && /Write the allocated extents of every disk…/.test(stderr)) setTimeout(() => resolve(job), 900);
       });
       child.on('exit', () => reject(new Error(`restore ended before it could be killed:\n${stderr}`)));
     });
@@ -132,7 +135,7 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
 
     const resumed = await runCliProcess(cli, ['--json', 'restore', '--resume', jobId, ...baseArgs(), '--vddk-config', await vddkConfig('plain')], env);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const report = JSON.parse(resumed.stdout);
+    const report = resultEvent(resumed.stdout);
     expect(report.outcome).toBe('succeeded');
     expect(report.restoredVm.name).toBe('cli-killed');
     expect((await listVms(session)).filter((v) => v.name === 'cli-killed')).toHaveLength(1);
@@ -142,7 +145,7 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
   it('an injected write fault fails the job, with change tracking back on and EndAccess called', async () => {
     const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-fault', await vddkConfig('fault', { 'labvddk.fault.failWriteN': 2, 'labvddk.fault.errorCode': '0x5a0000000008' }))], env);
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout);
+    const report = resultEvent(run.stdout);
     expect(report.outcome).toBe('failed');
     expect(report.errors.join(' ')).toMatch(/8|disk full|write/i);
     expect(report.steps.find((s: { phase: string }) => s.phase === 'cbt-on').status).toBe('done');

@@ -84,7 +84,7 @@ describe('restore handlers (engine API, lab vCenter)', () => {
 
   it('plans live, refuses to start a blocked plan, then restores as a job with progress pushed to clients', async () => {
     const repo = value<OpenedRepository>(await engine.dispatcher.call('repositories.open', { path: join(dir, 'repo') }));
-    const where = { repositoryId: repo.id, pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name };
+    const where = { repositoryId: repo.id, point: pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name };
     const plan = value<RestorePlanView>(await engine.dispatcher.call('restore.plan', { ...where, transport: 'auto' }));
     expect(plan.ok).toBe(true);
     expect(plan.disks[0]!.transport).toBe('nbdssl');
@@ -127,7 +127,7 @@ describe('restore handlers (engine API, lab vCenter)', () => {
     });
     const { jobId } = value<{ jobId: string }>(
       await engine.dispatcher.call('restore.start', {
-        repositoryId: repo.id, pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name, transport: 'nbdssl', name: 'api-cancelled', verify: true, encryption: 'keep',
+        repositoryId: repo.id, point: pointId, connection: 'lab', datastore: lab.info.datastores[0]!.name, transport: 'nbdssl', name: 'api-cancelled', verify: true, encryption: 'keep',
       }),
     );
     await expect.poll(() => pushed.some((p) => p.id === jobId && p.step === 'Write the allocated extents of every disk'), { timeout: 60_000 }).toBe(true);
@@ -145,7 +145,7 @@ describe('restore handlers (engine API, lab vCenter)', () => {
     const empty = await mkdtemp(join(tmpdir(), 'lifeboat-no-vddk-'));
     const noVddk = createEngine({ frontDoor: 'cli', home: join(empty, 'home'), secretStore: secrets, env: { ...process.env, LIFEBOAT_VDDK_DIR: empty } });
     const result = await noVddk.dispatcher.call('restore.start', {
-      repositoryId: 'r', pointId: 'p', connection: 'lab', datastore: 'ds', transport: 'auto', verify: true, encryption: 'keep',
+      repositoryId: 'r', point: 'p', connection: 'lab', datastore: 'ds', transport: 'auto', verify: true, encryption: 'keep',
     });
     await rm(empty, { recursive: true, force: true });
     expect(result.ok).toBe(false);

@@ -121,13 +121,13 @@ describe('lifeboat plan --scenario', () => {
   it('exits 2 when no scenario is given', async () => {
     const r = await run(['plan']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--scenario is required/);
+    expect(r.stderr).toMatch(/nothing to plan: give a what-if scenario \(--scenario FILE\) or a live restore request/);
   });
 
   it('exits 2 for a live plan missing --connection or --datastore, or mixed with --scenario', async () => {
     const partial = await run(['plan', '--repo', tmp, '--point', 'p1', '--json']);
     expect(partial.code).toBe(2);
-    expect(JSON.parse(partial.stdout).error.message).toMatch(/live planning needs --connection, --datastore/);
+    expect(JSON.parse(partial.stdout).error.message).toMatch(/missing --connection, --datastore/);
     const mixed = await run(['plan', '--scenario', 'x.json', '--point', 'p1', '--json']);
     expect(mixed.code).toBe(2);
     expect(JSON.parse(mixed.stdout).error.message).toMatch(/either --scenario or the live options/);

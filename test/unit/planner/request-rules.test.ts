@@ -111,7 +111,7 @@ describe('DATA-VM-NAME-TAKEN', () => {
 });
 
 describe('DATA-DISK-MAP', () => {
-  it("fires as a block when the target VM has no disk in the restore point disk's slot", () => {
+  it('fires as a block when the target VM has no disk in the slot of the restore point disk', () => {
     const plan = planRestore(
       scenario({
         options: {
@@ -263,7 +263,7 @@ describe('DATA-NO-CONFIGINFO', () => {
 });
 
 describe('DATA-ALLOCATION-UNKNOWN', () => {
-  it("fires as a note when VDDK cannot report the overwritten disk's allocated blocks", () => {
+  it('fires as a note when VDDK cannot report the allocated blocks of the overwritten disk', () => {
     const plan = planRestore(
       scenario({
         options: {

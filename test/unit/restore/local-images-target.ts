@@ -101,6 +101,9 @@ export class LocalImagesTarget implements RestoreTarget {
     this.nvram = data;
     this.calls.push('uploadNvram');
   }
+  async powerOn(vm: RestoreVm) {
+    this.calls.push(`powerOn:${vm.name}`);
+  }
   async cleanup() {
     this.calls.push('cleanup');
   }

@@ -25,6 +25,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.tsx', 'test/renderer/**/*.test.ts'],
           setupFiles: ['test/renderer/setup.ts'],
+          // jsdom walks through whole wizards; on 2 busy cores that takes longer than vitest's default 5 s.
+          testTimeout: 30_000,
         },
       },
       {

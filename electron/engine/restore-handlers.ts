@@ -29,6 +29,7 @@ export function planView(plan: Plan): RestorePlanView {
     ok: plan.ok,
     vm: plan.vm,
     vmName: plan.vmName,
+    verify: plan.verify,
     powerOn: plan.powerOn,
     encryption: plan.encryption,
     storagePolicy: plan.storagePolicy,
@@ -49,7 +50,7 @@ export function planView(plan: Plan): RestorePlanView {
       ...(d.targetDisk !== undefined ? { targetDisk: d.targetDisk } : {}),
     })),
     findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport })),
-    steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, description: s.description, disk: s.disk })),
+    steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, phase: s.phase, description: s.description, disk: s.disk })),
     rulesApplied: plan.rulesApplied,
   };
 }

@@ -1,6 +1,6 @@
 import type { Finding, PlanStep } from './plan-types';
 import { RULE_CATALOGUE, type RuleId, type Severity } from './rule-catalogue';
-import type { DraftStep } from './rules/step-draft';
+import { JOB_PHASE_OF, type DraftStep } from './rules/step-draft';
 
 const catalogueIndex = new Map<string, number>(RULE_CATALOGUE.map((r, i) => [r.id, i]));
 const severityRank: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
@@ -29,6 +29,7 @@ export function numberSteps(drafts: readonly DraftStep[], diskOrder: readonly nu
   return indexed.map(({ d }, i) => ({
     rule: d.rule,
     order: i + 1,
+    phase: JOB_PHASE_OF[d.phase] ?? 'vddk-config',
     description: d.description,
     ...(d.disk !== undefined ? { disk: d.disk } : {}),
   }));

@@ -69,6 +69,7 @@ export function planRestore(s: Scenario): Plan {
     ok: !findings.some((f) => f.severity === 'block'),
     vm: s.restorePoint.vm.name,
     vmName: fullVm ? restoredVmName(s) : (intoVm?.name ?? s.restorePoint.vm.name),
+    verify: s.options.verify,
     powerOn: s.options.powerOn,
     encryption: s.options.encryption,
     storagePolicy: encrypted ? restoredStoragePolicy(s) : null,

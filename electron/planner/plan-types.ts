@@ -1,4 +1,5 @@
 import type { RuleId, Severity } from './rule-catalogue';
+import type { JobPhaseName } from './rules/step-draft';
 import type { TransportName } from './scenario-schema';
 
 /** One thing the user should know, tied to a rule ID (and to a disk when it is about one). */
@@ -19,6 +20,8 @@ export interface Finding {
 export interface PlanStep {
   rule: RuleId;
   order: number;
+  /** The restore job phase that carries out this step (the job runs exactly the phases its plan's steps name). */
+  phase: JobPhaseName;
   description: string;
   /** Present when the step is for one disk. */
   disk?: number;
@@ -68,6 +71,8 @@ export interface Plan {
   vm: string;
   /** The name the VM has after the restore: the new VM's, or the existing one a disks restore writes into. */
   vmName: string;
+  /** Every written disk is read back and compared (part of each disk's write step). */
+  verify: boolean;
   /** STEP-POWER-ON: the VM is powered on after the restore. */
   powerOn: boolean;
   /** The encryption choice in force (full-VM restores of encrypted or vTPM VMs). */

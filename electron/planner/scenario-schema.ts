@@ -17,7 +17,7 @@ import { z } from 'zod';
  *   target VM (space rules apply; VM-creation, key and vTPM rules do not).
  * - `cbtEnabledOnTarget` for a full-VM restore: the restored VM should end with
  *   change tracking on (it is created without it and turned on after the writes).
- * - Extensions: `connection.thumbprintChanged`, `connection.keychainAvailable`,
+ * - Extensions: `connection.thumbprintChanged`, `connection.keychainAvailable`, `options.verify`,
  *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, top-level
  *   `description` and `$schema`.
  * - The restore-request options (plan-scenario.md, "Extension"): a choice changes
@@ -185,6 +185,8 @@ export const optionsSchema = z
     /** Change tracking is on for the target VM now (disks) or should be after the restore (full-vm). */
     cbtEnabledOnTarget: z.boolean().default(true),
     concurrentStreams: z.number().int().min(1).max(64).default(4),
+    /** Extension: read every written disk back and compare it (`--no-verify` turns it off). */
+    verify: z.boolean().default(true),
     /** New VM name; null = "<original>-restored". */
     name: z.string().trim().min(1).max(80).nullable().default(null),
     powerOn: z.boolean().default(false),

@@ -4,7 +4,7 @@ import type { RestorePointManifest } from '../repository/restore-point-manifest'
 import { copyDisk, verifyCopy, type CopyResult, type VerifyResult } from './disk-copier';
 import { describeIdentity, diskIdentity, sameIdentity } from './disk-signature';
 import type { RestoreCheckpointFile } from './restore-checkpoint';
-import { initialPhases, type PhaseRecord, type RestorePhase } from './restore-phases';
+import { initialPhases, RESTORE_PHASES, type PhaseRecord, type RestorePhase } from './restore-phases';
 import type { RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface RestoreJobInput {
@@ -21,9 +21,6 @@ export interface RestoreJobInput {
   existingVm?: RestoreVm;
   /** Disk restores: add the disks to the VM as new disks on this datastore instead of overwriting. */
   addAsNewDisks?: { datastore: string };
-  verify: boolean;
-  /** STEP-POWER-ON: power the VM on once it is written, verified and has its NVRAM. */
-  powerOn?: boolean;
   /** PrepareForAccess identity (at most 50 characters). */
   identity: string;
 }
@@ -66,6 +63,16 @@ export interface RestoreJobDeps {
 }
 
 const SECTOR = 512;
+
+/** The detail of a phase its plan has no step for. */
+export const NOT_IN_PLAN = 'not in the plan';
+
+/** The job phases a plan's steps name (read-back verification goes with the disk writes when the plan verifies). */
+export function plannedPhases(plan: Plan): Set<RestorePhase> {
+  const names = new Set<string>(plan.steps.map((s) => s.phase));
+  if (plan.verify && names.has('write-disks')) names.add('verify-disks');
+  return new Set(RESTORE_PHASES.map((p) => p.phase).filter((p) => names.has(p)));
+}
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -130,10 +137,17 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     deps.onProgress?.({ ...progress, disks: { ...progress.disks }, ...(progress.verify ? { verify: { ...progress.verify } } : {}) });
   };
 
+  // The plan is the contract: a phase runs only when a step of the plan names it.
+  const planned = plannedPhases(input.plan);
   async function phase(name: RestorePhase, fn: () => Promise<string | { skipped: string }>): Promise<void> {
     const record = phases.find((p) => p.phase === name);
     if (!record) throw new Error(`unknown phase ${name}`);
     if (record.status === 'done' || record.status === 'skipped') return;
+    if (!planned.has(name)) {
+      record.status = 'skipped';
+      record.detail = NOT_IN_PLAN;
+      return;
+    }
     record.status = 'running';
     record.startedAt = new Date().toISOString();
     progress.phase = name;
@@ -299,7 +313,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       return lines.join('; ');
     });
     await phase('verify-disks', async () => {
-      if (!input.verify) return { skipped: 'verification not requested' };
+      if (!input.plan.verify) return { skipped: 'verification not requested' };
       progress.verify = { bytesDone: 0, bytesTotal: writable.reduce((n, d) => n + (progress.disks[d.key]?.bytesTotal ?? 0), 0) };
       await eachLimited(writable, input.plan.streamsPerHost, verifyDisk);
       return `${writable.length} disk(s) read back identical`;
@@ -318,7 +332,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     });
 
     await phase('power-on', async () => {
-      if (!input.powerOn) return { skipped: 'not asked: the restored VM stays powered off' };
+      // STEP-POWER-ON: only here because the plan has the step.
       await target.powerOn(requireVm());
       return `${requireVm().name} powered on`;
     });

@@ -13,6 +13,8 @@ export interface RestoreReport {
   finishedAt: string;
   durationSeconds: number;
   restoredVm: { moref: string; name: string } | null;
+  /** Why the restore was done, as the user gave it (audit trail). */
+  reason: string | null;
   findings: Finding[];
   steps: Array<{ rule: string; phase: string; title: string; status: string; detail: string | null; durationSeconds: number | null }>;
   disks: Array<{
@@ -42,6 +44,7 @@ export function buildRestoreReport(args: {
   pointCreatedAt: string | null;
   plan: Plan;
   outcome: RestoreOutcome;
+  reason?: string;
 }): RestoreReport {
   const { outcome } = args;
   return {
@@ -55,6 +58,7 @@ export function buildRestoreReport(args: {
     finishedAt: outcome.finishedAt,
     durationSeconds: seconds(outcome.startedAt, outcome.finishedAt) ?? 0,
     restoredVm: outcome.vm,
+    reason: args.reason ?? null,
     findings: args.plan.findings,
     steps: outcome.phases.map((p) => ({
       rule: p.rule,
@@ -102,7 +106,7 @@ export function renderReportHtml(r: RestoreReport): string {
 <h1 class="${r.outcome === 'succeeded' ? 'ok' : 'bad'}">${esc(verdict)}</h1>
 <p>VM <strong>${esc(r.vm)}</strong> from restore point ${esc(r.restorePoint.pointId)} (${esc(r.restorePoint.repository)}) to ${esc(r.target)}.
 Job ${esc(r.jobId)}, ${esc(r.startedAt)} → ${esc(r.finishedAt)} (${esc(r.durationSeconds.toFixed(1))} s).
-${r.restoredVm ? `Restored VM: ${esc(r.restoredVm.name)} (${esc(r.restoredVm.moref)}).` : ''}</p>
+${r.restoredVm ? `Restored VM: ${esc(r.restoredVm.name)} (${esc(r.restoredVm.moref)}).` : ''}${r.reason ? ` Reason: ${esc(r.reason)}.` : ''}</p>
 ${r.errors.length ? `<h2 class="bad">Errors</h2><ul>${r.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <h2>Findings</h2>${r.findings.length ? table(['Rule', 'Severity', 'Disk', 'Message', 'Remedy'], r.findings.map((f) => [f.rule, f.severity, f.disk ?? '', f.message, f.remedy])) : '<p>None.</p>'}
 <h2>Steps</h2>${table(['Rule', 'Step', 'Status', 'Detail', 'Seconds'], r.steps.map((s) => [s.rule, s.title, s.status, s.detail ?? '', s.durationSeconds?.toFixed(1) ?? '']))}

@@ -98,6 +98,7 @@ export function withRequestOptions(scenario: Record<string, unknown>, request: R
       ...s.options,
       name: request.kind === 'full-vm' ? (request.name ?? null) : null,
       powerOn: request.powerOn,
+      verify: request.verify,
       encryption: request.encryption,
       storagePolicy: request.storagePolicy ?? null,
       hardwareVersion: request.hardwareVersion ?? null,
@@ -195,8 +196,6 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
             : undefined,
         existingVm,
         addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
-        verify: request.verify,
-        powerOn: request.powerOn,
         identity: `Lifeboat ${options.jobId}`.slice(0, 50),
       },
       { target, checkpoint, signal: options.signal, onProgress: options.onProgress },
@@ -210,6 +209,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       pointCreatedAt: (point.manifest as { createdAt?: string }).createdAt ?? null,
       plan,
       outcome,
+      reason: request.reason,
     });
     const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
     await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');

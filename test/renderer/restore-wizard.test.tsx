@@ -24,6 +24,7 @@ const warnPlan: RestorePlanView = {
   ok: true,
   vm: 'sql01',
   vmName: 'sql01-restored',
+  verify: true,
   powerOn: false,
   encryption: 'keep',
   storagePolicy: null,
@@ -40,8 +41,8 @@ const warnPlan: RestorePlanView = {
     { rule: 'DATA-SOMETHING-ELSE', severity: 'warn', message: 'Another warning.', remedy: 'Nothing.' },
   ],
   steps: [
-    { rule: 'STEP-PREPARE-ACCESS', order: 1, description: 'PrepareForAccess before writing.' },
-    { rule: 'STEP-WINDOWS-SIGNATURE', order: 2, description: 'Check the Windows disk signature after writing.', disk: 2000 },
+    { rule: 'STEP-PREPARE-ACCESS', order: 1, phase: 'prepare-access', description: 'PrepareForAccess before writing.' },
+    { rule: 'STEP-WINDOWS-SIGNATURE', order: 2, phase: 'signature-check', description: 'Check the Windows disk signature after writing.', disk: 2000 },
   ],
   rulesApplied: ['CRYPT-KMS-MISMATCH', 'XPORT-SAN-THIN-SLOW'],
 };

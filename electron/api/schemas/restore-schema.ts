@@ -70,6 +70,7 @@ export const RestorePlanView = z.object({
   ok: z.boolean(),
   vm: z.string(),
   vmName: z.string(),
+  verify: z.boolean(),
   powerOn: z.boolean(),
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
   storagePolicy: z.string().nullable(),
@@ -79,7 +80,7 @@ export const RestorePlanView = z.object({
   transportOption: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),
   disks: z.array(PlanDisk),
   findings: z.array(PlanFinding),
-  steps: z.array(z.object({ rule: z.string(), order: z.number(), description: z.string(), disk: z.number().optional() })),
+  steps: z.array(z.object({ rule: z.string(), order: z.number(), phase: z.string(), description: z.string(), disk: z.number().optional() })),
   rulesApplied: z.array(z.string()),
 });
 export type RestorePlanView = z.infer<typeof RestorePlanView>;

@@ -25,7 +25,7 @@ function writeStep(s: Scenario, d: DiskFacts): DraftStep {
     disk: d.key,
     description:
       `Write ${d.label} (${d.restoredProvisioning})${intoWhat(s, d)} over ${d.transport}: copy ${formatBytes(d.bytesToWrite)} of allocated extents, skip zeros, ` +
-      `${how}${formatBytes(d.ioBytes)} requests, ${d.inFlight} in flight, 512-byte aligned buffers; flush, verify, close.`,
+      `${how}${formatBytes(d.ioBytes)} requests, ${d.inFlight} in flight, 512-byte aligned buffers; flush, ${s.options.verify ? 'read back and compare, ' : 'no read-back (verification turned off), '}close.`,
   };
 }
 
@@ -131,6 +131,14 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
   }
 
   if (fullVm) steps.push(...newVmSteps(s));
+  // DATA-DISK-MAP: disks added to an existing VM instead of overwriting its own.
+  if (!fullVm && s.options.addAsNew && anyWrite) {
+    steps.push({
+      rule: 'DATA-DISK-MAP',
+      phase: PHASE.createVm,
+      description: `Add ${writing.length} new disk${writing.length === 1 ? '' : 's'} to ${target} on datastore ${s.target.datastore.name} for the restore point's disks (its own disks stay as they are).`,
+    });
+  }
 
   // STEP-CBT-OFF: full-disk writes must not be tracked, and SAN writes fail with tracking on.
   const cbtOn = s.options.cbtEnabledOnTarget;

@@ -39,3 +39,44 @@ export const PHASE = {
   endAccess: 90,
   hotaddCleanup: 100,
 } as const;
+
+/**
+ * The job phase each step phase runs in: the plan's steps are the job's
+ * contract, so the restore job runs exactly the phases its plan names.
+ * (Read-back verification belongs to the disk writes; the plan's `verify` says whether it runs.)
+ */
+export const JOB_PHASE_OF: Record<number, JobPhaseName> = {
+  [PHASE.vddkConfig]: 'vddk-config',
+  [PHASE.configSpec]: 'create-vm',
+  [PHASE.firmware]: 'create-vm',
+  [PHASE.vtpmDevice]: 'create-vm',
+  [PHASE.keys]: 'create-vm',
+  [PHASE.createVm]: 'create-vm',
+  [PHASE.prepareAccess]: 'prepare-access',
+  [PHASE.cbtOff]: 'cbt-off',
+  [PHASE.sanSnapshot]: 'san-snapshot',
+  [PHASE.diskWrite]: 'write-disks',
+  [PHASE.signature]: 'signature-check',
+  [PHASE.nvram]: 'nvram',
+  [PHASE.sanRevert]: 'san-revert',
+  [PHASE.powerOn]: 'power-on',
+  [PHASE.cbtOn]: 'cbt-on',
+  [PHASE.endAccess]: 'end-access',
+  [PHASE.hotaddCleanup]: 'cleanup',
+};
+
+export type JobPhaseName =
+  | 'vddk-config'
+  | 'create-vm'
+  | 'prepare-access'
+  | 'cbt-off'
+  | 'san-snapshot'
+  | 'write-disks'
+  | 'verify-disks'
+  | 'signature-check'
+  | 'nvram'
+  | 'san-revert'
+  | 'power-on'
+  | 'cbt-on'
+  | 'end-access'
+  | 'cleanup';

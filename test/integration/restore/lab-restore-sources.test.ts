@@ -52,7 +52,6 @@ async function restoreAndCompare(
       nvram: async () => (await point.readNvram())?.data ?? null,
       plan: planFor(point, lab.info, transport),
       placement: { name, datastore: datastore.name, encryption: 'keep' },
-      verify: true,
       identity: `Lifeboat ${name}`,
     },
     { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: name, request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
@@ -183,7 +182,6 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
         nvram: async () => null,
         plan: planFor(point, lab.info, 'nbdssl', 'disks'),
         existingVm: { moref: vm.ref.value, name: vm.name },
-        verify: true,
         identity: 'Lifeboat disks-overwrite',
       },
       { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: 'disks-overwrite', request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
@@ -221,7 +219,6 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
         plan: planFor(point, lab.info, 'nbdssl', 'disks'),
         existingVm: { moref: other.ref.value, name: other.name },
         addAsNewDisks: { datastore: datastore.name },
-        verify: true,
         identity: 'Lifeboat disks-add',
       },
       {

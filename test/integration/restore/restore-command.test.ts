@@ -13,6 +13,8 @@ import { bundleCli, jsonEvents, resultEvent, runCliProcess, spawnCli } from '../
 import { qemuImg } from '../disks/qemu-img';
 import { encryptedVmPoint, labSession, writeRaw } from './lab-restore-fixture';
 import type { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
+import type { Plan } from '../../../electron/planner/plan-types';
+import { NOT_IN_PLAN, plannedPhases } from '../../../electron/restore/restore-job';
 
 /**
  * `lifeboat restore` as a user runs it, against the lab (vcsim + lab VDDK):
@@ -114,6 +116,24 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     expect(html).toContain('Restore succeeded');
     expect(run.stdout + run.stderr).not.toContain(lab.info.password);
     await expectDisksIdentical('cli-full');
+  });
+
+  it('runs exactly the plan it showed: a chosen name, power on and no read-back (phases, name, skipped steps and why)', async () => {
+    const args = [...restoreArgs('cli-planned', await vddkConfig('plain')), '--power-on', '--no-verify', '--reason', 'DR rehearsal 42'];
+    const run = await runCliProcess(cli, ['--json', ...args], env);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = jsonEvents(run.stdout).find((e) => e.event === 'plan')!.plan as Plan;
+    const report = resultEvent(run.stdout);
+    expect(plan.vmName).toBe('cli-planned');
+    expect(plan.steps.map((s) => s.phase)).toContain('power-on');
+    const ran = report.steps.filter((s: { detail: string | null }) => s.detail !== NOT_IN_PLAN).map((s: { phase: string }) => s.phase);
+    expect(ran).toEqual([...plannedPhases(plan)]);
+    expect(report.steps.find((s: { phase: string }) => s.phase === 'verify-disks')).toMatchObject({ status: 'skipped', detail: NOT_IN_PLAN });
+    expect(report.restoredVm.name).toBe('cli-planned');
+    expect(report.reason).toBe('DR rehearsal 42');
+    const vm = (await listVms(session)).find((v) => v.name === 'cli-planned')!;
+    expect(vm.powerState).toBe('poweredOn');
+    expect(report.disks.every((d: { verified: boolean | null }) => d.verified === null)).toBe(true);
   });
 
   it('resumes a restore killed with SIGKILL mid-write to a byte-identical result', async () => {

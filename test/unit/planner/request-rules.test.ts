@@ -167,7 +167,9 @@ describe('DATA-DISK-MAP', () => {
     const plan = planRestore(
       scenario({ options: { ...INTO_APP01.options, addAsNew: true, intoVm: { name: 'app01', disks: [] } } }),
     );
-    expect(fired(plan, 'DATA-DISK-MAP')).toBe(false);
+    // Adding new disks is itself a step of the plan (rule DATA-DISK-MAP), never a finding.
+    expect(findings(plan, 'DATA-DISK-MAP')).toEqual([]);
+    expect(steps(plan, 'DATA-DISK-MAP')[0]!.description).toMatch(/Add 1 new disk to app01/);
   });
 });
 

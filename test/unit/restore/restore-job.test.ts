@@ -79,7 +79,6 @@ describe('restore job (state machine over a stand-in target)', () => {
       nvram: async () => (await point.readNvram())?.data ?? null,
       plan,
       placement: { name: 'win01-restored', datastore: 'ds1', encryption: 'keep' },
-      verify: true,
       identity: 'Lifeboat restore job-1',
     };
   }

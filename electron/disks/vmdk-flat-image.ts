@@ -148,7 +148,7 @@ export class VmdkFlatImage implements DiskImage {
     if (options.createType === 'vmfs') descriptor.extents[0]!.offset = undefined;
     const file = await ThinFile.create(path.join(path.dirname(descriptorPath), flatName), capacity);
     await file.close();
-    await fsp.writeFile(descriptorPath, serializeVmdkDescriptor(descriptor));
+    await fsp.writeFile(descriptorPath, serializeVmdkDescriptor(descriptor), { mode: 0o600 });
     return VmdkFlatImage.open(descriptorPath, { probe: options.probe });
   }
 

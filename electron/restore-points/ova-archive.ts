@@ -189,11 +189,11 @@ export async function readTarEntry(file: string, entry: TarEntry, limit = MAX_IN
 /** Copies an entry out to its own file (disk readers open files by path). */
 export async function extractTarEntry(file: string, entry: TarEntry, destination: string): Promise<void> {
   if (entry.size === 0) {
-    await (await open(destination, 'w')).close();
+    await (await open(destination, 'w', 0o600)).close();
     return;
   }
   await pipeline(
     createReadStream(file, { start: entry.dataOffset, end: entry.dataOffset + entry.size - 1 }),
-    createWriteStream(destination),
+    createWriteStream(destination, { mode: 0o600 }),
   );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { stat, unlink } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
@@ -13,6 +13,7 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../restore-points/disk-export';
+import { repositoryContaining } from '../../restore-points/export-target';
 import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { byteProgress } from './import-command';
 
@@ -64,7 +65,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       .option('--disk <key>', 'device key of the disk, e.g. 2000 (see `lifeboat repo show ID`)')
       .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')} (vmdk = streamOptimized)`, 'vmdk')
       .option('--out <file>', 'output file')
-      .option('--force', 'overwrite the output file if it exists')
+      .option('--force', 'replace the output file if it exists (only once the new export has verified)')
       .option(
         '--adapter-type <type>',
         `VMDK adapter type recorded in the descriptor: ${ADAPTER_TYPES.join(', ')} (default: ide for an IDE disk, buslogic for BusLogic, else lsilogic)`,
@@ -95,6 +96,13 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           ExitCode.usage,
           'Create the folder first or choose another --out.',
         );
+      const repositoryFolder = await repositoryContaining(out);
+      if (repositoryFolder)
+        throw new CliError(
+          `${outArg} is inside the repository ${repositoryFolder}; an export there could overwrite repository data`,
+          ExitCode.usage,
+          'Choose an --out outside every repository folder.',
+        );
       const existing = (
         await Promise.all(
           exportFiles(out, format).map((f) =>
@@ -119,7 +127,6 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
         const keys = point.manifest.disks.map((d) => `${d.key} (${d.label})`).join(', ') || 'none';
         throw new CliError(`restore point ${point.id} has no disk ${disk}`, ExitCode.usage, `Its disks: ${keys}.`);
       }
-      for (const f of existing) await unlink(f);
       const writing = byteProgress(ctx.io, json, 'export');
       const verifying = byteProgress(ctx.io, json, 'verify');
       let result: ExportResult;
@@ -135,7 +142,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           throw new CliError(
             err.message,
             ExitCode.failure,
-            'The file was left in place for inspection; do not use it for a restore.',
+            `The unverified export was left at ${err.result.file} for inspection (any earlier file at --out is untouched); do not use it for a restore.`,
           );
         }
         throw err;

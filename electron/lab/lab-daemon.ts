@@ -4,7 +4,10 @@ import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { SecretStore } from '../keychain/secret-store';
 import { labAuthority, type LabInfo } from './lab-info';
-import { removeLabConnection, saveLabConnection } from './lab-connection';
+import { forgetConnectionPassword } from '../connections/connection-password';
+import { keychainAccount } from '../connections/connection-profile';
+import { ConnectionStore } from '../connections/connection-store';
+import { LAB_CONNECTION_NAME, removeLabConnection, saveLabConnection } from './lab-connection';
 import { labVddkConfig } from './lab-vddk-config';
 import { labStatePaths, readLabState, removeLabState, writeLabState, type LabState } from './lab-state';
 import { buildVcsim, type BuildVcsimOptions } from './vcsim-build';
@@ -29,9 +32,9 @@ export type BackgroundStartOptions = Omit<StartVcsimOptions, 'binary' | 'detache
   build?: BuildVcsimOptions;
 };
 
-/** The keychain account of a lab's password: `<username>@<host:port>`. */
+/** The keychain account of a lab's password: the account of its saved connection "lab" (one per connection). */
 export function labKeychainAccount(info: Pick<LabInfo, 'url' | 'username'>): string {
-  return `${info.username}@${labAuthority(info)}`;
+  return keychainAccount({ name: LAB_CONNECTION_NAME, user: info.username, server: labAuthority(info) });
 }
 
 /** True when pid is alive and is the lab simulator (guards against a reused pid). */
@@ -185,14 +188,18 @@ export async function stopBackgroundLab(home: string, secrets: SecretStore): Pro
   } else {
     detail = 'was not running any more; state cleaned up';
   }
+  await removeLabState(home);
+  await removeLabConnection(home, state.url);
   if (state.passwordSaved) {
     try {
-      await secrets.delete(state.keychainAccount);
+      // Only the lab's own entry: a lab state from an earlier version names the shared user@host:port
+      // account, which is deleted only when no other saved connection uses it.
+      const lab = { name: LAB_CONNECTION_NAME, user: state.username, server: labAuthority(state) };
+      const others = await new ConnectionStore(home).list();
+      await forgetConnectionPassword(lab, others, secrets);
     } catch {
       // The keychain may be locked now; the entry is harmless and replaced on the next start.
     }
   }
-  await removeLabState(home);
-  await removeLabConnection(home, state.url);
   return { stopped: true, detail, state };
 }

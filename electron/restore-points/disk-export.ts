@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { copyDisk, verifyCopy } from '../restore/disk-copier';
+import { assertOutsideRepositories } from './export-target';
 
 /** What `lifeboat export --format` accepts. */
 export const EXPORT_FORMATS = ['raw', 'vmdk', 'vmdk-flat'] as const;
@@ -60,6 +61,7 @@ export class ExportVerificationError extends Error {
  * failed export; the files are created 0600 like everything in the Lifeboat folder.
  */
 export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
+  await assertOutsideRepositories(file);
   const staging = await mkdtemp(join(dirname(file), '.lifeboat-export-'));
   const staged = join(staging, basename(file));
   let result: ExportResult;

@@ -32,3 +32,21 @@ export async function repositoryContaining(outputFile: string): Promise<string |
     folder = parent;
   }
 }
+
+/** The export output lies inside a repository folder. */
+export class ExportTargetError extends Error {
+  readonly code = 'export-inside-repository';
+  constructor(
+    readonly file: string,
+    readonly repository: string,
+  ) {
+    super(`${file} is inside the repository ${repository}; an export there could overwrite repository data`);
+    this.name = 'ExportTargetError';
+  }
+}
+
+/** Throws ExportTargetError when `outputFile` would land inside a repository folder. */
+export async function assertOutsideRepositories(outputFile: string): Promise<void> {
+  const repository = await repositoryContaining(outputFile);
+  if (repository) throw new ExportTargetError(outputFile, repository);
+}

@@ -13,7 +13,7 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../restore-points/disk-export';
-import { repositoryContaining } from '../../restore-points/export-target';
+import { assertOutsideRepositories, ExportTargetError } from '../../restore-points/export-target';
 import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { byteProgress } from './import-command';
 
@@ -49,6 +49,12 @@ function formatExport(r: ExportResult & { pointId: string; disk: number }): stri
       `file ${formatBytes(r.fileBytes)}, ${formatBytes(r.fileAllocatedBytes)} on disk; capacity ${formatBytes(r.capacity)}`,
     `  verified: ${v.ok ? 'identical' : 'DIFFERENT'} — read back ${formatBytes(v.bytesCompared)}, SHA-256 ${v.exportSha256.slice(0, 16)}…`,
   ].join('\n');
+}
+
+function exportTargetError(err: unknown): never {
+  if (err instanceof ExportTargetError)
+    throw new CliError(err.message, ExitCode.usage, 'Choose an --out outside every repository folder.');
+  throw err;
 }
 
 function required(value: string | undefined, option: string, hint: string): string {
@@ -96,13 +102,8 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           ExitCode.usage,
           'Create the folder first or choose another --out.',
         );
-      const repositoryFolder = await repositoryContaining(out);
-      if (repositoryFolder)
-        throw new CliError(
-          `${outArg} is inside the repository ${repositoryFolder}; an export there could overwrite repository data`,
-          ExitCode.usage,
-          'Choose an --out outside every repository folder.',
-        );
+      // Checked before the repository password is asked for; exportDisk checks again.
+      await assertOutsideRepositories(out).catch(exportTargetError);
       const existing = (
         await Promise.all(
           exportFiles(out, format).map((f) =>
@@ -145,7 +146,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
             `The unverified export was left at ${err.result.file} for inspection (any earlier file at --out is untouched); do not use it for a restore.`,
           );
         }
-        throw err;
+        return exportTargetError(err);
       }
       printResult(ctx.io, json, { ok: true, pointId: point.id, disk, ...result }, formatExport);
     }),

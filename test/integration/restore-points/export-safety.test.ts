@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { pseudoRandomBytes } from '../../../electron/restore-points/demo-disk-layout';
+import { exportDisk } from '../../../electron/restore-points/disk-export';
+import { ExportTargetError } from '../../../electron/restore-points/export-target';
+import { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
 import { cli } from '../../unit/restore-points/cli-io';
 
 const PASSWORD = 'export-safety-pw';
@@ -63,6 +66,11 @@ describe('export: never destroys what was there, never writes into a repository,
       expect(r.code, out).toBe(2);
       expect(r.err).toMatch(/is inside the repository .*; an export there could overwrite repository data/);
     }
+    // The engine refuses too, whatever front door calls it.
+    const direct = await exportDisk(new MemoryDiskImage(MiB), join(repo, 'index', 'x.raw'), { format: 'raw' }).catch(
+      (e: unknown) => e,
+    );
+    expect(direct).toBeInstanceOf(ExportTargetError);
     const list = await cli(['--json', 'repo', 'list', ...repoArgs()]);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.out).points).toHaveLength(1);

@@ -29,7 +29,21 @@ export const connectionsFileSchema = z.object({
 
 export type ConnectionsFile = z.infer<typeof connectionsFileSchema>;
 
-/** Keychain account for a connection's password: `user@server`. */
-export function keychainAccount(profile: Pick<ConnectionProfile, 'user' | 'server'>): string {
+/**
+ * Keychain account for a connection's password: one per saved connection
+ * (names are unique), so removing one connection never deletes the password
+ * another connection to the same user@host:port relies on.
+ */
+export function keychainAccount(profile: Pick<ConnectionProfile, 'name' | 'user' | 'server'>): string {
+  return `${profile.user}@${profile.server} (connection ${profile.name})`;
+}
+
+/** The account earlier versions shared between every connection to the same user@server; read to migrate it. */
+export function legacyKeychainAccount(profile: Pick<ConnectionProfile, 'user' | 'server'>): string {
   return `${profile.user}@${profile.server}`;
+}
+
+/** Whether `accounts` (from the keychain) hold a password for the profile, under its own or the legacy account. */
+export function hasSavedConnectionPassword(profile: Pick<ConnectionProfile, 'name' | 'user' | 'server'>, accounts: ReadonlySet<string>): boolean {
+  return accounts.has(keychainAccount(profile)) || accounts.has(legacyKeychainAccount(profile));
 }

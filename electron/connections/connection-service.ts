@@ -6,6 +6,7 @@ import { probeCertificate } from '../vsphere/pinned-tls';
 import { parseServerUrl } from '../vsphere/server-url';
 import { sameThumbprint, type CertificateThumbprints } from '../vsphere/thumbprint';
 import { VimSession } from '../vsphere/vim-session';
+import { forgetConnectionPassword } from './connection-password';
 import { keychainAccount, type ConnectionProfile } from './connection-profile';
 import type { ConnectionStore } from './connection-store';
 import { openConnection } from './open-connection';
@@ -138,5 +139,5 @@ export function listConnectionDatastores(name: string, store: ConnectionStore, s
 export async function removeConnection(name: string, store: ConnectionStore, secrets: SecretStore): Promise<{ passwordRemoved: boolean }> {
   const removed = await store.remove(name);
   if (!removed) throw new Error(`There is no saved connection named "${name}".`);
-  return { passwordRemoved: await secrets.delete(keychainAccount(removed)) };
+  return { passwordRemoved: await forgetConnectionPassword(removed, await store.list(), secrets) };
 }

@@ -1,5 +1,6 @@
 import type { SecretStore } from '../keychain/secret-store';
 import { VimSession } from '../vsphere/vim-session';
+import { readConnectionPassword } from './connection-password';
 import { keychainAccount, type ConnectionProfile } from './connection-profile';
 
 /** No password is saved for the profile. */
@@ -23,7 +24,7 @@ export function openConnection(profile: ConnectionProfile, secrets: SecretStore,
     trustedSha256: profile.thumbprintSha256,
     keepaliveMs: options.keepaliveMs,
     password: async () => {
-      const secret = await secrets.get(account);
+      const secret = await readConnectionPassword(profile, secrets);
       if (secret === null) throw new MissingCredentialError(account);
       return secret;
     },

@@ -25,6 +25,8 @@ export interface OpenDiskImageOptions {
   format?: DiskImageFormat;
   /** Allocation probe for raw and flat images. */
   probe?: AllocationProbe;
+  /** Where a flat VMDK's extents must be, for messages ("inside the OVA"); see VmdkFlatImage. */
+  extentHome?: string;
 }
 
 export interface CreateDiskImageOptions {

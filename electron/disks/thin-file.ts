@@ -16,9 +16,9 @@ export class ThinFile {
     return new ThinFile(path, await fsp.open(path, writable ? 'r+' : 'r'));
   }
 
-  /** Creates (or truncates) a file of `size` bytes that is all holes. */
+  /** Creates (or truncates) a file of `size` bytes that is all holes; a new file is 0600 (disk images are private). */
   static async create(path: string, size: number): Promise<ThinFile> {
-    const handle = await fsp.open(path, 'w+');
+    const handle = await fsp.open(path, 'w+', 0o600);
     try {
       await handle.truncate(size);
     } catch (err) {

@@ -10,6 +10,7 @@ import {
   assertAlignedRange,
   extentsFromAllocatedRanges,
 } from './disk-image';
+import { extentNameProblem } from './extent-file-name';
 import { assertCapacity } from './raw-image';
 import { ThinFile } from './thin-file';
 import {
@@ -34,6 +35,8 @@ export const FLAT_CREATE_TYPES = new Set([
 export interface VmdkFlatImageOptions {
   readOnly?: boolean;
   probe?: AllocationProbe;
+  /** Where extents must be, for error messages (default "beside the descriptor"; an OVA import says "inside the OVA"). */
+  extentHome?: string;
 }
 
 export interface CreateVmdkFlatOptions {
@@ -92,7 +95,14 @@ export class VmdkFlatImage implements DiskImage {
         }
         const segment: Segment = { start, length, access: e.access, fileOffset: (e.offset ?? 0) * SECTOR_SIZE };
         if (e.type !== 'ZERO' && e.access !== 'NOACCESS') {
-          const filePath = path.resolve(path.dirname(descriptorPath), e.fileName ?? '');
+          const problem = extentNameProblem(e.fileName ?? '');
+          if (problem)
+            throw new DiskFormatError(
+              descriptorPath,
+              0,
+              `extent ${segments.length + 1} names ${JSON.stringify(e.fileName ?? '')}: an extent must be a file ${options.extentHome ?? 'beside the descriptor'} (this name ${problem})`,
+            );
+          const filePath = path.join(path.dirname(descriptorPath), e.fileName ?? '');
           segment.file = await openExtentFile(descriptorPath, filePath, segments.length, !readOnly);
           const size = await segment.file.size();
           if (size < segment.fileOffset + length) {
@@ -138,7 +148,7 @@ export class VmdkFlatImage implements DiskImage {
     if (options.createType === 'vmfs') descriptor.extents[0]!.offset = undefined;
     const file = await ThinFile.create(path.join(path.dirname(descriptorPath), flatName), capacity);
     await file.close();
-    await fsp.writeFile(descriptorPath, serializeVmdkDescriptor(descriptor));
+    await fsp.writeFile(descriptorPath, serializeVmdkDescriptor(descriptor), { mode: 0o600 });
     return VmdkFlatImage.open(descriptorPath, { probe: options.probe });
   }
 
@@ -218,12 +228,17 @@ export async function readDescriptorFile(descriptorPath: string): Promise<string
 async function openExtentFile(descriptorPath: string, filePath: string, index: number, writable: boolean): Promise<ThinFile> {
   let stat;
   try {
-    stat = await fsp.stat(filePath);
+    // lstat: a symbolic link beside the descriptor could point anywhere.
+    stat = await fsp.lstat(filePath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which cannot be opened (${code})`);
   }
   if (!stat.isFile())
-    throw new DiskFormatError(descriptorPath, 0, `extent ${index + 1} names ${filePath}, which is not a regular file`);
+    throw new DiskFormatError(
+      descriptorPath,
+      0,
+      `extent ${index + 1} names ${filePath}, which is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; extents must be regular files`,
+    );
   return ThinFile.open(filePath, writable);
 }

@@ -1,5 +1,5 @@
 import type { ConnectionSummary } from '../api/schemas/connection-schema';
-import { keychainAccount } from '../connections/connection-profile';
+import { hasSavedConnectionPassword } from '../connections/connection-profile';
 import type { ConnectionStore } from '../connections/connection-store';
 import type { SecretStore } from '../keychain/secret-store';
 
@@ -21,7 +21,7 @@ export async function listConnectionSummaries(store: ConnectionStore, secrets: S
     url: p.url,
     user: p.user,
     kind: kindOf(p.apiType),
-    hasSavedPassword: saved.has(keychainAccount(p)),
+    hasSavedPassword: hasSavedConnectionPassword(p, saved),
     thumbprintSha256: p.thumbprintSha256,
   }));
 }

@@ -4,7 +4,11 @@ import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { SecretStore } from '../keychain/secret-store';
 import { labAuthority, type LabInfo } from './lab-info';
-import { removeLabConnection, saveLabConnection } from './lab-connection';
+import { forgetConnectionPassword } from '../connections/connection-password';
+import { keychainAccount } from '../connections/connection-profile';
+import { ConnectionStore } from '../connections/connection-store';
+import { LAB_CONNECTION_NAME, removeLabConnection, saveLabConnection } from './lab-connection';
+import { labRootOf, markLabRoot, removeLabLeftovers } from './lab-leftovers';
 import { labVddkConfig } from './lab-vddk-config';
 import { labStatePaths, readLabState, removeLabState, writeLabState, type LabState } from './lab-state';
 import { buildVcsim, type BuildVcsimOptions } from './vcsim-build';
@@ -20,6 +24,8 @@ export class LabAlreadyRunningError extends Error {
 
 export interface BackgroundLabStart {
   state: LabState;
+  /** Datastore folders of earlier labs of this Lifeboat folder whose simulator had died, removed now. */
+  leftoversRemoved: string[];
   /** Only when the keychain could not take it: show it to the user once. */
   password?: string;
   keychainError?: string;
@@ -29,9 +35,14 @@ export type BackgroundStartOptions = Omit<StartVcsimOptions, 'binary' | 'detache
   build?: BuildVcsimOptions;
 };
 
-/** The keychain account of a lab's password: `<username>@<host:port>`. */
+/** The keychain account of a lab's password: the account of its saved connection "lab" (one per connection). */
 export function labKeychainAccount(info: Pick<LabInfo, 'url' | 'username'>): string {
-  return `${info.username}@${labAuthority(info)}`;
+  return keychainAccount({ name: LAB_CONNECTION_NAME, user: info.username, server: labAuthority(info) });
+}
+
+function rootsOf(state: LabState): string[] {
+  const root = labRootOf(state.datastores);
+  return root ? [root] : [];
 }
 
 /** True when pid is alive and is the lab simulator (guards against a reused pid). */
@@ -63,6 +74,7 @@ export async function startBackgroundLab(
   const existing = await readLabState(home);
   if (existing && isLabProcess(existing.pid, existing.binary)) throw new LabAlreadyRunningError(existing);
 
+  const leftoversRemoved = await removeLabLeftovers(home, isLabProcess, existing ? rootsOf(existing) : []);
   const binary = await buildVcsim(options.build);
   const logFile = labStatePaths.log(home);
   await mkdir(labStatePaths.dir(home), { recursive: true });
@@ -101,6 +113,8 @@ export async function startBackgroundLab(
     startedAt: new Date().toISOString(),
   };
   try {
+    const root = labRootOf(info.datastores);
+    if (root && !options.keep) await markLabRoot(home, root, info.pid, binary);
     await writeFile(state.vddkConfigFile, labVddkConfig(info), { mode: 0o600 });
     await writeLabState(home, state);
     if (keychainError === undefined) await saveLabConnection(home, info);
@@ -108,7 +122,9 @@ export async function startBackgroundLab(
     await lab.stop();
     throw err;
   }
-  return keychainError === undefined ? { state } : { state, password: info.password, keychainError };
+  return keychainError === undefined
+    ? { state, leftoversRemoved }
+    : { state, leftoversRemoved, password: info.password, keychainError };
 }
 
 /** Asks the lab for its service content, checking it presents the certificate it announced. */
@@ -185,14 +201,20 @@ export async function stopBackgroundLab(home: string, secrets: SecretStore): Pro
   } else {
     detail = 'was not running any more; state cleaned up';
   }
+  await removeLabState(home);
+  await removeLabConnection(home, state.url);
+  // A simulator that died (or had to be killed) did not remove its folders.
+  await removeLabLeftovers(home, isLabProcess, rootsOf(state));
   if (state.passwordSaved) {
     try {
-      await secrets.delete(state.keychainAccount);
+      // Only the lab's own entry: a lab state from an earlier version names the shared user@host:port
+      // account, which is deleted only when no other saved connection uses it.
+      const lab = { name: LAB_CONNECTION_NAME, user: state.username, server: labAuthority(state) };
+      const others = await new ConnectionStore(home).list();
+      await forgetConnectionPassword(lab, others, secrets);
     } catch {
       // The keychain may be locked now; the entry is harmless and replaced on the next start.
     }
   }
-  await removeLabState(home);
-  await removeLabConnection(home, state.url);
   return { stopped: true, detail, state };
 }

@@ -1,6 +1,9 @@
+import { findDuplicateKey } from './json-duplicate-keys';
+
 /**
  * Parses JSON text and, when it is not JSON, says where: line and column
- * (1-based) computed from the offset the engine reports.
+ * (1-based) computed from the offset the engine reports. A key repeated in
+ * one object is refused too (JSON.parse would keep the last one silently).
  */
 export type JsonTextResult = { ok: true; value: unknown } | { ok: false; message: string; line?: number; column?: number };
 
@@ -19,8 +22,9 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 export function parseJsonText(text: string): JsonTextResult {
   // A UTF-8 byte order mark is not part of the document.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(body) };
+    value = JSON.parse(body);
   } catch (err) {
     const raw = err instanceof Error ? err.message : String(err);
     const detail = raw.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
@@ -32,4 +36,14 @@ export function parseJsonText(text: string): JsonTextResult {
       return { ok: false, message: 'unexpected end of input', ...lineColumnAt(body, body.length) };
     return { ok: false, message: detail };
   }
+  const duplicate = findDuplicateKey(body);
+  if (duplicate) {
+    const first = lineColumnAt(body, duplicate.firstOffset);
+    return {
+      ok: false,
+      message: `duplicate key "${duplicate.key}" in ${duplicate.path} (first at line ${first.line}, column ${first.column}); each key may appear once`,
+      ...lineColumnAt(body, duplicate.offset),
+    };
+  }
+  return { ok: true, value };
 }

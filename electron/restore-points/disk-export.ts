@@ -1,7 +1,9 @@
-import { stat, unlink } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { copyDisk, verifyCopy } from '../restore/disk-copier';
+import { assertOutsideRepositories } from './export-target';
 
 /** What `lifeboat export --format` accepts. */
 export const EXPORT_FORMATS = ['raw', 'vmdk', 'vmdk-flat'] as const;
@@ -54,6 +56,29 @@ export class ExportVerificationError extends Error {
 }
 
 /**
+ * The export is written into a private folder beside `file` and moved into
+ * place only once it verified, so `--force` never loses the old file to a
+ * failed export; the files are created 0600 like everything in the Lifeboat folder.
+ */
+export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
+  await assertOutsideRepositories(file);
+  const staging = await mkdtemp(join(dirname(file), '.lifeboat-export-'));
+  const staged = join(staging, basename(file));
+  let result: ExportResult;
+  try {
+    result = await exportDiskTo(source, staged, options);
+  } catch (err) {
+    // An unverified export stays in its staging folder for inspection; anything else is removed.
+    if (!(err instanceof ExportVerificationError)) await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  // The extent first, the descriptor last: a descriptor in place always has its extent.
+  for (const f of exportFiles(file, options.format).reverse()) await rename(join(staging, basename(f)), f);
+  await rm(staging, { recursive: true, force: true });
+  return { ...result, file };
+}
+
+/**
  * Writes a restore point disk to a local image with the restore's disk
  * copier: only data extents are written and all-zero pieces are skipped, so
  * raw stays sparse and VMDK stores no zero grains; streamOptimized output is
@@ -61,7 +86,7 @@ export class ExportVerificationError extends Error {
  * compares SHA-256 (also over anything the new file holds as data, except for
  * raw and flat files whose map would mean reading the whole sparse file).
  */
-export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
+async function exportDiskTo(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
   const format = IMAGE_FORMAT[options.format];
   const out = await createDiskImage(file, format, source.capacity, { adapterType: options.adapterType ?? 'lsilogic' });
@@ -77,7 +102,6 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
     await out.close();
   } catch (err) {
     await out.close().catch(() => undefined);
-    for (const f of exportFiles(file, options.format)) await unlink(f).catch(() => undefined);
     throw err;
   }
   const seconds = (Date.now() - started) / 1000;

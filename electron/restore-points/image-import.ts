@@ -8,7 +8,8 @@ import { isAllZero } from '../disks/zero-block';
 import type { DiskWriter } from '../repository/disk-writer';
 import type { Repository } from '../repository/repository';
 import type { DiskMeta, PointMeta, RestorePointManifest } from '../repository/restore-point-manifest';
-import { ArchiveFormatError, extractTarEntry, listTarEntries, readTarEntry } from './ova-archive';
+import { ArchiveFormatError, listTarMembers, readTarEntry } from './ova-archive';
+import { archiveFile, extractOvaDisk, INSIDE_THE_OVA } from './ova-disk-files';
 import { OvfFormatError, parseOvfDescriptor, type OvfDescriptor } from './ovf-descriptor';
 
 /** Bytes read and stored per step; a multiple of the repository's 1 MiB slots. */
@@ -140,9 +141,13 @@ function dataBytes(extents: DiskExtent[]): number {
   return extents.reduce((s, e) => s + (e.kind === 'data' ? e.length : 0), 0);
 }
 
-async function openImage(path: string, shownAs: string): Promise<{ image: DiskImage; format: DiskImageFormat }> {
+async function openImage(
+  path: string,
+  shownAs: string,
+  extentHome?: string,
+): Promise<{ image: DiskImage; format: DiskImageFormat }> {
   const format = await detectDiskImageFormat(path);
-  const image = await openDiskImage(path, { format, readOnly: true });
+  const image = await openDiskImage(path, { format, readOnly: true, extentHome });
   if (image.capacity % SECTOR_SIZE !== 0) throw new ImportInputError(`${shownAs}: capacity is not a whole number of sectors`);
   return { image, format };
 }
@@ -253,7 +258,8 @@ export async function importImageFile(repo: Repository, file: string, options: I
 
 /** Imports every disk of an OVA's VirtualSystem, with the VM configuration its OVF describes. */
 export async function importOva(repo: Repository, file: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const entries = await listTarEntries(file);
+  const members = await listTarMembers(file);
+  const entries = members.filter((m) => m.kind === 'file');
   const ovfEntry = entries.find((e) => e.name.toLowerCase().endsWith('.ovf'));
   if (!ovfEntry)
     throw new ArchiveFormatError(
@@ -271,13 +277,11 @@ export async function importOva(repo: Repository, file: string, options: ImportO
   const shownAs = new Map<string, string>();
   try {
     for (const [i, disk] of withContent.entries()) {
-      const entry = entries.find((e) => e.name === disk.file || basename(e.name) === disk.file);
-      if (!entry)
-        throw new ArchiveFormatError(file, 0, `the OVF names ${disk.file} for ${disk.label}, but the archive does not hold it`);
-      const path = join(work, `disk-${i}${extname(entry.name) || '.img'}`);
+      const entry = archiveFile(file, members, disk.file ?? '', `the OVF (for ${disk.label})`);
+      const path = join(work, `disk-${i}`, '.disk');
       shownAs.set(path, `${file}:${entry.name}`);
-      await extractTarEntry(file, entry, path);
-      const { image, format } = await openImage(path, `${file}:${entry.name}`);
+      await extractOvaDisk(file, members, entry, join(work, `disk-${i}`));
+      const { image, format } = await openImage(path, `${file}:${entry.name}`, INSIDE_THE_OVA);
       planned.push({
         meta: importDiskMeta(2000 + i, disk.label, image.capacity, entry.name, disk.controller),
         path,

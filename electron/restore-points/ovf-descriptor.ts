@@ -159,7 +159,14 @@ export function parseOvfDescriptor(xml: string, file: string): OvfDescriptor {
         file,
         `disk item "${child(item, 'ElementName') ?? '?'}" names ${host || 'no disk'}, which DiskSection does not define`,
       );
-    const capacity = Number(attr(def, 'capacity')) * allocationUnits(attr(def, 'capacityAllocationUnits'));
+    const units = attr(def, 'capacityAllocationUnits');
+    let unitBytes: number;
+    try {
+      unitBytes = allocationUnits(units);
+    } catch {
+      throw new OvfFormatError(file, `disk ${diskId} has unknown capacityAllocationUnits "${units ?? ''}"`);
+    }
+    const capacity = Number(attr(def, 'capacity')) * unitBytes;
     if (!Number.isSafeInteger(capacity) || capacity <= 0)
       throw new OvfFormatError(file, `disk ${diskId} has no usable capacity ("${attr(def, 'capacity') ?? ''}")`);
     const fileRef = attr(def, 'fileRef');

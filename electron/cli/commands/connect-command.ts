@@ -6,7 +6,7 @@ import { lifeboatHome } from '../../config/paths';
 import type { SecretStore } from '../../keychain/secret-store';
 import { OsKeychain } from '../../keychain/os-keychain';
 import { ConnectionStore } from '../../connections/connection-store';
-import { keychainAccount, type ConnectionProfile } from '../../connections/connection-profile';
+import { hasSavedConnectionPassword, type ConnectionProfile } from '../../connections/connection-profile';
 import { MissingCredentialError } from '../../connections/open-connection';
 import { addConnection, probeServer, removeConnection, testConnection } from '../../connections/connection-service';
 import { askYesNo, promptHiddenPassword, readPasswordFromStream } from '../../connections/password-input';
@@ -161,7 +161,7 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
           } catch {
             accounts = undefined; // Listing must work without a keychain; hasPassword is then unknown.
           }
-          const rows = profiles.map((p) => ({ ...p, hasPassword: accounts ? accounts.has(keychainAccount(p)) : undefined }));
+          const rows = profiles.map((p) => ({ ...p, hasPassword: accounts ? hasSavedConnectionPassword(p, accounts) : undefined }));
           printResult(ctx.io, json, { ok: true, connections: rows }, (r) =>
             r.connections.length === 0 ? 'No saved connections. Add one with `lifeboat connect add URL --user U`.' : r.connections.map(profileText).join('\n'),
           );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { stat, unlink } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
@@ -13,6 +13,7 @@ import {
   type ExportFormat,
   type ExportResult,
 } from '../../restore-points/disk-export';
+import { assertOutsideRepositories, ExportTargetError } from '../../restore-points/export-target';
 import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { byteProgress } from './import-command';
 
@@ -50,6 +51,12 @@ function formatExport(r: ExportResult & { pointId: string; disk: number }): stri
   ].join('\n');
 }
 
+function exportTargetError(err: unknown): never {
+  if (err instanceof ExportTargetError)
+    throw new CliError(err.message, ExitCode.usage, 'Choose an --out outside every repository folder.');
+  throw err;
+}
+
 function required(value: string | undefined, option: string, hint: string): string {
   if (!value) throw new CliError(`${option} is required`, ExitCode.usage, hint);
   return value;
@@ -64,7 +71,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       .option('--disk <key>', 'device key of the disk, e.g. 2000 (see `lifeboat repo show ID`)')
       .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')} (vmdk = streamOptimized)`, 'vmdk')
       .option('--out <file>', 'output file')
-      .option('--force', 'overwrite the output file if it exists')
+      .option('--force', 'replace the output file if it exists (only once the new export has verified)')
       .option(
         '--adapter-type <type>',
         `VMDK adapter type recorded in the descriptor: ${ADAPTER_TYPES.join(', ')} (default: ide for an IDE disk, buslogic for BusLogic, else lsilogic)`,
@@ -95,6 +102,8 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           ExitCode.usage,
           'Create the folder first or choose another --out.',
         );
+      // Checked before the repository password is asked for; exportDisk checks again.
+      await assertOutsideRepositories(out).catch(exportTargetError);
       const existing = (
         await Promise.all(
           exportFiles(out, format).map((f) =>
@@ -119,7 +128,6 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
         const keys = point.manifest.disks.map((d) => `${d.key} (${d.label})`).join(', ') || 'none';
         throw new CliError(`restore point ${point.id} has no disk ${disk}`, ExitCode.usage, `Its disks: ${keys}.`);
       }
-      for (const f of existing) await unlink(f);
       const writing = byteProgress(ctx.io, json, 'export');
       const verifying = byteProgress(ctx.io, json, 'verify');
       let result: ExportResult;
@@ -135,10 +143,10 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
           throw new CliError(
             err.message,
             ExitCode.failure,
-            'The file was left in place for inspection; do not use it for a restore.',
+            `The unverified export was left at ${err.result.file} for inspection (any earlier file at --out is untouched); do not use it for a restore.`,
           );
         }
-        throw err;
+        return exportTargetError(err);
       }
       printResult(ctx.io, json, { ok: true, pointId: point.id, disk, ...result }, formatExport);
     }),

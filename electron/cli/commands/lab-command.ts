@@ -57,7 +57,10 @@ function describeLab(s: LabState): string {
 }
 
 function startText(r: BackgroundLabStart): string {
-  const head = `Lab started.\n${describeLab(r.state)}\n`;
+  const cleaned = r.leftoversRemoved.length
+    ? `Removed the folders of an earlier lab whose simulator had died: ${r.leftoversRemoved.join(', ')}\n`
+    : '';
+  const head = `${cleaned}Lab started.\n${describeLab(r.state)}\n`;
   if (r.password === undefined) {
     return `${head}  Password:   saved in the OS keychain as "${r.state.keychainAccount}"\n  Connection: saved as "lab" (try: lifeboat connect test lab)\n`;
   }
@@ -134,7 +137,13 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
             if (err instanceof VcsimToolchainMissingError) throw new CliError(err.message, ExitCode.failure);
             throw err;
           }
-          const out = { ok: true, ...result.state, password: result.password, keychainError: result.keychainError };
+          const out = {
+            ok: true,
+            ...result.state,
+            password: result.password,
+            keychainError: result.keychainError,
+            leftoversRemoved: result.leftoversRemoved,
+          };
           printResult(ctx.io, json, out, () => startText(result));
         }),
       );

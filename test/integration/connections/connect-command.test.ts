@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectCommand, type ConnectDeps } from '../../../electron/cli/commands/connect-command';
 import type { CommandContext } from '../../../electron/cli/command-action';
+import { keychainAccount } from '../../../electron/connections/connection-profile';
 import { OsKeychain } from '../../../electron/keychain/os-keychain';
 import { startVcsim, type RunningLab as VcsimHandle } from '../../../electron/lab/vcsim-process';
 
@@ -63,7 +64,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await writeFile(join(TRANSCRIPT_DIR, 'transcript.txt'), '');
     });
     afterAll(async () => {
-      await new OsKeychain().delete(`${lab.info.username}@${new URL(lab.info.url).host}`).catch(() => false);
+      await new OsKeychain().delete(keychainAccount({ name, user: lab.info.username, server: new URL(lab.info.url).host })).catch(() => false);
       await lab?.stop();
       await rm(home, { recursive: true, force: true });
     });
@@ -97,13 +98,13 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const r = await lifeboat(home, ['--json', 'connect', 'add', lab.info.url, '--user', lab.info.username, '--name', name, '--trust-thumbprint', lab.info.thumbprintSha256.toLowerCase()], { password: 'wrong-password' });
       expect(r.code).toBe(1);
       expect(JSON.parse(r.stdout).error.message).toMatch(/^wrong user name or password for 127\.0\.0\.1:\d+/);
-      expect(await new OsKeychain().accounts()).not.toContain(`${lab.info.username}@${new URL(lab.info.url).host}`);
+      expect(await new OsKeychain().accounts()).not.toContain(keychainAccount({ name, user: lab.info.username, server: new URL(lab.info.url).host }));
     });
 
     it('adds after explicit trust on a terminal, lists, tests and keeps the password only in the keychain', async () => {
       const add = await lifeboat(home, ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', name], { interactive: true, answer: true, password: lab.info.password });
       expect(add.code, add.stderr).toBe(0);
-      const account = `${lab.info.username}@${new URL(lab.info.url).host}`;
+      const account = keychainAccount({ name, user: lab.info.username, server: new URL(lab.info.url).host });
       expect(await new OsKeychain().get(account)).toBe(lab.info.password);
 
       const list = JSON.parse((await lifeboat(home, ['--json', 'connect', 'list'])).stdout) as { connections: Array<Record<string, unknown>> };
@@ -152,7 +153,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const r = await lifeboat(home, ['--json', 'connect', 'remove', name]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ removed: name, passwordRemoved: true });
-      expect(await new OsKeychain().get(`${lab.info.username}@${new URL(lab.info.url).host}`)).toBeNull();
+      expect(await new OsKeychain().get(keychainAccount({ name, user: lab.info.username, server: new URL(lab.info.url).host }))).toBeNull();
       expect((await lifeboat(home, ['--json', 'connect', 'remove', name])).code).toBe(2);
     });
   });

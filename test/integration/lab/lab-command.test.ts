@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../../electron/cli/command-action';
 import { createLabCommand } from '../../../electron/cli/commands/lab-command';
+import { keychainAccount, legacyKeychainAccount } from '../../../electron/connections/connection-profile';
+import { ConnectionStore } from '../../../electron/connections/connection-store';
 import { OsKeychain } from '../../../electron/keychain/os-keychain';
 import { KeychainUnavailableError, type SecretStore } from '../../../electron/keychain/secret-store';
 import { buildVcsim } from '../../../electron/lab/vcsim-build';
@@ -67,7 +69,7 @@ describe('lifeboat lab with the OS keychain', () => {
     expect(out.ok).toBe(true);
     expect(out.password).toBeUndefined();
     expect(out.passwordSaved).toBe(true);
-    expect(out.keychainAccount).toBe(`administrator@vsphere.local@${new URL(out.url).host}`);
+    expect(out.keychainAccount).toBe(`administrator@vsphere.local@${new URL(out.url).host} (connection lab)`);
     started = out;
 
     const password = await keychain.get(out.keychainAccount);
@@ -105,6 +107,13 @@ describe('lifeboat lab with the OS keychain', () => {
   });
 
   it('stop ends the process, removes its folders, the state and the keychain entry', async () => {
+    // Another saved connection to the same user@host:port, and the shared entry an earlier version saved for it.
+    const server = new URL(started.url).host;
+    const other = { name: 'same-server', user: started.username, server };
+    const lab = (await new ConnectionStore(home).get('lab'))!;
+    await new ConnectionStore(home).save({ ...lab, name: other.name });
+    await keychain.set(keychainAccount(other), 'other-password');
+    await keychain.set(legacyKeychainAccount(other), 'other-password');
     const run = await lifeboat(home, keychain, ['lab', 'stop']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Lab stopped');
@@ -113,6 +122,10 @@ describe('lifeboat lab with the OS keychain', () => {
     expect(existsSync(join(home, 'lab', 'state.json'))).toBe(false);
     expect(existsSync(join(home, 'lab', 'labvddk.conf'))).toBe(false);
     expect(await keychain.get(started.keychainAccount)).toBeNull();
+    expect(await keychain.get(keychainAccount(other))).toBe('other-password');
+    expect(await keychain.get(legacyKeychainAccount(other))).toBe('other-password');
+    await keychain.delete(keychainAccount(other));
+    await keychain.delete(legacyKeychainAccount(other));
 
     const status = await lifeboat(home, keychain, ['--json', 'lab', 'status']);
     expect(status.code).toBe(1);

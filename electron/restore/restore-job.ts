@@ -51,6 +51,8 @@ export interface RestoreOutcome {
   phases: PhaseRecord[];
   disks: DiskOutcome[];
   errors: string[];
+  /** Things that did not stop the restore but that the user must know (a checkpoint that could not be saved). */
+  warnings: string[];
   startedAt: string;
   finishedAt: string;
 }
@@ -378,6 +380,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   }
   // Phases a failure kept from running stay 'pending', so a resumed job runs them.
   await checkpoint.update({ phases });
+  const warnings = checkpoint.saveProblem ? [`${checkpoint.saveProblem}; a resume of this job starts from its last saved state`] : [];
   const cancelled = Boolean(signal?.aborted);
   return {
     ok: failure === null && errors.length === 0,
@@ -386,6 +389,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     phases,
     disks: [...outcomes.values()],
     errors,
+    warnings,
     startedAt,
     finishedAt: new Date().toISOString(),
   };

@@ -139,7 +139,21 @@ export interface RunLiveRestoreOptions {
 
 export interface LiveRestoreResult {
   report: RestoreReport;
-  reportFiles: { json: string; html: string };
+  /** Where the report was saved; null when it could not be (then `reportProblem` says why and the caller shows the report). */
+  reportFiles: { json: string; html: string } | null;
+  reportProblem?: string;
+}
+
+/** Saves the JSON and HTML report beside the checkpoint; a full or read-only folder is reported, never thrown. */
+async function saveReport(home: string, jobId: string, report: RestoreReport): Promise<Pick<LiveRestoreResult, 'reportFiles' | 'reportProblem'>> {
+  const base = join(homePaths.jobs(home), `${jobId}-report`);
+  try {
+    await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+    await writeFileAtomic(`${base}.html`, renderReportHtml(report));
+    return { reportFiles: { json: `${base}.json`, html: `${base}.html` } };
+  } catch (err) {
+    return { reportFiles: null, reportProblem: `the report could not be saved in ${homePaths.jobs(home)}: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /** Runs a prepared restore against vCenter/ESXi through VDDK and writes the report next to the checkpoint. */
@@ -211,10 +225,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       outcome,
       reason: request.reason,
     });
-    const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
-    await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-    await writeFileAtomic(`${base}.html`, renderReportHtml(report));
-    return { report, reportFiles: { json: `${base}.json`, html: `${base}.html` } };
+    return { report, ...(await saveReport(options.home, options.jobId, report)) };
   } finally {
     await vddk.close().catch(() => undefined);
   }

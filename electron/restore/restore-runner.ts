@@ -40,6 +40,8 @@ export const restoreRequestSchema = z.object({
   addAsNew: z.boolean().optional(),
   verify: z.boolean(),
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
+  /** Storage policy (name or id) for the new VM; default: the saved one, else for an encrypted VM "VM Encryption Policy" (CRYPT-POLICY-MISSING). */
+  storagePolicy: z.string().min(1).optional(),
 });
 export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 
@@ -78,6 +80,7 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       host: request.host,
       transport: request.transport,
       restoreKind: request.kind,
+      storagePolicy: request.storagePolicy,
     });
     const parsed = parseScenario(scenario);
     if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
@@ -146,7 +149,13 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
         plan,
         placement:
           request.kind === 'full-vm'
-            ? { name: request.name ?? `${point.manifest.vm.name}-restored`, datastore: request.datastore, host: request.host, encryption: request.encryption }
+            ? {
+                name: request.name ?? `${point.manifest.vm.name}-restored`,
+                datastore: request.datastore,
+                host: request.host,
+                encryption: request.encryption,
+                storagePolicy: request.storagePolicy,
+              }
             : undefined,
         existingVm,
         addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,

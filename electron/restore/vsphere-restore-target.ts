@@ -3,6 +3,8 @@ import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwo
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
 import { fetchInventory } from '../vsphere/inventory';
 import { generateKey } from '../vsphere/key-providers';
+import { DEFAULT_ENCRYPTION_POLICY } from '../planner/rules/crypto-vtpm-rules';
+import { associatedPolicies, findStoragePolicy, listStoragePolicies } from '../vsphere/storage-policies';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
 import { addDevices, createVm, setChangeTracking } from '../vsphere/vm-operations';
@@ -10,6 +12,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
+import { savedVmPolicyId } from './saved-storage-policy';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
@@ -37,6 +40,7 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 }
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+
 
 /** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
 function withoutIndependentDisks(spec: VimObject): VimObject {
@@ -130,10 +134,31 @@ export class VsphereRestoreTarget implements RestoreTarget {
     return { mapping, fallback: first ? asTarget(first.name) : undefined };
   }
 
+  /**
+   * The storage policy for the new VM (vCenter only): the user's pick, else
+   * the saved one when the target has it, else for an encrypted VM the
+   * encryption sample policy (CRYPT-POLICY-MISSING); vCenter refuses
+   * encryption without an encryption policy.
+   */
+  private async storagePolicyId(point: RestorePointManifest, placement: VmPlacement, encrypted: boolean): Promise<string | undefined> {
+    const session = this.options.session;
+    if (session.isHostAgent) {
+      if (placement.storagePolicy) throw new Error(`${this.description} is a standalone ESXi host, which has no storage policies; leave out the storage policy.`);
+      return undefined;
+    }
+    const policies = await listStoragePolicies(session);
+    if (placement.storagePolicy) return findStoragePolicy(policies, placement.storagePolicy, session.server).id;
+    const saved = savedVmPolicyId(point);
+    if (saved && policies.some((p) => p.id === saved)) return saved;
+    return encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined;
+  }
+
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
+    const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
+    const storageProfileId = await this.storagePolicyId(point, placement, encrypted);
     const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
     const built = buildConfigSpec(saved, {
       name: placement.name,
@@ -142,7 +167,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
       networkMapping: mapping,
       defaultNetwork: fallback,
       encryption,
-      storageProfileId: placement.storagePolicy,
+      storageProfileId,
     });
     const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
     const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);
@@ -173,6 +198,9 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
     if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
     const units = disks.map((_, i) => free[i] as number);
+    // New disks of an encrypted VM are encrypted; on vCenter they need the VM's encryption policy.
+    const storageProfileId =
+      before.keyId && !this.options.session.isHostAgent ? (await associatedPolicies(this.options.session, vmRef(vm.moref)))[0] : undefined;
     const changes = disks.map((d, i) =>
       newDiskChange(
         {
@@ -183,6 +211,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
           datastore: datastore.ref,
           provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed',
           key: before.keyId,
+          storageProfileId,
         },
         -100 - i,
       ),

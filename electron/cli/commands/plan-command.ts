@@ -25,6 +25,7 @@ interface PlanOptions extends RepositoryOptions {
   host?: string;
   datastore?: string;
   transport?: string;
+  storagePolicy?: string;
 }
 
 /**
@@ -54,6 +55,7 @@ async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): 
       kind: 'full-vm',
       verify: true,
       encryption: 'keep',
+      storagePolicy: opts.storagePolicy,
     },
     {
       repo,
@@ -128,6 +130,7 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
     .option('--host <host>', 'target ESXi host')
     .option('--datastore <name>', 'target datastore')
     .option('--transport <mode>', 'auto, san, hotadd, nbdssl or nbd (default auto)')
+    .option('--storage-policy <name>', 'storage policy the restored VM would get (vCenter); checked against the target')
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -33,6 +33,7 @@ interface RestoreOptions extends RepositoryOptions {
   addAsNew?: boolean;
   verify: boolean;
   encryption: string;
+  storagePolicy?: string;
   vddkDir?: string;
   vddkConfig?: string;
   yes?: boolean;
@@ -116,6 +117,7 @@ function requestFrom(opts: RestoreOptions): RestoreRequest {
     addAsNew: Boolean(opts.addAsNew),
     verify: opts.verify,
     encryption: opts.encryption,
+    storagePolicy: opts.storagePolicy,
   });
 }
 
@@ -137,6 +139,7 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
       .option('--add-as-new', 'with --disks-only: add the restore point disks to the VM as new disks instead of overwriting')
       .option('--no-verify', 'skip reading every disk back after writing')
       .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; CRYPT-* fallbacks are your explicit choice', 'keep')
+      .option('--storage-policy <name>', 'storage policy for the new VM (vCenter); default: the saved one, else "VM Encryption Policy" for an encrypted VM')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
       .option('--vddk-config <file>', "extra VDDK config lines (default for the lab VDDK: the running lab's labvddk.conf)")
       .option('-y, --yes', 'run without asking after showing the plan')

@@ -86,6 +86,15 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     // This workstation is not a proxy VM of the lab: HotAdd is excluded, thin disks go over NBDSSL.
     expect(plan.disks[0].transport).toBe('nbdssl');
     expect(plan.rulesApplied).toEqual(expect.arrayContaining(['CRYPT-KEYS-SAVED', 'VTPM-FIRMWARE']));
+    // The saved storage policy exists on the target (read through PBM), so it is not reported missing.
+    expect(plan.findings.map((f: { rule: string }) => f.rule)).not.toContain('CRYPT-POLICY-MISSING');
+    // --storage-policy picks a policy by name; one the target does not have is refused up front.
+    const picked = await runCliProcess(cli, ['--json', 'plan', ...common, '--storage-policy', 'VM Encryption Policy'], env);
+    expect(picked.code, picked.stderr).toBe(0);
+    const wrong = await runCliProcess(cli, ['plan', ...common, '--storage-policy', 'No Such Policy'], env);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/No Such Policy/);
+    expect(wrong.stderr).toMatch(/VM Encryption Policy/);
     const san = await runCliProcess(cli, ['--json', 'plan', ...common, '--transport', 'san'], env);
     expect(san.code).toBe(3);
     expect(JSON.parse(san.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('XPORT-SAN-NO-ENCRYPTED');

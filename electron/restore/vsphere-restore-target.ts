@@ -153,6 +153,13 @@ export class VsphereRestoreTarget implements RestoreTarget {
     return encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined;
   }
 
+  /** The storage policy of an existing VM's home, else the encryption sample policy. */
+  private async encryptionPolicyOf(vm: RestoreVm): Promise<string> {
+    const session = this.options.session;
+    const [current] = await associatedPolicies(session, vmRef(vm.moref));
+    return current ?? findStoragePolicy(await listStoragePolicies(session), DEFAULT_ENCRYPTION_POLICY, session.server).id;
+  }
+
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
@@ -198,9 +205,10 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
     if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
     const units = disks.map((_, i) => free[i] as number);
-    // New disks of an encrypted VM are encrypted; on vCenter they need the VM's encryption policy.
-    const storageProfileId =
-      before.keyId && !this.options.session.isHostAgent ? (await associatedPolicies(this.options.session, vmRef(vm.moref)))[0] : undefined;
+    // New disks are encrypted where the VM's disks are (a vTPM-only VM has an encrypted home and
+    // plain disks); on vCenter they then need an encryption policy: the VM's, else the sample one.
+    const encryptKey = before.keyId && before.disks.some((d) => d.encrypted) ? before.keyId : undefined;
+    const storageProfileId = encryptKey && !this.options.session.isHostAgent ? await this.encryptionPolicyOf(vm) : undefined;
     const changes = disks.map((d, i) =>
       newDiskChange(
         {
@@ -210,7 +218,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
           datastoreName,
           datastore: datastore.ref,
           provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed',
-          key: before.keyId,
+          key: encryptKey,
           storageProfileId,
         },
         -100 - i,

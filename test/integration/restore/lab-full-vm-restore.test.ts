@@ -8,7 +8,7 @@ import { RestoreCheckpointFile } from '../../../electron/restore/restore-checkpo
 import { runRestoreJob } from '../../../electron/restore/restore-job';
 import { VsphereRestoreTarget } from '../../../electron/restore/vsphere-restore-target';
 import { downloadDatastoreFileBytes, nvramFileOf, parseDatastorePath } from '../../../electron/vsphere/datastore-files';
-import { fetchInventory } from '../../../electron/vsphere/inventory';
+import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
 import { asArray, type VimObject } from '../../../electron/vsphere/vim-types';
@@ -172,6 +172,23 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         expect(await associatedPolicies(session, ref)).toEqual([encryption]);
         expect(await associatedPolicies(session, ref, config.disks[0]!.key)).toEqual([]);
       }
+      await session.close();
+    });
+
+    it('adds new disks encrypted only where the VM\'s disks are, with the VM\'s encryption policy', async () => {
+      const session = await labSession(lab.info);
+      const vddk = await labVddk(lab.info, dir);
+      const target = new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: `lab ${mode}`, diskMatch: { by: 'key' } });
+      const vms = await listVms(session);
+      for (const [name, encrypted] of [[LAB_VMS.encrypted, true], [LAB_VMS.efiVtpm, false]] as const) {
+        const ref = vms.find((v) => v.name === name)!.ref;
+        const added = await target.addDisks({ moref: ref.value, name }, [{ pointKey: 7, capacity: 4 * 1024 * 1024, provisioning: 'thin' }], lab.info.datastores[0]!.name);
+        const { config } = await fetchVmConfigInfo(session, ref);
+        const disk = config.disks.find((d) => d.key === added.get(7))!;
+        expect(disk.encrypted, name).toBe(encrypted);
+        if (mode === 'vcenter' && encrypted) expect(await associatedPolicies(session, ref, disk.key)).toEqual(await associatedPolicies(session, ref));
+      }
+      await vddk.close();
       await session.close();
     });
 

@@ -78,9 +78,9 @@ function nicBacking(target: TargetNetwork): VimObject {
 }
 
 /**
- * A disk of the new VM. `crypto` is the VM's key: only a disk whose saved
- * backing had a key is encrypted (a vTPM-only VM has an encrypted home and
- * plain disks).
+ * A disk of the new VM. `vmCrypto` is the VM's key: only a disk whose saved
+ * backing had a key is encrypted with it (a vTPM-only VM has an encrypted
+ * home and plain disks), and only such a disk gets the (encryption) policy.
  */
 function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: ConfigSpecOptions, vmCrypto: VimObject | undefined): VimObject {
   const provisioning = opts.provisioning ?? disk.provisioning;

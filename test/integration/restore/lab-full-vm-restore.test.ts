@@ -175,23 +175,6 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await session.close();
     });
 
-    it('adds new disks encrypted only where the VM\'s disks are, with the VM\'s encryption policy', async () => {
-      const session = await labSession(lab.info);
-      const vddk = await labVddk(lab.info, dir);
-      const target = new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: `lab ${mode}`, diskMatch: { by: 'key' } });
-      const vms = await listVms(session);
-      for (const [name, encrypted] of [[LAB_VMS.encrypted, true], [LAB_VMS.efiVtpm, false]] as const) {
-        const ref = vms.find((v) => v.name === name)!.ref;
-        const added = await target.addDisks({ moref: ref.value, name }, [{ pointKey: 7, capacity: 4 * 1024 * 1024, provisioning: 'thin' }], lab.info.datastores[0]!.name);
-        const { config } = await fetchVmConfigInfo(session, ref);
-        const disk = config.disks.find((d) => d.key === added.get(7))!;
-        expect(disk.encrypted, name).toBe(encrypted);
-        if (mode === 'vcenter' && encrypted) expect(await associatedPolicies(session, ref, disk.key)).toEqual(await associatedPolicies(session, ref));
-      }
-      await vddk.close();
-      await session.close();
-    });
-
     if (mode === 'vcenter') {
       it('CRYPT-POLICY-MISSING: a saved policy the target lacks falls back to the user\'s pick, else to "VM Encryption Policy"', async () => {
         const session = await labSession(lab.info);
@@ -254,5 +237,23 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         await session.close();
       });
     }
+
+    // Last: it adds a disk to the lab's own VMs, which the restore points above are made from.
+    it('adds new disks encrypted only where the VM\'s disks are, with the VM\'s encryption policy', async () => {
+      const session = await labSession(lab.info);
+      const vddk = await labVddk(lab.info, dir);
+      const target = new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: `lab ${mode}`, diskMatch: { by: 'key' } });
+      const vms = await listVms(session);
+      for (const [name, encrypted] of [[LAB_VMS.encrypted, true], [LAB_VMS.efiVtpm, false]] as const) {
+        const ref = vms.find((v) => v.name === name)!.ref;
+        const added = await target.addDisks({ moref: ref.value, name }, [{ pointKey: 7, capacity: 4 * 1024 * 1024, provisioning: 'thin' }], lab.info.datastores[0]!.name);
+        const { config } = await fetchVmConfigInfo(session, ref);
+        const disk = config.disks.find((d) => d.key === added.get(7))!;
+        expect(disk.encrypted, name).toBe(encrypted);
+        if (mode === 'vcenter' && encrypted) expect(await associatedPolicies(session, ref, disk.key)).toEqual(await associatedPolicies(session, ref));
+      }
+      await vddk.close();
+      await session.close();
+    });
   });
 }

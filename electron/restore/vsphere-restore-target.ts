@@ -12,7 +12,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
-import { savedVmPolicyId } from './saved-storage-policy';
+import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
@@ -135,22 +135,24 @@ export class VsphereRestoreTarget implements RestoreTarget {
   }
 
   /**
-   * The storage policy for the new VM (vCenter only): the user's pick, else
-   * the saved one when the target has it, else for an encrypted VM the
-   * encryption sample policy (CRYPT-POLICY-MISSING); vCenter refuses
+   * Storage policies for the new VM (vCenter only): the user's pick for the
+   * home and the disks; else the saved ones the target has (home and each
+   * disk), and for an encrypted VM whose saved home policy is gone the
+   * encryption sample policy (CRYPT-POLICY-MISSING): vCenter refuses
    * encryption without an encryption policy.
    */
-  private async storagePolicyId(point: RestorePointManifest, placement: VmPlacement, encrypted: boolean): Promise<string | undefined> {
+  private async storagePolicies(point: RestorePointManifest, placement: VmPlacement, encrypted: boolean): Promise<{ vm?: string; disks?: Map<number, string> }> {
     const session = this.options.session;
     if (session.isHostAgent) {
       if (placement.storagePolicy) throw new Error(`${this.description} is a standalone ESXi host, which has no storage policies; leave out the storage policy.`);
-      return undefined;
+      return {};
     }
     const policies = await listStoragePolicies(session);
-    if (placement.storagePolicy) return findStoragePolicy(policies, placement.storagePolicy, session.server).id;
-    const saved = savedVmPolicyId(point);
-    if (saved && policies.some((p) => p.id === saved)) return saved;
-    return encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined;
+    if (placement.storagePolicy) return { vm: findStoragePolicy(policies, placement.storagePolicy, session.server).id };
+    const onTarget = (id: string | undefined) => (id && policies.some((p) => p.id === id) ? id : undefined);
+    const disks = new Map([...savedDiskPolicyIds(point)].filter(([, id]) => onTarget(id)));
+    const vm = onTarget(savedVmPolicyId(point)) ?? (encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined);
+    return { vm, disks };
   }
 
   /** The storage policy of an existing VM's home, else the encryption sample policy. */
@@ -165,7 +167,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
     const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
-    const storageProfileId = await this.storagePolicyId(point, placement, encrypted);
+    const policies = await this.storagePolicies(point, placement, encrypted);
     const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
     const built = buildConfigSpec(saved, {
       name: placement.name,
@@ -174,7 +176,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
       networkMapping: mapping,
       defaultNetwork: fallback,
       encryption,
-      storageProfileId,
+      storageProfileId: policies.vm,
+      diskStorageProfileIds: policies.disks,
     });
     const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
     const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);

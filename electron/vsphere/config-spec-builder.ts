@@ -41,6 +41,8 @@ export interface ConfigSpecOptions {
    * encryption policy would be encrypted.
    */
   storageProfileId?: string;
+  /** Saved disk key → that disk's own policy (the saved one, where the target has it); wins over storageProfileId. */
+  diskStorageProfileIds?: ReadonlyMap<number, string>;
   /** Override the saved provisioning of every disk. */
   provisioning?: DiskProvisioning;
   /** Keep manually assigned MAC addresses (restoring in place); otherwise new ones are generated. */
@@ -85,7 +87,7 @@ function nicBacking(target: TargetNetwork): VimObject {
 function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: ConfigSpecOptions, vmCrypto: VimObject | undefined): VimObject {
   const provisioning = opts.provisioning ?? disk.provisioning;
   const crypto = disk.encrypted ? vmCrypto : undefined;
-  const profileId = vmCrypto && !crypto ? undefined : opts.storageProfileId;
+  const profileId = opts.diskStorageProfileIds?.get(disk.key) ?? (vmCrypto && !crypto ? undefined : opts.storageProfileId);
   return {
     $type: 'VirtualDeviceConfigSpec',
     operation: 'add',

@@ -156,7 +156,13 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const session = await labSession(lab.info);
       const { point } = await encryptedVmPoint(session, join(dir, 'repo-vtpm'), LAB_VMS.efiVtpm);
       // A restore point whose saved ConfigInfo lost its firmware still gets EFI before the vTPM (VTPM-FIRMWARE).
-      const manifest = { ...point.manifest, configInfo: { ...point.manifest.configInfo, firmware: 'bios' } };
+      // Its plain disk had a policy of its own (saved per disk): the restored disk gets it back.
+      const vsan = mode === 'vcenter' ? (await listStoragePolicies(session)).find((p) => p.name === 'vSAN Default Storage Policy')!.id : 'none';
+      const manifest = {
+        ...point.manifest,
+        configInfo: { ...point.manifest.configInfo, firmware: 'bios' },
+        storagePolicy: mode === 'vcenter' ? { vm: [], disks: point.manifest.disks.map((d) => ({ key: d.key, policies: [vsan] })) } : null,
+      };
       const outcome = await restoreInto(lab.info, session, dir, `vtpm-only-${mode}`, point, { name: `vtpm-only-${mode}`, encryption: 'keep' }, manifest);
       expect(outcome.errors).toEqual([]);
       const ref = { type: 'VirtualMachine', value: outcome.vm!.moref };
@@ -170,7 +176,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         const policies = await listStoragePolicies(session);
         const encryption = policies.find((p) => p.name === 'VM Encryption Policy')!.id;
         expect(await associatedPolicies(session, ref)).toEqual([encryption]);
-        expect(await associatedPolicies(session, ref, config.disks[0]!.key)).toEqual([]);
+        expect(await associatedPolicies(session, ref, config.disks[0]!.key)).toEqual([vsan]);
       }
       await session.close();
     });

@@ -212,6 +212,12 @@ describe('buildConfigSpec (STEP-CONFIG-FROM-CONFIGINFO)', () => {
     expect(disks.map((c) => (c.profile as VimObject[] | undefined)?.[0]?.profileId)).toEqual(['enc-policy', undefined, undefined]);
   });
 
+  it('gives a disk its own saved policy where one is given, plain disks of an encrypted VM included', () => {
+    const { spec } = buildConfigSpec(savedConfigInfo(), { ...options, storageProfileId: 'enc-policy', diskStorageProfileIds: new Map([[2016, 'gold']]) });
+    const disks = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
+    expect(disks.map((c) => (c.profile as VimObject[] | undefined)?.[0]?.profileId)).toEqual(['enc-policy', 'gold', undefined]);
+  });
+
   it('VTPM-RESTORE: sends the saved vTPM device with its endorsement key certificates under a new negative key', () => {
     const { spec } = buildConfigSpec(savedConfigInfo(), options);
     const tpm = devices(spec).find((d) => d.$type === 'VirtualTPM')!;

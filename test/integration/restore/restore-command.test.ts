@@ -8,6 +8,7 @@ import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
 import { bundleCli, runCliProcess, spawnCli } from '../../support/cli-process';
 import { qemuImg } from '../disks/qemu-img';
@@ -110,7 +111,8 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
   });
 
   it('restores, verifies and writes a JSON and HTML report', async () => {
-    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain'))], env);
+    // The storage policy travels from the command line through the restore request to CreateVM.
+    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain')), '--storage-policy', 'VM Encryption Policy'], env);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.outcome).toBe('succeeded');
@@ -119,7 +121,11 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     const html = await readFile(report.reportFiles.html, 'utf8');
     expect(html).toContain('Restore succeeded');
     expect(run.stdout + run.stderr).not.toContain(lab.info.password);
-    await expectDisksIdentical('cli-full');
+    const restored = await expectDisksIdentical('cli-full');
+    const vm = (await listVms(session)).find((v) => v.name === 'cli-full')!.ref;
+    const encryption = (await listStoragePolicies(session)).find((p) => p.name === 'VM Encryption Policy')!.id;
+    expect(await associatedPolicies(session, vm)).toEqual([encryption]);
+    expect(await associatedPolicies(session, vm, restored.disks[0]!.key)).toEqual([encryption]);
   });
 
   it('resumes a restore killed with SIGKILL mid-write to a byte-identical result', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_VMS } from '../../../electron/lab/lab-info';
+import { LAB_CRYPTO, LAB_VMS } from '../../../electron/lab/lab-info';
+import { generateKey, keyIsAvailable } from '../../../electron/vsphere/key-providers';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
 import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
 import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
@@ -113,5 +114,13 @@ describe('SOAP realism against the lab (vcenter)', () => {
     const bios = { ...build('tpm-bios', encryption), firmware: 'bios' };
     expect(await refusal(bios)).toMatch(/spec\.firmware/);
     expect(await refusal(build('with-policy', encryption))).toBe('created');
+  });
+
+  it('ListKeys reports only the keys the key provider holds', async () => {
+    expect(await keyIsAvailable(session, LAB_CRYPTO.keyId, LAB_CRYPTO.keyProvider)).toBe(true);
+    expect(await keyIsAvailable(session, 'DEMO-KEY-0001', 'demo-kms')).toBe(false);
+    expect(await keyIsAvailable(session, LAB_CRYPTO.keyId, 'demo-kms')).toBe(false);
+    const fresh = await generateKey(session, LAB_CRYPTO.keyProvider);
+    expect(await keyIsAvailable(session, fresh.keyId, LAB_CRYPTO.keyProvider)).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import type { Inventory, InventoryDatastore, InventoryHost } from '../vsphere/inventory-types';
 import { listKeyProviders } from '../vsphere/key-providers';
-import { listStoragePolicies } from '../vsphere/storage-policies';
+import { findStoragePolicy, listStoragePolicies, type StoragePolicy } from '../vsphere/storage-policies';
+import { savedVmPolicyId } from './saved-storage-policy';
 import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
 import { listVms } from '../vsphere/inventory';
 import type { VimSession } from '../vsphere/vim-session';
@@ -21,6 +22,8 @@ export interface LiveScenarioInput {
   host?: string;
   transport: 'auto' | 'san' | 'hotadd' | 'nbdssl' | 'nbd';
   restoreKind: 'full-vm' | 'disks';
+  /** The storage policy the user picked (name or id); checked against the target. */
+  storagePolicy?: string;
   cbtEnabledOnTarget?: boolean;
   concurrentStreams?: number;
   /** Injected for tests; default reads /dev/disk/by-id and the DMI product UUID. */
@@ -79,6 +82,19 @@ function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string):
   return host;
 }
 
+/**
+ * The target's storage policies through PBM (vCenter only). A failure is
+ * reported, not read as "no policies": that would claim every saved policy
+ * is missing (CRYPT-POLICY-MISSING).
+ */
+async function targetStoragePolicies(session: VimSession, server: string): Promise<StoragePolicy[]> {
+  try {
+    return await listStoragePolicies(session);
+  } catch (err) {
+    throw new Error(`Could not read the storage policies of ${server} (${(err as Error).message}); they are needed to check the saved policy. Check the connection and the account's storage policy permissions, then plan again.`);
+  }
+}
+
 /** What the workstation is, as the transport rules see it; a VM workstation is looked up as the proxy VM by its BIOS UUID. */
 async function workstationFacts(input: LiveScenarioInput, vcenterName: string | null) {
   const isVm = input.environment.workstation.isVirtualMachine === true;
@@ -122,7 +138,15 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
     () => false,
   );
   const keyProviders = isVcenter ? (await listKeyProviders(session).catch(() => [])).map((k) => k.id) : [];
-  const storagePolicies = isVcenter ? (await listStoragePolicies(session).catch(() => [])).map((p) => p.name) : [];
+  const policies = isVcenter ? await targetStoragePolicies(session, input.server) : [];
+  if (input.storagePolicy) {
+    if (!isVcenter) throw new Error(`${input.server} is a standalone ESXi host, which has no storage policies; leave out --storage-policy.`);
+    findStoragePolicy(policies, input.storagePolicy, input.server);
+  }
+  const storagePolicies = policies.map((p) => p.name);
+  // The planner compares names; a saved id the target does not know stays an id.
+  const savedPolicyId = savedVmPolicyId(m);
+  const savedPolicy = savedPolicyId ? (policies.find((p) => p.id === savedPolicyId)?.name ?? savedPolicyId) : null;
   const hostDatastores = inv.datastores.filter((d) => host.datastores.some((r) => r.value === d.ref.value));
   const keyId = m.keyId as { providerId?: { id?: string } } | null;
   return {
@@ -148,7 +172,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         keyProvider: keyId?.providerId?.id ?? null,
         hasKeyId: m.keyId !== null,
         hasEncryptionBundle: m.encryptionBundle !== null,
-        storagePolicy: null,
+        storagePolicy: savedPolicy,
         vtpm: m.vtpm !== null,
         nvramSaved: m.nvram !== null,
         independentDisks: m.skippedIndependentDisks.length,

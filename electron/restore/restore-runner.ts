@@ -64,6 +64,7 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       host: request.host,
       transport: request.transport,
       restoreKind: request.kind,
+      storagePolicy: request.storagePolicy,
     });
     const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available));
     if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
@@ -203,7 +204,8 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
                 resourcePool: request.resourcePool,
                 networkMap: request.networkMap,
                 encryption: request.encryption,
-                storagePolicy: plan.storagePolicy ?? undefined,
+                // The user's pick; the target falls back exactly as the plan says (saved, else the encryption sample policy).
+                storagePolicy: request.storagePolicy,
                 hardwareVersion: plan.hardwareVersion ?? undefined,
                 diskProvisioning: provisioningChoices(request, point.manifest.disks.map((d) => d.key)),
               }

@@ -3,6 +3,8 @@ import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwo
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
 import { fetchInventory } from '../vsphere/inventory';
 import { generateKey } from '../vsphere/key-providers';
+import { DEFAULT_ENCRYPTION_POLICY } from '../planner/rules/crypto-vtpm-rules';
+import { associatedPolicies, findStoragePolicy, listStoragePolicies } from '../vsphere/storage-policies';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
 import { addDevices, createVm, powerOnVm, setChangeTracking } from '../vsphere/vm-operations';
@@ -10,6 +12,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
+import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
@@ -37,6 +40,7 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 }
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+
 
 /** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
 function withoutIndependentDisks(spec: VimObject): VimObject {
@@ -130,10 +134,40 @@ export class VsphereRestoreTarget implements RestoreTarget {
     return { mapping, fallback: first ? asTarget(first.name) : undefined };
   }
 
+  /**
+   * Storage policies for the new VM (vCenter only): the user's pick for the
+   * home and the disks; else the saved ones the target has (home and each
+   * disk), and for an encrypted VM whose saved home policy is gone the
+   * encryption sample policy (CRYPT-POLICY-MISSING): vCenter refuses
+   * encryption without an encryption policy.
+   */
+  private async storagePolicies(point: RestorePointManifest, placement: VmPlacement, encrypted: boolean): Promise<{ vm?: string; disks?: Map<number, string> }> {
+    const session = this.options.session;
+    if (session.isHostAgent) {
+      if (placement.storagePolicy) throw new Error(`${this.description} is a standalone ESXi host, which has no storage policies; leave out the storage policy.`);
+      return {};
+    }
+    const policies = await listStoragePolicies(session);
+    if (placement.storagePolicy) return { vm: findStoragePolicy(policies, placement.storagePolicy, session.server).id };
+    const onTarget = (id: string | undefined) => (id && policies.some((p) => p.id === id) ? id : undefined);
+    const disks = new Map([...savedDiskPolicyIds(point)].filter(([, id]) => onTarget(id)));
+    const vm = onTarget(savedVmPolicyId(point)) ?? (encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined);
+    return { vm, disks };
+  }
+
+  /** The storage policy of an existing VM's home, else the encryption sample policy. */
+  private async encryptionPolicyOf(vm: RestoreVm): Promise<string> {
+    const session = this.options.session;
+    const [current] = await associatedPolicies(session, vmRef(vm.moref));
+    return current ?? findStoragePolicy(await listStoragePolicies(session), DEFAULT_ENCRYPTION_POLICY, session.server).id;
+  }
+
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
+    const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
+    const policies = await this.storagePolicies(point, placement, encrypted);
     const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
     const built = buildConfigSpec(saved, {
       name: placement.name,
@@ -142,7 +176,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
       networkMapping: mapping,
       defaultNetwork: fallback,
       encryption,
-      storageProfileId: placement.storagePolicy,
+      storageProfileId: policies.vm,
+      diskStorageProfileIds: policies.disks,
       hardwareVersion: placement.hardwareVersion,
       diskProvisioning: Object.fromEntries(
         Object.entries(placement.diskProvisioning ?? {}).map(([key, p]) => [Number(key), p === 'thin' ? 'thin' : p === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed']),
@@ -181,6 +216,10 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
     if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
     const units = disks.map((_, i) => free[i] as number);
+    // New disks are encrypted where the VM's disks are (a vTPM-only VM has an encrypted home and
+    // plain disks); on vCenter they then need an encryption policy: the VM's, else the sample one.
+    const encryptKey = before.keyId && before.disks.some((d) => d.encrypted) ? before.keyId : undefined;
+    const storageProfileId = encryptKey && !this.options.session.isHostAgent ? await this.encryptionPolicyOf(vm) : undefined;
     const changes = disks.map((d, i) =>
       newDiskChange(
         {
@@ -190,7 +229,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
           datastoreName,
           datastore: datastore.ref,
           provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed',
-          key: before.keyId,
+          key: encryptKey,
+          storageProfileId,
         },
         -100 - i,
       ),

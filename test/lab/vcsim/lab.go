@@ -80,6 +80,7 @@ func newModel(o options) *simulator.Model {
 }
 
 func startLab(o options) (*runningLab, error) {
+	labMode = o.mode
 	ctx := context.Background()
 	lab := &runningLab{keep: o.keep}
 

@@ -86,9 +86,6 @@ export async function openRepository(
       deps.keychain(),
     );
     if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
-    if (repo.removedTemporaries.length > 0 && !json) {
-      ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
-    }
     return repo;
   } catch (err) {
     return repositoryCliError(err);

@@ -29,6 +29,11 @@ export function packObjectName(packId: string): string {
   return `${PACK_PREFIX}${packId.slice(0, 2)}/${packId}`;
 }
 
+/** True for `packs/<xx>/<sha256>` (anything else in packs/ is not ours to read or delete). */
+export function isPackObjectName(name: string): boolean {
+  return /^packs\/([0-9a-f]{2})\/\1[0-9a-f]{62}$/.test(name);
+}
+
 export function packIdFromName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }

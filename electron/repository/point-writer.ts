@@ -21,6 +21,8 @@ export interface PointWriterContext {
   packs: PackWriter;
   readChunk(id: string): Promise<Buffer>;
   loadPoint(id: string): Promise<RestorePointManifest>;
+  /** Crash leftovers go once this writer holds its lock (never at open: reads must not write). */
+  removeStaleTemporaries(): Promise<string[]>;
 }
 
 export interface CommitResult {
@@ -50,7 +52,12 @@ export class PointWriter {
     private readonly meta: PointMeta,
   ) {
     pointMetaSchema.parse(meta);
-    this.lock = RepositoryLock.acquire(ctx.backend, 'shared', `backup of ${meta.vm.name} (restore point ${this.id})`);
+    this.lock = RepositoryLock.acquire(ctx.backend, 'shared', `backup of ${meta.vm.name} (restore point ${this.id})`).then(
+      async (lock) => {
+        await ctx.removeStaleTemporaries();
+        return lock;
+      },
+    );
     // Handled here so a refused lock is not an unhandled rejection; callers see it on add/commit.
     this.lock.catch(() => undefined);
     this.store = {

@@ -1,5 +1,5 @@
 import { ChunkIndex, encodeIndex, INDEX_PREFIX, type PackRecord } from './chunk-index';
-import { assemblePack, PACK_PREFIX, packIdFromName, packObjectName } from './pack-format';
+import { assemblePack, isPackObjectName, PACK_PREFIX, packIdFromName, packObjectName } from './pack-format';
 import { DEFAULT_PACK_TARGET } from './pack-writer';
 import { loadAllPoints } from './point-scan';
 import type { Repository } from './repository';
@@ -30,6 +30,7 @@ export async function pruneRepository(
 ): Promise<PruneReport> {
   const lock = await RepositoryLock.acquire(repo.backend, 'exclusive', 'prune');
   try {
+    await repo.removeStaleTemporaries();
     return await pruneLocked(repo, options);
   } finally {
     await lock.release();
@@ -40,7 +41,7 @@ async function pruneLocked(repo: Repository, options: { packTarget?: number; onP
   const { backend, keys } = repo;
   const { ids, referenced } = await loadAllPoints(repo);
   const index = await ChunkIndex.load(backend, keys);
-  const packsOnDisk = await backend.list(PACK_PREFIX);
+  const packsOnDisk = (await backend.list(PACK_PREFIX)).filter((o) => isPackObjectName(o.name));
   const bytesBefore = packsOnDisk.reduce((s, p) => s + p.size, 0);
 
   const kept: PackRecord[] = [];

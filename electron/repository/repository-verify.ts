@@ -1,5 +1,5 @@
 import { ChunkIndex, decodeIndex, INDEX_PREFIX, type PackRecord } from './chunk-index';
-import { openChunk, PACK_PREFIX, packContentHash, packIdFromName, packObjectName, readPackHeader } from './pack-format';
+import { isPackObjectName, openChunk, PACK_PREFIX, packContentHash, packIdFromName, packObjectName, readPackHeader } from './pack-format';
 import { decodePointSafely } from './point-scan';
 import type { Repository } from './repository';
 import type { RestorePointManifest } from './restore-point-manifest';
@@ -80,7 +80,9 @@ export async function verifyRepository(
       problems.push({ object: obj.name, problem: (err as Error).message });
     }
   }
-  const onDisk = new Map((await backend.list(PACK_PREFIX)).map((o) => [packIdFromName(o.name), o.size]));
+  const onDisk = new Map(
+    (await backend.list(PACK_PREFIX)).filter((o) => isPackObjectName(o.name)).map((o) => [packIdFromName(o.name), o.size]),
+  );
   for (const pack of index.packs.values()) {
     const size = onDisk.get(pack.id);
     const name = packObjectName(pack.id);

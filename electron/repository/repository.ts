@@ -14,7 +14,7 @@ import {
   type CreateConfigOptions,
   type RepositoryConfig,
 } from './repository-config';
-import { PointNotFoundError, RepositoryCorruptError } from './repository-errors';
+import { FolderNotEmptyError, PointNotFoundError, RepositoryCorruptError, RepositoryExistsError } from './repository-errors';
 import { RestorePoint } from './restore-point';
 import type { PointMeta, RestorePointManifest } from './restore-point-manifest';
 import type { RepositoryBackend } from './repository-backend';
@@ -44,7 +44,7 @@ export interface PointSummary {
 export const TEMP_FILE_GRACE_MS = 15 * 60 * 1000;
 
 export interface RepositoryOptions {
-  /** Temp files younger than this are left alone at open (default TEMP_FILE_GRACE_MS). */
+  /** Temp files younger than this are left alone by a writer's cleanup (default TEMP_FILE_GRACE_MS). */
   tempFileGraceMs?: number;
   /** Pack size target in bytes (tests use small packs to get several). */
   packTarget?: number;
@@ -63,8 +63,6 @@ export class Repository {
     readonly keys: RepositoryKeys,
     private chunkIndex: ChunkIndex,
     private readonly options: RepositoryOptions,
-    /** Temp files a crash left behind, removed on open. */
-    readonly removedTemporaries: string[],
   ) {
     this.cache = new ChunkCache(options.cacheChunks ?? Math.max(4, Math.floor((16 * 1024 * 1024) / config.chunkSize)));
   }
@@ -86,29 +84,43 @@ export class Repository {
     return this.config.chunkSize;
   }
 
-  /** Creates a new repository; refuses when the backend already holds one. */
+  /**
+   * Creates a new repository; refuses when the backend already holds one, or
+   * any file at all: cleanup and prune own the folder's repository names, so
+   * a user's files must not live there.
+   */
   static async init(
     backend: RepositoryBackend,
     password: string,
     options: CreateConfigOptions & RepositoryOptions = {},
   ): Promise<Repository> {
-    if (await backend.exists(CONFIG_OBJECT)) throw new Error(`${backend.location} already holds a repository`);
+    if (await backend.exists(CONFIG_OBJECT)) throw new RepositoryExistsError(backend.location);
+    const present = await backend.list('');
+    if (present.length > 0) throw new FolderNotEmptyError(backend.location, present[0]!.name);
     const { config, keys } = await createConfig(password, options);
     await backend.put(CONFIG_OBJECT, encodeConfig(config));
-    return new Repository(backend, config, keys, new ChunkIndex(), options, []);
+    return new Repository(backend, config, keys, new ChunkIndex(), options);
   }
 
-  /** Opens a repository; WrongPasswordError when the password does not unlock it. */
+  /**
+   * Opens a repository; WrongPasswordError when the password does not unlock it.
+   * Reads only: a repository on read-only media opens, lists and restores.
+   */
   static async open(backend: RepositoryBackend, password: string, options: RepositoryOptions = {}): Promise<Repository> {
     const config = await readConfig(backend);
     const keys = await unlockConfig(config, password);
-    // Only after the password is known good (a stranger's open must not delete
-    // files), and only old ones (a younger one may be another process's write in progress).
-    const removed = cleansTemporaries(backend)
-      ? await backend.removeTemporaries(options.tempFileGraceMs ?? TEMP_FILE_GRACE_MS)
-      : [];
     const index = await ChunkIndex.load(backend, keys);
-    return new Repository(backend, config, keys, index, options, removed);
+    return new Repository(backend, config, keys, index, options);
+  }
+
+  /**
+   * Removes half-written objects a crashed write left (the repository's own
+   * temp names only). Writers call it once they hold their lock; only old
+   * files go, a younger one may be another process's write in progress.
+   */
+  async removeStaleTemporaries(): Promise<string[]> {
+    if (!cleansTemporaries(this.backend)) return [];
+    return this.backend.removeTemporaries(this.options.tempFileGraceMs ?? TEMP_FILE_GRACE_MS);
   }
 
   /** Starts a restore point; see PointWriter. */
@@ -121,6 +133,7 @@ export class Repository {
         packs: new PackWriter(this.backend, this.keys, this.index, this.options.packTarget ?? DEFAULT_PACK_TARGET),
         readChunk: (id) => this.readChunk(id),
         loadPoint: (id) => this.loadPoint(id),
+        removeStaleTemporaries: () => this.removeStaleTemporaries(),
       },
       meta,
     );

@@ -13,6 +13,7 @@ import {
   type RepositoryOptions,
 } from '../repository-options';
 import { Repository } from '../../repository/repository';
+import { FolderNotEmptyError, RepositoryExistsError } from '../../repository/repository-errors';
 import { rememberPassword } from '../../repository/repository-unlock';
 import {
   keychainAccount,
@@ -82,12 +83,14 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
           (r) => `Created repository ${r.id} at ${r.location} (chunks ${formatBytes(r.chunkSize)}, zstd, AES-256-GCM, scrypt).`,
         );
       } catch (err) {
-        if (err instanceof Error && /already holds a repository/.test(err.message))
+        if (err instanceof RepositoryExistsError)
           throw new CliError(
             err.message,
             ExitCode.failure,
             'Use another folder, or open the existing repository with its password.',
           );
+        if (err instanceof FolderNotEmptyError)
+          throw new CliError(err.message, ExitCode.failure, 'Give a new or empty folder for the repository.');
         repositoryCliError(err);
       }
     }),

@@ -22,8 +22,7 @@ async function* filesUnder(dir: string, deep = true): AsyncGenerator<string> {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (deep) yield* filesUnder(full);
-    }
-    else if (entry.isFile()) yield full;
+    } else if (entry.isFile()) yield full;
   }
 }
 

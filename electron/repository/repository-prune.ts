@@ -3,7 +3,6 @@ import { assemblePack, isPackObjectName, PACK_PREFIX, packIdFromName, packObject
 import { DEFAULT_PACK_TARGET } from './pack-writer';
 import { loadAllPoints } from './point-scan';
 import type { Repository } from './repository';
-import { RepositoryLock } from './repository-lock';
 import type { ProgressFn } from './repository-verify';
 
 export interface PruneReport {
@@ -28,13 +27,10 @@ export async function pruneRepository(
   repo: Repository,
   options: { packTarget?: number; onProgress?: ProgressFn } = {},
 ): Promise<PruneReport> {
-  const lock = await RepositoryLock.acquire(repo.backend, 'exclusive', 'prune');
-  try {
+  return repo.withExclusiveLock('prune', async () => {
     await repo.removeStaleTemporaries();
-    return await pruneLocked(repo, options);
-  } finally {
-    await lock.release();
-  }
+    return pruneLocked(repo, options);
+  });
 }
 
 async function pruneLocked(repo: Repository, options: { packTarget?: number; onProgress?: ProgressFn }): Promise<PruneReport> {

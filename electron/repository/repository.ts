@@ -16,6 +16,7 @@ import {
 } from './repository-config';
 import { FolderNotEmptyError, PointNotFoundError, RepositoryCorruptError, RepositoryExistsError } from './repository-errors';
 import { RestorePoint } from './restore-point';
+import { RepositoryLock } from './repository-lock';
 import type { PointMeta, RestorePointManifest } from './restore-point-manifest';
 import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
@@ -74,6 +75,11 @@ export class Repository {
   /** Which chunks the repository holds (loaded at open, kept current by writers and prune). */
   get index(): ChunkIndex {
     return this.chunkIndex;
+  }
+
+  /** Index objects skipped at open because they could not be read. */
+  get damagedIndexes(): ReadonlyArray<{ object: string; problem: string }> {
+    return this.chunkIndex.damaged;
   }
 
   async reloadIndex(): Promise<void> {
@@ -167,10 +173,24 @@ export class Repository {
     return new RestorePoint(await this.loadPoint(idOrPrefix), (id) => this.cache.get(id, (c) => this.readChunk(c)));
   }
 
+  /** Restore points, oldest first; see scanPoints for the ones that could not be read. */
   async listPoints(): Promise<PointSummary[]> {
+    return (await this.scanPoints()).points;
+  }
+
+  /** Every readable restore point, oldest first, and the manifests that could not be read (each one on its own). */
+  async scanPoints(): Promise<{ points: PointSummary[]; damaged: Array<{ object: string; problem: string }> }> {
     const out: PointSummary[] = [];
+    const damaged: Array<{ object: string; problem: string }> = [];
     for (const id of await this.pointIds()) {
-      const m = await this.loadPoint(id);
+      let m: RestorePointManifest;
+      try {
+        m = await this.loadPoint(id);
+      } catch (err) {
+        if (!(err instanceof RepositoryCorruptError)) throw err;
+        damaged.push({ object: pointObjectName(id), problem: err.problem });
+        continue;
+      }
       out.push({
         id,
         createdAt: m.createdAt,
@@ -182,7 +202,31 @@ export class Repository {
         allocatedBytes: m.disks.reduce((s, d) => s + d.allocatedBytes, 0),
       });
     }
-    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return { points: out, damaged };
+  }
+
+  /**
+   * Runs `fn` under a shared lock, so no prune deletes the packs it reads
+   * (restore, export, verify). `signal` aborts when the lock is lost: stop then.
+   * On read-only media it runs without a lock file (nobody can prune there).
+   */
+  async withSharedLock<T>(purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.withLock('shared', purpose, fn);
+  }
+
+  /** Runs `fn` alone (prune, repair): refused while any fresh lock is held. */
+  async withExclusiveLock<T>(purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.withLock('exclusive', purpose, fn);
+  }
+
+  private async withLock<T>(kind: 'shared' | 'exclusive', purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const lock = await RepositoryLock.acquire(this.backend, this.keys, kind, purpose, { allowReadOnlyMedium: kind === 'shared' });
+    try {
+      return await fn(lock.signal);
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Removes a restore point's manifest; its chunks go at the next prune. */
@@ -199,7 +243,7 @@ export class Repository {
     if (!loc)
       throw new RepositoryCorruptError(
         `chunk ${id.slice(0, 16)}`,
-        'referenced but no index lists it (run `lifeboat repo verify`)',
+        'referenced but no readable index lists it (an index is damaged or missing: run `lifeboat repo repair` to rebuild the index from the packs)',
       );
     const name = packObjectName(loc.pack);
     const stored = await this.backend.getRange(name, loc.offset, loc.length);

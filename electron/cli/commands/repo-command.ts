@@ -13,12 +13,10 @@ import {
   type RepositoryOptions,
 } from '../repository-options';
 import { Repository } from '../../repository/repository';
+import { registerRepoMaintenanceCommands } from './repo-maintenance-commands';
 import { FolderNotEmptyError, RepositoryExistsError } from '../../repository/repository-errors';
 import { rememberPassword } from '../../repository/repository-unlock';
-import {
-  keychainAccount,
-  newRepositoryPassword,
-} from '../../repository/repository-password';
+import { keychainAccount, newRepositoryPassword } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
 import {
@@ -100,13 +98,22 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const points = await r.listPoints();
+      const { points, damaged } = await r.scanPoints();
       const stats = await r.stats();
+      // Damage is reported, not fatal: every readable point is still listed.
+      const problems = [...r.damagedIndexes, ...damaged];
       printResult(
         ctx.io,
         json,
-        { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points },
-        formatPointList,
+        { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points, problems },
+        (v) =>
+          [
+            formatPointList(v),
+            ...v.problems.map((p) => `warning: ${p.object}: ${p.problem}`),
+            ...(v.problems.length > 0
+              ? ['Run `lifeboat repo verify` for details, `lifeboat repo repair` to rebuild the index.']
+              : []),
+          ].join('\n'),
       );
     }),
   );
@@ -178,6 +185,8 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     }),
   );
 
+  registerRepoMaintenanceCommands(repo, ctx, progressPrinter);
+
   withRepositoryOptions(
     repo
       .command('passwd')
@@ -189,7 +198,9 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { json } = globalOptions(command);
       const input = repoCommandDeps.input(ctx.io);
       const r = await openRepository(ctx, { ...opts, remember: false }, json);
-      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(repositoryCliError);
+      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(
+        repositoryCliError,
+      );
       await r.changePassword(password);
       // A saved old password would now fail: replace it when there is one (or when asked).
       const keychain = repoCommandDeps.keychain();

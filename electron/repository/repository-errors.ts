@@ -56,3 +56,14 @@ export class FolderNotEmptyError extends Error {
     this.name = 'FolderNotEmptyError';
   }
 }
+
+/**
+ * The config failed its own integrity check (checksum, or KDF parameters out
+ * of range): the file is damaged or was tampered with. Not a wrong password.
+ */
+export class ConfigDamagedError extends RepositoryCorruptError {
+  constructor(problem: string) {
+    super('config', `the config is damaged: ${problem}`);
+    this.name = 'ConfigDamagedError';
+  }
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { holderMayBeAlive } from './process-liveness';
 import { ObjectNotFoundError, type RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
 import { open, seal } from './sealed-box';
@@ -73,19 +74,7 @@ export function decodeLock(keys: RepositoryKeys, data: Buffer): LockRecord | nul
 /** True when nothing can hold this lock any more (see the module comment). */
 export function isStale(record: LockRecord, now: number = Date.now()): boolean {
   if (now - Date.parse(record.time) > STALE_MS) return true;
-  if (record.host !== hostname()) return false;
-  return !processExists(record.pid);
-}
-
-function processExists(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, it belongs to someone else.
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  return !holderMayBeAlive(record.host, record.pid);
 }
 
 function isReadOnlyMediumError(err: unknown): boolean {

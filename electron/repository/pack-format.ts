@@ -48,6 +48,26 @@ export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buff
   return seal(keys.encryption, encodeChunk(plain), chunkAssociatedData(id));
 }
 
+/**
+ * Seals a chunk, then opens it again and checks it against its id before it
+ * may go into a pack (restic's verifyCiphertext idea): a bit flipped in
+ * memory or by a faulty CPU during compression or encryption is caught now,
+ * while the plain data is still at hand, not at restore time.
+ */
+export function sealChunkChecked(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
+  const sealed = sealChunk(keys, id, plain);
+  try {
+    const back = openChunk(keys, id, sealed, 'new chunk');
+    if (!back.equals(plain)) throw new Error('content differs');
+  } catch (err) {
+    throw new RepositoryCorruptError(
+      `chunk ${id.slice(0, 16)}`,
+      `failed its check after encryption (${(err as Error).message}); nothing was written. Check this computer's memory, then run the job again`,
+    );
+  }
+  return sealed;
+}
+
 /** Decrypts, decompresses and checks a chunk against its id. */
 export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string): Buffer {
   const encoded = open(keys.encryption, stored, chunkAssociatedData(id));

@@ -1,7 +1,7 @@
 import { ChunkCache } from './chunk-cache';
 import { ChunkIndex } from './chunk-index';
 import { openChunk, packObjectName } from './pack-format';
-import { DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
+import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
 import {
@@ -49,6 +49,8 @@ export interface RepositoryOptions {
   tempFileGraceMs?: number;
   /** Pack size target in bytes (tests use small packs to get several). */
   packTarget?: number;
+  /** A writer saves an index object every this many packs (default DEFAULT_INDEX_EVERY_PACKS). */
+  indexEveryPacks?: number;
   /** Reader cache size in chunks. */
   cacheChunks?: number;
 }
@@ -136,7 +138,13 @@ export class Repository {
         backend: this.backend,
         keys: this.keys,
         chunkSize: this.chunkSize,
-        packs: new PackWriter(this.backend, this.keys, this.index, this.options.packTarget ?? DEFAULT_PACK_TARGET),
+        packs: new PackWriter(
+          this.backend,
+          this.keys,
+          this.index,
+          this.options.packTarget ?? DEFAULT_PACK_TARGET,
+          this.options.indexEveryPacks ?? DEFAULT_INDEX_EVERY_PACKS,
+        ),
         readChunk: (id) => this.readChunk(id),
         loadPoint: (id) => this.loadPoint(id),
         removeStaleTemporaries: () => this.removeStaleTemporaries(),

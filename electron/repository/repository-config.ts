@@ -91,14 +91,23 @@ export async function readConfig(backend: RepositoryBackend): Promise<Repository
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new NotARepositoryError(backend.location, 'the config object is not JSON');
+    // A config object that is not JSON any more: a changed byte, not someone else's folder.
+    throw new ConfigDamagedError('it is not valid JSON');
   }
   const result = configSchema.safeParse(parsed);
-  if (!result.success)
-    throw new NotARepositoryError(
-      backend.location,
-      `unsupported or damaged config: ${result.error.issues[0]?.message ?? 'invalid'}`,
-    );
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const detail = `${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}`;
+    // Our format name with broken fields is damage; another version or format is not ours to read.
+    const head = parsed as { format?: unknown; version?: unknown } | null;
+    if (head?.format === 'lifeboat-repository' && typeof head.version === 'number' && head.version !== REPOSITORY_VERSION)
+      throw new NotARepositoryError(
+        backend.location,
+        `format version ${head.version}; this Lifeboat reads version ${REPOSITORY_VERSION}`,
+      );
+    if (head?.format === 'lifeboat-repository') throw new ConfigDamagedError(`a field is missing or invalid (${detail})`);
+    throw new NotARepositoryError(backend.location, `unsupported or damaged config: ${detail}`);
+  }
   checkConfigIntegrity(result.data);
   return result.data;
 }

@@ -147,7 +147,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const report = await verifyRepository(r, {
         readData: Boolean(opts.readData),
         onProgress: progressPrinter(ctx.io, json, 'verify'),
-      });
+      }).catch(repositoryCliError);
       printResult(ctx.io, json, report, formatVerify);
       return report.ok ? ExitCode.ok : ExitCode.failure;
     }),

@@ -31,10 +31,7 @@ export const repoCommandDeps = {
   keychain: (): SecretStore => new OsKeychain(),
 };
 
-export function withRepositoryOptions(
-  cmd: Command,
-  rememberHelp = 'save the password in the OS keychain for later commands',
-): Command {
+export function withRepositoryOptions(cmd: Command, rememberHelp = 'save the password in the OS keychain for later commands'): Command {
   return cmd
     .option('--repo <dir>', 'repository folder (default: $LIFEBOAT_REPO)')
     .option('--password-file <file>', 'read the repository password from this file (first line)')
@@ -51,50 +48,24 @@ export function repositoryDir(opts: RepositoryOptions): string {
 /** Repository errors as CLI errors with what to do; anything else is rethrown. */
 export function repositoryCliError(err: unknown): never {
   if (err instanceof SavedPasswordWrongError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      'Replace it: --password-stdin --remember (or --password-file FILE --remember).',
-    );
+    throw new CliError(err.message, ExitCode.failure, 'Replace it: --password-stdin --remember (or --password-file FILE --remember).');
   if (err instanceof WrongPasswordError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      'Check the password; a saved one can be replaced with --password-stdin --remember.',
-    );
+    throw new CliError(err.message, ExitCode.failure, 'Check the password; a saved one can be replaced with --password-stdin --remember.');
   if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
   if (err instanceof ConfigDamagedError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      "The password was not tried. Put back a copy of the repository folder's `config` file (from a copy of the repository); without it the data cannot be decrypted.",
-    );
+    throw new CliError(err.message, ExitCode.failure, "The password was not tried. Put back the `config` file from a copy of the repository; without it the data cannot be decrypted.");
   if (err instanceof LockLostError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      'Check that the repository folder is writable and reachable, then run the job again.',
-    );
+    throw new CliError(err.message, ExitCode.failure, 'Check that the repository folder is writable and reachable, then run the job again.');
   if (err instanceof NotARepositoryError)
     throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
   if (err instanceof RepositoryLockedError)
-    throw new CliError(
-      err.message,
-      ExitCode.failure,
-      'Wait until it finishes and try again. A lock whose process is gone on this host is ignored at once, one from another host after 30 minutes; `lifeboat repo unlock` removes stale locks.',
-    );
-  if (err instanceof PointNotFoundError)
-    throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
+    throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again. A lock whose process is gone on this host is ignored at once, one from another host after 30 minutes; `lifeboat repo unlock` removes stale locks.');
+  if (err instanceof PointNotFoundError) throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
   throw err;
 }
 
 /** Reports a keychain save; a missing keychain is a warning, not a failure. */
-export function reportRemembered(
-  io: CliIo,
-  json: boolean,
-  repoId: string,
-  outcome: { saved: true } | { saved: false; reason: string },
-): boolean {
+export function reportRemembered(io: CliIo, json: boolean, repoId: string, outcome: { saved: true } | { saved: false; reason: string }): boolean {
   if (outcome.saved) {
     if (!json) io.stderr(`Password saved in the OS keychain (account ${keychainAccount(repoId)}).\n`);
     return true;

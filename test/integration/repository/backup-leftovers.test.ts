@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-job';
 import type { BackupProgress } from '../../../electron/backup/backup-progress';
@@ -13,6 +14,7 @@ import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { RepositoryLock } from '../../../electron/repository/repository-lock';
+import { pruneRepository } from '../../../electron/repository/repository-prune';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { VimSession } from '../../../electron/vsphere/vim-session';
@@ -21,6 +23,8 @@ import { createSnapshot } from '../../../electron/vsphere/vm-operations';
 import { accessLog, writeThroughLabVddk } from '../backup/lab-backup-fixture';
 import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
 import { TEST_KDF } from '../../unit/repository/repository-fixtures';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The PID of a process that has ended (what a killed backup's marker names). */
 async function deadPid(): Promise<number> {
@@ -111,5 +115,44 @@ describe('what killed backups leave behind (vcenter lab)', () => {
     expect(result.notes.filter((n) => /left by an interrupted backup/.test(n))).toHaveLength(1);
     expect(await vmSnapshots(session, vm)).toEqual([]);
     expect((await repo.listPoints()).map((p) => p.id)).toEqual([result.pointId]);
+  }, 180_000);
+
+  it('a backup killed mid-read leaves a snapshot and a lock: prune runs at once and the next backup removes the snapshot', async () => {
+    const script = join(ROOT, 'test-output', 'repository', `backup-process-${process.pid}.cjs`);
+    await build({
+      entryPoints: [join(__dirname, 'backup-process.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      outfile: script,
+      logLevel: 'silent',
+    });
+    // Its own process group, so the kill takes its VDDK worker too, as a killed job would lose it.
+    const child = spawn(process.execPath, [script, JSON.stringify(lab.info), join(work, 'repo'), stateDir, work], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    await new Promise<void>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('reading')) done();
+        if (d.toString().includes('finished')) fail(new Error('the backup finished before it could be killed'));
+      });
+      child.on('exit', (code) => fail(new Error(`the backup process exited early (${code})`)));
+    });
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+
+    const leftovers = (await vmSnapshots(session, vm)).map((s) => s.name);
+    expect(leftovers).toHaveLength(1);
+    expect(leftovers[0]).toMatch(/^Lifeboat backup /);
+    expect(await repo.backend.list('locks/')).toHaveLength(1);
+
+    await pruneRepository(repo);
+    expect(await repo.backend.list('locks/')).toEqual([]);
+    const result = await runBackup(jobOptions());
+    expect(result.notes).toContain(`Removed the snapshot "${leftovers[0]}" left by an interrupted backup.`);
+    expect(await vmSnapshots(session, vm)).toEqual([]);
   }, 180_000);
 });

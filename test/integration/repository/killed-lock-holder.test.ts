@@ -5,14 +5,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { pruneRepository } from '../../../electron/repository/repository-prune';
-import { TEST_KDF, tempDir } from '../../unit/repository/repository-fixtures';
+import { TEST_KDF, diskMeta, pointMeta, tempDir } from '../../unit/repository/repository-fixtures';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 let holder = '';
 
 /** Starts a process that takes the repository's backup lock, and kills it (SIGKILL) once it holds it. */
-async function killedHolder(dir: string): Promise<number> {
-  const child = spawn(process.execPath, [holder, dir, 'pw'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function killedHolder(dir: string, mode: 'backup' | 'prune' = 'backup'): Promise<number> {
+  const child = spawn(process.execPath, [holder, dir, 'pw', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((done, fail) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && done());
     child.on('exit', (code) => fail(new Error(`lock holder exited early (${code})`)));
@@ -49,5 +49,16 @@ describe('a lock left by a killed process on this host', () => {
     const report = await pruneRepository(repo);
     expect(report.packsDeleted).toBeGreaterThanOrEqual(0);
     expect(await repo.backend.list('locks/')).toHaveLength(0);
+  });
+
+  it("a killed prune's lock does not stop the next backup", async () => {
+    await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
+    await killedHolder(dir, 'prune');
+    const repo = await Repository.open(new LocalFolderBackend(dir), 'pw');
+    expect(await repo.backend.list('locks/')).toHaveLength(1);
+    const w = repo.beginPoint(pointMeta());
+    await w.addDisk(diskMeta(2000, 1024 * 1024)).writeRange(0, Buffer.alloc(1024 * 1024, 3));
+    const { manifest } = await w.commit();
+    expect(await repo.pointIds()).toEqual([manifest.id]);
   });
 });

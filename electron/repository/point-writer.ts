@@ -58,7 +58,13 @@ export class PointWriter {
       'shared',
       `backup of ${meta.vm.name} (restore point ${this.id})`,
     ).then(async (lock) => {
-      await ctx.removeStaleTemporaries();
+      try {
+        await ctx.removeStaleTemporaries();
+      } catch (err) {
+        // A writer that cannot start must not leave its lock behind.
+        await lock.release();
+        throw err;
+      }
       return lock;
     });
     // Handled here so a refused lock is not an unhandled rejection; callers see it on ready/add/commit.

@@ -22,6 +22,7 @@ import { z } from 'zod';
 
 const bytes = z.number().int().nonnegative();
 const transportName = z.enum(['san', 'hotadd', 'nbdssl', 'nbd']);
+const hardwareVersion = z.string().regex(/^vmx-\d+$/, 'expected a hardware version like "vmx-21"');
 const esxiVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'expected a version like "8.0.2"');
 
 export const workstationSchema = z
@@ -53,6 +54,10 @@ export const hostSchema = z
     esxiVersion: esxiVersion.default('8.0.2'),
     managementServerIp: z.string().min(1).nullable().default(null),
     sanAttached: z.boolean().default(true),
+    /** Extension (plan-scenario.md): e.g. ["vmx-19", "vmx-20"]; [] = not known, no check (DATA-HW-VERSION). */
+    supportedHardwareVersions: z.array(hardwareVersion).default(() => []),
+    /** Extension: networks of the chosen host; [] = not known (DATA-NETWORK-MAP). */
+    networks: z.array(z.strictObject({ name: z.string().min(1), uplink: z.boolean().default(false) })).default(() => []),
   })
   .prefault({});
 
@@ -73,6 +78,8 @@ export const targetSchema = z
     datastore: datastoreSchema,
     keyProviders: z.array(z.string().min(1)).default(() => ['kms-a']),
     storagePolicies: z.array(z.string().min(1)).default(() => ['VM Encryption Policy']),
+    /** Extension: VM names already present in the target datacenter. */
+    existingVmNames: z.array(z.string().min(1)).default(() => []),
   })
   .prefault({});
 
@@ -89,6 +96,10 @@ export const vmSchema = z
     vtpm: z.boolean().default(false),
     nvramSaved: z.boolean().default(true),
     independentDisks: z.number().int().nonnegative().default(0),
+    /** Extension: the saved hardware version, e.g. "vmx-21". */
+    hardwareVersion: hardwareVersion.nullable().default(null),
+    /** Extension: source NICs' network names, in NIC order. */
+    networks: z.array(z.string()).default(() => []),
   })
   .prefault({});
 
@@ -137,6 +148,30 @@ export const optionsSchema = z
     /** Change tracking is on for the target VM now (disks) or should be after the restore (full-vm). */
     cbtEnabledOnTarget: z.boolean().default(true),
     concurrentStreams: z.number().int().min(1).max(64).default(4),
+    /** Extension: explicit lower hardware version (the DATA-HW-VERSION choice). */
+    hardwareVersion: hardwareVersion.nullable().default(null),
+    /** Extension: { "source network": "target network" } (DATA-NETWORK-MAP). */
+    networkMap: z.record(z.string(), z.string().min(1)).default(() => ({})),
+    /** Extension: disks restore into this existing VM (DATA-TARGET-POWERED-ON, XPORT-SAN-EXISTING-SNAPSHOTS). */
+    intoVm: z
+      .strictObject({
+        name: z.string().min(1),
+        poweredOn: z.boolean().default(false),
+        snapshots: z.number().int().nonnegative().default(0),
+        disks: z
+          .array(
+            z.strictObject({
+              key: z.number().int(),
+              controller: z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'ide', 'sata', 'nvme']).default('pvscsi'),
+              bus: z.number().int().nonnegative().default(0),
+              unit: z.number().int().nonnegative().default(0),
+              capacityBytes: bytes,
+            }),
+          )
+          .default(() => []),
+      })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 

@@ -49,6 +49,12 @@ export interface OpenDiskOptions {
   fresh: boolean;
 }
 
+/** What the host enforces on a VM's disks right now. */
+export interface VmDiskState {
+  powerState: 'poweredOn' | 'poweredOff' | 'suspended' | string;
+  snapshots: Array<{ ref: string; name: string }>;
+}
+
 /**
  * What a restore needs from where it writes. The vSphere + VDDK target
  * implements it for vCenter and ESXi; the executor never talks to vSphere
@@ -75,6 +81,14 @@ export interface RestoreTarget {
   openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk>;
   /** VTPM-RESTORE: upload through the datastore file service after the VM exists. */
   uploadNvram(vm: RestoreVm, data: Buffer): Promise<void>;
+  /** Power state and snapshots (DATA-TARGET-POWERED-ON, XPORT-SAN-EXISTING-SNAPSHOTS). */
+  diskState(vm: RestoreVm): Promise<VmDiskState>;
+  /** The explicit power-off step the user chose instead of DATA-TARGET-POWERED-ON's block. */
+  powerOff(vm: RestoreVm): Promise<void>;
+  /** XPORT-SAN-RESTORE-SNAPSHOT: takes the restore snapshot (no memory, no quiescing); returns its reference. */
+  createRestoreSnapshot(vm: RestoreVm, name: string): Promise<string>;
+  /** XPORT-SAN-RESTORE-SNAPSHOT: reverts to the restore snapshot, then deletes it. */
+  revertAndRemoveSnapshot(vm: RestoreVm, snapshotRef: string): Promise<void>;
   /** STEP-HOTADD-CLEANUP: VDDK Cleanup after hotadd use. */
   cleanup(): Promise<void>;
   close(): Promise<void>;

@@ -5,12 +5,13 @@ import { fetchInventory } from '../vsphere/inventory';
 import { generateKey } from '../vsphere/key-providers';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
-import { addDevices, createVm, setChangeTracking } from '../vsphere/vm-operations';
+import { addDevices, createSnapshot, createVm, powerOffVm, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
+import { readVmDiskGuard, revertToSnapshot } from '../vsphere/vm-snapshots';
 import type { VimSession } from '../vsphere/vim-session';
 import type { MoRef, VimObject } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
-import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
   session: VimSession;
@@ -243,6 +244,28 @@ export class VsphereRestoreTarget implements RestoreTarget {
   async uploadNvram(vm: RestoreVm, data: Buffer): Promise<void> {
     const file = nvramFileOf(await this.datacenterName(), await this.config(vm));
     await uploadDatastoreFile(this.options.session, file, data, data.length);
+  }
+
+  async diskState(vm: RestoreVm): Promise<VmDiskState> {
+    const guard = await readVmDiskGuard(this.options.session, vmRef(vm.moref));
+    return { powerState: guard.powerState, snapshots: guard.snapshots.map((s) => ({ ref: s.ref.value, name: s.name })) };
+  }
+
+  async powerOff(vm: RestoreVm): Promise<void> {
+    await powerOffVm(this.options.session, vmRef(vm.moref));
+  }
+
+  async createRestoreSnapshot(vm: RestoreVm, name: string): Promise<string> {
+    const ref = await createSnapshot(this.options.session, vmRef(vm.moref), name, {
+      description: 'Taken by Lifeboat for a SAN restore; reverted and deleted when the restore ends.',
+    });
+    return ref.value;
+  }
+
+  async revertAndRemoveSnapshot(_vm: RestoreVm, snapshotRef: string): Promise<void> {
+    const ref = { type: 'VirtualMachineSnapshot', value: snapshotRef };
+    await revertToSnapshot(this.options.session, ref);
+    await removeSnapshot(this.options.session, ref);
   }
 
   async cleanup(): Promise<void> {

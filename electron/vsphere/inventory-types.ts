@@ -54,6 +54,8 @@ export interface InventoryDatastore {
   accessible: boolean;
   /** Datastore is backed by a single local disk or folder on one host. */
   local: boolean;
+  /** VMFS: the disks (LUNs) its extents live on, e.g. `naa.600a0b80…` (HostVmfsVolume.extent[].diskName). */
+  extents: string[];
 }
 
 export interface InventoryNetwork {

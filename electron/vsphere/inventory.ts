@@ -41,7 +41,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
             'datastore',
           ],
         },
-        { type: 'Datastore', pathSet: ['name', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess'] },
+        { type: 'Datastore', pathSet: ['name', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess', 'info'] },
         { type: 'Network', pathSet: ['name'] },
         { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch'] },
         { type: 'ResourcePool', pathSet: ['name', 'parent', 'owner'] },
@@ -138,7 +138,16 @@ function readDatastore(o: ObjectProperties): InventoryDatastore {
     url: str(p['summary.url']),
     accessible: asBoolean(p['summary.accessible']) ?? true,
     local: type === 'local' || (type === 'VMFS' && shared === false) || type === 'OTHER',
+    extents: vmfsExtents(p.info),
   };
+}
+
+/** VmfsDatastoreInfo.vmfs.extent[].diskName: the LUNs a VMFS volume spans (none for other kinds). */
+function vmfsExtents(info: VimValue): string[] {
+  const vmfs = asObject(asObject(info)?.vmfs);
+  return asArray(vmfs?.extent as VimValue[] | VimValue | undefined)
+    .map((e) => asString(asObject(e)?.diskName))
+    .filter((n): n is string => Boolean(n));
 }
 
 function readNetwork(o: ObjectProperties): InventoryNetwork {

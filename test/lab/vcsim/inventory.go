@@ -63,6 +63,8 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 		return nil, err
 	}
 	inv.specialVMs = special
+	refreshAllVMState()
+	refreshDatastoreSpace()
 	if err := createBulkVMs(ctx, place, o.vms); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,8 @@ export interface InventoryComputeResource {
   rootPool?: MoRef;
   datastores: MoRef[];
   networks: MoRef[];
+  /** Answers which hardware versions and guests its hosts support (QueryConfigOptionDescriptor). */
+  environmentBrowser?: MoRef;
 }
 
 export interface InventoryHost {
@@ -40,6 +42,8 @@ export interface InventoryHost {
   /** Set when a vCenter manages this host (rule CONN-HOST-MANAGED). */
   managementServerIp?: string;
   datastores: MoRef[];
+  /** Networks (standard and distributed port groups) this host can connect a NIC to. */
+  networks: MoRef[];
 }
 
 export type DatastoreKind = 'VMFS' | 'NFS' | 'NFS41' | 'VVOL' | 'vsan' | 'local' | string;
@@ -64,6 +68,8 @@ export interface InventoryNetwork {
   /** Set for distributed port groups: what a NIC backing needs. */
   portgroupKey?: string;
   switchUuid?: string;
+  /** A distributed switch's uplink port group: carries the hosts' physical NICs, never a VM's NIC. */
+  uplink?: boolean;
 }
 
 export interface InventoryResourcePool {

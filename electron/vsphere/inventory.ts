@@ -26,7 +26,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
       properties: [
         { type: 'Folder', pathSet: ['name', 'parent', 'childType'] },
         { type: 'Datacenter', pathSet: ['name', 'vmFolder', 'hostFolder', 'datastoreFolder', 'networkFolder'] },
-        { type: 'ComputeResource', pathSet: ['name', 'host', 'resourcePool', 'datastore', 'network'] },
+        { type: 'ComputeResource', pathSet: ['name', 'host', 'resourcePool', 'datastore', 'network', 'environmentBrowser'] },
         {
           type: 'HostSystem',
           pathSet: [
@@ -39,11 +39,12 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
             'runtime.inMaintenanceMode',
             'summary.managementServerIp',
             'datastore',
+            'network',
           ],
         },
         { type: 'Datastore', pathSet: ['name', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess', 'info'] },
         { type: 'Network', pathSet: ['name'] },
-        { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch'] },
+        { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch', 'config.uplink'] },
         { type: 'ResourcePool', pathSet: ['name', 'parent', 'owner'] },
       ],
     },
@@ -105,6 +106,7 @@ function readComputeResource(o: ObjectProperties): InventoryComputeResource {
     rootPool: ref(o.props.resourcePool),
     datastores: refs(o.props.datastore),
     networks: refs(o.props.network),
+    environmentBrowser: ref(o.props.environmentBrowser),
   };
 }
 
@@ -122,6 +124,7 @@ function readHost(o: ObjectProperties): InventoryHost {
     inMaintenanceMode: asBoolean(p['runtime.inMaintenanceMode']) ?? false,
     managementServerIp: mgmt ? mgmt : undefined,
     datastores: refs(p.datastore),
+    networks: refs(p.network),
   };
 }
 
@@ -155,6 +158,7 @@ function readNetwork(o: ObjectProperties): InventoryNetwork {
   const net: InventoryNetwork = { ref: o.obj, name: str(p.name) };
   if (o.obj.type === 'DistributedVirtualPortgroup') {
     net.portgroupKey = asString(p.key) ?? o.obj.value;
+    net.uplink = asBoolean(p['config.uplink']) ?? false;
     const dvs = ref(p['config.distributedVirtualSwitch']);
     if (dvs) (net as InventoryNetwork & { dvs?: MoRef }).dvs = dvs;
   }

@@ -1,0 +1,206 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnvironmentFacts } from '../../../electron/api/schemas/environment-schema';
+import type { LabInfo } from '../../../electron/lab/lab-info';
+import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { parseScenario } from '../../../electron/planner/scenario-parse';
+import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
+import { Repository } from '../../../electron/repository/repository';
+import type { RestorePoint } from '../../../electron/repository/restore-point';
+import { writeDemoPoint } from '../../../electron/restore-points/demo-restore-point';
+import { gatherLiveScenario } from '../../../electron/restore/live-restore-facts';
+import { RestoreCheckpointFile } from '../../../electron/restore/restore-checkpoint';
+import { runRestoreJob, type RestoreJobInput } from '../../../electron/restore/restore-job';
+import { VsphereRestoreTarget } from '../../../electron/restore/vsphere-restore-target';
+import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
+import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { createSnapshot, powerOffVm, powerOnVm, removeSnapshot } from '../../../electron/vsphere/vm-operations';
+import { readVmDiskGuard } from '../../../electron/vsphere/vm-snapshots';
+import type { VimSession } from '../../../electron/vsphere/vim-session';
+import type { MoRef } from '../../../electron/vsphere/vim-types';
+import { MemoryDiskImage, patternBytes } from '../../unit/repository/memory-disk-image';
+import { TEST_KDF, copyImage } from '../../unit/repository/repository-fixtures';
+import { labSession, labVddk, planFor, vddkConnect } from './lab-restore-fixture';
+
+/** A restore point of a plain lab VM (one thin 1 MiB disk), made as a backup would, with a pattern written. */
+async function pointOfLabVm(session: VimSession, repoDir: string, vm: MoRef): Promise<RestorePoint> {
+  const { raw, config } = await fetchVmConfigInfo(session, vm);
+  const repo = await Repository.init(new LocalFolderBackend(repoDir), 'pw', { kdf: TEST_KDF });
+  const writer = repo.beginPoint({
+    vm: { name: config.name, instanceUuid: config.uuid ?? 'uuid', moref: vm.value, sourceServer: 'lab' },
+    configInfo: raw,
+    firmware: 'bios',
+    vtpm: null,
+    keyId: null,
+    encryptionBundle: null,
+    storagePolicy: null,
+    skippedIndependentDisks: [],
+    kind: 'full',
+    parentPointId: null,
+  });
+  for (const d of config.disks) {
+    const img = new MemoryDiskImage(d.capacityBytes);
+    await img.write(0, patternBytes(d.capacityBytes / 2, d.key));
+    await copyImage(
+      img,
+      writer.addDisk({
+        key: d.key,
+        label: d.label,
+        controller: { type: 'ParaVirtualSCSIController', busNumber: 0, unitNumber: d.unitNumber },
+        capacity: d.capacityBytes,
+        provisioning: 'thin',
+        diskMode: d.diskMode,
+        datastore: { name: 'LocalDS_0', type: 'VMFS' },
+        allocationMapSaved: true,
+        changeId: null,
+      }),
+    );
+  }
+  return repo.openPoint((await writer.commit()).manifest.id);
+}
+
+/** The plan the live planner makes, with every disk written over `transport` (what the job executes). */
+function planOver(point: RestorePoint, info: LabInfo, transport: 'san' | 'nbdssl', kind: 'full-vm' | 'disks') {
+  const plan = planFor(point, info, 'nbdssl', kind);
+  return { ...plan, disks: plan.disks.map((d) => ({ ...d, transport })) };
+}
+
+describe('what the target host enforces on a VM (lab vCenter + lab VDDK)', () => {
+  let lab: RunningLab;
+  let dir: string;
+  let session: VimSession;
+  const vmNamed = async (name: string) => (await listVms(session)).find((v) => v.name === name)!;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lifeboat-target-guards-'));
+    lab = await startVcsim({ mode: 'vcenter', vms: 4 });
+    session = await labSession(lab.info);
+  }, 240_000);
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    await lab?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function job(input: Omit<RestoreJobInput, 'openPointDisk' | 'nvram' | 'verify' | 'identity'> & { point: RestorePoint }, diskMatch: 'key' | 'slot') {
+    const vddk = await labVddk(lab.info, dir);
+    const { point, ...rest } = input;
+    const target = new VsphereRestoreTarget({
+      session,
+      vddk,
+      connect: vddkConnect(lab.info),
+      description: 'lab vcenter',
+      diskMatch: diskMatch === 'key' ? { by: 'key' } : { by: 'slot', slots: new Map(point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }])) },
+    });
+    try {
+      return await runRestoreJob(
+        { ...rest, openPointDisk: async (key) => point.disk(key), nvram: async () => (await point.readNvram())?.data ?? null, verify: true, identity: `Lifeboat ${input.jobId}` },
+        { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: input.jobId, request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
+      );
+    } finally {
+      await vddk.close();
+    }
+  }
+
+  it('the lab VDDK refuses to write a running VM\'s disk, and a SAN write without exactly the restore snapshot', async () => {
+    const vm = await vmNamed(`${lab.info.bulkVmPrefix}0000`);
+    const file = (await fetchVmConfigInfo(session, vm.ref)).config.disks[0]!.fileName;
+    const vddk = await labVddk(lab.info, dir);
+    const open = async (transport: 'nbdssl' | 'san') => {
+      const conn = await vddk.connect({ ...vddkConnect(lab.info), vmxSpec: `moref=${vm.ref.value}`, transports: [transport] });
+      try {
+        await (await conn.openDisk(file)).close();
+      } finally {
+        await conn.disconnect();
+      }
+    };
+    try {
+      await powerOnVm(session, vm.ref);
+      await expect(open('nbdssl')).rejects.toThrow(/already in use.*VIX error 15/);
+      await powerOffVm(session, vm.ref);
+      await open('nbdssl');
+      await expect(open('san')).rejects.toThrow();
+      const restoreSnapshot = await createSnapshot(session, vm.ref, 'restore');
+      await open('san');
+      const second = await createSnapshot(session, vm.ref, 'another');
+      await expect(open('san')).rejects.toThrow();
+      await removeSnapshot(session, second);
+      await removeSnapshot(session, restoreSnapshot);
+    } finally {
+      await vddk.close();
+    }
+  });
+
+  it('XPORT-SAN-RESTORE-SNAPSHOT: a SAN restore onto the SAN datastore writes under the restore snapshot, then reverts and deletes it', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'demo-repo')), 'pw', { kdf: TEST_KDF });
+    const point = await repo.openPoint((await writeDemoPoint(repo)).id);
+    const san = lab.info.datastores.find((d) => d.lun)!;
+    const outcome = await job(
+      { jobId: 'san-full', kind: 'full-vm', manifest: point.manifest, point, plan: planOver(point, lab.info, 'san', 'full-vm'), placement: { name: 'demo-over-san', datastore: san.name, encryption: 'keep' } },
+      'slot',
+    );
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.disks.every((d) => d.transportUsed === 'san' && d.verify?.ok)).toBe(true);
+    expect(outcome.phases.find((p) => p.phase === 'san-snapshot')).toMatchObject({ status: 'done', detail: expect.stringMatching(/took the restore snapshot/) });
+    expect(outcome.phases.find((p) => p.phase === 'san-snapshot-remove')).toMatchObject({ status: 'done', detail: expect.stringMatching(/reverted/) });
+    expect((await readVmDiskGuard(session, { type: 'VirtualMachine', value: outcome.vm!.moref })).snapshots).toEqual([]);
+    const { config } = await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: outcome.vm!.moref });
+    expect(config.disks.every((d) => d.fileName.startsWith(`[${san.name}]`))).toBe(true);
+  });
+
+  it('XPORT-SAN-EXISTING-SNAPSHOTS: a SAN disk restore into a VM with snapshots is refused before any write; the snapshot stays', async () => {
+    const vm = await vmNamed(`${lab.info.bulkVmPrefix}0001`);
+    const point = await pointOfLabVm(session, join(dir, 'repo-snap'), vm.ref);
+    await createSnapshot(session, vm.ref, 'before patching');
+    const outcome = await job({ jobId: 'san-snapshots', kind: 'disks', manifest: point.manifest, point, plan: planOver(point, lab.info, 'san', 'disks'), existingVm: { moref: vm.ref.value, name: vm.name } }, 'key');
+    expect(outcome.ok).toBe(false);
+    expect(outcome.errors.join(' ')).toMatch(/XPORT-SAN-EXISTING-SNAPSHOTS/);
+    expect(outcome.phases.find((p) => p.phase === 'write-disks')?.status).toBe('pending');
+    expect((await readVmDiskGuard(session, vm.ref)).snapshots.map((s) => s.name)).toEqual(['before patching']);
+  });
+
+  it('DATA-TARGET-POWERED-ON: a disk restore into a running VM is refused before anything changes; the explicit power-off step restores it', async () => {
+    const vm = await vmNamed(`${lab.info.bulkVmPrefix}0002`);
+    const point = await pointOfLabVm(session, join(dir, 'repo-power'), vm.ref);
+    await powerOnVm(session, vm.ref);
+    const input = { kind: 'disks' as const, manifest: point.manifest, point, plan: planOver(point, lab.info, 'nbdssl', 'disks'), existingVm: { moref: vm.ref.value, name: vm.name } };
+    const refused = await job({ ...input, jobId: 'power-refused' }, 'key');
+    expect(refused.ok).toBe(false);
+    expect(refused.errors.join(' ')).toMatch(/powered on.*DATA-TARGET-POWERED-ON/);
+    expect(refused.phases.filter((p) => ['prepare-access', 'cbt-off', 'write-disks'].includes(p.phase)).map((p) => p.status)).toEqual(['pending', 'pending', 'pending']);
+    expect((await readVmDiskGuard(session, vm.ref)).powerState).toBe('poweredOn');
+
+    const restored = await job({ ...input, jobId: 'power-off-first', powerOffTarget: true }, 'key');
+    expect(restored.errors).toEqual([]);
+    expect(restored.disks.every((d) => d.verify?.ok)).toBe(true);
+    expect((await readVmDiskGuard(session, vm.ref)).powerState).toBe('poweredOff');
+  });
+
+  it('live facts: the SAN datastore\'s LUN from its extents, the target VM\'s power state and snapshots, free space never negative', async () => {
+    const vm = await vmNamed(`${lab.info.bulkVmPrefix}0003`);
+    const point = await pointOfLabVm(session, join(dir, 'repo-facts'), vm.ref);
+    await powerOnVm(session, vm.ref);
+    await createSnapshot(session, vm.ref, 'nightly');
+    const san = lab.info.datastores.find((d) => d.lun)!;
+    const scenario = await gatherLiveScenario({
+      environment: { workstation: { isVirtualMachine: false }, os: { platform: 'linux' } } as unknown as EnvironmentFacts,
+      session,
+      inventory: await fetchInventory(session),
+      server: '127.0.0.1',
+      manifest: point.manifest,
+      datastore: san.name,
+      transport: 'auto',
+      restoreKind: 'disks',
+      intoVm: vm.name,
+      visibleLuns: async () => [san.lun!],
+    });
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(parsed.scenario.target.datastore).toMatchObject({ name: san.name, type: 'VMFS', lun: san.lun });
+    expect(parsed.scenario.target.datastore.freeBytes).toBeGreaterThan(0);
+    expect(parsed.scenario.options.intoVm).toMatchObject({ name: vm.name, poweredOn: true, snapshots: 1 });
+    expect(parsed.scenario.options.intoVm?.disks).toHaveLength(1);
+  });
+});

@@ -15,8 +15,10 @@ export interface VmPlacement {
   host?: string;
   folder?: string;
   resourcePool?: string;
-  /** Source network name → target network name. */
+  /** DATA-NETWORK-MAP: source network name → target network name (a network of the chosen host, not an uplink). */
   networkMap?: Record<string, string>;
+  /** DATA-HW-VERSION choice: a lower hardware version the target host supports (e.g. "vmx-18"). */
+  hardwareVersion?: string;
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;

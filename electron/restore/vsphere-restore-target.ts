@@ -1,16 +1,19 @@
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
+import { datacenterHolding, datacenterPath } from '../vsphere/datacenter-path';
 import { fetchInventory } from '../vsphere/inventory';
+import { retrieveOne } from '../vsphere/property-collector';
 import { generateKey } from '../vsphere/key-providers';
-import type { Inventory } from '../vsphere/inventory-types';
+import type { Inventory, InventoryHost, InventoryNetwork } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
 import { addDevices, createSnapshot, createVm, powerOffVm, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
 import { readVmDiskGuard, revertToSnapshot } from '../vsphere/vm-snapshots';
 import type { VimSession } from '../vsphere/vim-session';
-import type { MoRef, VimObject } from '../vsphere/vim-types';
+import { asArray, type MoRef, type VimObject, type VimValue } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
+import { RestoreRuleError } from './restore-rule-error';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
@@ -38,6 +41,7 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 }
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+const refs = (v: VimValue | undefined): MoRef[] => asArray(v as MoRef | MoRef[] | undefined);
 
 /** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
 function withoutIndependentDisks(spec: VimObject): VimObject {
@@ -84,22 +88,34 @@ export class VsphereRestoreTarget implements RestoreTarget {
     await this.options.vddk.endAccess(this.params(vm), identity);
   }
 
-  private async datacenterName(): Promise<string> {
+  /**
+   * The datastore a placement names, looked up within the chosen datacenter
+   * (datastore names are unique only per datacenter), and the datacenter
+   * that holds it.
+   */
+  private async datastoreNamed(name: string) {
     const inv = await this.inv();
-    const dc = this.options.datacenter ? inv.datacenters.find((d) => d.name === this.options.datacenter) : inv.datacenters[0];
-    if (!dc) throw new Error(`datacenter ${this.options.datacenter ?? ''} not found on ${this.description}`);
-    return dc.name;
+    const wantDc = this.options.datacenter;
+    const candidates = inv.datastores
+      .filter((d) => d.name === name)
+      .map((d) => ({ datastore: d, dc: datacenterHolding(inv, d.parent) }))
+      .filter((c) => !wantDc || c.dc?.name === wantDc || (c.dc && datacenterPath(inv, c.dc) === wantDc));
+    if (candidates.length === 0) {
+      const where = wantDc ? ` in datacenter ${wantDc}` : '';
+      throw new Error(`datastore "${name}" not found${where}; the target has ${inv.datastores.map((d) => d.name).join(', ') || 'none'}`);
+    }
+    if (candidates.length > 1) {
+      const dcs = candidates.map((c) => (c.dc ? datacenterPath(inv, c.dc) : '?')).join(', ');
+      throw new Error(`datastore "${name}" exists in several datacenters (${dcs}); name the datacenter to restore into.`);
+    }
+    const found = candidates[0]!;
+    if (!found.dc) throw new Error(`no datacenter holds datastore "${name}" in the inventory of ${this.description}`);
+    return { inv, datastore: found.datastore, dc: found.dc };
   }
 
   /** Finds the folder, pool, host and datastore of a placement in the inventory; names what is missing. */
   private async resolvePlacement(placement: VmPlacement) {
-    const inv = await this.inv();
-    const dcName = await this.datacenterName();
-    const dc = inv.datacenters.find((d) => d.name === dcName);
-    const datastore = inv.datastores.find((d) => d.name === placement.datastore);
-    if (!datastore) {
-      throw new Error(`datastore "${placement.datastore}" not found; the target has ${inv.datastores.map((d) => d.name).join(', ') || 'none'}`);
-    }
+    const { inv, datastore, dc } = await this.datastoreNamed(placement.datastore);
     const host = placement.host
       ? inv.hosts.find((h) => h.name === placement.host)
       : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));
@@ -107,35 +123,45 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const compute = inv.computeResources.find((c) => c.hosts.some((h) => h.value === host.ref.value));
     const pool = placement.resourcePool ? inv.resourcePools.find((p) => p.name === placement.resourcePool)?.ref : compute?.rootPool;
     if (!pool) throw new Error(`resource pool ${placement.resourcePool ?? '(root)'} not found for host ${host.name}`);
-    const folder = placement.folder ? inv.folders.find((f) => f.name === placement.folder)?.ref : dc?.vmFolder;
+    // The VM goes into the VM folder of the datacenter that holds its datastore.
+    const folder = placement.folder ? inv.folders.find((f) => f.name === placement.folder)?.ref : dc.vmFolder;
     if (!folder) throw new Error(`VM folder ${placement.folder ?? '(root)'} not found`);
     return { inv, datastore, host, pool, folder };
   }
 
-  private networkMapping(inv: Inventory, placement: VmPlacement, config: SavedVmConfig): { mapping: Record<string, TargetNetwork>; fallback?: TargetNetwork } {
-    const asTarget = (name: string): TargetNetwork | undefined => {
-      const n = inv.networks.find((x) => x.name === name || x.portgroupKey === name);
-      if (!n) return undefined;
-      return n.portgroupKey && n.switchUuid
-        ? { kind: 'distributed', portgroupKey: n.portgroupKey, switchUuid: n.switchUuid, ref: n.ref }
-        : { kind: 'standard', name: n.name, ref: n.ref };
-    };
+  /**
+   * DATA-NETWORK-MAP: each NIC goes to its mapped network, else to the
+   * network of the same name, else to a usable network; only networks the
+   * chosen host has count, and never an uplink port group (it carries the
+   * host's physical NICs). A mapping to anything else is refused.
+   */
+  private networkMapping(inv: Inventory, host: InventoryHost, placement: VmPlacement, config: SavedVmConfig): { mapping: Record<string, TargetNetwork>; fallback?: TargetNetwork } {
+    const usable = inv.networks.filter((n) => host.networks.some((r) => r.value === n.ref.value) && !n.uplink);
+    const asTarget = (n: InventoryNetwork): TargetNetwork =>
+      n.portgroupKey && n.switchUuid ? { kind: 'distributed', portgroupKey: n.portgroupKey, switchUuid: n.switchUuid, ref: n.ref } : { kind: 'standard', name: n.name, ref: n.ref };
+    const find = (name: string) => usable.find((x) => x.name === name || x.portgroupKey === name);
     const mapping: Record<string, TargetNetwork> = {};
     for (const nic of config.nics) {
-      const wanted = placement.networkMap?.[nic.sourceNetwork] ?? nic.sourceNetwork;
-      const found = asTarget(wanted);
-      if (found) mapping[nic.sourceNetwork] = found;
-      else if (placement.networkMap?.[nic.sourceNetwork]) throw new Error(`network "${wanted}" (mapped from ${nic.sourceNetwork}) not found on the target`);
+      const mapped = placement.networkMap?.[nic.sourceNetwork];
+      const found = find(mapped ?? nic.sourceNetwork);
+      if (found) mapping[nic.sourceNetwork] = asTarget(found);
+      else if (mapped) {
+        throw new RestoreRuleError(
+          'DATA-NETWORK-MAP',
+          `network "${mapped}" (mapped from ${nic.sourceNetwork}) is not a network host ${host.name} can give a VM${inv.networks.some((n) => n.name === mapped && n.uplink) ? ' (it is an uplink port group)' : ''}`,
+          `Map it to one of: ${usable.map((n) => n.name).join(', ') || '(none)'}.`,
+        );
+      }
     }
-    const first = inv.networks[0];
-    return { mapping, fallback: first ? asTarget(first.name) : undefined };
+    const first = usable[0];
+    return { mapping, fallback: first ? asTarget(first) : undefined };
   }
 
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
-    const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
+    const { mapping, fallback } = this.networkMapping(inv, host, placement, readVmConfig(saved));
     const built = buildConfigSpec(saved, {
       name: placement.name,
       datastoreName: datastore.name,
@@ -144,6 +170,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
       defaultNetwork: fallback,
       encryption,
       storageProfileId: placement.storagePolicy,
+      hardwareVersion: placement.hardwareVersion,
     });
     const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
     const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);
@@ -171,8 +198,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const used = new Set(before.disks.filter((d) => d.controllerKey === controller.key).map((d) => d.unitNumber));
     const free = Array.from({ length: 16 }, (_, u) => u).filter((u) => u !== 7 && !used.has(u));
     if (free.length < disks.length) throw new Error(`${vm.name}'s SCSI controller ${controller.busNumber} has only ${free.length} free unit(s) for ${disks.length} disk(s)`);
-    const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
-    if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
+    const { datastore } = await this.datastoreNamed(datastoreName);
     const units = disks.map((_, i) => free[i] as number);
     const changes = disks.map((d, i) =>
       newDiskChange(
@@ -241,9 +267,16 @@ export class VsphereRestoreTarget implements RestoreTarget {
     }
   }
 
+  /** The datastore file service addresses a file by the inventory path of the datacenter holding its datastore (dcPath). */
   async uploadNvram(vm: RestoreVm, data: Buffer): Promise<void> {
-    const file = nvramFileOf(await this.datacenterName(), await this.config(vm));
-    await uploadDatastoreFile(this.options.session, file, data, data.length);
+    const file = nvramFileOf('', await this.config(vm));
+    const inv = await this.inv();
+    // The VM's own datastores tell which of several same-named datastores holds its files.
+    const used = refs((await retrieveOne(this.options.session, vmRef(vm.moref), ['datastore']))?.props.datastore);
+    const datastore = inv.datastores.find((d) => d.name === file.datastore && used.some((r) => r.value === d.ref.value)) ?? (await this.datastoreNamed(file.datastore)).datastore;
+    const dc = datacenterHolding(inv, datastore.parent);
+    if (!dc) throw new Error(`no datacenter holds datastore "${file.datastore}" in the inventory of ${this.description}`);
+    await uploadDatastoreFile(this.options.session, { ...file, datacenter: datacenterPath(inv, dc) }, data, data.length);
   }
 
   async diskState(vm: RestoreVm): Promise<VmDiskState> {

@@ -40,6 +40,8 @@ export interface ConfigSpecOptions {
   provisioning?: DiskProvisioning;
   /** Keep manually assigned MAC addresses (restoring in place); otherwise new ones are generated. */
   keepMacAddresses?: boolean;
+  /** DATA-HW-VERSION choice: create the VM with this (lower) hardware version instead of the saved one. */
+  hardwareVersion?: string;
 }
 
 export interface BuiltConfigSpec {
@@ -210,7 +212,7 @@ export function buildConfigSpec(saved: VimObject | SavedVmConfig, opts: ConfigSp
   const spec: VimObject = {
     $type: 'VirtualMachineConfigSpec',
     name: opts.name,
-    version: config.hardwareVersion,
+    version: opts.hardwareVersion ?? config.hardwareVersion,
     guestId: config.guestId,
     files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${opts.datastoreName}]` },
     numCPUs: config.numCPUs,

@@ -3,6 +3,8 @@ import type { MoRef } from './vim-types';
 export interface InventoryDatacenter {
   ref: MoRef;
   name: string;
+  /** The folder holding it (the root folder, or a folder below it). */
+  parent?: MoRef;
   vmFolder?: MoRef;
   hostFolder?: MoRef;
   datastoreFolder?: MoRef;
@@ -51,6 +53,8 @@ export type DatastoreKind = 'VMFS' | 'NFS' | 'NFS41' | 'VVOL' | 'vsan' | 'local'
 export interface InventoryDatastore {
   ref: MoRef;
   name: string;
+  /** Its datacenter's datastore folder (or a folder / storage pod below it). */
+  parent?: MoRef;
   type: DatastoreKind;
   capacityBytes: number;
   freeBytes: number;

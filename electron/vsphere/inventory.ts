@@ -25,7 +25,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
       traversal: inventoryTraversal,
       properties: [
         { type: 'Folder', pathSet: ['name', 'parent', 'childType'] },
-        { type: 'Datacenter', pathSet: ['name', 'vmFolder', 'hostFolder', 'datastoreFolder', 'networkFolder'] },
+        { type: 'Datacenter', pathSet: ['name', 'parent', 'vmFolder', 'hostFolder', 'datastoreFolder', 'networkFolder'] },
         { type: 'ComputeResource', pathSet: ['name', 'host', 'resourcePool', 'datastore', 'network', 'environmentBrowser'] },
         {
           type: 'HostSystem',
@@ -42,7 +42,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
             'network',
           ],
         },
-        { type: 'Datastore', pathSet: ['name', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess', 'info'] },
+        { type: 'Datastore', pathSet: ['name', 'parent', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess', 'info'] },
         { type: 'Network', pathSet: ['name'] },
         { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch', 'config.uplink'] },
         { type: 'ResourcePool', pathSet: ['name', 'parent', 'owner'] },
@@ -66,6 +66,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
         inv.datacenters.push({
           ref: o.obj,
           name: str(p.name),
+          parent: ref(p.parent),
           vmFolder: ref(p.vmFolder),
           hostFolder: ref(p.hostFolder),
           datastoreFolder: ref(p.datastoreFolder),
@@ -135,6 +136,7 @@ function readDatastore(o: ObjectProperties): InventoryDatastore {
   return {
     ref: o.obj,
     name: str(p.name),
+    parent: ref(p.parent),
     type,
     capacityBytes: asNumber(p['summary.capacity']) ?? 0,
     freeBytes: asNumber(p['summary.freeSpace']) ?? 0,

@@ -48,6 +48,7 @@ describe('lab simulator, vcenter mode', () => {
       ['lab-nfs', 'NFS'],
       ['lab-vvol', 'VVOL'],
       ['lab-san', 'VMFS'],
+      ['lab-dr-ds', 'VMFS'],
     ]);
     for (const ds of info.datastores) expect(existsSync(ds.folder)).toBe(true);
     expect(info.vms).toEqual(Object.values(LAB_VMS));

@@ -24,9 +24,13 @@ func vmOfSnapshot(ref types.ManagedObjectReference) (types.ManagedObjectReferenc
 
 // withTargetHooks wraps the lab's handler: calls that change what a host
 // enforces on a VM's disks (power, snapshots) refresh the VM's state files,
-// and CreateVM is checked against what the target host supports.
+// CreateVM is checked against what the target host supports, and the
+// datastore file service wants dcPath as an inventory path.
 func withTargetHooks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strictDcPath(w, r) {
+			return
+		}
 		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
 			next.ServeHTTP(w, r)
 			return

@@ -14,9 +14,12 @@ import { gatherLiveScenario } from '../../../electron/restore/live-restore-facts
 import { RestoreCheckpointFile } from '../../../electron/restore/restore-checkpoint';
 import { runRestoreJob, type RestoreJobInput } from '../../../electron/restore/restore-job';
 import { VsphereRestoreTarget } from '../../../electron/restore/vsphere-restore-target';
+import { downloadDatastoreFileBytes, nvramFileOf } from '../../../electron/vsphere/datastore-files';
 import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
+import { retrieveOne } from '../../../electron/vsphere/property-collector';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
-import { createSnapshot, powerOffVm, powerOnVm, removeSnapshot } from '../../../electron/vsphere/vm-operations';
+import { createSnapshot, createVm, powerOffVm, powerOnVm, removeSnapshot } from '../../../electron/vsphere/vm-operations';
+import type { VimObject } from '../../../electron/vsphere/vim-types';
 import { readVmDiskGuard } from '../../../electron/vsphere/vm-snapshots';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
 import type { MoRef } from '../../../electron/vsphere/vim-types';
@@ -25,8 +28,13 @@ import { TEST_KDF, copyImage } from '../../unit/repository/repository-fixtures';
 import { labSession, labVddk, planFor, vddkConnect } from './lab-restore-fixture';
 
 /** A restore point of a plain lab VM (one thin 1 MiB disk), made as a backup would, with a pattern written. */
-async function pointOfLabVm(session: VimSession, repoDir: string, vm: MoRef): Promise<RestorePoint> {
+async function pointOfLabVm(session: VimSession, repoDir: string, vm: MoRef, nicNetwork?: string): Promise<RestorePoint> {
   const { raw, config } = await fetchVmConfigInfo(session, vm);
+  if (nicNetwork) {
+    // The source VM had a NIC on this (standard) network.
+    const hardware = raw.hardware as { device: VimObject[] };
+    hardware.device = [...hardware.device, { $type: 'VirtualVmxnet3', key: 4000, backing: { $type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: nicNetwork }, addressType: 'generated' }];
+  }
   const repo = await Repository.init(new LocalFolderBackend(repoDir), 'pw', { kdf: TEST_KDF });
   const writer = repo.beginPoint({
     vm: { name: config.name, instanceUuid: config.uuid ?? 'uuid', moref: vm.value, sourceServer: 'lab' },
@@ -67,7 +75,7 @@ function planOver(point: RestorePoint, info: LabInfo, transport: 'san' | 'nbdssl
   return { ...plan, disks: plan.disks.map((d) => ({ ...d, transport })) };
 }
 
-describe('what the target host enforces on a VM (lab vCenter + lab VDDK)', () => {
+describe('the restore target as vCenter has it (lab vCenter + lab VDDK)', () => {
   let lab: RunningLab;
   let dir: string;
   let session: VimSession;
@@ -193,6 +201,7 @@ describe('what the target host enforces on a VM (lab vCenter + lab VDDK)', () =>
       datastore: san.name,
       transport: 'auto',
       restoreKind: 'disks',
+      host: 'DC0_H0',
       intoVm: vm.name,
       visibleLuns: async () => [san.lun!],
     });
@@ -202,5 +211,111 @@ describe('what the target host enforces on a VM (lab vCenter + lab VDDK)', () =>
     expect(parsed.scenario.target.datastore.freeBytes).toBeGreaterThan(0);
     expect(parsed.scenario.options.intoVm).toMatchObject({ name: vm.name, poweredOn: true, snapshots: 1 });
     expect(parsed.scenario.options.intoVm?.disks).toHaveLength(1);
+    // The standalone host: its networks (not the cluster-only one), the uplink port group marked.
+    expect(parsed.scenario.target.host.networks).toEqual(expect.arrayContaining([{ name: 'VM Network', uplink: false }, { name: expect.stringMatching(/-DVUplinks/), uplink: true }]));
+    expect(parsed.scenario.target.host.networks.map((n) => n.name)).not.toContain('lab-cluster-net');
+    expect(parsed.scenario.target.host.supportedHardwareVersions.at(-1)).toBe('vmx-21');
+  });
+
+  it('dcPath: a VM restored into the datacenter inside a folder gets its NVRAM through that datacenter\'s inventory path', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'dr-repo')), 'pw', { kdf: TEST_KDF });
+    const point = await repo.openPoint((await writeDemoPoint(repo)).id);
+    const nvram = (await point.readNvram())!.data;
+    const outcome = await job(
+      { jobId: 'dr-site', kind: 'full-vm', manifest: point.manifest, point, plan: planOver(point, lab.info, 'nbdssl', 'full-vm'), placement: { name: 'demo-at-dr', datastore: 'lab-dr-ds', encryption: 'keep', hardwareVersion: 'vmx-18' } },
+      'slot',
+    );
+    expect(outcome.errors).toEqual([]);
+    const vm = { type: 'VirtualMachine', value: outcome.vm!.moref };
+    const inv = await fetchInventory(session);
+    const dr = inv.datacenters.find((d) => d.name === 'DR1')!;
+    expect((await retrieveOne(session, vm, ['parent']))?.props.parent).toMatchObject({ value: dr.vmFolder!.value });
+    const { config } = await fetchVmConfigInfo(session, vm);
+    const file = nvramFileOf('lab-dr/DR1', config);
+    expect(file.datastore).toBe('lab-dr-ds');
+    expect((await downloadDatastoreFileBytes(session, file)).equals(nvram)).toBe(true);
+    // The bare name does not address a datacenter inside a folder.
+    await expect(downloadDatastoreFileBytes(session, { ...file, datacenter: 'DR1' })).rejects.toThrow(/does not exist/);
+  });
+
+  const demoPoint = async (name: string) => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, name)), 'pw', { kdf: TEST_KDF });
+    return repo.openPoint((await writeDemoPoint(repo)).id);
+  };
+
+  it('DATA-HW-VERSION: the older site\'s host reports the versions it supports and refuses a newer one; lowering it restores', async () => {
+    const point = await demoPoint('hw-repo');
+    expect((point.manifest.configInfo as { version?: string }).version).toBe('vmx-19');
+    const scenario = await gatherLiveScenario({
+      environment: { workstation: { isVirtualMachine: false }, os: { platform: 'linux' } } as unknown as EnvironmentFacts,
+      session,
+      inventory: await fetchInventory(session),
+      server: '127.0.0.1',
+      manifest: point.manifest,
+      datastore: 'lab-dr-ds',
+      transport: 'nbdssl',
+      restoreKind: 'full-vm',
+      hardwareVersion: 'vmx-18',
+      visibleLuns: async () => [],
+    });
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(parsed.scenario.restorePoint.vm.hardwareVersion).toBe('vmx-19');
+    expect(parsed.scenario.target.host.esxiVersion).toBe('7.0.1');
+    expect(parsed.scenario.target.host.supportedHardwareVersions.at(-1)).toBe('vmx-18');
+    expect(parsed.scenario.target.host.supportedHardwareVersions).not.toContain('vmx-19');
+    expect(parsed.scenario.options.hardwareVersion).toBe('vmx-18');
+
+    const plan = planOver(point, lab.info, 'nbdssl', 'full-vm');
+    const placement = { name: 'demo-hw', datastore: 'lab-dr-ds', encryption: 'keep' as const };
+    const refused = await job({ jobId: 'hw-refused', kind: 'full-vm', manifest: point.manifest, point, plan, placement }, 'slot');
+    expect(refused.errors.join(' ')).toMatch(/hardware version vmx-19 is not supported/);
+    const lowered = await job({ jobId: 'hw-lowered', kind: 'full-vm', manifest: point.manifest, point, plan, placement: { ...placement, name: 'demo-hw-18', hardwareVersion: 'vmx-18' } }, 'slot');
+    expect(lowered.errors).toEqual([]);
+    expect((await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: lowered.vm!.moref })).config.hardwareVersion).toBe('vmx-18');
+  });
+
+  it('DATA-NETWORK-MAP (lab): CreateVM with a NIC on an uplink port group or on a network the host lacks fails', async () => {
+    const inv = await fetchInventory(session);
+    const dc = inv.datacenters.find((d) => d.name === lab.info.datacenter)!;
+    const host = inv.hosts.find((h) => h.name === 'DC0_H0')!;
+    const compute = inv.computeResources.find((c) => c.hosts.some((h) => h.value === host.ref.value))!;
+    const uplink = inv.networks.find((n) => n.uplink)!;
+    const clusterOnly = inv.networks.find((n) => n.name === 'lab-cluster-net')!;
+    expect(host.networks.some((r) => r.value === clusterOnly.ref.value)).toBe(false);
+    const nicOn = (backing: VimObject): VimObject => ({
+      $type: 'VirtualMachineConfigSpec',
+      name: `nic-${String(backing.$type)}`,
+      files: { $type: 'VirtualMachineFileInfo', vmPathName: '[LocalDS_0]' },
+      deviceChange: [{ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualVmxnet3', key: -1, backing } }],
+    });
+    const place = { folder: dc.vmFolder!, resourcePool: compute.rootPool!, host: host.ref };
+    await expect(
+      createVm(session, place, nicOn({ $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { $type: 'DistributedVirtualSwitchPortConnection', portgroupKey: uplink.portgroupKey, switchUuid: uplink.switchUuid } })),
+    ).rejects.toThrow(/uplink port group/);
+    await expect(createVm(session, place, nicOn({ $type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: clusterOnly.name, network: clusterOnly.ref }))).rejects.toThrow(/not available on the target host/);
+  });
+
+  it('DATA-NETWORK-MAP: a NIC whose network the chosen host lacks goes to a usable network of that host, never an uplink; a map to an uplink is refused', async () => {
+    const vm = await vmNamed(`${lab.info.bulkVmPrefix}0000`);
+    const point = await pointOfLabVm(session, join(dir, 'repo-nic'), vm.ref, 'lab-cluster-net');
+    const plan = planOver(point, lab.info, 'nbdssl', 'full-vm');
+    const placement = { name: 'nic-moved', datastore: 'LocalDS_0', host: 'DC0_H0', encryption: 'keep' as const };
+    const moved = await job({ jobId: 'nic-moved', kind: 'full-vm', manifest: point.manifest, point, plan, placement }, 'slot');
+    expect(moved.errors).toEqual([]);
+    const { config } = await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: moved.vm!.moref });
+    const inv = await fetchInventory(session);
+    const host = inv.hosts.find((h) => h.name === 'DC0_H0')!;
+    const usable = inv.networks.filter((n) => host.networks.some((r) => r.value === n.ref.value) && !n.uplink);
+    expect(config.nics).toHaveLength(1);
+    expect(usable.some((n) => n.name === config.nics[0]!.sourceNetwork || n.portgroupKey === config.nics[0]!.sourceNetwork)).toBe(true);
+
+    const uplink = inv.networks.find((n) => n.uplink)!;
+    const refused = await job(
+      { jobId: 'nic-uplink', kind: 'full-vm', manifest: point.manifest, point, plan, placement: { ...placement, name: 'nic-uplink', networkMap: { 'lab-cluster-net': uplink.name } } },
+      'slot',
+    );
+    expect(refused.errors.join(' ')).toMatch(/uplink port group.*DATA-NETWORK-MAP/);
+    expect(refused.vm).toBeNull();
   });
 });

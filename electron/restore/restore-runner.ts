@@ -40,6 +40,10 @@ export const restoreRequestSchema = z.object({
   addAsNew: z.boolean().optional(),
   verify: z.boolean(),
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
+  /** DATA-NETWORK-MAP: source network → network of the target host. */
+  networkMap: z.record(z.string(), z.string().min(1)).optional(),
+  /** DATA-HW-VERSION choice: create the VM with this lower hardware version. */
+  hardwareVersion: z.string().regex(/^vmx-\d+$/).optional(),
 });
 export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 
@@ -78,6 +82,9 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       host: request.host,
       transport: request.transport,
       restoreKind: request.kind,
+      intoVm: request.intoVm,
+      hardwareVersion: request.hardwareVersion,
+      networkMap: request.networkMap,
     });
     const parsed = parseScenario(scenario);
     if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
@@ -146,7 +153,14 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
         plan,
         placement:
           request.kind === 'full-vm'
-            ? { name: request.name ?? `${point.manifest.vm.name}-restored`, datastore: request.datastore, host: request.host, encryption: request.encryption }
+            ? {
+                name: request.name ?? `${point.manifest.vm.name}-restored`,
+                datastore: request.datastore,
+                host: request.host,
+                encryption: request.encryption,
+                networkMap: request.networkMap,
+                hardwareVersion: request.hardwareVersion,
+              }
             : undefined,
         existingVm,
         addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,

@@ -9,13 +9,14 @@ import { ConnectionStore } from '../../connections/connection-store';
 import { environmentFactsFor } from '../../environment/environment-facts';
 import type { Plan } from '../../planner/plan-types';
 import { prepareRestore } from '../../restore/restore-runner';
+import { collect, targetChoices } from './restore-command';
 import { parseJsonText } from '../../planner/json-text';
 import { planRestore } from '../../planner/plan-restore';
 import { formatPlanText } from '../../planner/plan-text';
 import { parseScenario, type ScenarioIssue } from '../../planner/scenario-parse';
 
 /** Options of the live form (`--repo … --point …`). */
-const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'transport'] as const;
+const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'transport', 'networkMap', 'hardwareVersion'] as const;
 const TRANSPORTS = ['auto', 'san', 'hotadd', 'nbdssl', 'nbd'] as const;
 
 interface PlanOptions extends RepositoryOptions {
@@ -25,6 +26,8 @@ interface PlanOptions extends RepositoryOptions {
   host?: string;
   datastore?: string;
   transport?: string;
+  networkMap?: string[];
+  hardwareVersion?: string;
 }
 
 /**
@@ -54,6 +57,7 @@ async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): 
       kind: 'full-vm',
       verify: true,
       encryption: 'keep',
+      ...targetChoices(opts),
     },
     {
       repo,
@@ -128,6 +132,8 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
     .option('--host <host>', 'target ESXi host')
     .option('--datastore <name>', 'target datastore')
     .option('--transport <mode>', 'auto, san, hotadd, nbdssl or nbd (default auto)')
+    .option('--network-map <SRC=DST>', 'connect NICs of source network SRC to network DST of the target host (repeatable)', collect)
+    .option('--hardware-version <vmx-NN>', 'create the VM with this lower hardware version (DATA-HW-VERSION)')
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -18,6 +18,7 @@ import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { vddkCliError } from '../vddk-options';
+import { parseHardwareVersionArg, parseNetworkMapArgs } from '../../restore/restore-choice-args';
 
 const TRANSPORTS = ['auto', 'san', 'hotadd', 'nbdssl', 'nbd'] as const;
 
@@ -33,6 +34,8 @@ interface RestoreOptions extends RepositoryOptions {
   addAsNew?: boolean;
   verify: boolean;
   encryption: string;
+  networkMap: string[];
+  hardwareVersion?: string;
   vddkDir?: string;
   vddkConfig?: string;
   yes?: boolean;
@@ -89,6 +92,19 @@ function formatReport(r: RestoreReport & { reportFiles: { json: string; html: st
   return lines.join('\n');
 }
 
+/** `--network-map` and `--hardware-version`, checked; usage errors say what to write. */
+export function targetChoices(opts: { networkMap?: string[]; hardwareVersion?: string }): { networkMap?: Record<string, string>; hardwareVersion?: string } {
+  try {
+    const networkMap = opts.networkMap?.length ? parseNetworkMapArgs(opts.networkMap) : undefined;
+    return { networkMap, hardwareVersion: opts.hardwareVersion === undefined ? undefined : parseHardwareVersionArg(opts.hardwareVersion) };
+  } catch (err) {
+    throw new CliError((err as Error).message, ExitCode.usage);
+  }
+}
+
+/** Commander collector for a repeatable option. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 function requestFrom(opts: RestoreOptions): RestoreRequest {
   const missing = (['point', 'connection', 'datastore'] as const).filter((k) => !opts[k]);
   if (missing.length) {
@@ -103,7 +119,9 @@ function requestFrom(opts: RestoreOptions): RestoreRequest {
   }
   const repo = opts.repo ?? process.env.LIFEBOAT_REPO;
   if (!repo) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
+  const choices = targetChoices(opts);
   return restoreRequestSchema.parse({
+    ...choices,
     repo: resolve(repo),
     point: opts.point,
     connection: opts.connection,
@@ -137,6 +155,8 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
       .option('--add-as-new', 'with --disks-only: add the restore point disks to the VM as new disks instead of overwriting')
       .option('--no-verify', 'skip reading every disk back after writing')
       .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; CRYPT-* fallbacks are your explicit choice', 'keep')
+      .option('--network-map <SRC=DST>', 'connect NICs of source network SRC to network DST of the target host (repeatable; DATA-NETWORK-MAP)', collect, [])
+      .option('--hardware-version <vmx-NN>', 'create the VM with this lower hardware version the target host supports (DATA-HW-VERSION)')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
       .option('--vddk-config <file>', "extra VDDK config lines (default for the lab VDDK: the running lab's labvddk.conf)")
       .option('-y, --yes', 'run without asking after showing the plan')

@@ -1,11 +1,11 @@
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
-import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
+import { buildConfigSpec, newDiskChange, type EncryptionChoice } from '../vsphere/config-spec-builder';
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
 import { datacenterHolding, datacenterPath } from '../vsphere/datacenter-path';
 import { fetchInventory } from '../vsphere/inventory';
 import { retrieveOne } from '../vsphere/property-collector';
 import { generateKey } from '../vsphere/key-providers';
-import type { Inventory, InventoryHost, InventoryNetwork } from '../vsphere/inventory-types';
+import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
 import { addDevices, createSnapshot, createVm, powerOffVm, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
 import { readVmDiskGuard, revertToSnapshot } from '../vsphere/vm-snapshots';
@@ -13,7 +13,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import { asArray, type MoRef, type VimObject, type VimValue } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
-import { RestoreRuleError } from './restore-rule-error';
+import { mapNetworks } from './target-network-map';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
@@ -129,39 +129,11 @@ export class VsphereRestoreTarget implements RestoreTarget {
     return { inv, datastore, host, pool, folder };
   }
 
-  /**
-   * DATA-NETWORK-MAP: each NIC goes to its mapped network, else to the
-   * network of the same name, else to a usable network; only networks the
-   * chosen host has count, and never an uplink port group (it carries the
-   * host's physical NICs). A mapping to anything else is refused.
-   */
-  private networkMapping(inv: Inventory, host: InventoryHost, placement: VmPlacement, config: SavedVmConfig): { mapping: Record<string, TargetNetwork>; fallback?: TargetNetwork } {
-    const usable = inv.networks.filter((n) => host.networks.some((r) => r.value === n.ref.value) && !n.uplink);
-    const asTarget = (n: InventoryNetwork): TargetNetwork =>
-      n.portgroupKey && n.switchUuid ? { kind: 'distributed', portgroupKey: n.portgroupKey, switchUuid: n.switchUuid, ref: n.ref } : { kind: 'standard', name: n.name, ref: n.ref };
-    const find = (name: string) => usable.find((x) => x.name === name || x.portgroupKey === name);
-    const mapping: Record<string, TargetNetwork> = {};
-    for (const nic of config.nics) {
-      const mapped = placement.networkMap?.[nic.sourceNetwork];
-      const found = find(mapped ?? nic.sourceNetwork);
-      if (found) mapping[nic.sourceNetwork] = asTarget(found);
-      else if (mapped) {
-        throw new RestoreRuleError(
-          'DATA-NETWORK-MAP',
-          `network "${mapped}" (mapped from ${nic.sourceNetwork}) is not a network host ${host.name} can give a VM${inv.networks.some((n) => n.name === mapped && n.uplink) ? ' (it is an uplink port group)' : ''}`,
-          `Map it to one of: ${usable.map((n) => n.name).join(', ') || '(none)'}.`,
-        );
-      }
-    }
-    const first = usable[0];
-    return { mapping, fallback: first ? asTarget(first) : undefined };
-  }
-
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
-    const { mapping, fallback } = this.networkMapping(inv, host, placement, readVmConfig(saved));
+    const { mapping, fallback } = mapNetworks(inv, host, placement.networkMap, readVmConfig(saved).nics);
     const built = buildConfigSpec(saved, {
       name: placement.name,
       datastoreName: datastore.name,

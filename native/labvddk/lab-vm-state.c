@@ -7,9 +7,13 @@
  *   (VDDK: "with SAN transport you must create a snapshot before restore; a
  *   pre-existing snapshot makes the SAN restore fail").
  * A disk without a state file belongs to no VM (a standalone disk): no checks.
+ * SAN access also needs the datastore's LUN to be visible to the workstation:
+ * `labvddk.lun.<datastore>` names the LUN, `labvddk.visibleLuns` what the
+ * workstation sees (colon list). A datastore with no LUN configured is not checked.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lab-internal.h"
 
@@ -36,7 +40,32 @@ static int read_state(const char *descriptorPath, LabVmState *out) {
   return 1;
 }
 
-VixError lab_vm_state_check(const char *descriptorPath, const char *mode, int writable, char *why, size_t whySize) {
+/* XPORT-SAN-NO-LUN: "[ds] path" over san needs ds's LUN among the visible ones. */
+static VixError san_lun_check(const LabConfig *cfg, const char *path, char *why, size_t whySize) {
+  const char *close = path[0] == '[' ? strchr(path, ']') : NULL;
+  if (!close) return VIX_OK;
+  char key[300];
+  snprintf(key, sizeof key, "labvddk.lun.%.*s", (int)(close - path - 1), path + 1);
+  const char *lun = lab_config_get(cfg, key);
+  if (!lun || !*lun) return VIX_OK;
+  const char *visible = lab_config_get(cfg, "labvddk.visibleLuns");
+  size_t n = strlen(lun);
+  for (const char *p = visible; p && *p;) {
+    const char *end = strchr(p, ':');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len == n && strncasecmp(p, lun, n) == 0) return VIX_OK;
+    p = end ? end + 1 : NULL;
+  }
+  snprintf(why, whySize, "SAN access to %s needs LUN %s, which this workstation does not see", path, lun);
+  return VIX_E_FILE_ACCESS_ERROR;
+}
+
+VixError lab_vm_state_check(const LabConfig *cfg, const char *path, const char *descriptorPath, const char *mode, int writable,
+                            char *why, size_t whySize) {
+  if (strcmp(mode, "san") == 0) {
+    VixError err = san_lun_check(cfg, path, why, whySize);
+    if (err != VIX_OK) return err;
+  }
   LabVmState st;
   if (!writable || !read_state(descriptorPath, &st)) return VIX_OK;
   if (strcmp(st.power, "poweredOn") == 0) {

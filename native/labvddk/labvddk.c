@@ -220,7 +220,7 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   }
   int writable = !(flags & VIXDISKLIB_FLAG_OPEN_READ_ONLY) && !c->readOnly;
   char why[LAB_PATH_MAX + 128];
-  if ((err = lab_vm_state_check(h->descriptorPath, mode, writable, why, sizeof why)) != VIX_OK) {
+  if ((err = lab_vm_state_check(&lab.cfg, path, h->descriptorPath, mode, writable, why, sizeof why)) != VIX_OK) {
     lab_log(lab.warn, "labvddk: Open refused: %s\n", why);
     free(h);
     return err;

@@ -92,8 +92,8 @@ describe('the restore target as vCenter has it (lab vCenter + lab VDDK)', () => 
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function job(input: Omit<RestoreJobInput, 'openPointDisk' | 'nvram' | 'verify' | 'identity'> & { point: RestorePoint }, diskMatch: 'key' | 'slot') {
-    const vddk = await labVddk(lab.info, dir);
+  async function job(input: Omit<RestoreJobInput, 'openPointDisk' | 'nvram' | 'verify' | 'identity'> & { point: RestorePoint }, diskMatch: 'key' | 'slot', vddkExtra: Record<string, string> = {}) {
+    const vddk = await labVddk(lab.info, dir, vddkExtra);
     const { point, ...rest } = input;
     const target = new VsphereRestoreTarget({
       session,
@@ -141,14 +141,19 @@ describe('the restore target as vCenter has it (lab vCenter + lab VDDK)', () => 
     }
   });
 
-  it('XPORT-SAN-RESTORE-SNAPSHOT: a SAN restore onto the SAN datastore writes under the restore snapshot, then reverts and deletes it', async () => {
+  it('XPORT-SAN-RESTORE-SNAPSHOT: a SAN restore onto the SAN datastore writes under the restore snapshot, then reverts and deletes it (also when the write fails)', async () => {
     const repo = await Repository.init(new LocalFolderBackend(join(dir, 'demo-repo')), 'pw', { kdf: TEST_KDF });
     const point = await repo.openPoint((await writeDemoPoint(repo)).id);
     const san = lab.info.datastores.find((d) => d.lun)!;
-    const outcome = await job(
-      { jobId: 'san-full', kind: 'full-vm', manifest: point.manifest, point, plan: planOver(point, lab.info, 'san', 'full-vm'), placement: { name: 'demo-over-san', datastore: san.name, encryption: 'keep' } },
-      'slot',
-    );
+    const input = { kind: 'full-vm' as const, manifest: point.manifest, point, plan: planOver(point, lab.info, 'san', 'full-vm') };
+
+    // The workstation does not see the LUN: the lab VDDK refuses the SAN write, and the snapshot is still reverted and deleted.
+    const unseen = await job({ ...input, jobId: 'san-unseen', placement: { name: 'demo-san-unseen', datastore: san.name, encryption: 'keep' } }, 'slot');
+    expect(unseen.errors.join(' ')).toMatch(/VIX error 13/);
+    expect(unseen.phases.find((p) => p.phase === 'san-snapshot-remove')?.status).toBe('done');
+    expect((await readVmDiskGuard(session, { type: 'VirtualMachine', value: unseen.vm!.moref })).snapshots).toEqual([]);
+
+    const outcome = await job({ ...input, jobId: 'san-full', placement: { name: 'demo-over-san', datastore: san.name, encryption: 'keep' } }, 'slot', { 'labvddk.visibleLuns': san.lun! });
     expect(outcome.errors).toEqual([]);
     expect(outcome.disks.every((d) => d.transportUsed === 'san' && d.verify?.ok)).toBe(true);
     expect(outcome.phases.find((p) => p.phase === 'san-snapshot')).toMatchObject({ status: 'done', detail: expect.stringMatching(/took the restore snapshot/) });

@@ -195,7 +195,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         nvramSaved: m.nvram !== null,
         independentDisks: m.skippedIndependentDisks.length,
         hardwareVersion: saved.hardwareVersion ?? null,
-        networks: saved.nics.map((n) => n.sourceNetwork),
+        // By name: a distributed port group NIC carries the key, which the target may know by name.
+        networks: saved.nics.map((n) => inv.networks.find((x) => x.portgroupKey === n.sourceNetwork)?.name ?? n.sourceNetwork),
       },
       disks: m.disks.map((d) => ({
         key: d.key,

@@ -44,6 +44,8 @@ export const restoreRequestSchema = z.object({
   networkMap: z.record(z.string(), z.string().min(1)).optional(),
   /** DATA-HW-VERSION choice: create the VM with this lower hardware version. */
   hardwareVersion: z.string().regex(/^vmx-\d+$/).optional(),
+  /** Disk restores: DATA-TARGET-POWERED-ON's explicit choice, power the target VM off before anything else. */
+  powerOffTarget: z.boolean().optional(),
 });
 export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 
@@ -166,6 +168,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
         addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
         verify: request.verify,
         identity: `Lifeboat ${options.jobId}`.slice(0, 50),
+        powerOffTarget: request.powerOffTarget,
       },
       { target, checkpoint, signal: options.signal, onProgress: options.onProgress },
     );

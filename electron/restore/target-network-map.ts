@@ -24,7 +24,9 @@ export function mapNetworks(
   const find = (name: string) => usable.find((x) => x.name === name || x.portgroupKey === name);
   const mapping: Record<string, TargetNetwork> = {};
   for (const nic of nics) {
-    const mapped = networkMap?.[nic.sourceNetwork];
+    // A distributed port group NIC carries the port group key; the plan shows (and maps by) its name.
+    const shownAs = inv.networks.find((n) => n.portgroupKey === nic.sourceNetwork)?.name;
+    const mapped = networkMap?.[nic.sourceNetwork] ?? (shownAs ? networkMap?.[shownAs] : undefined);
     const found = find(mapped ?? nic.sourceNetwork);
     if (found) mapping[nic.sourceNetwork] = asTarget(found);
     else if (mapped) {

@@ -84,6 +84,28 @@ describe('live restore facts', () => {
     expect(plan.findings.map((f) => f.rule)).toContain('DATA-THICK-SPACE');
   });
 
+  it('the saved hardware version and NIC networks (a distributed port group by name), the host\'s networks with the uplink marked', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(`${dir}/repo-nic`), 'pw', { kdf: TEST_KDF });
+    const nic = { $type: 'VirtualVmxnet3', key: 4000, backing: { $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { switchUuid: 'uu', portgroupKey: 'dvportgroup-13' } } };
+    const writer = repo.beginPoint(
+      pointMeta({ keyId: null, encryptionBundle: null, vtpm: null, storagePolicy: null, skippedIndependentDisks: [], configInfo: { name: 'web-01', version: 'vmx-19', guestId: 'otherLinux64Guest', hardware: { device: [nic] } } }),
+    );
+    await copyImage(new MemoryDiskImage(MiB), writer.addDisk(diskMeta(2000, MiB)));
+    const manifest = (await writer.commit()).manifest;
+    const inv = inventory(1e12);
+    const pg = { ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-13' }, name: 'Prod', portgroupKey: 'dvportgroup-13', switchUuid: 'uu', uplink: false };
+    const uplink = { ref: { type: 'DistributedVirtualPortgroup', value: 'dvportgroup-9' }, name: 'DVS0-DVUplinks-9', portgroupKey: 'dvportgroup-9', switchUuid: 'uu', uplink: true };
+    inv.networks = [pg, uplink];
+    inv.hosts[0]!.networks = [pg.ref, uplink.ref];
+    const parsed = parseScenario(
+      await gatherLiveScenario({ environment, session, inventory: inv, server: 'localhost', manifest, datastore: 'san-ds', transport: 'auto', restoreKind: 'full-vm', networkMap: { Prod: 'Prod' }, visibleLuns: async () => [] }),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    expect(parsed.scenario.restorePoint.vm).toMatchObject({ hardwareVersion: 'vmx-19', networks: ['Prod'] });
+    expect(parsed.scenario.target.host.networks).toEqual([{ name: 'Prod', uplink: false }, { name: 'DVS0-DVUplinks-9', uplink: true }]);
+    expect(parsed.scenario.options.networkMap).toEqual({ Prod: 'Prod' });
+  });
+
   it('normalises injected bad facts into the contract and names each change', () => {
     const { scenario, adjustments } = normaliseLiveFacts({
       target: { host: { esxiVersion: '8.0.2 build-123', supportedHardwareVersions: ['vmx-19', 'bogus'] }, datastore: { name: 'ds', freeBytes: -1.5 } },

@@ -65,6 +65,9 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       transport: request.transport,
       restoreKind: request.kind,
       storagePolicy: request.storagePolicy,
+      intoVm: request.intoVm,
+      hardwareVersion: request.hardwareVersion,
+      networkMap: request.networkMap,
     });
     const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available));
     if (!parsed.ok)
@@ -121,6 +124,7 @@ export function withRequestOptions(
       networkMap: request.networkMap,
       diskMap: request.diskMap,
       addAsNew: request.addAsNew,
+      powerOffTarget: request.powerOffTarget,
     },
   };
 }
@@ -262,6 +266,7 @@ export async function runLiveRestore(
             existingVm,
             addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
             identity: `Lifeboat ${options.jobId}`.slice(0, 50),
+            powerOffTarget: request.powerOffTarget,
           },
           {
             target,

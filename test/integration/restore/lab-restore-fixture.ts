@@ -104,7 +104,8 @@ export async function encryptedVmPoint(
 }
 
 /** The plan for restoring `point` as the live planner would make it for the lab. */
-export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd', restoreKind: 'full-vm' | 'disks' = 'full-vm'): Plan {
+/** `disks-as-new`: a disks restore that adds the point's disks to an existing VM (the plan then has that step). */
+export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd', restoreKind: 'full-vm' | 'disks' | 'disks-as-new' = 'full-vm'): Plan {
   const m = point.manifest;
   const parsed = parseScenario({
     // HotAdd runs from a proxy VM under the same vCenter that reaches the datastore (encrypted, for encrypted disks).
@@ -129,7 +130,7 @@ export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' 
         capacityBytes: d.capacity, allocatedBytes: d.allocatedBytes, provisioning: d.provisioning, encrypted: Boolean(m.keyId),
       })),
     },
-    options: { transport, restoreKind },
+    options: { transport, restoreKind: restoreKind === 'full-vm' ? 'full-vm' : 'disks', addAsNew: restoreKind === 'disks-as-new' },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return planRestore(parsed.scenario);

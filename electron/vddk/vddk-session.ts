@@ -22,6 +22,8 @@ export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> 
 export interface VddkInitResult {
   majorVersion: number;
   libraryPath: string;
+  /** VDDK's own libraries the addon loaded by absolute path from the library's folder before it. */
+  bundledLibraries: string[];
   /** Optional functions this VDDK has (QueryAllocatedBlocks, Flush, ...). */
   optionalFunctions: string[];
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { productInfo } from '../config/product';
 import { VddkCallError, VddkError, VddkWorkerExitedError } from './vddk-error';
@@ -8,7 +8,7 @@ import { FrameReader, writeFrame } from './wire-protocol';
 import type { WorkerOperation, WorkerRequest, WorkerResponse } from './worker-messages';
 
 export interface WorkerSpawnOptions {
-  /** The VDDK distribution folder; its lib64 (bin on Windows) goes first on the library path. */
+  /** The VDDK distribution folder (the addon loads the library and its bundled dependencies from it). */
   vddkDir: string;
   /**
    * The program that runs the worker script. Default: this Node (process.execPath).
@@ -54,15 +54,15 @@ export function workerScriptPath(root?: string): string {
   return join(root ?? productInfo().root, 'native', 'build', 'vddk-worker.js');
 }
 
-/** The worker's environment: VDDK's own libraries first, read by the loader at process start. */
-export function workerEnvironment(vddkDir: string, base: NodeJS.ProcessEnv, platform = process.platform): NodeJS.ProcessEnv {
-  const env = { ...base };
-  if (platform === 'win32') {
-    env.PATH = [join(vddkDir, 'bin'), base.PATH].filter(Boolean).join(delimiter);
-  } else {
-    env.LD_LIBRARY_PATH = [join(vddkDir, 'lib64'), base.LD_LIBRARY_PATH].filter(Boolean).join(delimiter);
-  }
-  return env;
+/**
+ * The worker's environment: the caller's, unchanged. VDDK's lib64/ is never put
+ * on LD_LIBRARY_PATH (nor bin\\ on PATH): the loader would then give Node and the
+ * addon VDDK's older libstdc++. The addon loads VDDK's bundled libraries by
+ * absolute path instead (native/src/bundled-libraries.cc); on Windows
+ * LoadLibraryEx with an altered search path finds them beside the DLL.
+ */
+export function workerEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base };
 }
 
 interface Pending {
@@ -96,7 +96,7 @@ export class VddkWorkerProcess {
     const launcher = options.executable ? { executable: options.executable, args: (s: string, a: string) => [s, a] } : defaultLauncher;
     this.child = spawn(launcher.executable, launcher.args(script, addon), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: workerEnvironment(options.vddkDir, options.env ?? process.env),
+      env: workerEnvironment(options.env ?? process.env),
       windowsHide: true,
     });
     this.channel = this.child.stdio[3] as Duplex;

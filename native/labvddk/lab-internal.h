@@ -37,9 +37,12 @@ VixError lab_descriptor_read(const char *descriptorPath, LabDescriptor *out);
 VixError lab_descriptor_create(const char *descriptorPath, const VixDiskLibCreateParams *params);
 
 /* Change-tracking log next to the descriptor ("<name>-lab-ctk.log"). */
-void lab_change_log_path(const char *descriptorPath, char *out, size_t outSize);
+int lab_change_log_path(const char *descriptorPath, char *out, size_t outSize);
 VixError lab_change_log_open(const char *descriptorPath, uint64_t *nextSeq);
 VixError lab_change_log_append(const char *descriptorPath, uint64_t seq, uint64_t startSector, uint64_t numSectors);
+
+/* snprintf that fails instead of truncating: returns the length, or -1 (and an empty `out`) when it does not fit. */
+int lab_format(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Appends one line to a state file under the lab's state directory. */
 void lab_state_append(const char *fileName, const char *line);

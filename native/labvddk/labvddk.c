@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bundled/labvddk-support.h"
 #include "lab-internal.h"
 
 #define DEFAULT_TRANSPORTS "file:san:hotadd:nbdssl:nbd"
@@ -69,7 +70,10 @@ static void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
 
 void lab_state_append(const char *fileName, const char *line) {
   char path[LAB_PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", lab.stateDir, fileName);
+  if (lab_format(path, sizeof path, "%s/%s", lab.stateDir, fileName) < 0) {
+    lab_log(lab.warn, "labvddk: state path too long under %s\n", lab.stateDir);
+    return;
+  }
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) return;
   size_t len = strlen(line);
@@ -102,14 +106,17 @@ VixError VixDiskLib_InitEx(uint32_t majorVersion, uint32_t minorVersion, VixDisk
   lab.warn = warn;
   lab.pid = getpid();
   const char *modes = lab_config_get(&lab.cfg, "labvddk.transports");
-  snprintf(lab.transports, sizeof lab.transports, "%s", modes && *modes ? modes : DEFAULT_TRANSPORTS);
   const char *state = lab_config_get(&lab.cfg, "labvddk.stateDir");
   if (!state) state = lab_config_get(&lab.cfg, "tmpDirectory");
-  snprintf(lab.stateDir, sizeof lab.stateDir, "%s", state && *state ? state : "/tmp");
+  if (lab_format(lab.transports, sizeof lab.transports, "%s", modes && *modes ? modes : DEFAULT_TRANSPORTS) < 0 ||
+      lab_format(lab.stateDir, sizeof lab.stateDir, "%s", state && *state ? state : "/tmp") < 0) {
+    lab_config_free(&lab.cfg);
+    return VIX_E_INVALID_ARG;
+  }
   lab.writeCalls = 0;
   lab.readCalls = 0;
   lab.initialized = 1;
-  lab_log(log, "labvddk: initialised, transports %s\n", lab.transports);
+  lab_log(log, "labvddk: initialised (%s), transports %s\n", labvddk_support_name(), lab.transports);
   return VIX_OK;
 }
 
@@ -140,12 +147,18 @@ VixError VixDiskLib_ConnectEx(const VixDiskLibConnectParams *params, Bool readOn
       free(c);
       return VIX_E_INVALID_ARG;
     }
-    snprintf(c->server, sizeof c->server, "%s", params->serverName);
+    if (lab_format(c->server, sizeof c->server, "%s", params->serverName) < 0) {
+      free(c);
+      return VIX_E_INVALID_ARG;
+    }
   }
   c->readOnly = readOnly != 0;
-  if (params->thumbPrint) snprintf(c->thumbprint, sizeof c->thumbprint, "%s", params->thumbPrint);
-  if (params->vmxSpec) snprintf(c->vmxSpec, sizeof c->vmxSpec, "%s", params->vmxSpec);
-  if (transportModes) snprintf(c->modes, sizeof c->modes, "%s", transportModes);
+  if ((params->thumbPrint && lab_format(c->thumbprint, sizeof c->thumbprint, "%s", params->thumbPrint) < 0) ||
+      (params->vmxSpec && lab_format(c->vmxSpec, sizeof c->vmxSpec, "%s", params->vmxSpec) < 0) ||
+      (transportModes && lab_format(c->modes, sizeof c->modes, "%s", transportModes) < 0)) {
+    free(c);
+    return VIX_E_INVALID_ARG;
+  }
   *connection = c;
   return VIX_OK;
 }
@@ -158,20 +171,19 @@ VixError VixDiskLib_Disconnect(VixDiskLibConnection connection) {
 
 /* "[ds] dir/x.vmdk" through labvddk.datastore.ds; anything else is a local path. */
 static VixError resolve_path(const char *path, char *out, size_t size) {
-  if (path[0] != '[') {
-    snprintf(out, size, "%s", path);
-    return VIX_OK;
-  }
+  if (path[0] != '[') return lab_format(out, size, "%s", path) < 0 ? VIX_E_INVALID_ARG : VIX_OK;
   const char *close = strchr(path, ']');
   if (!close) return VIX_E_INVALID_ARG;
   char key[300];
-  snprintf(key, sizeof key, "labvddk.datastore.%.*s", (int)(close - path - 1), path + 1);
+  if (lab_format(key, sizeof key, "labvddk.datastore.%.*s", (int)(close - path - 1), path + 1) < 0) {
+    return VIX_E_FILE_NOT_FOUND; /* no datastore has a name that long */
+  }
   const char *folder = lab_config_get(&lab.cfg, key);
   if (!folder) return VIX_E_FILE_NOT_FOUND;
   const char *rest = close + 1;
   while (*rest == ' ') rest++;
-  snprintf(out, size, "%s/%s", folder, rest);
-  return VIX_OK;
+  /* Too long: an error, never a shorter path that names another file. */
+  return lab_format(out, size, "%s/%s", folder, rest) < 0 ? VIX_E_INVALID_ARG : VIX_OK;
 }
 
 /* First mode of the ConnectEx list (or the configured order) that the lab allows. */
@@ -237,7 +249,7 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   }
   h->conn = c;
   h->flags = writable ? flags : (flags | VIXDISKLIB_FLAG_OPEN_READ_ONLY);
-  snprintf(h->mode, sizeof h->mode, "%s", mode);
+  lab_format(h->mode, sizeof h->mode, "%s", mode); /* one of the known short names */
   pthread_mutex_init(&h->lock, NULL);
   pthread_cond_init(&h->idle, NULL);
   lab_log(lab.log, "labvddk: opened %s using %s\n", h->descriptorPath, h->mode);
@@ -528,7 +540,9 @@ static VixError access_call(const VixDiskLibConnectParams *params, const char *i
   /* Like real VDDK against a bare host: these calls need vCenter. */
   if (serverMode && strcmp(serverMode, "esxi") == 0) return VIX_E_NOT_SUPPORTED;
   char line[512];
-  snprintf(line, sizeof line, "%s %s %s\n", what, identity, params->vmxSpec ? params->vmxSpec : "-");
+  if (lab_format(line, sizeof line, "%s %s %s\n", what, identity, params->vmxSpec ? params->vmxSpec : "-") < 0) {
+    return VIX_E_INVALID_ARG;
+  }
   lab_state_append("labvddk-access.log", line);
   return VIX_OK;
 }
@@ -544,7 +558,9 @@ VixError VixDiskLib_EndAccess(const VixDiskLibConnectParams *params, const char 
 VixError VixDiskLib_Cleanup(const VixDiskLibConnectParams *params, uint32_t *numCleanedUp, uint32_t *numRemaining) {
   if (!lab.initialized) return VIX_E_FAIL;
   char line[320];
-  snprintf(line, sizeof line, "cleanup %s\n", params && params->serverName ? params->serverName : "-");
+  if (lab_format(line, sizeof line, "cleanup %s\n", params && params->serverName ? params->serverName : "-") < 0) {
+    return VIX_E_INVALID_ARG;
+  }
   lab_state_append("labvddk-cleanup.log", line);
   if (numCleanedUp) *numCleanedUp = 0;
   if (numRemaining) *numRemaining = 0;

@@ -267,6 +267,9 @@ Napi::Value Init(const Napi::CallbackInfo &info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("majorVersion", Napi::Number::New(env, s.lib.majorVersion));
   out.Set("libraryPath", Napi::String::New(env, s.lib.path));
+  Napi::Array bundled = Napi::Array::New(env, s.lib.bundledLoaded.size());
+  for (size_t i = 0; i < s.lib.bundledLoaded.size(); i++) bundled.Set(static_cast<uint32_t>(i), s.lib.bundledLoaded[i]);
+  out.Set("bundledLibraries", bundled);
   Napi::Array optional = Napi::Array::New(env);
   uint32_t n = 0;
 #define LIFEBOAT_VDDK_PRESENT(ret, name, params) \

@@ -26,8 +26,10 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     ]);
     const config = join(lab.root, 'vddk.conf');
     writeFileSync(config, `tmpDirectory = "${lab.state}"\nlabvddk.fault.delayMs = 400\n`);
+    // A plain C program finds the lab VDDK's bundled libraries the way nbdkit does: lib64 on its search path.
     const out = execFileSync(exe, [join(labVddkDir(), 'lib64', 'libvixDiskLib.so.8'), config, join(lab.datastore, 'abi.vmdk')], {
       encoding: 'utf8',
+      env: { ...process.env, LD_LIBRARY_PATH: join(labVddkDir(), 'lib64') },
     });
     results = Object.fromEntries(
       out

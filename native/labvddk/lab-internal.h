@@ -44,6 +44,13 @@ VixError lab_change_log_append(const char *descriptorPath, uint64_t seq, uint64_
 /* snprintf that fails instead of truncating: returns the length, or -1 (and an empty `out`) when it does not fit. */
 int lab_format(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Logs through VDDK's log callback (which may be NULL). */
+void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Connect parameters kept by pointer until Disconnect (lab-connect-params.c). */
+int lab_connect_params_live(const VixDiskLibConnectParams *p);
+VixError lab_connect_params_check(const VixDiskLibConnectParams *p, const char *server, VixDiskLibGenericLogFunc *warn);
+
 /* Appends one line to a state file under the lab's state directory. */
 void lab_state_append(const char *fileName, const char *line);
 

@@ -40,6 +40,7 @@ struct VixDiskLibConnectParam {
   int readOnly;
   int dropped;
   uint64_t ioCalls;
+  const VixDiskLibConnectParams *params; /* the caller's, read again at Open (lazy connect) */
   char server[256];
   char thumbprint[128];
   char vmxSpec[256];
@@ -60,7 +61,7 @@ struct VixDiskLibHandleStruct {
   pthread_cond_t idle;
 };
 
-static void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
+void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
   if (!fn) return;
   va_list ap;
   va_start(ap, fmt);
@@ -128,12 +129,6 @@ void VixDiskLib_Exit(void) {
 
 const char *VixDiskLib_ListTransportModes(void) { return lab.initialized ? lab.transports : NULL; }
 
-VixDiskLibConnectParams *VixDiskLib_AllocateConnectParams(void) {
-  return calloc(1, sizeof(VixDiskLibConnectParams));
-}
-
-void VixDiskLib_FreeConnectParams(VixDiskLibConnectParams *connectParams) { free(connectParams); }
-
 VixError VixDiskLib_ConnectEx(const VixDiskLibConnectParams *params, Bool readOnly, const char *snapshotRef,
                               const char *transportModes, VixDiskLibConnection *connection) {
   (void)snapshotRef;
@@ -153,6 +148,7 @@ VixError VixDiskLib_ConnectEx(const VixDiskLibConnectParams *params, Bool readOn
     }
   }
   c->readOnly = readOnly != 0;
+  c->params = params;
   if ((params->thumbPrint && lab_format(c->thumbprint, sizeof c->thumbprint, "%s", params->thumbPrint) < 0) ||
       (params->vmxSpec && lab_format(c->vmxSpec, sizeof c->vmxSpec, "%s", params->vmxSpec) < 0) ||
       (transportModes && lab_format(c->modes, sizeof c->modes, "%s", transportModes) < 0)) {
@@ -216,6 +212,11 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   }
   struct VixDiskLibConnectParam *c = connection;
   if (c->dropped) return VIX_E_HOST_TCP_CONN_LOST;
+  /* Real VDDK connects and logs in here, from the parameters ConnectEx was given. */
+  if (!c->local) {
+    VixError paramsErr = lab_connect_params_check(c->params, c->server, lab.warn);
+    if (paramsErr != VIX_OK) return paramsErr;
+  }
   const char *want = lab_config_get(&lab.cfg, "labvddk.thumbprint");
   /* Like real VDDK, a wrong thumbprint shows up at Open as a plain failure. */
   if (!c->local && want && *want && strcasecmp(want, c->thumbprint) != 0) return VIX_E_FAIL;
@@ -572,6 +573,11 @@ VixError VixDiskLib_Create(const VixDiskLibConnection connection, const char *pa
                            void *progressData) {
   if (!lab.initialized) return VIX_E_FAIL;
   if (!connection || !path || !params) return VIX_E_INVALID_ARG;
+  /* Real VDDK creates local disks only; remote disks come from the VM's reconfigure. */
+  if (!((struct VixDiskLibConnectParam *)connection)->local) {
+    lab_log(lab.warn, "labvddk: Create refused on a remote connection (VDDK creates only local disks)\n");
+    return VIX_E_NOT_SUPPORTED;
+  }
   char resolved[LAB_PATH_MAX];
   VixError err = resolve_path(path, resolved, sizeof resolved);
   if (err == VIX_OK) err = lab_descriptor_create(resolved, params);

@@ -54,8 +54,16 @@ struct Job {
   std::function<Napi::Value(Napi::Env)> value;
 };
 
+struct ConnectSpec;
+void FreeParams(VixDiskLibConnectParams *p);
+
+// VDDK keeps the ConnectParams pointer and connects (logs in) lazily at Open:
+// the params and the strings they point into (password included) live until
+// Disconnect, then the params are freed and the password wiped.
 struct Connection {
   VixDiskLibConnection vix = nullptr;
+  VixDiskLibConnectParams *params = nullptr;
+  std::shared_ptr<ConnectSpec> spec;
 };
 
 struct Handle {
@@ -300,11 +308,16 @@ Napi::Value Connect(const Napi::CallbackInfo &info) {
     }
     VixDiskLibConnection conn = nullptr;
     VixError err = state().lib.ConnectEx(params, spec->readOnly, Str(spec->snapshotRef), Str(spec->transports), &conn);
-    FreeParams(params);
-    if (err != VIX_OK) return FillError(job, err);
-    job->value = [conn](Napi::Env env) {
+    if (err != VIX_OK) {
+      FreeParams(params);
+      return FillError(job, err);
+    }
+    job->value = [conn, params, spec](Napi::Env env) {
       uint32_t id = state().nextId++;
-      state().connections[id].vix = conn;
+      Connection &c = state().connections[id];
+      c.vix = conn;
+      c.params = params;
+      c.spec = spec;
       return Napi::Number::New(env, id);
     };
   });
@@ -316,10 +329,12 @@ Napi::Value Disconnect(const Napi::CallbackInfo &info) {
   uint32_t id = info[0].ToNumber().Uint32Value();
   auto it = state().connections.find(id);
   if (it == state().connections.end()) return Reject(env, "disconnect: unknown connection " + std::to_string(id));
-  VixDiskLibConnection conn = it->second.vix;
+  Connection c = it->second;
   state().connections.erase(it);
-  return Run(env, *state().control, "disconnect", [conn](Job *job) {
-    VixError err = state().lib.Disconnect(conn);
+  return Run(env, *state().control, "disconnect", [c](Job *job) {
+    VixError err = state().lib.Disconnect(c.vix);
+    // Only now may the parameters go (the spec, and with it the password, dies with the last copy of `c`).
+    FreeParams(c.params);
     if (err != VIX_OK) FillError(job, err);
   });
 }

@@ -51,6 +51,14 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     expect(results.openAfterFork).toBe('1'); // InitEx does not survive fork
   });
 
+  it('reads the connect parameters again at Open: cleared or freed ones fail, and Create is local only', () => {
+    expect(results.remoteConnect).toBe('0');
+    expect(results.remoteCreate).toBe('6'); // NOT_SUPPORTED: VDDK creates local disks only
+    expect(results.remoteOpenPasswordCleared).toBe('35'); // AUTHENTICATION_FAIL
+    expect(results.remoteOpen).toBe('0');
+    expect(results.remoteOpenParamsFreed).toBe('16054'); // INVALID_CONNECTION
+  });
+
   it('rejects zero-length, null, past-the-end and (when unbuffered) unaligned requests', () => {
     expect(results.readZero).toBe('3');
     expect(results.readNull).toBe('3');

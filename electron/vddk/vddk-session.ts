@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepaliveFor } from './disk-keepalive';
@@ -9,8 +9,14 @@ import { VddkWorkerProcess, type WorkerSpawnOptions } from './vddk-worker-proces
 export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> {
   /** The VDDK distribution folder (discoverVddk().dir, or labVddkDir()). */
   vddkDir: string;
-  /** Parent of the session folder (config file and VDDK's tmpDirectory); default os.tmpdir(). */
+  /** Parent of the session folder (the config file); default os.tmpdir(). */
   tmpRoot?: string;
+  /**
+   * VDDK's tmpDirectory, kept across sessions (vddkTmpDirectory(home)): VDDK notes
+   * HotAdd attachments there, and only a Cleanup with the same tmpDirectory finds
+   * what a crashed session left. Default: the session folder (gone with the session).
+   */
+  tmpDirectory?: string;
   /** NFC-TIMEOUTS overrides (user settings), by full key name. */
   nfcTimeouts?: Partial<Record<string, number>>;
   /** More config keys: log levels, or the lab VDDK's `labvddk.*` keys (labVddkConfigKeys()). */
@@ -37,6 +43,7 @@ export class VddkSession {
   private closed = false;
 
   private constructor(
+    private readonly options: VddkSessionOptions,
     readonly worker: VddkWorkerProcess,
     readonly sessionDir: string,
     readonly configFile: string,
@@ -49,9 +56,10 @@ export class VddkSession {
     const sessionDir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'lifeboat-vddk-'));
     let worker: VddkWorkerProcess | undefined;
     try {
+      if (options.tmpDirectory) mkdirSync(options.tmpDirectory, { recursive: true, mode: 0o700 });
       // NFC-TIMEOUTS
       const configFile = writeVddkConfigFile(sessionDir, {
-        tmpDirectory: sessionDir,
+        tmpDirectory: options.tmpDirectory ?? sessionDir,
         nfcTimeouts: options.nfcTimeouts,
         extra: options.extraConfig,
         appendText: options.extraConfigText,
@@ -60,7 +68,7 @@ export class VddkSession {
       const init = (await worker.call('init', [options.vddkDir, configFile])).value as VddkInitResult;
       const readTimeout =
         options.nfcTimeouts?.['vixDiskLib.nfc.ReadTimeoutMs'] ?? NFC_TIMEOUT_DEFAULTS['vixDiskLib.nfc.ReadTimeoutMs'];
-      return new VddkSession(worker, sessionDir, configFile, init, keepaliveFor(readTimeout));
+      return new VddkSession(options, worker, sessionDir, configFile, init, keepaliveFor(readTimeout));
     } catch (err) {
       await worker?.stop().catch(() => undefined);
       rmSync(sessionDir, { recursive: true, force: true });
@@ -91,9 +99,25 @@ export class VddkSession {
     await this.worker.call('endAccess', [workerConnectSpec(params), checkIdentity(identity)]);
   }
 
-  /** Cleans up after an unclean stop (HotAdd leftovers); call after disconnecting. */
-  async cleanup(params: VddkConnectParams): Promise<{ cleanedUp: number; remaining: number }> {
-    return (await this.worker.call('cleanup', [workerConnectSpec(params)])).value as { cleanedUp: number; remaining: number };
+  /**
+   * VDDK Cleanup (STEP-HOTADD-CLEANUP): what sessions that stopped uncleanly left in
+   * the tmpDirectory (HotAdd attachments); call after disconnecting. It is for the
+   * connection, not a VM: vmxSpec and the snapshot are never passed. When this
+   * session's worker has died, it runs in a fresh session, never through the dead one.
+   */
+  async cleanup(params: VddkConnectParams): Promise<VddkCleanupResult> {
+    if (!this.worker.running) return VddkSession.cleanupInFreshSession(this.options, params);
+    return (await this.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+  }
+
+  /** Cleanup in a session of its own (job start, --resume, after a worker death); same tmpDirectory. */
+  static async cleanupInFreshSession(options: VddkSessionOptions, params: VddkConnectParams): Promise<VddkCleanupResult> {
+    const fresh = await VddkSession.start(options);
+    try {
+      return (await fresh.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+    } finally {
+      await fresh.close();
+    }
   }
 
   /** Round trip to the worker; resolves with the worker's clock (shows its event loop is free). */
@@ -115,6 +139,16 @@ export class VddkSession {
       rmSync(this.sessionDir, { recursive: true, force: true });
     }
   }
+}
+
+export interface VddkCleanupResult {
+  cleanedUp: number;
+  remaining: number;
+}
+
+function cleanupParams(params: VddkConnectParams): VddkConnectParams {
+  const { vmxSpec: _vm, snapshotRef: _snap, ...connection } = params;
+  return connection;
 }
 
 function checkIdentity(identity: string): string {

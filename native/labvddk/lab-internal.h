@@ -51,6 +51,11 @@ void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) __attribute__((
 int lab_connect_params_live(const VixDiskLibConnectParams *p);
 VixError lab_connect_params_check(const VixDiskLibConnectParams *p, const char *server, VixDiskLibGenericLogFunc *warn);
 
+/* HotAdd attachments noted in tmpDirectory (lab-hotadd.c). */
+VixError lab_hotadd_attach(const char *tmpDir, const char *diskPath, char *record, size_t size);
+void lab_hotadd_detach(const char *record);
+VixError lab_hotadd_cleanup(const char *tmpDir, uint32_t *cleaned, uint32_t *remaining);
+
 /* Appends one line to a state file under the lab's state directory. */
 void lab_state_append(const char *fileName, const char *line);
 

@@ -29,6 +29,7 @@ static struct {
   LabConfig cfg;
   char transports[256];
   char stateDir[LAB_PATH_MAX];
+  char tmpDir[LAB_PATH_MAX]; /* VDDK's tmpDirectory: where HotAdd attachments are noted */
   VixDiskLibGenericLogFunc *log;
   VixDiskLibGenericLogFunc *warn;
   uint64_t writeCalls; /* since InitEx; drives labvddk.fault.failWriteN */
@@ -55,7 +56,9 @@ struct VixDiskLibHandleStruct {
   uint32_t flags;
   char mode[16];
   uint64_t nextSeq;
+  char hotaddRecord[LAB_PATH_MAX];
   int busy;
+  int overlapped; /* a second call came in while one ran: that one fails too */
   int pending;
   pthread_mutex_t lock;
   pthread_cond_t idle;
@@ -107,8 +110,13 @@ VixError VixDiskLib_InitEx(uint32_t majorVersion, uint32_t minorVersion, VixDisk
   lab.warn = warn;
   lab.pid = getpid();
   const char *modes = lab_config_get(&lab.cfg, "labvddk.transports");
+  const char *tmp = lab_config_get(&lab.cfg, "tmpDirectory");
   const char *state = lab_config_get(&lab.cfg, "labvddk.stateDir");
-  if (!state) state = lab_config_get(&lab.cfg, "tmpDirectory");
+  if (!state) state = tmp;
+  if (lab_format(lab.tmpDir, sizeof lab.tmpDir, "%s", tmp && *tmp ? tmp : "/tmp") < 0) {
+    lab_config_free(&lab.cfg);
+    return VIX_E_INVALID_ARG;
+  }
   if (lab_format(lab.transports, sizeof lab.transports, "%s", modes && *modes ? modes : DEFAULT_TRANSPORTS) < 0 ||
       lab_format(lab.stateDir, sizeof lab.stateDir, "%s", state && *state ? state : "/tmp") < 0) {
     lab_config_free(&lab.cfg);
@@ -251,6 +259,13 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   h->conn = c;
   h->flags = writable ? flags : (flags | VIXDISKLIB_FLAG_OPEN_READ_ONLY);
   lab_format(h->mode, sizeof h->mode, "%s", mode); /* one of the known short names */
+  /* A HotAdd open attaches the disk to the proxy; the note lets Cleanup find it after a crash. */
+  if (strcmp(mode, "hotadd") == 0 &&
+      (err = lab_hotadd_attach(lab.tmpDir, h->descriptorPath, h->hotaddRecord, sizeof h->hotaddRecord)) != VIX_OK) {
+    close(h->fd);
+    free(h);
+    return err;
+  }
   pthread_mutex_init(&h->lock, NULL);
   pthread_cond_init(&h->idle, NULL);
   lab_log(lab.log, "labvddk: opened %s using %s\n", h->descriptorPath, h->mode);
@@ -269,6 +284,7 @@ VixError VixDiskLib_Wait(VixDiskLibHandle h) {
 VixError VixDiskLib_Close(VixDiskLibHandle h) {
   if (!h) return VIX_E_INVALID_HANDLE;
   VixDiskLib_Wait(h);
+  lab_hotadd_detach(h->hotaddRecord);
   close(h->fd);
   pthread_mutex_destroy(&h->lock);
   pthread_cond_destroy(&h->idle);
@@ -303,15 +319,25 @@ void VixDiskLib_FreeInfo(VixDiskLibInfo *info) {
   free(info);
 }
 
-/* Real VDDK requires one caller per handle at a time; the lab notices when that is broken. */
-static int enter(VixDiskLibHandle h) {
+/*
+ * Real VDDK requires one caller per handle at a time (I/O, QueryAllocatedBlocks,
+ * a keepalive read alike); breaking it corrupts its state. The lab fails loudly:
+ * the second call gets VIX 5 and the one already running fails with it.
+ */
+static int enter(VixDiskLibHandle h, const char *what) {
   if (__atomic_exchange_n(&h->busy, 1, __ATOMIC_ACQUIRE)) {
-    lab_log(lab.warn, "labvddk: concurrent calls on one handle (%s)\n", h->descriptorPath);
+    __atomic_store_n(&h->overlapped, 1, __ATOMIC_RELEASE);
+    lab_log(lab.warn, "labvddk: concurrent calls on one handle (%s arrived while another call ran on %s)\n", what,
+            h->descriptorPath);
     return 0;
   }
   return 1;
 }
-static void leave(VixDiskLibHandle h) { __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE); }
+static VixError leave(VixDiskLibHandle h, VixError result) {
+  int overlapped = __atomic_exchange_n(&h->overlapped, 0, __ATOMIC_ACQ_REL);
+  __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE);
+  return overlapped ? VIX_E_OBJECT_IS_BUSY : result;
+}
 
 static VixError check_io(VixDiskLibHandle h, uint64_t start, uint64_t count, const void *buf) {
   if (!h) return VIX_E_INVALID_HANDLE;
@@ -397,20 +423,16 @@ static VixError do_write(VixDiskLibHandle h, uint64_t start, uint64_t count, con
 VixError VixDiskLib_Read(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count, uint8_t *buf) {
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_read(h, start, count, buf);
-  leave(h);
-  return err;
+  if (!enter(h, "Read")) return VIX_E_OBJECT_IS_BUSY;
+  return leave(h, do_read(h, start, count, buf));
 }
 
 VixError VixDiskLib_Write(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
                           const uint8_t *buf) {
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_write(h, start, count, buf);
-  leave(h);
-  return err;
+  if (!enter(h, "Write")) return VIX_E_OBJECT_IS_BUSY;
+  return leave(h, do_write(h, start, count, buf));
 }
 
 typedef struct {
@@ -461,10 +483,8 @@ VixError VixDiskLib_ReadAsync(VixDiskLibHandle h, VixDiskLibSectorType start, Vi
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
   if (!cb) return VIX_E_INVALID_ARG;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_read(h, start, count, buf);
-  leave(h);
-  return complete(h, err, cb, cbData);
+  if (!enter(h, "ReadAsync")) return VIX_E_OBJECT_IS_BUSY;
+  return complete(h, leave(h, do_read(h, start, count, buf)), cb, cbData);
 }
 
 VixError VixDiskLib_WriteAsync(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
@@ -472,10 +492,8 @@ VixError VixDiskLib_WriteAsync(VixDiskLibHandle h, VixDiskLibSectorType start, V
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
   if (!cb) return VIX_E_INVALID_ARG;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_write(h, start, count, buf);
-  leave(h);
-  return complete(h, err, cb, cbData);
+  if (!enter(h, "WriteAsync")) return VIX_E_OBJECT_IS_BUSY;
+  return complete(h, leave(h, do_write(h, start, count, buf)), cb, cbData);
 }
 
 VixError VixDiskLib_Flush(VixDiskLibHandle h) {
@@ -483,6 +501,9 @@ VixError VixDiskLib_Flush(VixDiskLibHandle h) {
   if (h->flags & VIXDISKLIB_FLAG_OPEN_READ_ONLY) return VIX_OK;
   return fdatasync(h->fd) == 0 ? VIX_OK : VIX_E_FILE_ERROR;
 }
+
+static VixError query_allocated(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
+                                VixDiskLibSectorType chunk, VixDiskLibBlockList **out);
 
 VixError VixDiskLib_QueryAllocatedBlocks(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
                                          VixDiskLibSectorType chunk, VixDiskLibBlockList **out) {
@@ -492,6 +513,26 @@ VixError VixDiskLib_QueryAllocatedBlocks(VixDiskLibHandle h, VixDiskLibSectorTyp
   }
   if (count / chunk > VIXDISKLIB_MAX_CHUNK_NUMBER) return VIX_E_INVALID_ARG;
   if (start > h->desc.capacitySectors || count > h->desc.capacitySectors - start) return VIX_E_DISK_OUTOFRANGE;
+  if (!enter(h, "QueryAllocatedBlocks")) return VIX_E_OBJECT_IS_BUSY;
+  VixError err = query_allocated(h, start, count, chunk, out);
+  return leave(h, err);
+}
+
+/*
+ * A real host takes time in proportion to the disk for this call (it walks the
+ * disk's metadata), and it holds the handle all that time.
+ */
+static VixError query_allocated(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
+                                VixDiskLibSectorType chunk, VixDiskLibBlockList **out) {
+  long long msPerGiB = lab_config_int(&lab.cfg, "labvddk.queryAllocatedMsPerGiB", 10);
+  if (msPerGiB > 0) {
+    uint64_t us = (uint64_t)msPerGiB * 1000u * count / (2u * 1024u * 1024u); /* 2 Mi sectors per GiB */
+    if (us > 0) usleep((useconds_t)(us > 60000000u ? 60000000u : us));
+  }
+  /* DATA-ALLOCATION-UNKNOWN: some hosts and datastores cannot answer. */
+  if (lab_config_int(&lab.cfg, "labvddk.fault.failQueryAllocated", 0) != 0) {
+    return lab_config_u64(&lab.cfg, "labvddk.fault.errorCode", VIX_E_NOT_SUPPORTED);
+  }
   size_t cap = 16, n = 0;
   VixDiskLibBlockList *list = malloc(sizeof(VixDiskLibBlockList) + cap * sizeof(VixDiskLibBlock));
   if (!list) return VIX_E_OUT_OF_MEMORY;
@@ -556,15 +597,29 @@ VixError VixDiskLib_EndAccess(const VixDiskLibConnectParams *params, const char 
   return access_call(params, identity, "end");
 }
 
+/*
+ * Cleans up what sessions that ended uncleanly left behind in this tmpDirectory
+ * (HotAdd attachments). Cleanup is for the connection, not a VM: VDDK wants
+ * vmxSpec (and a snapshot) unset, so the lab refuses one that is set.
+ */
 VixError VixDiskLib_Cleanup(const VixDiskLibConnectParams *params, uint32_t *numCleanedUp, uint32_t *numRemaining) {
   if (!lab.initialized) return VIX_E_FAIL;
+  if (!params) return VIX_E_INVALID_ARG;
+  if (params->vmxSpec && *params->vmxSpec) {
+    lab_log(lab.warn, "labvddk: Cleanup refused: vmxSpec must be unset (it is %s)\n", params->vmxSpec);
+    return VIX_E_INVALID_ARG;
+  }
+  uint32_t cleaned = 0, remaining = 0;
+  VixError err = lab_hotadd_cleanup(lab.tmpDir, &cleaned, &remaining);
+  if (err != VIX_OK) return err;
   char line[320];
-  if (lab_format(line, sizeof line, "cleanup %s\n", params && params->serverName ? params->serverName : "-") < 0) {
+  if (lab_format(line, sizeof line, "cleanup %s cleaned=%u remaining=%u\n",
+                 params->serverName ? params->serverName : "-", cleaned, remaining) < 0) {
     return VIX_E_INVALID_ARG;
   }
   lab_state_append("labvddk-cleanup.log", line);
-  if (numCleanedUp) *numCleanedUp = 0;
-  if (numRemaining) *numRemaining = 0;
+  if (numCleanedUp) *numCleanedUp = cleaned;
+  if (numRemaining) *numRemaining = remaining;
   return VIX_OK;
 }
 

@@ -581,8 +581,10 @@ Napi::Value QueryAllocatedBlocks(const Napi::CallbackInfo &info) {
     return deferred.Promise();
   }
   if (start % chunk != 0) return Reject(env, "queryAllocatedBlocks: start sector must be a multiple of the chunk size");
-  // The open/close thread: QueryAllocatedBlocks serialises the disk like Open does.
-  return Run(env, *state().control, "queryAllocatedBlocks", [handle, start, count, chunk](Job *job) {
+  // The handle's own I/O thread: one call at a time per handle, and QueryAllocatedBlocks
+  // holds the handle (for seconds on a real host) like any read; on another thread it
+  // would meet a keepalive read or a copy read on the same handle.
+  return Run(env, *handle->io, "queryAllocatedBlocks", [handle, start, count, chunk](Job *job) {
     auto &lib = state().lib;
     std::vector<std::pair<uint64_t, uint64_t>> blocks;
     const uint64_t maxPerCall = chunk * VIXDISKLIB_MAX_CHUNK_NUMBER;

@@ -74,9 +74,9 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     expect(results.queryEmptyBlocks).toBe('0');
   });
 
-  it('refuses a second call on a handle while one is running', () => {
+  it('fails both calls loudly when a second call arrives on a handle while one is running', () => {
     expect(results.concurrentRead).toBe('5'); // OBJECT_IS_BUSY
-    expect(results.firstReadOfPair).toBe('0');
+    expect(results.firstReadOfPair).toBe('5');
     expect(results.close).toBe('0');
     expect(results.disconnect).toBe('0');
   });

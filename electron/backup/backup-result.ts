@@ -16,6 +16,8 @@ export interface BackupDiskResult {
   /** CBT change id at the snapshot, saved for the next incremental. */
   changeId: string | null;
   transportMode: string;
+  /** DATA-ALLOCATION-UNKNOWN: why VDDK could not report allocated blocks (the disk was read whole). */
+  allocationUnknown?: string;
 }
 
 /** What `lifeboat backup --json` prints and the app shows when a backup ends. */

@@ -118,7 +118,12 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
   const checkpoint = options.resume
     ? await RestoreCheckpointFile.load(options.home, options.jobId)
     : await RestoreCheckpointFile.create(options.home, { jobId: options.jobId, request, vm: null, cbtWasOn: null, phases: [], disks: {} });
-  const vddk = await VddkSession.start({ vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText });
+  const sessionOptions = { vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText, tmpDirectory: options.vddk.tmpDirectory };
+  const connect = { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password };
+  // STEP-HOTADD-CLEANUP: before this job (new or --resume) opens a disk, clean up what an earlier
+  // one that stopped uncleanly left attached; in a session of its own, with the shared tmpDirectory.
+  await VddkSession.cleanupInFreshSession(sessionOptions, connect);
+  const vddk = await VddkSession.start(sessionOptions);
   try {
     let existingVm: { moref: string; name: string } | undefined;
     if (request.kind === 'disks') {
@@ -129,7 +134,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
     const target = new VsphereRestoreTarget({
       session,
       vddk,
-      connect: { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password },
+      connect,
       description: `${profile.apiType === 'VirtualCenter' ? 'vCenter' : 'ESXi host'} ${profile.server}`,
       diskMatch:
         request.kind === 'full-vm'

@@ -111,6 +111,12 @@ int main(int argc, char **argv) {
   VixError opened = pOpen(rc, argv[3], 0, &rh);
   printf("remoteOpen=%llu\n", (unsigned long long)opened);
   if (opened == VIX_OK) pClose(rh);
+  char vmx[] = "moref=vm-7";
+  uint32_t cleaned = 0, remaining = 0;
+  remote->vmxSpec = vmx;
+  printf("cleanupWithVmxSpec=%llu\n", (unsigned long long)VIX_ERROR_CODE(pCleanup(remote, &cleaned, &remaining)));
+  remote->vmxSpec = NULL;
+  printf("cleanup=%llu\n", (unsigned long long)VIX_ERROR_CODE(pCleanup(remote, &cleaned, &remaining)));
   pFreeConnectParams(remote);
   printf("remoteOpenParamsFreed=%llu\n", (unsigned long long)VIX_ERROR_CODE(pOpen(rc, argv[3], 0, &rh)));
   pDisconnect(rc);

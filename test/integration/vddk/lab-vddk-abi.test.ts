@@ -59,6 +59,11 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     expect(results.remoteOpenParamsFreed).toBe('16054'); // INVALID_CONNECTION
   });
 
+  it('refuses Cleanup with a vmxSpec (Cleanup is for the connection, not a VM)', () => {
+    expect(results.cleanupWithVmxSpec).toBe('3');
+    expect(results.cleanup).toBe('0');
+  });
+
   it('rejects zero-length, null, past-the-end and (when unbuffered) unaligned requests', () => {
     expect(results.readZero).toBe('3');
     expect(results.readNull).toBe('3');

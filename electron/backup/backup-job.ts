@@ -289,15 +289,18 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     if (vddk) await attempt('closing the VDDK session', () => vddk!.close());
   }
 
+  const vddkCalls = vddk ? vddk.callStats() : {};
   if (failure !== undefined || !point) {
     await point?.abort();
     const message = (failure instanceof Error ? failure.message : String(failure)).replace(/([^.])$/, '$1.');
-    throw new BackupFailedError(
+    const error = new BackupFailedError(
       `The backup of ${config.name} failed: ${message} No restore point was saved.`,
       notes,
       plan.findings,
       failure,
     );
+    error.vddkCalls = vddkCalls;
+    throw error;
   }
 
   tracker.setPhase('commit', 'saving the restore point');
@@ -322,5 +325,6 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     steps: plan.steps,
     rulesApplied: plan.rulesApplied,
     notes,
+    vddkCalls,
   };
 }

@@ -1,5 +1,6 @@
 import type { Finding, Plan } from '../planner/plan-types';
 import type { RestoreOutcome } from './restore-job';
+import type { VddkCallSummary } from '../vddk/vddk-call-stats';
 
 /** The restore report: every finding and step with its rule ID, bytes, speed and verification. */
 export interface RestoreReport {
@@ -29,6 +30,8 @@ export interface RestoreReport {
     signature: string | null;
   }>;
   errors: string[];
+  /** Every VDDK call of the job by function: calls, errors, total milliseconds (nbdkit-style stats). */
+  vddkCalls: VddkCallSummary;
 }
 
 const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
@@ -42,6 +45,7 @@ export function buildRestoreReport(args: {
   pointCreatedAt: string | null;
   plan: Plan;
   outcome: RestoreOutcome;
+  vddkCalls?: VddkCallSummary;
 }): RestoreReport {
   const { outcome } = args;
   return {
@@ -81,6 +85,7 @@ export function buildRestoreReport(args: {
       };
     }),
     errors: outcome.errors,
+    vddkCalls: args.vddkCalls ?? {},
   };
 }
 
@@ -120,6 +125,11 @@ ${r.errors.length ? `<h2 class="bad">Errors</h2><ul>${r.errors.map((e) => `<li>$
       d.signature ?? '',
     ]),
   )}
+<h2>VDDK calls</h2>${
+    Object.keys(r.vddkCalls).length
+      ? table(['Function', 'Calls', 'Errors', 'Total ms'], Object.entries(r.vddkCalls).map(([fn, c]) => [fn, c.calls, c.errors, c.totalMs]))
+      : '<p>None.</p>'
+  }
 </body></html>
 `;
 }

@@ -169,6 +169,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       pointCreatedAt: (point.manifest as { createdAt?: string }).createdAt ?? null,
       plan,
       outcome,
+      vddkCalls: vddk.callStats(),
     });
     const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
     await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');

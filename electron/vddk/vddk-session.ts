@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { keepaliveFor } from './disk-keepalive';
 import { NFC_TIMEOUT_DEFAULTS, writeVddkConfigFile } from './vddk-config-file';
 import { VddkConnection, workerConnectSpec, type VddkConnectParams } from './vddk-connection';
+import type { VddkCallSummary } from './vddk-call-stats';
 import { VddkWorkerProcess, type WorkerSpawnOptions } from './vddk-worker-process';
 
 export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> {
@@ -118,6 +119,11 @@ export class VddkSession {
     } finally {
       await fresh.close();
     }
+  }
+
+  /** Count, errors and total time of every VDDK call in this session, by function (for the job report). */
+  callStats(): VddkCallSummary {
+    return this.worker.stats.summary();
   }
 
   /** Round trip to the worker; resolves with the worker's clock (shows its event loop is free). */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { productInfo } from '../config/product';
+import { defaultVddkTrace, describeVddkArgs, VddkCallStats, type VddkCallTrace } from './vddk-call-stats';
 import { VddkCallError, VddkError, VddkWorkerExitedError } from './vddk-error';
 import { FrameReader, writeFrame } from './wire-protocol';
 import type { WorkerOperation, WorkerRequest, WorkerResponse } from './worker-messages';
@@ -22,6 +23,8 @@ export interface WorkerSpawnOptions {
   addonPath?: string;
   /** Receives each line VDDK logs (it goes to the worker's stderr). */
   onLog?: (line: string) => void;
+  /** Debug-level trace of every VDDK call (default: stderr when LIFEBOAT_DEBUG names "vddk"). */
+  onTrace?: (trace: VddkCallTrace) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -67,6 +70,9 @@ export function workerEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 interface Pending {
   op: WorkerOperation;
+  args: unknown[];
+  payloadBytes?: number;
+  sent: number;
   resolve: (r: { value: unknown; payload?: Buffer }) => void;
   reject: (err: Error) => void;
 }
@@ -83,6 +89,9 @@ export class VddkWorkerProcess {
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly lastLog: string[] = [];
   private readonly exitWaiters: Array<() => void> = [];
+  private readonly trace: ((t: VddkCallTrace) => void) | undefined;
+  /** Every VDDK call of this worker, counted and timed (for the job report). */
+  readonly stats = new VddkCallStats();
 
   constructor(options: WorkerSpawnOptions) {
     const script = options.workerScript ?? workerScriptPath();
@@ -93,6 +102,7 @@ export class VddkWorkerProcess {
     if (!existsSync(addon)) {
       throw new VddkCallError('start', `The native addon is missing (${addon}). Run \`npm run build:native\`.`);
     }
+    this.trace = options.onTrace ?? defaultVddkTrace(options.env ?? process.env);
     const launcher = options.executable ? { executable: options.executable, args: (s: string, a: string) => [s, a] } : defaultLauncher;
     this.child = spawn(launcher.executable, launcher.args(script, addon), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
@@ -136,7 +146,7 @@ export class VddkWorkerProcess {
     const id = this.nextId++;
     const request: WorkerRequest = { id, op, args };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { op, resolve, reject });
+      this.pending.set(id, { op, args, payloadBytes: payload?.length, sent: performance.now(), resolve, reject });
       // The payload must stay unchanged until the call settles (writes are queued, not copied).
       writeFrame(this.channel, request, payload);
     });
@@ -165,6 +175,7 @@ export class VddkWorkerProcess {
       const p = this.pending.get(header.id);
       if (!p) continue;
       this.pending.delete(header.id);
+      this.account(p, header.ms ?? performance.now() - p.sent, header.ok ? 'ok' : header.error.message);
       if (header.ok) p.resolve({ value: header.value, payload });
       else {
         const e = header.error;
@@ -174,11 +185,20 @@ export class VddkWorkerProcess {
     }
   }
 
+  private account(p: Pending, ms: number, result: string): void {
+    this.stats.record(p.op, ms, result === 'ok');
+    const fn = VddkCallStats.functionName(p.op);
+    if (fn && this.trace) this.trace({ fn, args: describeVddkArgs(p.args, p.payloadBytes), durationMs: ms, result });
+  }
+
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
     if (this.exited) return;
     if (err) this.lastLog.push(`could not start the VDDK worker: ${err.message}`);
     this.exited = { code, signal };
-    for (const [, p] of this.pending) p.reject(new VddkWorkerExitedError(p.op, code, signal, [...this.lastLog]));
+    for (const [, p] of this.pending) {
+      this.account(p, performance.now() - p.sent, 'the worker process ended');
+      p.reject(new VddkWorkerExitedError(p.op, code, signal, [...this.lastLog]));
+    }
     this.pending.clear();
     for (const w of this.exitWaiters.splice(0)) w();
   }

@@ -98,6 +98,12 @@ describe('backup: VDDK call order, Cleanup and allocation fallbacks (vcenter lab
     const cleanups = readFileSync(join(stateDir, 'labvddk-cleanup.log'), 'utf8').trim().split('\n');
     expect(cleanups).toHaveLength(2);
     expect(cleanups.every((l) => /^cleanup \S+ cleaned=0 remaining=0$/.test(l))).toBe(true);
+    // Every VDDK call of the backup, counted and timed, lands in the result.
+    expect(result.vddkCalls.PrepareForAccess).toMatchObject({ calls: 1, errors: 0 });
+    expect(result.vddkCalls.EndAccess).toMatchObject({ calls: 1, errors: 0 });
+    expect(result.vddkCalls.Cleanup).toMatchObject({ calls: 2, errors: 0 });
+    expect(result.vddkCalls.QueryAllocatedBlocks?.calls).toBe(result.disks.length);
+    expect(result.vddkCalls.Read?.calls).toBeGreaterThan(0);
   }, 120_000);
 
   it('DATA-ALLOCATION-UNKNOWN: a failing QueryAllocatedBlocks reads the disks whole and says so', async () => {

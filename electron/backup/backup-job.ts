@@ -171,7 +171,8 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     params = hostParams;
     // STEP-HOTADD-CLEANUP: what an earlier job that stopped uncleanly left, in this fresh session first.
     const leftovers = await vddk.cleanup(hostParams);
-    if (leftovers.cleanedUp > 0) notes.push(`VDDK Cleanup removed ${leftovers.cleanedUp} leftover(s) of an earlier job that stopped uncleanly.`);
+    if (leftovers.cleanedUp > 0)
+      notes.push(`VDDK Cleanup removed ${leftovers.cleanedUp} leftover(s) of an earlier job that stopped uncleanly.`);
 
     // STEP-PREPARE-ACCESS: before the snapshot exists, so nothing can move the VM between the two.
     tracker.setPhase('access', 'PrepareForAccess');
@@ -246,7 +247,9 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
         ...(o.vddk.allocationUnknown ? { allocationUnknown: o.vddk.allocationUnknown } : {}),
       });
       if (o.vddk.allocationUnknown) {
-        notes.push(`DATA-ALLOCATION-UNKNOWN: ${o.label}: VDDK could not report its allocated blocks (${o.vddk.allocationUnknown}); the disk was read whole.`);
+        notes.push(
+          `DATA-ALLOCATION-UNKNOWN: ${o.label}: VDDK could not report its allocated blocks (${o.vddk.allocationUnknown}); the disk was read whole.`,
+        );
       }
     }
 

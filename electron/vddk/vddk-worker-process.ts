@@ -45,9 +45,9 @@ export function configureVddkWorkerLauncher(launcher: WorkerLauncher): void {
   defaultLauncher = launcher;
 }
 
-/** native/build/Release/lifeboat_vddk.node under the app root. */
-export function addonPath(root: string = productInfo().root): string {
-  return join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
+/** native/build/Release/lifeboat_vddk.node under the app root (LIFEBOAT_ADDON: another build, e.g. the sanitizer one). */
+export function addonPath(root: string = productInfo().root, env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIFEBOAT_ADDON || join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
 }
 
 /** The worker script: next to this file when compiled (dist/), else the bundle build:native makes. */

@@ -39,5 +39,4 @@ export interface WorkerErrorInfo {
 
 /** Worker → engine. `read` answers with the data as the frame payload; `ms` is how long the call took in the worker. */
 export type WorkerResponse =
-  | { id: number; ok: true; value?: unknown; ms?: number }
-  | { id: number; ok: false; error: WorkerErrorInfo; ms?: number };
+  { id: number; ok: true; value?: unknown; ms?: number } | { id: number; ok: false; error: WorkerErrorInfo; ms?: number };

@@ -94,8 +94,16 @@ State &state() {
 void FormatLog(const char *level, const char *fmt, va_list args) {
   // Formatted at once (the va_list dies with the call); one line per message on stderr.
   char text[2048];
-  vsnprintf(text, sizeof text, fmt, args);
+  int n = vsnprintf(text, sizeof text, fmt, args);
+  if (n < 0) snprintf(text, sizeof text, "(unformattable VDDK log message)");
   size_t len = strlen(text);
+  // A longer message is cut, and says so (a log line, never a path anything is opened by).
+  if (n >= static_cast<int>(sizeof text)) {
+    static const char kCut[] = " [truncated]";
+    len = std::min(len, sizeof text - sizeof kCut);
+    memcpy(text + len, kCut, sizeof kCut);
+    len += sizeof kCut - 1;
+  }
   while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = '\0';
   fprintf(stderr, "[vddk %s] %s\n", level, text);
 }

@@ -28,7 +28,10 @@ describe('backup: VDDK call order, Cleanup and allocation fallbacks (vcenter lab
   let work: string;
   let stateDir: string;
 
-  const jobOptions = (extra: Partial<BackupJobOptions> = {}, extraConfig: Record<string, string | number> = {}): BackupJobOptions => ({
+  const jobOptions = (
+    extra: Partial<BackupJobOptions> = {},
+    extraConfig: Record<string, string | number> = {},
+  ): BackupJobOptions => ({
     session,
     repo,
     vm: { name: LAB_VMS.thinThick },

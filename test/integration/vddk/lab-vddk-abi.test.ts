@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productInfo } from '../../../electron/config/product';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
-import { ensureNativeBuilt, makeLabFolder, type LabFolder } from './lab-vddk-fixture';
+import { ensureNativeBuilt, makeLabFolder, sanitizerEnv, type LabFolder } from './lab-vddk-fixture';
 
 describe('lab VDDK C ABI edge cases (a C program built against the shared header)', () => {
   let lab: LabFolder;
@@ -26,10 +26,12 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     ]);
     const config = join(lab.root, 'vddk.conf');
     writeFileSync(config, `tmpDirectory = "${lab.state}"\nlabvddk.fault.delayMs = 400\n`);
-    // A plain C program finds the lab VDDK's bundled libraries the way nbdkit does: lib64 on its search path.
+    // The lab VDDK needs its bundled support library; the driver preloads it by absolute path
+    // (lib64 on LD_LIBRARY_PATH would hand the process VDDK's libstdc++ stand-in too).
+    const preload = [sanitizerEnv().LD_PRELOAD, join(labVddkDir(), 'lib64', 'liblabvddk-support.so.1')].filter(Boolean).join(':');
     const out = execFileSync(exe, [join(labVddkDir(), 'lib64', 'libvixDiskLib.so.8'), config, join(lab.datastore, 'abi.vmdk')], {
       encoding: 'utf8',
-      env: { ...process.env, LD_LIBRARY_PATH: join(labVddkDir(), 'lib64') },
+      env: { ...process.env, LD_PRELOAD: preload },
     });
     results = Object.fromEntries(
       out

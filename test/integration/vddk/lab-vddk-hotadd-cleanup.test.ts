@@ -42,7 +42,10 @@ describe('STEP-HOTADD-CLEANUP after a crash', () => {
     lab = makeLabFolder();
     const tmp = join(lab.root, 'vddk-tmp');
     sessions.push(await crashWithHotAddDiskOpen(lab, tmp, 'b.vmdk'));
-    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, undefined), labRemote)).toEqual({ cleanedUp: 0, remaining: 0 });
+    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, undefined), labRemote)).toEqual({
+      cleanedUp: 0,
+      remaining: 0,
+    });
     expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toEqual({ cleanedUp: 1, remaining: 0 });
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildRestoreReport, renderReportHtml } from '../../../electron/restore/restore-report';
-import { defaultVddkTrace, describeVddkArgs, mergeVddkCallSummaries, VddkCallStats } from '../../../electron/vddk/vddk-call-stats';
+import {
+  defaultVddkTrace,
+  describeVddkArgs,
+  mergeVddkCallSummaries,
+  VddkCallStats,
+} from '../../../electron/vddk/vddk-call-stats';
 
 describe('VDDK call stats', () => {
   it('counts calls, errors and time per VDDK function, leaving out pings', () => {
@@ -9,8 +14,15 @@ describe('VDDK call stats', () => {
     s.record('read', 1.01, false);
     s.record('queryAllocatedBlocks', 900, true);
     s.record('ping', 1, true);
-    expect(s.summary()).toEqual({ QueryAllocatedBlocks: { calls: 1, errors: 0, totalMs: 900 }, Read: { calls: 2, errors: 1, totalMs: 3.1 } });
-    expect(mergeVddkCallSummaries(s.summary(), { Read: { calls: 1, errors: 0, totalMs: 1 } }).Read).toEqual({ calls: 3, errors: 1, totalMs: 4.1 });
+    expect(s.summary()).toEqual({
+      QueryAllocatedBlocks: { calls: 1, errors: 0, totalMs: 900 },
+      Read: { calls: 2, errors: 1, totalMs: 3.1 },
+    });
+    expect(mergeVddkCallSummaries(s.summary(), { Read: { calls: 1, errors: 0, totalMs: 1 } }).Read).toEqual({
+      calls: 3,
+      errors: 1,
+      totalMs: 4.1,
+    });
   });
 
   it('never shows a password, cookie or key in a trace', () => {
@@ -32,7 +44,16 @@ describe('VDDK call stats', () => {
       pointId: 'p',
       pointCreatedAt: null,
       plan: { vm: 'vm', findings: [] } as never,
-      outcome: { ok: true, cancelled: false, vm: null, phases: [], disks: [], errors: [], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' },
+      outcome: {
+        ok: true,
+        cancelled: false,
+        vm: null,
+        phases: [],
+        disks: [],
+        errors: [],
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:00:01Z',
+      },
       vddkCalls: { Write: { calls: 7, errors: 0, totalMs: 12.5 } },
     });
     expect(report.vddkCalls.Write?.calls).toBe(7);

@@ -11,6 +11,7 @@ import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
+import { VddkSession } from '../../../electron/vddk/vddk-session';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import type { MoRef } from '../../../electron/vsphere/vim-types';
@@ -107,6 +108,38 @@ describe('backup: VDDK call order, Cleanup and allocation fallbacks (vcenter lab
     expect(result.vddkCalls.Cleanup).toMatchObject({ calls: 2, errors: 0 });
     expect(result.vddkCalls.QueryAllocatedBlocks?.calls).toBe(result.disks.length);
     expect(result.vddkCalls.Read?.calls).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('STEP-HOTADD-CLEANUP: a HotAdd disk a crashed earlier job left attached is cleaned up when the next backup starts', async () => {
+    // An earlier job, same Lifeboat folder (same tmpDirectory), dies with a HotAdd disk open.
+    const crashed = await VddkSession.start({
+      vddkDir: labVddkDir(),
+      tmpRoot: work,
+      tmpDirectory: join(work, 'vddk-tmp'),
+      extraConfigText: labVddkConfig(lab.info),
+      extraConfig: { 'labvddk.stateDir': stateDir },
+    });
+    const conn = await crashed.connect({
+      server: new URL(lab.info.url).hostname,
+      thumbprint: lab.info.thumbprintSha1,
+      userName: lab.info.username,
+      password: lab.info.password,
+      vmxSpec: `moref=${vm.value}`,
+      transports: ['hotadd'],
+    });
+    const disk = await conn.openDisk(`[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`, {
+      readOnly: true,
+      keepaliveMs: 0,
+    });
+    expect(disk.transportMode).toBe('hotadd');
+    process.kill(crashed.worker.pid!, 'SIGKILL');
+    await expect(crashed.ping()).rejects.toThrow(/worker process/);
+    await crashed.close();
+
+    const result = await runBackup(jobOptions());
+    expect(result.notes).toContain('VDDK Cleanup removed 1 leftover(s) of an earlier job that stopped uncleanly.');
+    const cleanups = readFileSync(join(stateDir, 'labvddk-cleanup.log'), 'utf8').trim().split('\n');
+    expect(cleanups.some((l) => / cleaned=1 remaining=0$/.test(l))).toBe(true);
   }, 120_000);
 
   it('DATA-ALLOCATION-UNKNOWN: a failing QueryAllocatedBlocks reads the disks whole and says so', async () => {

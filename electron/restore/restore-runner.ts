@@ -16,6 +16,7 @@ import type { RestorePoint } from '../repository/restore-point';
 import { parseServerUrl } from '../vsphere/server-url';
 import { fetchInventory, listVms } from '../vsphere/inventory';
 import type { VimSession } from '../vsphere/vim-session';
+import { mergeVddkCallSummaries } from '../vddk/vddk-call-stats';
 import { VddkSession } from '../vddk/vddk-session';
 import type { VddkSetup } from '../vddk/vddk-setup';
 import { gatherLiveScenario } from './live-restore-facts';
@@ -122,7 +123,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
   const connect = { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password };
   // STEP-HOTADD-CLEANUP: before this job (new or --resume) opens a disk, clean up what an earlier
   // one that stopped uncleanly left attached; in a session of its own, with the shared tmpDirectory.
-  await VddkSession.cleanupInFreshSession(sessionOptions, connect);
+  const startCleanup = await VddkSession.cleanupInFreshSession(sessionOptions, connect);
   const vddk = await VddkSession.start(sessionOptions);
   try {
     let existingVm: { moref: string; name: string } | undefined;
@@ -169,7 +170,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       pointCreatedAt: (point.manifest as { createdAt?: string }).createdAt ?? null,
       plan,
       outcome,
-      vddkCalls: vddk.callStats(),
+      vddkCalls: mergeVddkCallSummaries(startCleanup.vddkCalls ?? {}, vddk.callStats()),
     });
     const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
     await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { keepaliveFor } from './disk-keepalive';
 import { NFC_TIMEOUT_DEFAULTS, writeVddkConfigFile } from './vddk-config-file';
 import { VddkConnection, workerConnectSpec, type VddkConnectParams } from './vddk-connection';
-import type { VddkCallSummary } from './vddk-call-stats';
+import { mergeVddkCallSummaries, type VddkCallSummary } from './vddk-call-stats';
 import { VddkWorkerProcess, type WorkerSpawnOptions } from './vddk-worker-process';
 
 export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> {
@@ -42,6 +42,8 @@ export interface VddkInitResult {
 export class VddkSession {
   private readonly connections = new Set<VddkConnection>();
   private closed = false;
+  /** Calls made for this session in a fresh one (Cleanup after the worker died). */
+  private readonly otherSessionCalls: VddkCallSummary[] = [];
 
   private constructor(
     private readonly options: VddkSessionOptions,
@@ -107,7 +109,11 @@ export class VddkSession {
    * session's worker has died, it runs in a fresh session, never through the dead one.
    */
   async cleanup(params: VddkConnectParams): Promise<VddkCleanupResult> {
-    if (!this.worker.running) return VddkSession.cleanupInFreshSession(this.options, params);
+    if (!this.worker.running) {
+      const result = await VddkSession.cleanupInFreshSession(this.options, params);
+      this.otherSessionCalls.push(result.vddkCalls ?? {});
+      return result;
+    }
     return (await this.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
   }
 
@@ -115,7 +121,8 @@ export class VddkSession {
   static async cleanupInFreshSession(options: VddkSessionOptions, params: VddkConnectParams): Promise<VddkCleanupResult> {
     const fresh = await VddkSession.start(options);
     try {
-      return (await fresh.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+      const result = (await fresh.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+      return { ...result, vddkCalls: fresh.callStats() };
     } finally {
       await fresh.close();
     }
@@ -123,7 +130,7 @@ export class VddkSession {
 
   /** Count, errors and total time of every VDDK call in this session, by function (for the job report). */
   callStats(): VddkCallSummary {
-    return this.worker.stats.summary();
+    return mergeVddkCallSummaries(this.worker.stats.summary(), ...this.otherSessionCalls);
   }
 
   /** Round trip to the worker; resolves with the worker's clock (shows its event loop is free). */
@@ -150,6 +157,8 @@ export class VddkSession {
 export interface VddkCleanupResult {
   cleanedUp: number;
   remaining: number;
+  /** The VDDK calls of the fresh session it ran in, if it had one of its own. */
+  vddkCalls?: VddkCallSummary;
 }
 
 function cleanupParams(params: VddkConnectParams): VddkConnectParams {

@@ -34,19 +34,27 @@ describe('STEP-HOTADD-CLEANUP after a crash', () => {
     const crashed = await crashWithHotAddDiskOpen(lab, tmp, 'a.vmdk');
     sessions.push(crashed);
     // labRemote carries a vmxSpec: Cleanup must go without it (the lab refuses it otherwise).
-    expect(await crashed.cleanup(labRemote)).toEqual({ cleanedUp: 1, remaining: 0 });
-    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toEqual({ cleanedUp: 0, remaining: 0 });
+    expect(await crashed.cleanup(labRemote)).toMatchObject({ cleanedUp: 1, remaining: 0 });
+    // The fresh session's calls still count for the crashed session's report.
+    expect(crashed.callStats().Cleanup).toMatchObject({ calls: 1, errors: 0 });
+    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toMatchObject({
+      cleanedUp: 0,
+      remaining: 0,
+    });
   });
 
   it('keeps one tmpDirectory across sessions: a Cleanup with another tmpDirectory cannot see the leftovers', async () => {
     lab = makeLabFolder();
     const tmp = join(lab.root, 'vddk-tmp');
     sessions.push(await crashWithHotAddDiskOpen(lab, tmp, 'b.vmdk'));
-    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, undefined), labRemote)).toEqual({
+    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, undefined), labRemote)).toMatchObject({
       cleanedUp: 0,
       remaining: 0,
     });
-    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toEqual({ cleanedUp: 1, remaining: 0 });
+    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toMatchObject({
+      cleanedUp: 1,
+      remaining: 0,
+    });
   });
 
   it('counts a disk still open in a live session as remaining, not cleaned', async () => {
@@ -59,10 +67,13 @@ describe('STEP-HOTADD-CLEANUP after a crash', () => {
     await local.disconnect();
     const conn = await live.connect({ ...labRemote, transports: ['hotadd'] });
     const disk = await conn.openDisk('[ds1] c.vmdk', { keepaliveMs: 0 });
-    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toEqual({ cleanedUp: 0, remaining: 1 });
+    expect(await VddkSession.cleanupInFreshSession(sessionOptions(lab, tmp), labRemote)).toMatchObject({
+      cleanedUp: 0,
+      remaining: 1,
+    });
     await disk.close();
     await conn.disconnect();
-    expect(await live.cleanup(labRemote)).toEqual({ cleanedUp: 0, remaining: 0 });
+    expect(await live.cleanup(labRemote)).toMatchObject({ cleanedUp: 0, remaining: 0 });
   });
 });
 

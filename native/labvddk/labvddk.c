@@ -105,7 +105,13 @@ VixError VixDiskLib_InitEx(uint32_t majorVersion, uint32_t minorVersion, VixDisk
   (void)libDir;
   if (lab.initialized) return VIX_OK;
   if (majorVersion < 6) return VIX_E_NOT_SUPPORTED;
-  if (lab_config_load(&lab.cfg, configFile) != 0) return VIX_E_FILE_NOT_FOUND;
+  int loaded = lab_config_load(&lab.cfg, configFile);
+  if (loaded == -1) return VIX_E_FILE_NOT_FOUND;
+  if (loaded == -3) return VIX_E_OUT_OF_MEMORY;
+  if (loaded != 0) {
+    lab_log(warn, "labvddk: config file %s has a line over 8191 characters or over %d keys\n", configFile, LAB_MAX_KEYS);
+    return VIX_E_INVALID_ARG;
+  }
   lab.log = log;
   lab.warn = warn;
   lab.pid = getpid();

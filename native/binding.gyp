@@ -4,6 +4,7 @@
       "target_name": "lifeboat_vddk",
       "sources": [
         "src/addon.cc",
+        "src/bundled-libraries.cc",
         "src/file-allocation.cc",
         "src/vddk-bindings.cc",
         "src/vddk-library.cc"

@@ -71,6 +71,42 @@ function buildAddon() {
   run(process.execPath, [gyp, 'build', '--jobs', 'max', ...common], { cwd: nativeDir });
 }
 
+/** The C flags every lab VDDK object is built with (the sanitizer build adds its own). */
+export const labCFlags = ['-std=c11', '-D_GNU_SOURCE', '-O2', '-g', '-Wall', '-Wextra', '-Werror', '-fPIC'];
+
+/**
+ * Builds a folder shaped like a VDDK distribution: lib64/ holds libvixDiskLib.so.8
+ * plus, like real VDDK, libraries it needs from that folder (labvddk-support, in
+ * place of VDDK's OpenSSL/curl) and an older-than-the-host libstdc++.so.6 stand-in.
+ */
+export function buildLabVddkInto(libDir, { extraFlags = [], cc = process.env.CC || 'cc' } = {}) {
+  mkdirSync(libDir, { recursive: true });
+  const flags = [...labCFlags, ...extraFlags];
+  const standin = join(libDir, 'libstdc++.so.6');
+  const support = join(libDir, 'liblabvddk-support.so.1');
+  run(cc, [...flags, '-shared', '-Wl,-soname,libstdc++.so.6', '-o', standin, 'labvddk/bundled/libstdcxx-standin.c'], { cwd: nativeDir });
+  run(cc, [...flags, '-shared', '-Wl,-soname,liblabvddk-support.so.1', '-o', support, 'labvddk/bundled/labvddk-support.c'], { cwd: nativeDir });
+  const sources = filesUnder(join(nativeDir, 'labvddk'), (p) => p.endsWith('.c') && !p.includes(`${join('labvddk', 'bundled')}`));
+  run(
+    cc,
+    [
+      ...flags,
+      '-shared',
+      '-Wl,-soname,libvixDiskLib.so.8',
+      '-o',
+      join(libDir, 'libvixDiskLib.so.8'),
+      ...sources.map((s) => relative(nativeDir, s)),
+      // Recorded as DT_NEEDED by soname, found at run time only in lib64/ (like VDDK's own libraries).
+      '-Wl,--no-as-needed',
+      support,
+      standin,
+      '-Wl,--as-needed',
+      '-lpthread',
+    ],
+    { cwd: nativeDir },
+  );
+}
+
 function buildLabVddk() {
   if (process.platform !== 'linux') {
     return say(`lab VDDK skipped: it is Linux-only (this is ${process.platform}); the addon still builds`);
@@ -80,31 +116,10 @@ function buildLabVddk() {
   const sources = [
     ...filesUnder(join(nativeDir, 'labvddk'), (p) => /\.(c|h)$/.test(p)),
     join(nativeDir, 'include', 'vixdisklib-abi.h'),
+    join(nativeDir, 'build.mjs'),
   ];
   if (upToDate(output, sources)) return say('lab VDDK is up to date');
-  mkdirSync(libDir, { recursive: true });
-  const cc = process.env.CC || 'cc';
-  run(
-    cc,
-    [
-      '-std=c11',
-      '-D_GNU_SOURCE',
-      '-O2',
-      '-g',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      '-Wno-format-truncation',
-      '-shared',
-      '-fPIC',
-      '-Wl,-soname,libvixDiskLib.so.8',
-      '-o',
-      output,
-      ...sources.filter((s) => s.endsWith('.c')).map((s) => relative(nativeDir, s)),
-      '-lpthread',
-    ],
-    { cwd: nativeDir },
-  );
+  buildLabVddkInto(libDir);
 }
 
 async function bundleWorker() {
@@ -152,14 +167,18 @@ function withBuildLock(fn) {
   return fn().finally(() => rmSync(lock, { recursive: true, force: true }));
 }
 
-try {
-  await withBuildLock(async () => {
-    mkdirSync(buildDir, { recursive: true });
-    buildAddon();
-    buildLabVddk();
-    await bundleWorker();
-  });
-} catch (err) {
-  process.stderr.write(`build:native failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+// Imported by the sanitizer build for buildLabVddkInto; builds only when run as a script.
+const runDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (runDirectly) {
+  try {
+    await withBuildLock(async () => {
+      mkdirSync(buildDir, { recursive: true });
+      buildAddon();
+      buildLabVddk();
+      await bundleWorker();
+    });
+  } catch (err) {
+    process.stderr.write(`build:native failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }

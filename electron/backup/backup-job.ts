@@ -26,7 +26,14 @@ export interface BackupJobOptions {
   /** The VM by name (looked up in the inventory) or by reference. */
   vm: { name: string } | { ref: MoRef };
   /** VDDK: its folder plus extra config (the lab's labvddk.conf, fault keys, log levels). */
-  vddk: { dir: string; extraConfigText?: string; extraConfig?: Record<string, string | number | boolean>; tmpRoot?: string };
+  vddk: {
+    dir: string;
+    extraConfigText?: string;
+    extraConfig?: Record<string, string | number | boolean>;
+    tmpRoot?: string;
+    /** The persistent VDDK tmpDirectory (vddkTmpDirectory(home)), so Cleanup finds what a crashed job left. */
+    tmpDirectory?: string;
+  };
   /** VDDK logs in on its own; the password goes to the worker over its private pipe only. */
   credentials: { userName: string; password: () => Promise<string> };
   /** SHA-1 thumbprint of the server's certificate, as VDDK's connect parameters carry it. */
@@ -67,8 +74,8 @@ interface OpenDisk {
 
 /**
  * One backup of one VM into a restore point, in the order the rules ask:
- * save config, CBT on, snapshot, PrepareForAccess, VDDK reads, close,
- * Cleanup, remove the snapshot, EndAccess. The snapshot removal and
+ * save config, CBT on, VDDK Cleanup of earlier leftovers, PrepareForAccess,
+ * snapshot, VDDK reads, close, Cleanup, remove the snapshot, EndAccess. The snapshot removal and
  * EndAccess run on failure and cancel too; the point is committed only when
  * every disk was read.
  */
@@ -148,6 +155,39 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     readSignal = await lockRepositoryAndClearLeftovers(point, session, vm, signal, notes);
     if (nvram.data) await point.setNvram(nvram.fileName, nvram.data);
 
+    vddk = await VddkSession.start({
+      vddkDir: opts.vddk.dir,
+      extraConfigText: opts.vddk.extraConfigText,
+      extraConfig: opts.vddk.extraConfig,
+      tmpRoot: opts.vddk.tmpRoot,
+      tmpDirectory: opts.vddk.tmpDirectory,
+    });
+    const hostParams: VddkConnectParams = {
+      server: session.address.host,
+      port: session.address.port,
+      thumbprint: opts.thumbprintSha1,
+      userName: opts.credentials.userName,
+      password: await opts.credentials.password(),
+      vmxSpec: `moref=${vm.value}`,
+      transports: opts.transports ?? ['nbdssl'],
+      readOnly: true,
+    };
+    params = hostParams;
+    // STEP-HOTADD-CLEANUP: what an earlier job that stopped uncleanly left, in this fresh session first.
+    const leftovers = await vddk.cleanup(hostParams);
+    if (leftovers.cleanedUp > 0)
+      notes.push(`VDDK Cleanup removed ${leftovers.cleanedUp} leftover(s) of an earlier job that stopped uncleanly.`);
+
+    // STEP-PREPARE-ACCESS: before the snapshot exists, so nothing can move the VM between the two.
+    tracker.setPhase('access', 'PrepareForAccess');
+    if (session.isHostAgent) {
+      notes.push('STEP-PREPARE-ACCESS: skipped, a standalone ESXi host has no PrepareForAccess/EndAccess (vCenter only).');
+    } else {
+      await vddk.prepareForAccess(hostParams, ACCESS_IDENTITY);
+      prepared = true;
+    }
+    throwIfAborted(signal);
+
     tracker.setPhase('snapshot', `creating snapshot "${snapshotName}"`);
     snapshot = await createSnapshot(session, vm, snapshotName, {
       description: backupSnapshotDescription(),
@@ -157,32 +197,7 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     });
     const snapDisks = await snapshotDisks(session, snapshot);
     throwIfAborted(signal);
-
-    vddk = await VddkSession.start({
-      vddkDir: opts.vddk.dir,
-      extraConfigText: opts.vddk.extraConfigText,
-      extraConfig: opts.vddk.extraConfig,
-      tmpRoot: opts.vddk.tmpRoot,
-    });
-    params = {
-      server: session.address.host,
-      port: session.address.port,
-      thumbprint: opts.thumbprintSha1,
-      userName: opts.credentials.userName,
-      password: await opts.credentials.password(),
-      vmxSpec: `moref=${vm.value}`,
-      snapshotRef: snapshot.value,
-      transports: opts.transports ?? ['nbdssl'],
-      readOnly: true,
-    };
-    tracker.setPhase('access', 'PrepareForAccess');
-    if (session.isHostAgent) {
-      notes.push('STEP-PREPARE-ACCESS: skipped, a standalone ESXi host has no PrepareForAccess/EndAccess (vCenter only).');
-    } else {
-      // STEP-PREPARE-ACCESS
-      await vddk.prepareForAccess(params, ACCESS_IDENTITY);
-      prepared = true;
-    }
+    params = { ...hostParams, snapshotRef: snapshot.value };
     connection = await vddk.connect(params);
 
     for (const d of backupDisks) {
@@ -233,7 +248,13 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
         bytesStored: r.bytesRead - r.bytesZero,
         changeId: o.snapshotDisk.changeId ?? null,
         transportMode: o.vddk.transportMode,
+        ...(o.vddk.allocationUnknown ? { allocationUnknown: o.vddk.allocationUnknown } : {}),
       });
+      if (o.vddk.allocationUnknown) {
+        notes.push(
+          `DATA-ALLOCATION-UNKNOWN: ${o.label}: VDDK could not report its allocated blocks (${o.vddk.allocationUnknown}); the disk was read whole.`,
+        );
+      }
     }
 
     tracker.setPhase('cleanup', 'closing disks');
@@ -267,19 +288,26 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
         notes.push(`Remove the snapshot "${snapshotName}" of ${config.name} by hand.`);
       }
     }
-    if (prepared && vddk && params) await attempt('EndAccess', () => vddk!.endAccess(params!, ACCESS_IDENTITY));
+    // STEP-PREPARE-ACCESS: EndAccess only after the snapshot is gone.
+    if (prepared && vddk && params) {
+      tracker.setPhase('cleanup', 'EndAccess');
+      await attempt('EndAccess', () => vddk!.endAccess(params!, ACCESS_IDENTITY));
+    }
     if (vddk) await attempt('closing the VDDK session', () => vddk!.close());
   }
 
+  const vddkCalls = vddk ? vddk.callStats() : {};
   if (failure !== undefined || !point) {
     await point?.abort();
     const message = (failure instanceof Error ? failure.message : String(failure)).replace(/([^.])$/, '$1.');
-    throw new BackupFailedError(
+    const error = new BackupFailedError(
       `The backup of ${config.name} failed: ${message} No restore point was saved.`,
       notes,
       plan.findings,
       failure,
     );
+    error.vddkCalls = vddkCalls;
+    throw error;
   }
 
   tracker.setPhase('commit', 'saving the restore point');
@@ -304,5 +332,6 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     steps: plan.steps,
     rulesApplied: plan.rulesApplied,
     notes,
+    vddkCalls,
   };
 }

@@ -1,5 +1,6 @@
 import type { Finding, PlanStep } from '../planner/plan-types';
 import type { RuleId } from '../planner/rule-catalogue';
+import type { VddkCallSummary } from '../vddk/vddk-call-stats';
 
 export interface BackupDiskResult {
   key: number;
@@ -16,6 +17,8 @@ export interface BackupDiskResult {
   /** CBT change id at the snapshot, saved for the next incremental. */
   changeId: string | null;
   transportMode: string;
+  /** DATA-ALLOCATION-UNKNOWN: why VDDK could not report allocated blocks (the disk was read whole). */
+  allocationUnknown?: string;
 }
 
 /** What `lifeboat backup --json` prints and the app shows when a backup ends. */
@@ -41,10 +44,14 @@ export interface BackupResult {
   rulesApplied: RuleId[];
   /** What was skipped or went wrong on the way without failing the backup. */
   notes: string[];
+  /** Every VDDK call of the backup by function: calls, errors, total milliseconds (nbdkit-style stats). */
+  vddkCalls: VddkCallSummary;
 }
 
 /** A backup that saved no restore point; `notes` says what clean-up did (snapshot, EndAccess). */
 export class BackupFailedError extends Error {
+  /** The VDDK calls made before the failure (what a support engineer looks at first). */
+  vddkCalls: VddkCallSummary = {};
   constructor(
     message: string,
     readonly notes: string[],

@@ -1,5 +1,6 @@
 import type { Finding, Plan } from '../planner/plan-types';
 import type { RestoreOutcome } from './restore-job';
+import type { VddkCallSummary } from '../vddk/vddk-call-stats';
 
 /** The restore report: every finding and step with its rule ID, bytes, speed and verification. */
 export interface RestoreReport {
@@ -32,6 +33,8 @@ export interface RestoreReport {
   }>;
   errors: string[];
   warnings: string[];
+  /** Every VDDK call of the job by function: calls, errors, total milliseconds (nbdkit-style stats). */
+  vddkCalls: VddkCallSummary;
 }
 
 const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
@@ -46,6 +49,7 @@ export function buildRestoreReport(args: {
   plan: Plan;
   outcome: RestoreOutcome;
   reason?: string;
+  vddkCalls?: VddkCallSummary;
 }): RestoreReport {
   const { outcome } = args;
   return {
@@ -87,6 +91,7 @@ export function buildRestoreReport(args: {
     }),
     errors: outcome.errors,
     warnings: outcome.warnings,
+    vddkCalls: args.vddkCalls ?? {},
   };
 }
 
@@ -127,6 +132,11 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((e) => `<li>${esc(e
       d.signature ?? '',
     ]),
   )}
+<h2>VDDK calls</h2>${
+    Object.keys(r.vddkCalls).length
+      ? table(['Function', 'Calls', 'Errors', 'Total ms'], Object.entries(r.vddkCalls).map(([fn, c]) => [fn, c.calls, c.errors, c.totalMs]))
+      : '<p>None.</p>'
+  }
 </body></html>
 `;
 }

@@ -16,6 +16,7 @@ import type { RestorePoint } from '../repository/restore-point';
 import { parseServerUrl } from '../vsphere/server-url';
 import { fetchInventory, listVms } from '../vsphere/inventory';
 import type { VimSession } from '../vsphere/vim-session';
+import { mergeVddkCallSummaries } from '../vddk/vddk-call-stats';
 import { VddkSession } from '../vddk/vddk-session';
 import type { VddkSetup } from '../vddk/vddk-setup';
 import { gatherLiveScenario } from './live-restore-facts';
@@ -200,15 +201,13 @@ export async function runLiveRestore(
   const address = parseServerUrl(profile.url);
   const checkpoint = options.resume
     ? await RestoreCheckpointFile.load(options.home, options.jobId)
-    : await RestoreCheckpointFile.create(options.home, {
-        jobId: options.jobId,
-        request,
-        vm: null,
-        cbtWasOn: null,
-        phases: [],
-        disks: {},
-      });
-  const vddk = await VddkSession.start({ vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText });
+    : await RestoreCheckpointFile.create(options.home, { jobId: options.jobId, request, vm: null, cbtWasOn: null, phases: [], disks: {} });
+  const sessionOptions = { vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText, tmpDirectory: options.vddk.tmpDirectory };
+  const connect = { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password };
+  // STEP-HOTADD-CLEANUP: before this job (new or --resume) opens a disk, clean up what an earlier
+  // one that stopped uncleanly left attached; in a session of its own, with the shared tmpDirectory.
+  const startCleanup = await VddkSession.cleanupInFreshSession(sessionOptions, connect);
+  const vddk = await VddkSession.start(sessionOptions);
   try {
     let existingVm: { moref: string; name: string } | undefined;
     if (request.kind === 'disks') {
@@ -220,7 +219,7 @@ export async function runLiveRestore(
     const target = new VsphereRestoreTarget({
       session,
       vddk,
-      connect: { server: address.host, port: address.port, thumbprint: profile.thumbprintSha1, userName: profile.user, password },
+      connect,
       description: `${profile.apiType === 'VirtualCenter' ? 'vCenter' : 'ESXi host'} ${profile.server}`,
       diskMatch:
         request.kind === 'full-vm'
@@ -286,6 +285,7 @@ export async function runLiveRestore(
       plan,
       outcome,
       reason: request.reason,
+      vddkCalls: mergeVddkCallSummaries(startCleanup.vddkCalls ?? {}, vddk.callStats()),
     });
     return { report, ...(await saveReport(options.home, options.jobId, report)) };
   } finally {

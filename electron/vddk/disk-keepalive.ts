@@ -14,6 +14,7 @@ export class DiskKeepalive {
   private lastActivity = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private held = 0;
   /** How many keepalive reads were made (reported in logs and tests). */
   count = 0;
 
@@ -35,13 +36,27 @@ export class DiskKeepalive {
     this.lastActivity = Date.now();
   }
 
+  /**
+   * Runs `work` with the keepalive held off (a call that holds the handle for long,
+   * like QueryAllocatedBlocks, is activity too), then counts from its end.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
+    this.held++;
+    try {
+      return await work();
+    } finally {
+      this.held--;
+      this.touch();
+    }
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
 
   private async tick(): Promise<void> {
-    if (this.running || Date.now() - this.lastActivity < this.intervalMs) return;
+    if (this.running || this.held > 0 || Date.now() - this.lastActivity < this.intervalMs) return;
     this.running = true;
     try {
       await this.ping();

@@ -18,7 +18,11 @@ export interface LabVddkOptions {
   asyncMode?: 'sync' | 'thread';
   /** STEP-WINDOWS-SIGNATURE: hotadd writes to sector 0 change the MBR disk signature. */
   hotaddChangesSignature?: boolean;
+  /** How long QueryAllocatedBlocks holds the handle, per GiB queried (default 10 ms; a real host takes seconds). */
+  queryAllocatedMsPerGiB?: number;
   fault?: {
+    /** DATA-ALLOCATION-UNKNOWN: every QueryAllocatedBlocks fails (with errorCode, default VIX 6). */
+    failQueryAllocated?: boolean;
     /** The Nth write since InitEx fails with errorCode. */
     failWriteN?: number;
     /** The Nth read since InitEx fails with errorCode. */
@@ -47,7 +51,9 @@ export function labVddkConfigKeys(options: LabVddkOptions): Record<string, strin
   if (options.stateDir) keys['labvddk.stateDir'] = options.stateDir;
   if (options.asyncMode) keys['labvddk.asyncMode'] = options.asyncMode;
   if (options.hotaddChangesSignature) keys['labvddk.hotaddChangesSignature'] = 1;
+  if (options.queryAllocatedMsPerGiB !== undefined) keys['labvddk.queryAllocatedMsPerGiB'] = options.queryAllocatedMsPerGiB;
   const f = options.fault ?? {};
+  if (f.failQueryAllocated) keys['labvddk.fault.failQueryAllocated'] = 1;
   if (f.failWriteN) keys['labvddk.fault.failWriteN'] = f.failWriteN;
   if (f.failReadN) keys['labvddk.fault.failReadN'] = f.failReadN;
   if (f.errorCode !== undefined) keys['labvddk.fault.errorCode'] = `0x${f.errorCode.toString(16)}`;

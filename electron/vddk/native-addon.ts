@@ -7,8 +7,11 @@ export interface MainProcessAddon {
 
 let loaded: MainProcessAddon | undefined;
 
-/** Loads native/build/Release/lifeboat_vddk.node once; throws with the build hint when it is missing. */
-export function loadMainProcessAddon(path: string = addonPath()): MainProcessAddon {
+/**
+ * Loads native/build/Release/lifeboat_vddk.node once; throws with the build hint when it is missing.
+ * Always the regular build: LIFEBOAT_ADDON (the sanitizer build) is for VDDK workers only.
+ */
+export function loadMainProcessAddon(path: string = addonPath(undefined, {})): MainProcessAddon {
   if (!loaded) {
     try {
       loaded = require(path) as MainProcessAddon;

@@ -103,8 +103,13 @@ export class VddkConnection {
     }
   }
 
-  /** Creates a descriptor + flat disk (VDDK allows this on local connections; the lab also on remote ones). */
+  /** Creates a descriptor + flat disk. VDDK creates local disks only; remote disks come from a VM reconfigure. */
   async createDisk(path: string, params: VddkCreateParams): Promise<void> {
+    if (this.params.server) {
+      throw new Error(
+        `VDDK creates only local disks; ${path} on ${this.params.server} must be added to its VM through vSphere (a reconfigure) instead.`,
+      );
+    }
     if (params.capacityBytes <= 0 || params.capacityBytes % 512 !== 0) {
       throw new RangeError(`disk capacity must be a positive multiple of 512 bytes, not ${params.capacityBytes}`);
     }

@@ -86,7 +86,10 @@ export function discoverVddk(
   };
 }
 
-/** The lab VDDK built by `npm run build:native`, laid out like a VDDK distribution (Linux only). */
-export function labVddkDir(root: string = productInfo().root): string {
-  return join(root, 'native', 'build', 'labvddk');
+/**
+ * The lab VDDK built by `npm run build:native`, laid out like a VDDK distribution
+ * (Linux only). LIFEBOAT_LAB_VDDK_DIR: another build of it (the sanitizer build).
+ */
+export function labVddkDir(root: string = productInfo().root, env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIFEBOAT_LAB_VDDK_DIR || join(root, 'native', 'build', 'labvddk');
 }

@@ -1,5 +1,6 @@
 import { SECTOR_SIZE, assertAlignedRange, type DiskExtent, type DiskImage } from '../disks/disk-image';
 import { DiskKeepalive } from './disk-keepalive';
+import { VddkError } from './vddk-error';
 import type { VddkWorkerProcess } from './vddk-worker-process';
 
 /** What GetInfo says about an open disk. */
@@ -27,6 +28,8 @@ export const ALLOCATION_CHUNK_SECTORS = 128;
 export class VddkDisk implements DiskImage {
   private closed = false;
   private allocation: Array<[number, number]> | undefined;
+  /** DATA-ALLOCATION-UNKNOWN: why VDDK could not say which blocks are allocated (the disk then counts as whole). */
+  allocationUnknown: string | undefined;
   private readonly keepalive: DiskKeepalive;
   readonly maxRequestBytes: number;
 
@@ -97,18 +100,24 @@ export class VddkDisk implements DiskImage {
 
   /**
    * Allocated runs in sectors [offset, length], whole disk, queried once and
-   * cached (each call costs about a second on a real host and serialises the disk).
+   * cached (each call costs seconds on a real host and holds the handle). When
+   * VDDK cannot answer, the whole disk is one run and `allocationUnknown` says why.
    */
   async allocatedBlocks(): Promise<Array<[number, number]>> {
     this.assertOpen();
     if (!this.allocation) {
-      const r = await this.worker.call('queryAllocatedBlocks', [
-        this.handle,
-        0,
-        this.info.capacitySectors,
-        ALLOCATION_CHUNK_SECTORS,
-      ]);
-      this.allocation = r.value as Array<[number, number]>;
+      try {
+        // NFC-KEEPALIVE held off: the query holds the handle, and a keepalive read must not meet it.
+        const r = await this.keepalive.hold(() =>
+          this.worker.call('queryAllocatedBlocks', [this.handle, 0, this.info.capacitySectors, ALLOCATION_CHUNK_SECTORS]),
+        );
+        this.allocation = r.value as Array<[number, number]>;
+      } catch (err) {
+        if (!(err instanceof VddkError)) throw err;
+        // DATA-ALLOCATION-UNKNOWN: not fatal (as in nbdkit); every sector counts as data.
+        this.allocationUnknown = err.message;
+        this.allocation = this.info.capacitySectors > 0 ? [[0, this.info.capacitySectors]] : [];
+      }
     }
     return this.allocation;
   }

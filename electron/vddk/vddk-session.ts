@@ -1,16 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepaliveFor } from './disk-keepalive';
 import { NFC_TIMEOUT_DEFAULTS, writeVddkConfigFile } from './vddk-config-file';
 import { VddkConnection, workerConnectSpec, type VddkConnectParams } from './vddk-connection';
+import { mergeVddkCallSummaries, type VddkCallSummary } from './vddk-call-stats';
 import { VddkWorkerProcess, type WorkerSpawnOptions } from './vddk-worker-process';
 
 export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> {
   /** The VDDK distribution folder (discoverVddk().dir, or labVddkDir()). */
   vddkDir: string;
-  /** Parent of the session folder (config file and VDDK's tmpDirectory); default os.tmpdir(). */
+  /** Parent of the session folder (the config file); default os.tmpdir(). */
   tmpRoot?: string;
+  /**
+   * VDDK's tmpDirectory, kept across sessions (vddkTmpDirectory(home)): VDDK notes
+   * HotAdd attachments there, and only a Cleanup with the same tmpDirectory finds
+   * what a crashed session left. Default: the session folder (gone with the session).
+   */
+  tmpDirectory?: string;
   /** NFC-TIMEOUTS overrides (user settings), by full key name. */
   nfcTimeouts?: Partial<Record<string, number>>;
   /** More config keys: log levels, or the lab VDDK's `labvddk.*` keys (labVddkConfigKeys()). */
@@ -22,6 +29,8 @@ export interface VddkSessionOptions extends Omit<WorkerSpawnOptions, 'vddkDir'> 
 export interface VddkInitResult {
   majorVersion: number;
   libraryPath: string;
+  /** VDDK's own libraries the addon loaded by absolute path from the library's folder before it. */
+  bundledLibraries: string[];
   /** Optional functions this VDDK has (QueryAllocatedBlocks, Flush, ...). */
   optionalFunctions: string[];
 }
@@ -33,8 +42,11 @@ export interface VddkInitResult {
 export class VddkSession {
   private readonly connections = new Set<VddkConnection>();
   private closed = false;
+  /** Calls made for this session in a fresh one (Cleanup after the worker died). */
+  private readonly otherSessionCalls: VddkCallSummary[] = [];
 
   private constructor(
+    private readonly options: VddkSessionOptions,
     readonly worker: VddkWorkerProcess,
     readonly sessionDir: string,
     readonly configFile: string,
@@ -47,9 +59,10 @@ export class VddkSession {
     const sessionDir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'lifeboat-vddk-'));
     let worker: VddkWorkerProcess | undefined;
     try {
+      if (options.tmpDirectory) mkdirSync(options.tmpDirectory, { recursive: true, mode: 0o700 });
       // NFC-TIMEOUTS
       const configFile = writeVddkConfigFile(sessionDir, {
-        tmpDirectory: sessionDir,
+        tmpDirectory: options.tmpDirectory ?? sessionDir,
         nfcTimeouts: options.nfcTimeouts,
         extra: options.extraConfig,
         appendText: options.extraConfigText,
@@ -58,7 +71,7 @@ export class VddkSession {
       const init = (await worker.call('init', [options.vddkDir, configFile])).value as VddkInitResult;
       const readTimeout =
         options.nfcTimeouts?.['vixDiskLib.nfc.ReadTimeoutMs'] ?? NFC_TIMEOUT_DEFAULTS['vixDiskLib.nfc.ReadTimeoutMs'];
-      return new VddkSession(worker, sessionDir, configFile, init, keepaliveFor(readTimeout));
+      return new VddkSession(options, worker, sessionDir, configFile, init, keepaliveFor(readTimeout));
     } catch (err) {
       await worker?.stop().catch(() => undefined);
       rmSync(sessionDir, { recursive: true, force: true });
@@ -89,9 +102,35 @@ export class VddkSession {
     await this.worker.call('endAccess', [workerConnectSpec(params), checkIdentity(identity)]);
   }
 
-  /** Cleans up after an unclean stop (HotAdd leftovers); call after disconnecting. */
-  async cleanup(params: VddkConnectParams): Promise<{ cleanedUp: number; remaining: number }> {
-    return (await this.worker.call('cleanup', [workerConnectSpec(params)])).value as { cleanedUp: number; remaining: number };
+  /**
+   * VDDK Cleanup (STEP-HOTADD-CLEANUP): what sessions that stopped uncleanly left in
+   * the tmpDirectory (HotAdd attachments); call after disconnecting. It is for the
+   * connection, not a VM: vmxSpec and the snapshot are never passed. When this
+   * session's worker has died, it runs in a fresh session, never through the dead one.
+   */
+  async cleanup(params: VddkConnectParams): Promise<VddkCleanupResult> {
+    if (!this.worker.running) {
+      const result = await VddkSession.cleanupInFreshSession(this.options, params);
+      this.otherSessionCalls.push(result.vddkCalls ?? {});
+      return result;
+    }
+    return (await this.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+  }
+
+  /** Cleanup in a session of its own (job start, --resume, after a worker death); same tmpDirectory. */
+  static async cleanupInFreshSession(options: VddkSessionOptions, params: VddkConnectParams): Promise<VddkCleanupResult> {
+    const fresh = await VddkSession.start(options);
+    try {
+      const result = (await fresh.worker.call('cleanup', [workerConnectSpec(cleanupParams(params))])).value as VddkCleanupResult;
+      return { ...result, vddkCalls: fresh.callStats() };
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  /** Count, errors and total time of every VDDK call in this session, by function (for the job report). */
+  callStats(): VddkCallSummary {
+    return mergeVddkCallSummaries(this.worker.stats.summary(), ...this.otherSessionCalls);
   }
 
   /** Round trip to the worker; resolves with the worker's clock (shows its event loop is free). */
@@ -113,6 +152,18 @@ export class VddkSession {
       rmSync(this.sessionDir, { recursive: true, force: true });
     }
   }
+}
+
+export interface VddkCleanupResult {
+  cleanedUp: number;
+  remaining: number;
+  /** The VDDK calls of the fresh session it ran in, if it had one of its own. */
+  vddkCalls?: VddkCallSummary;
+}
+
+function cleanupParams(params: VddkConnectParams): VddkConnectParams {
+  const { vmxSpec: _vm, snapshotRef: _snap, ...connection } = params;
+  return connection;
 }
 
 function checkIdentity(identity: string): string {

@@ -4,10 +4,13 @@ import { resolve } from 'node:path';
 import { readSettings } from '../config/settings-store';
 import { labStatePaths } from '../lab/lab-state';
 import { discoverVddk, labVddkDir } from './vddk-discovery';
+import { vddkTmpDirectory } from './vddk-tmp-directory';
 
 /** Where VDDK is and what extra config it gets, for a backup or restore session. */
 export interface VddkSetup {
   dir: string;
+  /** VDDK's tmpDirectory under the Lifeboat folder, the same for every session (HotAdd cleanup after a crash). */
+  tmpDirectory: string;
   /** For the lab VDDK: the running lab's labvddk.conf (datastore folders, thumbprint). */
   extraConfigText?: string;
 }
@@ -33,9 +36,10 @@ export async function resolveVddkSetup(options: { dir?: string; configFile?: str
   if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(options.home))) {
     configFile = labStatePaths.vddkConfig(options.home);
   }
-  if (!configFile) return { dir: found.dir };
+  const tmpDirectory = vddkTmpDirectory(options.home);
+  if (!configFile) return { dir: found.dir, tmpDirectory };
   try {
-    return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
+    return { dir: found.dir, tmpDirectory, extraConfigText: readFileSync(configFile, 'utf8') };
   } catch (err) {
     throw new Error(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`);
   }

@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { productInfo } from '../config/product';
+import { defaultVddkTrace, describeVddkArgs, VddkCallStats, type VddkCallTrace } from './vddk-call-stats';
 import { VddkCallError, VddkError, VddkWorkerExitedError } from './vddk-error';
 import { FrameReader, writeFrame } from './wire-protocol';
 import type { WorkerOperation, WorkerRequest, WorkerResponse } from './worker-messages';
 
 export interface WorkerSpawnOptions {
-  /** The VDDK distribution folder; its lib64 (bin on Windows) goes first on the library path. */
+  /** The VDDK distribution folder (the addon loads the library and its bundled dependencies from it). */
   vddkDir: string;
   /**
    * The program that runs the worker script. Default: this Node (process.execPath).
@@ -22,6 +23,8 @@ export interface WorkerSpawnOptions {
   addonPath?: string;
   /** Receives each line VDDK logs (it goes to the worker's stderr). */
   onLog?: (line: string) => void;
+  /** Debug-level trace of every VDDK call (default: stderr when LIFEBOAT_DEBUG names "vddk"). */
+  onTrace?: (trace: VddkCallTrace) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -42,9 +45,9 @@ export function configureVddkWorkerLauncher(launcher: WorkerLauncher): void {
   defaultLauncher = launcher;
 }
 
-/** native/build/Release/lifeboat_vddk.node under the app root. */
-export function addonPath(root: string = productInfo().root): string {
-  return join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
+/** native/build/Release/lifeboat_vddk.node under the app root (LIFEBOAT_ADDON: another build, e.g. the sanitizer one). */
+export function addonPath(root: string = productInfo().root, env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIFEBOAT_ADDON || join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
 }
 
 /** The worker script: next to this file when compiled (dist/), else the bundle build:native makes. */
@@ -54,19 +57,22 @@ export function workerScriptPath(root?: string): string {
   return join(root ?? productInfo().root, 'native', 'build', 'vddk-worker.js');
 }
 
-/** The worker's environment: VDDK's own libraries first, read by the loader at process start. */
-export function workerEnvironment(vddkDir: string, base: NodeJS.ProcessEnv, platform = process.platform): NodeJS.ProcessEnv {
-  const env = { ...base };
-  if (platform === 'win32') {
-    env.PATH = [join(vddkDir, 'bin'), base.PATH].filter(Boolean).join(delimiter);
-  } else {
-    env.LD_LIBRARY_PATH = [join(vddkDir, 'lib64'), base.LD_LIBRARY_PATH].filter(Boolean).join(delimiter);
-  }
-  return env;
+/**
+ * The worker's environment: the caller's, unchanged. VDDK's lib64/ is never put
+ * on LD_LIBRARY_PATH (nor bin\\ on PATH): the loader would then give Node and the
+ * addon VDDK's older libstdc++. The addon loads VDDK's bundled libraries by
+ * absolute path instead (native/src/bundled-libraries.cc); on Windows
+ * LoadLibraryEx with an altered search path finds them beside the DLL.
+ */
+export function workerEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base };
 }
 
 interface Pending {
   op: WorkerOperation;
+  args: unknown[];
+  payloadBytes?: number;
+  sent: number;
   resolve: (r: { value: unknown; payload?: Buffer }) => void;
   reject: (err: Error) => void;
 }
@@ -83,6 +89,9 @@ export class VddkWorkerProcess {
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly lastLog: string[] = [];
   private readonly exitWaiters: Array<() => void> = [];
+  private readonly trace: ((t: VddkCallTrace) => void) | undefined;
+  /** Every VDDK call of this worker, counted and timed (for the job report). */
+  readonly stats = new VddkCallStats();
 
   constructor(options: WorkerSpawnOptions) {
     const script = options.workerScript ?? workerScriptPath();
@@ -93,10 +102,11 @@ export class VddkWorkerProcess {
     if (!existsSync(addon)) {
       throw new VddkCallError('start', `The native addon is missing (${addon}). Run \`npm run build:native\`.`);
     }
+    this.trace = options.onTrace ?? defaultVddkTrace(options.env ?? process.env);
     const launcher = options.executable ? { executable: options.executable, args: (s: string, a: string) => [s, a] } : defaultLauncher;
     this.child = spawn(launcher.executable, launcher.args(script, addon), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: workerEnvironment(options.vddkDir, options.env ?? process.env),
+      env: workerEnvironment(options.env ?? process.env),
       windowsHide: true,
     });
     this.channel = this.child.stdio[3] as Duplex;
@@ -136,7 +146,7 @@ export class VddkWorkerProcess {
     const id = this.nextId++;
     const request: WorkerRequest = { id, op, args };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { op, resolve, reject });
+      this.pending.set(id, { op, args, payloadBytes: payload?.length, sent: performance.now(), resolve, reject });
       // The payload must stay unchanged until the call settles (writes are queued, not copied).
       writeFrame(this.channel, request, payload);
     });
@@ -165,6 +175,7 @@ export class VddkWorkerProcess {
       const p = this.pending.get(header.id);
       if (!p) continue;
       this.pending.delete(header.id);
+      this.account(p, header.ms ?? performance.now() - p.sent, header.ok ? 'ok' : header.error.message);
       if (header.ok) p.resolve({ value: header.value, payload });
       else {
         const e = header.error;
@@ -174,11 +185,20 @@ export class VddkWorkerProcess {
     }
   }
 
+  private account(p: Pending, ms: number, result: string): void {
+    this.stats.record(p.op, ms, result === 'ok');
+    const fn = VddkCallStats.functionName(p.op);
+    if (fn && this.trace) this.trace({ fn, args: describeVddkArgs(p.args, p.payloadBytes), durationMs: ms, result });
+  }
+
   private onExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
     if (this.exited) return;
     if (err) this.lastLog.push(`could not start the VDDK worker: ${err.message}`);
     this.exited = { code, signal };
-    for (const [, p] of this.pending) p.reject(new VddkWorkerExitedError(p.op, code, signal, [...this.lastLog]));
+    for (const [, p] of this.pending) {
+      this.account(p, performance.now() - p.sent, 'the worker process ended');
+      p.reject(new VddkWorkerExitedError(p.op, code, signal, [...this.lastLog]));
+    }
     this.pending.clear();
     for (const w of this.exitWaiters.splice(0)) w();
   }

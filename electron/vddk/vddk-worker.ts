@@ -39,16 +39,18 @@ export function runVddkWorker(addonPath: string | undefined): void {
 
   const handle = async (request: WorkerRequest, payload: Buffer | undefined): Promise<void> => {
     const { id, op } = request;
+    const started = performance.now();
+    const ms = (): number => performance.now() - started;
     try {
       if (op === 'ping') return send({ id, ok: true, value: Date.now() });
       const fn = addon[op];
       if (typeof fn !== 'function') throw new Error(`unknown operation ${op}`);
       const args = op === 'write' ? [...request.args, payload ?? Buffer.alloc(0)] : request.args;
       const value = await fn(...args);
-      if (Buffer.isBuffer(value)) send({ id, ok: true }, value);
-      else send({ id, ok: true, value });
+      if (Buffer.isBuffer(value)) send({ id, ok: true, ms: ms() }, value);
+      else send({ id, ok: true, value, ms: ms() });
     } catch (err) {
-      send({ id, ok: false, error: describe(err, op) });
+      send({ id, ok: false, error: describe(err, op), ms: ms() });
     }
   };
 

@@ -37,5 +37,6 @@ export interface WorkerErrorInfo {
   vixMessage?: string;
 }
 
-/** Worker → engine. `read` answers with the data as the frame payload. */
-export type WorkerResponse = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: WorkerErrorInfo };
+/** Worker → engine. `read` answers with the data as the frame payload; `ms` is how long the call took in the worker. */
+export type WorkerResponse =
+  { id: number; ok: true; value?: unknown; ms?: number } | { id: number; ok: false; error: WorkerErrorInfo; ms?: number };

@@ -12,10 +12,10 @@
 
 static pthread_mutex_t logLock = PTHREAD_MUTEX_INITIALIZER;
 
-void lab_change_log_path(const char *descriptorPath, char *out, size_t outSize) {
+int lab_change_log_path(const char *descriptorPath, char *out, size_t outSize) {
   size_t len = strlen(descriptorPath);
   if (len > 5 && strcmp(descriptorPath + len - 5, ".vmdk") == 0) len -= 5;
-  snprintf(out, outSize, "%.*s-lab-ctk.log", (int)len, descriptorPath);
+  return lab_format(out, outSize, "%.*s-lab-ctk.log", (int)len, descriptorPath) < 0 ? -1 : 0;
 }
 
 static VixError ensure_locked(const char *path) {
@@ -37,7 +37,7 @@ static VixError ensure_locked(const char *path) {
 /* Creates the log if needed and returns the next sequence number (one more than the `w` lines present). */
 VixError lab_change_log_open(const char *descriptorPath, uint64_t *nextSeq) {
   char path[LAB_PATH_MAX];
-  lab_change_log_path(descriptorPath, path, sizeof path);
+  if (lab_change_log_path(descriptorPath, path, sizeof path) != 0) return VIX_E_INVALID_ARG;
   pthread_mutex_lock(&logLock);
   VixError err = ensure_locked(path);
   if (err == VIX_OK) {
@@ -60,8 +60,8 @@ VixError lab_change_log_open(const char *descriptorPath, uint64_t *nextSeq) {
 VixError lab_change_log_append(const char *descriptorPath, uint64_t seq, uint64_t startSector, uint64_t numSectors) {
   char path[LAB_PATH_MAX];
   char line[96];
-  lab_change_log_path(descriptorPath, path, sizeof path);
-  int len = snprintf(line, sizeof line, "w %llu %llu %llu\n", (unsigned long long)seq, (unsigned long long)startSector,
+  if (lab_change_log_path(descriptorPath, path, sizeof path) != 0) return VIX_E_INVALID_ARG;
+  int len = lab_format(line, sizeof line, "w %llu %llu %llu\n", (unsigned long long)seq, (unsigned long long)startSector,
                      (unsigned long long)numSectors);
   pthread_mutex_lock(&logLock);
   /* O_APPEND with one write() per record keeps lines whole. */

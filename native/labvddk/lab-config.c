@@ -13,13 +13,20 @@ static char *trim(char *s) {
   return s;
 }
 
+/* 0, or -1 (cannot read the file), -2 (a line too long, too many keys), -3 (out of memory). */
 int lab_config_load(LabConfig *cfg, const char *path) {
   memset(cfg, 0, sizeof(*cfg));
   if (!path || !*path) return 0;
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   char line[8192];
-  while (fgets(line, sizeof line, f) && cfg->count < LAB_MAX_KEYS) {
+  while (fgets(line, sizeof line, f)) {
+    /* A line longer than the buffer would be read in pieces, its tail as another key: refuse it. */
+    if (!strchr(line, '\n') && !feof(f)) {
+      fclose(f);
+      lab_config_free(cfg);
+      return -2;
+    }
     char *s = trim(line);
     if (*s == '#' || *s == '\0') continue;
     char *eq = strchr(s, '=');
@@ -32,9 +39,20 @@ int lab_config_load(LabConfig *cfg, const char *path) {
       value[len - 1] = '\0';
       value++;
     }
+    /* Dropping keys silently would drop the later ones, which are the overrides. */
+    if (cfg->count == LAB_MAX_KEYS) {
+      fclose(f);
+      lab_config_free(cfg);
+      return -2;
+    }
     cfg->keys[cfg->count] = strdup(key);
     cfg->values[cfg->count] = strdup(value);
     cfg->count++;
+    if (!cfg->keys[cfg->count - 1] || !cfg->values[cfg->count - 1]) {
+      fclose(f);
+      lab_config_free(cfg);
+      return -3;
+    }
   }
   fclose(f);
   return 0;

@@ -13,11 +13,10 @@
 
 #include "lab-internal.h"
 
-static void dir_of(const char *path, char *out, size_t size) {
-  snprintf(out, size, "%s", path);
-  char *slash = strrchr(out, '/');
-  if (slash) slash[1] = '\0';
-  else snprintf(out, size, "./");
+static int dir_of(const char *path, char *out, size_t size) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return lab_format(out, size, "./") < 0 ? -1 : 0;
+  return lab_format(out, size, "%.*s", (int)(slash - path + 1), path) < 0 ? -1 : 0;
 }
 
 static VixDiskLibAdapterType adapter_from_name(const char *name) {
@@ -32,11 +31,11 @@ static VixDiskLibAdapterType adapter_from_name(const char *name) {
 VixError lab_descriptor_read(const char *descriptorPath, LabDescriptor *out) {
   memset(out, 0, sizeof(*out));
   out->adapterType = VIXDISKLIB_ADAPTER_SCSI_LSILOGIC;
+  char dir[LAB_PATH_MAX];
+  if (dir_of(descriptorPath, dir, sizeof dir) != 0) return VIX_E_INVALID_ARG;
   FILE *f = fopen(descriptorPath, "r");
   if (!f) return errno == ENOENT ? VIX_E_FILE_NOT_FOUND : VIX_E_FILE_ACCESS_ERROR;
   char line[LAB_PATH_MAX + 128];
-  char dir[LAB_PATH_MAX];
-  dir_of(descriptorPath, dir, sizeof dir);
   int extents = 0;
   /* A descriptor is text; a binary header means a sparse/streamOptimized file the lab does not serve. */
   if (!fgets(line, sizeof line, f) || strncmp(line, "# Disk DescriptorFile", 21) != 0) {
@@ -44,6 +43,11 @@ VixError lab_descriptor_read(const char *descriptorPath, LabDescriptor *out) {
     return VIX_E_NOT_SUPPORTED;
   }
   while (fgets(line, sizeof line, f)) {
+    /* A line longer than the buffer would be read in pieces: a cut extent name would name another file. */
+    if (!strchr(line, '\n') && !feof(f)) {
+      fclose(f);
+      return VIX_E_INVALID_ARG;
+    }
     char access[16], kind[16], file[LAB_PATH_MAX], value[256];
     unsigned long long sectors = 0;
     if (sscanf(line, " createType = \"%31[^\"]\"", out->createType) == 1) continue;
@@ -57,8 +61,12 @@ VixError lab_descriptor_read(const char *descriptorPath, LabDescriptor *out) {
         fclose(f);
         return VIX_E_NOT_SUPPORTED;
       }
-      if (file[0] == '/') snprintf(out->extentPath, sizeof out->extentPath, "%s", file);
-      else snprintf(out->extentPath, sizeof out->extentPath, "%s%s", dir, file);
+      int n = file[0] == '/' ? lab_format(out->extentPath, sizeof out->extentPath, "%s", file)
+                             : lab_format(out->extentPath, sizeof out->extentPath, "%s%s", dir, file);
+      if (n < 0) {
+        fclose(f);
+        return VIX_E_INVALID_ARG; /* the extent's full path does not fit: never open a truncated one */
+      }
       out->capacitySectors = sectors;
       continue;
     }
@@ -96,7 +104,7 @@ VixError lab_descriptor_create(const char *descriptorPath, const VixDiskLibCreat
   if (access(descriptorPath, F_OK) == 0) return VIX_E_FILE_ALREADY_EXISTS;
 
   char flat[LAB_PATH_MAX];
-  snprintf(flat, sizeof flat, "%.*s-flat.vmdk", (int)(len - 5), descriptorPath);
+  if (lab_format(flat, sizeof flat, "%.*s-flat.vmdk", (int)(len - 5), descriptorPath) < 0) return VIX_E_INVALID_ARG;
   const char *flatName = strrchr(flat, '/');
   flatName = flatName ? flatName + 1 : flat;
 

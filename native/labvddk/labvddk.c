@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bundled/labvddk-support.h"
 #include "lab-internal.h"
 
 #define DEFAULT_TRANSPORTS "file:san:hotadd:nbdssl:nbd"
@@ -28,6 +29,7 @@ static struct {
   LabConfig cfg;
   char transports[256];
   char stateDir[LAB_PATH_MAX];
+  char tmpDir[LAB_PATH_MAX]; /* VDDK's tmpDirectory: where HotAdd attachments are noted */
   VixDiskLibGenericLogFunc *log;
   VixDiskLibGenericLogFunc *warn;
   uint64_t writeCalls; /* since InitEx; drives labvddk.fault.failWriteN */
@@ -39,6 +41,7 @@ struct VixDiskLibConnectParam {
   int readOnly;
   int dropped;
   uint64_t ioCalls;
+  const VixDiskLibConnectParams *params; /* the caller's, read again at Open (lazy connect) */
   char server[256];
   char thumbprint[128];
   char vmxSpec[256];
@@ -53,13 +56,15 @@ struct VixDiskLibHandleStruct {
   uint32_t flags;
   char mode[16];
   uint64_t nextSeq;
+  char hotaddRecord[LAB_PATH_MAX];
   int busy;
+  int overlapped; /* a second call came in while one ran: that one fails too */
   int pending;
   pthread_mutex_t lock;
   pthread_cond_t idle;
 };
 
-static void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
+void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
   if (!fn) return;
   va_list ap;
   va_start(ap, fmt);
@@ -69,7 +74,10 @@ static void lab_log(VixDiskLibGenericLogFunc *fn, const char *fmt, ...) {
 
 void lab_state_append(const char *fileName, const char *line) {
   char path[LAB_PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", lab.stateDir, fileName);
+  if (lab_format(path, sizeof path, "%s/%s", lab.stateDir, fileName) < 0) {
+    lab_log(lab.warn, "labvddk: state path too long under %s\n", lab.stateDir);
+    return;
+  }
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) return;
   size_t len = strlen(line);
@@ -97,19 +105,33 @@ VixError VixDiskLib_InitEx(uint32_t majorVersion, uint32_t minorVersion, VixDisk
   (void)libDir;
   if (lab.initialized) return VIX_OK;
   if (majorVersion < 6) return VIX_E_NOT_SUPPORTED;
-  if (lab_config_load(&lab.cfg, configFile) != 0) return VIX_E_FILE_NOT_FOUND;
+  int loaded = lab_config_load(&lab.cfg, configFile);
+  if (loaded == -1) return VIX_E_FILE_NOT_FOUND;
+  if (loaded == -3) return VIX_E_OUT_OF_MEMORY;
+  if (loaded != 0) {
+    lab_log(warn, "labvddk: config file %s has a line over 8191 characters or over %d keys\n", configFile, LAB_MAX_KEYS);
+    return VIX_E_INVALID_ARG;
+  }
   lab.log = log;
   lab.warn = warn;
   lab.pid = getpid();
   const char *modes = lab_config_get(&lab.cfg, "labvddk.transports");
-  snprintf(lab.transports, sizeof lab.transports, "%s", modes && *modes ? modes : DEFAULT_TRANSPORTS);
+  const char *tmp = lab_config_get(&lab.cfg, "tmpDirectory");
   const char *state = lab_config_get(&lab.cfg, "labvddk.stateDir");
-  if (!state) state = lab_config_get(&lab.cfg, "tmpDirectory");
-  snprintf(lab.stateDir, sizeof lab.stateDir, "%s", state && *state ? state : "/tmp");
+  if (!state) state = tmp;
+  if (lab_format(lab.tmpDir, sizeof lab.tmpDir, "%s", tmp && *tmp ? tmp : "/tmp") < 0) {
+    lab_config_free(&lab.cfg);
+    return VIX_E_INVALID_ARG;
+  }
+  if (lab_format(lab.transports, sizeof lab.transports, "%s", modes && *modes ? modes : DEFAULT_TRANSPORTS) < 0 ||
+      lab_format(lab.stateDir, sizeof lab.stateDir, "%s", state && *state ? state : "/tmp") < 0) {
+    lab_config_free(&lab.cfg);
+    return VIX_E_INVALID_ARG;
+  }
   lab.writeCalls = 0;
   lab.readCalls = 0;
   lab.initialized = 1;
-  lab_log(log, "labvddk: initialised, transports %s\n", lab.transports);
+  lab_log(log, "labvddk: initialised (%s), transports %s\n", labvddk_support_name(), lab.transports);
   return VIX_OK;
 }
 
@@ -120,12 +142,6 @@ void VixDiskLib_Exit(void) {
 }
 
 const char *VixDiskLib_ListTransportModes(void) { return lab.initialized ? lab.transports : NULL; }
-
-VixDiskLibConnectParams *VixDiskLib_AllocateConnectParams(void) {
-  return calloc(1, sizeof(VixDiskLibConnectParams));
-}
-
-void VixDiskLib_FreeConnectParams(VixDiskLibConnectParams *connectParams) { free(connectParams); }
 
 VixError VixDiskLib_ConnectEx(const VixDiskLibConnectParams *params, Bool readOnly, const char *snapshotRef,
                               const char *transportModes, VixDiskLibConnection *connection) {
@@ -140,12 +156,19 @@ VixError VixDiskLib_ConnectEx(const VixDiskLibConnectParams *params, Bool readOn
       free(c);
       return VIX_E_INVALID_ARG;
     }
-    snprintf(c->server, sizeof c->server, "%s", params->serverName);
+    if (lab_format(c->server, sizeof c->server, "%s", params->serverName) < 0) {
+      free(c);
+      return VIX_E_INVALID_ARG;
+    }
   }
   c->readOnly = readOnly != 0;
-  if (params->thumbPrint) snprintf(c->thumbprint, sizeof c->thumbprint, "%s", params->thumbPrint);
-  if (params->vmxSpec) snprintf(c->vmxSpec, sizeof c->vmxSpec, "%s", params->vmxSpec);
-  if (transportModes) snprintf(c->modes, sizeof c->modes, "%s", transportModes);
+  c->params = params;
+  if ((params->thumbPrint && lab_format(c->thumbprint, sizeof c->thumbprint, "%s", params->thumbPrint) < 0) ||
+      (params->vmxSpec && lab_format(c->vmxSpec, sizeof c->vmxSpec, "%s", params->vmxSpec) < 0) ||
+      (transportModes && lab_format(c->modes, sizeof c->modes, "%s", transportModes) < 0)) {
+    free(c);
+    return VIX_E_INVALID_ARG;
+  }
   *connection = c;
   return VIX_OK;
 }
@@ -158,20 +181,19 @@ VixError VixDiskLib_Disconnect(VixDiskLibConnection connection) {
 
 /* "[ds] dir/x.vmdk" through labvddk.datastore.ds; anything else is a local path. */
 static VixError resolve_path(const char *path, char *out, size_t size) {
-  if (path[0] != '[') {
-    snprintf(out, size, "%s", path);
-    return VIX_OK;
-  }
+  if (path[0] != '[') return lab_format(out, size, "%s", path) < 0 ? VIX_E_INVALID_ARG : VIX_OK;
   const char *close = strchr(path, ']');
   if (!close) return VIX_E_INVALID_ARG;
   char key[300];
-  snprintf(key, sizeof key, "labvddk.datastore.%.*s", (int)(close - path - 1), path + 1);
+  if (lab_format(key, sizeof key, "labvddk.datastore.%.*s", (int)(close - path - 1), path + 1) < 0) {
+    return VIX_E_FILE_NOT_FOUND; /* no datastore has a name that long */
+  }
   const char *folder = lab_config_get(&lab.cfg, key);
   if (!folder) return VIX_E_FILE_NOT_FOUND;
   const char *rest = close + 1;
   while (*rest == ' ') rest++;
-  snprintf(out, size, "%s/%s", folder, rest);
-  return VIX_OK;
+  /* Too long: an error, never a shorter path that names another file. */
+  return lab_format(out, size, "%s/%s", folder, rest) < 0 ? VIX_E_INVALID_ARG : VIX_OK;
 }
 
 /* First mode of the ConnectEx list (or the configured order) that the lab allows. */
@@ -204,6 +226,11 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   }
   struct VixDiskLibConnectParam *c = connection;
   if (c->dropped) return VIX_E_HOST_TCP_CONN_LOST;
+  /* Real VDDK connects and logs in here, from the parameters ConnectEx was given. */
+  if (!c->local) {
+    VixError paramsErr = lab_connect_params_check(c->params, c->server, lab.warn);
+    if (paramsErr != VIX_OK) return paramsErr;
+  }
   const char *want = lab_config_get(&lab.cfg, "labvddk.thumbprint");
   /* Like real VDDK, a wrong thumbprint shows up at Open as a plain failure. */
   if (!c->local && want && *want && strcasecmp(want, c->thumbprint) != 0) return VIX_E_FAIL;
@@ -243,7 +270,14 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
   }
   h->conn = c;
   h->flags = writable ? flags : (flags | VIXDISKLIB_FLAG_OPEN_READ_ONLY);
-  snprintf(h->mode, sizeof h->mode, "%s", mode);
+  lab_format(h->mode, sizeof h->mode, "%s", mode); /* one of the known short names */
+  /* A HotAdd open attaches the disk to the proxy; the note lets Cleanup find it after a crash. */
+  if (strcmp(mode, "hotadd") == 0 &&
+      (err = lab_hotadd_attach(lab.tmpDir, h->descriptorPath, h->hotaddRecord, sizeof h->hotaddRecord)) != VIX_OK) {
+    close(h->fd);
+    free(h);
+    return err;
+  }
   pthread_mutex_init(&h->lock, NULL);
   pthread_cond_init(&h->idle, NULL);
   lab_log(lab.log, "labvddk: opened %s using %s\n", h->descriptorPath, h->mode);
@@ -262,6 +296,7 @@ VixError VixDiskLib_Wait(VixDiskLibHandle h) {
 VixError VixDiskLib_Close(VixDiskLibHandle h) {
   if (!h) return VIX_E_INVALID_HANDLE;
   VixDiskLib_Wait(h);
+  lab_hotadd_detach(h->hotaddRecord);
   close(h->fd);
   pthread_mutex_destroy(&h->lock);
   pthread_cond_destroy(&h->idle);
@@ -296,15 +331,25 @@ void VixDiskLib_FreeInfo(VixDiskLibInfo *info) {
   free(info);
 }
 
-/* Real VDDK requires one caller per handle at a time; the lab notices when that is broken. */
-static int enter(VixDiskLibHandle h) {
+/*
+ * Real VDDK requires one caller per handle at a time (I/O, QueryAllocatedBlocks,
+ * a keepalive read alike); breaking it corrupts its state. The lab fails loudly:
+ * the second call gets VIX 5 and the one already running fails with it.
+ */
+static int enter(VixDiskLibHandle h, const char *what) {
   if (__atomic_exchange_n(&h->busy, 1, __ATOMIC_ACQUIRE)) {
-    lab_log(lab.warn, "labvddk: concurrent calls on one handle (%s)\n", h->descriptorPath);
+    __atomic_store_n(&h->overlapped, 1, __ATOMIC_RELEASE);
+    lab_log(lab.warn, "labvddk: concurrent calls on one handle (%s arrived while another call ran on %s)\n", what,
+            h->descriptorPath);
     return 0;
   }
   return 1;
 }
-static void leave(VixDiskLibHandle h) { __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE); }
+static VixError leave(VixDiskLibHandle h, VixError result) {
+  int overlapped = __atomic_exchange_n(&h->overlapped, 0, __ATOMIC_ACQ_REL);
+  __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE);
+  return overlapped ? VIX_E_OBJECT_IS_BUSY : result;
+}
 
 static VixError check_io(VixDiskLibHandle h, uint64_t start, uint64_t count, const void *buf) {
   if (!h) return VIX_E_INVALID_HANDLE;
@@ -390,20 +435,16 @@ static VixError do_write(VixDiskLibHandle h, uint64_t start, uint64_t count, con
 VixError VixDiskLib_Read(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count, uint8_t *buf) {
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_read(h, start, count, buf);
-  leave(h);
-  return err;
+  if (!enter(h, "Read")) return VIX_E_OBJECT_IS_BUSY;
+  return leave(h, do_read(h, start, count, buf));
 }
 
 VixError VixDiskLib_Write(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
                           const uint8_t *buf) {
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_write(h, start, count, buf);
-  leave(h);
-  return err;
+  if (!enter(h, "Write")) return VIX_E_OBJECT_IS_BUSY;
+  return leave(h, do_write(h, start, count, buf));
 }
 
 typedef struct {
@@ -454,10 +495,8 @@ VixError VixDiskLib_ReadAsync(VixDiskLibHandle h, VixDiskLibSectorType start, Vi
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
   if (!cb) return VIX_E_INVALID_ARG;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_read(h, start, count, buf);
-  leave(h);
-  return complete(h, err, cb, cbData);
+  if (!enter(h, "ReadAsync")) return VIX_E_OBJECT_IS_BUSY;
+  return complete(h, leave(h, do_read(h, start, count, buf)), cb, cbData);
 }
 
 VixError VixDiskLib_WriteAsync(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
@@ -465,10 +504,8 @@ VixError VixDiskLib_WriteAsync(VixDiskLibHandle h, VixDiskLibSectorType start, V
   VixError err = check_io(h, start, count, buf);
   if (err != VIX_OK) return err;
   if (!cb) return VIX_E_INVALID_ARG;
-  if (!enter(h)) return VIX_E_OBJECT_IS_BUSY;
-  err = do_write(h, start, count, buf);
-  leave(h);
-  return complete(h, err, cb, cbData);
+  if (!enter(h, "WriteAsync")) return VIX_E_OBJECT_IS_BUSY;
+  return complete(h, leave(h, do_write(h, start, count, buf)), cb, cbData);
 }
 
 VixError VixDiskLib_Flush(VixDiskLibHandle h) {
@@ -476,6 +513,9 @@ VixError VixDiskLib_Flush(VixDiskLibHandle h) {
   if (h->flags & VIXDISKLIB_FLAG_OPEN_READ_ONLY) return VIX_OK;
   return fdatasync(h->fd) == 0 ? VIX_OK : VIX_E_FILE_ERROR;
 }
+
+static VixError query_allocated(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
+                                VixDiskLibSectorType chunk, VixDiskLibBlockList **out);
 
 VixError VixDiskLib_QueryAllocatedBlocks(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
                                          VixDiskLibSectorType chunk, VixDiskLibBlockList **out) {
@@ -485,6 +525,26 @@ VixError VixDiskLib_QueryAllocatedBlocks(VixDiskLibHandle h, VixDiskLibSectorTyp
   }
   if (count / chunk > VIXDISKLIB_MAX_CHUNK_NUMBER) return VIX_E_INVALID_ARG;
   if (start > h->desc.capacitySectors || count > h->desc.capacitySectors - start) return VIX_E_DISK_OUTOFRANGE;
+  if (!enter(h, "QueryAllocatedBlocks")) return VIX_E_OBJECT_IS_BUSY;
+  VixError err = query_allocated(h, start, count, chunk, out);
+  return leave(h, err);
+}
+
+/*
+ * A real host takes time in proportion to the disk for this call (it walks the
+ * disk's metadata), and it holds the handle all that time.
+ */
+static VixError query_allocated(VixDiskLibHandle h, VixDiskLibSectorType start, VixDiskLibSectorType count,
+                                VixDiskLibSectorType chunk, VixDiskLibBlockList **out) {
+  long long msPerGiB = lab_config_int(&lab.cfg, "labvddk.queryAllocatedMsPerGiB", 10);
+  if (msPerGiB > 0) {
+    uint64_t us = (uint64_t)msPerGiB * 1000u * count / (2u * 1024u * 1024u); /* 2 Mi sectors per GiB */
+    if (us > 0) usleep((useconds_t)(us > 60000000u ? 60000000u : us));
+  }
+  /* DATA-ALLOCATION-UNKNOWN: some hosts and datastores cannot answer. */
+  if (lab_config_int(&lab.cfg, "labvddk.fault.failQueryAllocated", 0) != 0) {
+    return lab_config_u64(&lab.cfg, "labvddk.fault.errorCode", VIX_E_NOT_SUPPORTED);
+  }
   size_t cap = 16, n = 0;
   VixDiskLibBlockList *list = malloc(sizeof(VixDiskLibBlockList) + cap * sizeof(VixDiskLibBlock));
   if (!list) return VIX_E_OUT_OF_MEMORY;
@@ -534,7 +594,9 @@ static VixError access_call(const VixDiskLibConnectParams *params, const char *i
   /* Like real VDDK against a bare host: these calls need vCenter. */
   if (serverMode && strcmp(serverMode, "esxi") == 0) return VIX_E_NOT_SUPPORTED;
   char line[512];
-  snprintf(line, sizeof line, "%s %s %s\n", what, identity, params->vmxSpec ? params->vmxSpec : "-");
+  if (lab_format(line, sizeof line, "%s %s %s\n", what, identity, params->vmxSpec ? params->vmxSpec : "-") < 0) {
+    return VIX_E_INVALID_ARG;
+  }
   lab_state_append("labvddk-access.log", line);
   return VIX_OK;
 }
@@ -547,13 +609,29 @@ VixError VixDiskLib_EndAccess(const VixDiskLibConnectParams *params, const char 
   return access_call(params, identity, "end");
 }
 
+/*
+ * Cleans up what sessions that ended uncleanly left behind in this tmpDirectory
+ * (HotAdd attachments). Cleanup is for the connection, not a VM: VDDK wants
+ * vmxSpec (and a snapshot) unset, so the lab refuses one that is set.
+ */
 VixError VixDiskLib_Cleanup(const VixDiskLibConnectParams *params, uint32_t *numCleanedUp, uint32_t *numRemaining) {
   if (!lab.initialized) return VIX_E_FAIL;
+  if (!params) return VIX_E_INVALID_ARG;
+  if (params->vmxSpec && *params->vmxSpec) {
+    lab_log(lab.warn, "labvddk: Cleanup refused: vmxSpec must be unset (it is %s)\n", params->vmxSpec);
+    return VIX_E_INVALID_ARG;
+  }
+  uint32_t cleaned = 0, remaining = 0;
+  VixError err = lab_hotadd_cleanup(lab.tmpDir, &cleaned, &remaining);
+  if (err != VIX_OK) return err;
   char line[320];
-  snprintf(line, sizeof line, "cleanup %s\n", params && params->serverName ? params->serverName : "-");
+  if (lab_format(line, sizeof line, "cleanup %s cleaned=%u remaining=%u\n",
+                 params->serverName ? params->serverName : "-", cleaned, remaining) < 0) {
+    return VIX_E_INVALID_ARG;
+  }
   lab_state_append("labvddk-cleanup.log", line);
-  if (numCleanedUp) *numCleanedUp = 0;
-  if (numRemaining) *numRemaining = 0;
+  if (numCleanedUp) *numCleanedUp = cleaned;
+  if (numRemaining) *numRemaining = remaining;
   return VIX_OK;
 }
 
@@ -562,6 +640,11 @@ VixError VixDiskLib_Create(const VixDiskLibConnection connection, const char *pa
                            void *progressData) {
   if (!lab.initialized) return VIX_E_FAIL;
   if (!connection || !path || !params) return VIX_E_INVALID_ARG;
+  /* Real VDDK creates local disks only; remote disks come from the VM's reconfigure. */
+  if (!((struct VixDiskLibConnectParam *)connection)->local) {
+    lab_log(lab.warn, "labvddk: Create refused on a remote connection (VDDK creates only local disks)\n");
+    return VIX_E_NOT_SUPPORTED;
+  }
   char resolved[LAB_PATH_MAX];
   VixError err = resolve_path(path, resolved, sizeof resolved);
   if (err == VIX_OK) err = lab_descriptor_create(resolved, params);

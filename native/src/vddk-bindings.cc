@@ -54,8 +54,16 @@ struct Job {
   std::function<Napi::Value(Napi::Env)> value;
 };
 
+struct ConnectSpec;
+void FreeParams(VixDiskLibConnectParams *p);
+
+// VDDK keeps the ConnectParams pointer and connects (logs in) lazily at Open:
+// the params and the strings they point into (password included) live until
+// Disconnect, then the params are freed and the password wiped.
 struct Connection {
   VixDiskLibConnection vix = nullptr;
+  VixDiskLibConnectParams *params = nullptr;
+  std::shared_ptr<ConnectSpec> spec;
 };
 
 struct Handle {
@@ -86,8 +94,16 @@ State &state() {
 void FormatLog(const char *level, const char *fmt, va_list args) {
   // Formatted at once (the va_list dies with the call); one line per message on stderr.
   char text[2048];
-  vsnprintf(text, sizeof text, fmt, args);
+  int n = vsnprintf(text, sizeof text, fmt, args);
+  if (n < 0) snprintf(text, sizeof text, "(unformattable VDDK log message)");
   size_t len = strlen(text);
+  // A longer message is cut, and says so (a log line, never a path anything is opened by).
+  if (n >= static_cast<int>(sizeof text)) {
+    static const char kCut[] = " [truncated]";
+    len = std::min(len, sizeof text - sizeof kCut);
+    memcpy(text + len, kCut, sizeof kCut);
+    len += sizeof kCut - 1;
+  }
   while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = '\0';
   fprintf(stderr, "[vddk %s] %s\n", level, text);
 }
@@ -267,6 +283,9 @@ Napi::Value Init(const Napi::CallbackInfo &info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("majorVersion", Napi::Number::New(env, s.lib.majorVersion));
   out.Set("libraryPath", Napi::String::New(env, s.lib.path));
+  Napi::Array bundled = Napi::Array::New(env, s.lib.bundledLoaded.size());
+  for (size_t i = 0; i < s.lib.bundledLoaded.size(); i++) bundled.Set(static_cast<uint32_t>(i), s.lib.bundledLoaded[i]);
+  out.Set("bundledLibraries", bundled);
   Napi::Array optional = Napi::Array::New(env);
   uint32_t n = 0;
 #define LIFEBOAT_VDDK_PRESENT(ret, name, params) \
@@ -297,11 +316,16 @@ Napi::Value Connect(const Napi::CallbackInfo &info) {
     }
     VixDiskLibConnection conn = nullptr;
     VixError err = state().lib.ConnectEx(params, spec->readOnly, Str(spec->snapshotRef), Str(spec->transports), &conn);
-    FreeParams(params);
-    if (err != VIX_OK) return FillError(job, err);
-    job->value = [conn](Napi::Env env) {
+    if (err != VIX_OK) {
+      FreeParams(params);
+      return FillError(job, err);
+    }
+    job->value = [conn, params, spec](Napi::Env env) {
       uint32_t id = state().nextId++;
-      state().connections[id].vix = conn;
+      Connection &c = state().connections[id];
+      c.vix = conn;
+      c.params = params;
+      c.spec = spec;
       return Napi::Number::New(env, id);
     };
   });
@@ -313,10 +337,12 @@ Napi::Value Disconnect(const Napi::CallbackInfo &info) {
   uint32_t id = info[0].ToNumber().Uint32Value();
   auto it = state().connections.find(id);
   if (it == state().connections.end()) return Reject(env, "disconnect: unknown connection " + std::to_string(id));
-  VixDiskLibConnection conn = it->second.vix;
+  Connection c = it->second;
   state().connections.erase(it);
-  return Run(env, *state().control, "disconnect", [conn](Job *job) {
-    VixError err = state().lib.Disconnect(conn);
+  return Run(env, *state().control, "disconnect", [c](Job *job) {
+    VixError err = state().lib.Disconnect(c.vix);
+    // Only now may the parameters go (the spec, and with it the password, dies with the last copy of `c`).
+    FreeParams(c.params);
     if (err != VIX_OK) FillError(job, err);
   });
 }
@@ -563,8 +589,10 @@ Napi::Value QueryAllocatedBlocks(const Napi::CallbackInfo &info) {
     return deferred.Promise();
   }
   if (start % chunk != 0) return Reject(env, "queryAllocatedBlocks: start sector must be a multiple of the chunk size");
-  // The open/close thread: QueryAllocatedBlocks serialises the disk like Open does.
-  return Run(env, *state().control, "queryAllocatedBlocks", [handle, start, count, chunk](Job *job) {
+  // The handle's own I/O thread: one call at a time per handle, and QueryAllocatedBlocks
+  // holds the handle (for seconds on a real host) like any read; on another thread it
+  // would meet a keepalive read or a copy read on the same handle.
+  return Run(env, *handle->io, "queryAllocatedBlocks", [handle, start, count, chunk](Job *job) {
     auto &lib = state().lib;
     std::vector<std::pair<uint64_t, uint64_t>> blocks;
     const uint64_t maxPerCall = chunk * VIXDISKLIB_MAX_CHUNK_NUMBER;

@@ -1,5 +1,7 @@
 #include "vddk-library.h"
 
+#include "bundled-libraries.h"
+
 #ifdef _WIN32
 #include <windows.h>
 static void *OpenModule(const std::string &path, std::string &error) {
@@ -14,8 +16,17 @@ static bool Exists(const std::string &path) { return GetFileAttributesA(path.c_s
 #else
 #include <dlfcn.h>
 #include <unistd.h>
+// RTLD_DEEPBIND: VDDK's symbol lookups see its own bundled libraries before what
+// the host exports (Node exports its static OpenSSL, Electron its BoringSSL), so
+// VDDK's TLS calls reach the OpenSSL it was built with. ASan refuses DEEPBIND;
+// the sanitizer build (lab VDDK only, no OpenSSL to clash with) leaves it out.
+#if defined(__SANITIZE_ADDRESS__) || defined(LIFEBOAT_NO_DEEPBIND)
+constexpr int kVddkDlopenFlags = RTLD_NOW | RTLD_LOCAL;
+#else
+constexpr int kVddkDlopenFlags = RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;
+#endif
 static void *OpenModule(const std::string &path, std::string &error) {
-  void *m = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void *m = dlopen(path.c_str(), kVddkDlopenFlags);
   if (!m) {
     const char *why = dlerror();
     error = why ? why : "dlopen failed";
@@ -47,6 +58,12 @@ bool LoadVddkLibrary(const std::string &libDir, VddkLibrary &lib, std::string &e
     looked += (looked.empty() ? "" : ", ") + candidate.relativePath;
     if (!Exists(full)) continue;
     std::string why;
+    // The folder that actually holds the library (lib64/ or the top), not a guess.
+    std::string folder = full.substr(0, full.find_last_of("/\\"));
+    if (!PreloadBundledDependencies(full, folder, lib.bundledLoaded, why)) {
+      error = "could not load " + full + ": " + why;
+      return false;
+    }
     void *module = OpenModule(full, why);
     if (!module) {
       error = "could not load " + full + ": " + why;

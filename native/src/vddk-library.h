@@ -16,6 +16,8 @@ struct VddkLibrary {
   void *module = nullptr;
   int majorVersion = 0;
   std::string path;
+  // VDDK's own libraries loaded by absolute path before it (see bundled-libraries.cc).
+  std::vector<std::string> bundledLoaded;
 };
 
 // The candidate files under a VDDK distribution folder, in probing order,

@@ -12,8 +12,8 @@ export const NFC_TIMEOUTS = {
   nfcFssrvrWriteTimeoutSecs: 0,
 } as const;
 
-/** Keepalive interval: well under the 60 s read timeout. */
-export const KEEPALIVE_SECS = 30;
+/** Keepalive interval: a third of the 60 s read timeout (the engine's DEFAULT_KEEPALIVE_MS; a unit test keeps them equal). */
+export const KEEPALIVE_SECS = 20;
 
 /** NFC-TIMEOUTS: every VDDK session, so whenever any disk has a transport. */
 export function nfcTimeoutSteps(transports: readonly (TransportName | null)[]): DraftStep[] {

@@ -93,6 +93,34 @@ int main(int argc, char **argv) {
   printf("openAfterFork=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
   printf("close=%llu\n", (unsigned long long)pClose(h));
+
+  /* Remote: VDDK connects at Open from the very struct ConnectEx was given. */
+  char server[] = "esx.lab", user[] = "lab", password[] = "secret";
+  VixDiskLibConnectParams *remote = pAllocateConnectParams();
+  remote->serverName = server;
+  remote->credType = VIXDISKLIB_CRED_UID;
+  remote->creds.uid.userName = user;
+  remote->creds.uid.password = password;
+  VixDiskLibConnection rc;
+  printf("remoteConnect=%llu\n", (unsigned long long)pConnectEx(remote, 1, NULL, "nbd", &rc));
+  printf("remoteCreate=%llu\n", (unsigned long long)VIX_ERROR_CODE(pCreate(rc, argv[3], &create, NULL, NULL)));
+  VixDiskLibHandle rh;
+  password[0] = '\0';
+  printf("remoteOpenPasswordCleared=%llu\n", (unsigned long long)VIX_ERROR_CODE(pOpen(rc, argv[3], 0, &rh)));
+  password[0] = 's';
+  VixError opened = pOpen(rc, argv[3], 0, &rh);
+  printf("remoteOpen=%llu\n", (unsigned long long)opened);
+  if (opened == VIX_OK) pClose(rh);
+  char vmx[] = "moref=vm-7";
+  uint32_t cleaned = 0, remaining = 0;
+  remote->vmxSpec = vmx;
+  printf("cleanupWithVmxSpec=%llu\n", (unsigned long long)VIX_ERROR_CODE(pCleanup(remote, &cleaned, &remaining)));
+  remote->vmxSpec = NULL;
+  printf("cleanup=%llu\n", (unsigned long long)VIX_ERROR_CODE(pCleanup(remote, &cleaned, &remaining)));
+  pFreeConnectParams(remote);
+  printf("remoteOpenParamsFreed=%llu\n", (unsigned long long)VIX_ERROR_CODE(pOpen(rc, argv[3], 0, &rh)));
+  pDisconnect(rc);
+
   printf("disconnect=%llu\n", (unsigned long long)pDisconnect(conn));
   pFreeConnectParams(params);
   pExit();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productInfo } from '../../../electron/config/product';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
-import { ensureNativeBuilt, makeLabFolder, type LabFolder } from './lab-vddk-fixture';
+import { ensureNativeBuilt, makeLabFolder, sanitizerEnv, type LabFolder } from './lab-vddk-fixture';
 
 describe('lab VDDK C ABI edge cases (a C program built against the shared header)', () => {
   let lab: LabFolder;
@@ -26,8 +26,12 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     ]);
     const config = join(lab.root, 'vddk.conf');
     writeFileSync(config, `tmpDirectory = "${lab.state}"\nlabvddk.fault.delayMs = 400\n`);
+    // The lab VDDK needs its bundled support library; the driver preloads it by absolute path
+    // (lib64 on LD_LIBRARY_PATH would hand the process VDDK's libstdc++ stand-in too).
+    const preload = [sanitizerEnv().LD_PRELOAD, join(labVddkDir(), 'lib64', 'liblabvddk-support.so.1')].filter(Boolean).join(':');
     const out = execFileSync(exe, [join(labVddkDir(), 'lib64', 'libvixDiskLib.so.8'), config, join(lab.datastore, 'abi.vmdk')], {
       encoding: 'utf8',
+      env: { ...process.env, LD_PRELOAD: preload },
     });
     results = Object.fromEntries(
       out
@@ -49,6 +53,19 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     expect(results.openAfterFork).toBe('1'); // InitEx does not survive fork
   });
 
+  it('reads the connect parameters again at Open: cleared or freed ones fail, and Create is local only', () => {
+    expect(results.remoteConnect).toBe('0');
+    expect(results.remoteCreate).toBe('6'); // NOT_SUPPORTED: VDDK creates local disks only
+    expect(results.remoteOpenPasswordCleared).toBe('35'); // AUTHENTICATION_FAIL
+    expect(results.remoteOpen).toBe('0');
+    expect(results.remoteOpenParamsFreed).toBe('16054'); // INVALID_CONNECTION
+  });
+
+  it('refuses Cleanup with a vmxSpec (Cleanup is for the connection, not a VM)', () => {
+    expect(results.cleanupWithVmxSpec).toBe('3');
+    expect(results.cleanup).toBe('0');
+  });
+
   it('rejects zero-length, null, past-the-end and (when unbuffered) unaligned requests', () => {
     expect(results.readZero).toBe('3');
     expect(results.readNull).toBe('3');
@@ -64,9 +81,9 @@ describe('lab VDDK C ABI edge cases (a C program built against the shared header
     expect(results.queryEmptyBlocks).toBe('0');
   });
 
-  it('refuses a second call on a handle while one is running', () => {
+  it('fails both calls loudly when a second call arrives on a handle while one is running', () => {
     expect(results.concurrentRead).toBe('5'); // OBJECT_IS_BUSY
-    expect(results.firstReadOfPair).toBe('0');
+    expect(results.firstReadOfPair).toBe('5');
     expect(results.close).toBe('0');
     expect(results.disconnect).toBe('0');
   });

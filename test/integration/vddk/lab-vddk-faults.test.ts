@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VddkCallError, VddkError, VddkWorkerExitedError, VixErrorCode } from '../../../electron/vddk/vddk-error';
 import { VddkSession } from '../../../electron/vddk/vddk-session';
-import { ensureNativeBuilt, labRemote, makeLabFolder, MiB, startLabSession, type LabFolder } from './lab-vddk-fixture';
+import { ensureNativeBuilt, labRemote, makeLabFolder, MiB, sanitizerEnv, startLabSession, type LabFolder } from './lab-vddk-fixture';
 
 /** A session with one 4 MiB disk "[ds1] f.vmdk" already created. */
 async function sessionWithDisk(lab: LabFolder, options: Parameters<typeof startLabSession>[1]): Promise<VddkSession> {
@@ -149,7 +149,7 @@ describe('lab VDDK fault injection and worker failure', () => {
     const wrapper = join(lab.root, 'bundled-node');
     const marker = join(lab.root, 'wrapper-ran');
     writeFileSync(wrapper, `#!/bin/sh\ntouch '${marker}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
-    session = await startLabSession(lab, {}, { executable: wrapper });
+    session = await startLabSession(lab, {}, { executable: wrapper, env: { ...process.env, ...sanitizerEnv() } });
     expect(await session.transportModes()).toContain('nbd');
     expect(existsSync(marker)).toBe(true);
   });
@@ -163,6 +163,7 @@ describe('lab VDDK fault injection and worker failure', () => {
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
     expect(cmdline).not.toContain(labRemote.password);
     expect(environ).not.toContain(labRemote.password);
-    expect(environ).toContain(`LD_LIBRARY_PATH=${join(session.library.libraryPath, '..')}`);
+    // VDDK's lib64 is never the search path of the worker's process image.
+    expect(environ).not.toContain(`LD_LIBRARY_PATH=${join(session.library.libraryPath, '..')}`);
   });
 });

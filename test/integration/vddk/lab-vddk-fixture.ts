@@ -6,6 +6,21 @@ import { productInfo } from '../../../electron/config/product';
 import { labVddkConfigKeys, type LabVddkOptions } from '../../../electron/vddk/lab-vddk-config';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { VddkSession, type VddkSessionOptions } from '../../../electron/vddk/vddk-session';
+import { configureVddkWorkerLauncher } from '../../../electron/vddk/vddk-worker-process';
+
+/**
+ * Under `npm run test:native-sanitize` (native/sanitize.mjs): the ASan/UBSan runtime
+ * to preload into every process that loads the sanitized addon or lab VDDK. Only
+ * those processes get it (the test runner itself does not run under ASan).
+ */
+export function sanitizerEnv(): Record<string, string> {
+  const preload = process.env.LIFEBOAT_TEST_WORKER_PRELOAD;
+  return preload ? { LD_PRELOAD: preload } : {};
+}
+if (process.env.LIFEBOAT_TEST_WORKER_PRELOAD) {
+  const preload = process.env.LIFEBOAT_TEST_WORKER_PRELOAD;
+  configureVddkWorkerLauncher({ executable: '/usr/bin/env', args: (script, addon) => [`LD_PRELOAD=${preload}`, process.execPath, script, addon] });
+}
 
 /** Builds the addon, lab VDDK and worker bundle if their sources changed (a no-op when up to date). */
 export function ensureNativeBuilt(): void {

@@ -181,7 +181,7 @@ describe('lab VDDK through the real addon and worker', () => {
     expect(counts).toEqual({ cleanedUp: 0, remaining: 0 });
     const log = readFileSync(join(lab.state, 'labvddk-access.log'), 'utf8');
     expect(log).toBe('prepare lifeboat-restore-1 moref=vm-42\nend lifeboat-restore-1 moref=vm-42\n');
-    expect(readFileSync(join(lab.state, 'labvddk-cleanup.log'), 'utf8')).toBe('cleanup vcsim.lab\n');
+    expect(readFileSync(join(lab.state, 'labvddk-cleanup.log'), 'utf8')).toBe('cleanup vcsim.lab cleaned=0 remaining=0\n');
     await expect(session.prepareForAccess(labRemote, 'x'.repeat(51))).rejects.toThrow(RangeError);
   });
 

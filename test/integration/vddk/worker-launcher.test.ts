@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureVddkWorkerLauncher } from '../../../electron/vddk/vddk-worker-process';
-import { ensureNativeBuilt, makeLabFolder, startLabSession, type LabFolder } from './lab-vddk-fixture';
+import { ensureNativeBuilt, makeLabFolder, sanitizerEnv, startLabSession, type LabFolder } from './lab-vddk-fixture';
 
 describe('VDDK worker launcher (how the Electron app starts its worker)', () => {
   let lab: LabFolder | undefined;
@@ -22,7 +22,7 @@ describe('VDDK worker launcher (how the Electron app starts its worker)', () => 
         return args;
       },
     });
-    const session = await startLabSession(lab);
+    const session = await startLabSession(lab, {}, { env: { ...process.env, ...sanitizerEnv() } });
     try {
       expect(launched).toHaveLength(1);
       expect(await session.transportModes()).toContain('nbdssl');

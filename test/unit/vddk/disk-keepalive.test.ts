@@ -42,6 +42,23 @@ describe('NFC-KEEPALIVE', () => {
     expect(off).not.toHaveBeenCalled();
   });
 
+  it('holds off while a long call has the handle, and counts the interval from its end', async () => {
+    const ping = vi.fn(async () => {});
+    const k = new DiskKeepalive(100, ping);
+    k.start();
+    let finish!: () => void;
+    const query = k.hold(() => new Promise<void>((r) => (finish = r)));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ping).not.toHaveBeenCalled();
+    finish();
+    await query;
+    await vi.advanceTimersByTimeAsync(60);
+    expect(ping).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ping).toHaveBeenCalled();
+    k.stop();
+  });
+
   it('stays well inside the NFC read timeout', () => {
     expect(keepaliveFor(60_000)).toBe(DEFAULT_KEEPALIVE_MS);
     expect(DEFAULT_KEEPALIVE_MS).toBeLessThan(60_000 / 2);

@@ -16,7 +16,7 @@ import { BackupProgressTracker, type BackupProgressListener } from './backup-pro
 import { BackupFailedError, type BackupDiskResult, type BackupResult } from './backup-result';
 import type { DiskReadPlan } from './backup-source';
 import { backupDisk, planSourceDisk, throwIfAborted } from './disk-backup';
-import { vmDatacenterName, vmDatastoreTypes, vmNvram, vmStoragePolicy } from './source-vm-facts';
+import { vmDatacenterPath, vmDatastoreTypes, vmNvram, vmStoragePolicy } from './source-vm-facts';
 import { backupSnapshotDescription } from './stale-backup-snapshots';
 
 export interface BackupJobOptions {
@@ -109,7 +109,7 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
   });
   const cbtWasOn = config.changeTrackingEnabled;
 
-  const datacenter = await vmDatacenterName(session, vm);
+  const datacenter = await vmDatacenterPath(session, vm);
   const datastoreTypes = await vmDatastoreTypes(session, vm);
   const policy = await vmStoragePolicy(
     session,

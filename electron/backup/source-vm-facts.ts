@@ -6,18 +6,24 @@ import { asArray, asMoRef, asString, type MoRef, type VimValue } from '../vspher
 import type { SavedVmConfig } from '../vsphere/vm-config-info';
 import type { SavedStoragePolicy } from './backup-manifest';
 
-/** Name of the datacenter a VM belongs to (the datastore file service addresses files by it). */
-export async function vmDatacenterName(session: VimSession, vm: MoRef): Promise<string> {
+/**
+ * Inventory path of the datacenter a VM belongs to ("DC0", or "lab-dr/DR1" for a
+ * datacenter inside a folder): the datastore file service's dcPath is that path,
+ * not the bare name, or the files of such a VM (its NVRAM) are not found.
+ */
+export async function vmDatacenterPath(session: VimSession, vm: MoRef): Promise<string> {
   let current: MoRef | undefined = vm;
-  for (let depth = 0; current && depth < 32; depth++) {
-    if (current.type === 'Datacenter') {
-      const found = await retrieveOne(session, current, ['name']);
-      return asString(found?.props.name) ?? current.value;
-    }
-    const found = await retrieveOne(session, current, ['parent']);
-    current = asMoRef(found?.props.parent);
+  let path: string[] | null = null;
+  for (let depth = 0; current && depth < 64; depth++) {
+    const found = await retrieveOne(session, current, ['name', 'parent']);
+    const parent = asMoRef(found?.props.parent);
+    if (current.type === 'Datacenter') path = [asString(found?.props.name) ?? current.value];
+    // Folders between the datacenter and the root folder (which has no parent and is not part of the path).
+    else if (path && current.type === 'Folder' && parent) path.unshift(asString(found?.props.name) ?? current.value);
+    current = parent;
   }
-  throw new Error(`Could not find the datacenter of ${vm.value} (its parent chain ends without one).`);
+  if (!path) throw new Error(`Could not find the datacenter of ${vm.value} (its parent chain ends without one).`);
+  return path.join('/');
 }
 
 /** Datastore name → type (VMFS, NFS, VVOL, vsan…) for the VM's datastores. */

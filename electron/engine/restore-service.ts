@@ -59,14 +59,16 @@ export class RestoreService {
   }
 
   /** Gathers facts and plans; changes nothing on the target. The caller closes what it gets. */
-  async prepare(request: RestoreRequest): Promise<PreparedRestore> {
+  async prepare(request: RestoreRequest, resumeJobId?: string): Promise<PreparedRestore> {
+    // A resumed job's VM exists because the job made it: its name is ours, not taken.
+    const ownVmName = resumeJobId ? (await RestoreCheckpointFile.load(this.deps.home, resumeJobId).catch(() => null))?.data.vm?.name : undefined;
     const repo = await this.deps.openRepository(request.repo);
     const connection = await this.deps.connections.get(request.connection);
     if (!connection) {
       throw new BadInputError(`there is no saved connection named "${request.connection}"`, 'connection-not-found', 'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.');
     }
     try {
-      return await prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment });
+      return await prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, ownVmName);
     } catch (err) {
       if (err instanceof MissingCredentialError) {
         throw new BadInputError(err.message, 'missing-credential', 'Give the password for this session (--password-stdin / --password-file), or save it again with `lifeboat connect add`.');
@@ -134,7 +136,7 @@ export class RestoreService {
 
   /** prepare + run + close: the whole restore of a request (or of a job's saved request on resume). */
   async start(request: RestoreRequest, options: RestoreRunOptions = {}): Promise<RestoreRunResult> {
-    const prepared = await this.prepare(request);
+    const prepared = await this.prepare(request, options.resumeJobId);
     try {
       return await this.run(prepared, options);
     } finally {

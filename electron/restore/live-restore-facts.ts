@@ -1,3 +1,4 @@
+import { LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
 import { readdir, readFile } from 'node:fs/promises';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
@@ -144,7 +145,8 @@ export function datastoreLun(ds: InventoryDatastore, visibleLuns: string[]): str
 /** The existing VM a disks restore writes into: running or not, its snapshots, its disks. */
 async function intoVmFacts(session: VimSession, name: string) {
   const found = (await listVms(session)).find((v) => v.name === name);
-  if (!found) throw new Error(`VM "${name}" not found on the target for a disk restore; check the name (\`--into-vm\`).`);
+  // DATA-DISK-MAP says it in the plan, with what to do, instead of an error that hides the rest of the plan.
+  if (!found) return { name, exists: false, poweredOn: false, snapshots: 0, disks: [] };
   const guard = await readVmDiskGuard(session, found.ref);
   const { config } = await fetchVmConfigInfo(session, found.ref);
   return {
@@ -173,7 +175,22 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
     () => true,
     () => false,
   );
-  const keyProviders = isVcenter ? (await listKeyProviders(session).catch(() => [])).map((k) => k.id) : [];
+  // CRYPT-KMS-MISMATCH: only an encrypted or vTPM VM needs the key providers; failing to read them is said, never
+  // taken for "none" (that would report a mismatch that is not there).
+  const needsKeys = m.keyId !== null || m.vtpm !== null;
+  const keyProviders =
+    isVcenter && needsKeys
+      ? (
+          await listKeyProviders(session).catch((err: unknown) => {
+            throw new LifeboatError(`the key providers of ${input.server} could not be read: ${err instanceof Error ? err.message : String(err)}`, {
+              code: 'key-providers-unreadable',
+              hint: 'Check that the user may view key providers (Cryptographer.ReadKeyServersInfo), then plan again.',
+            });
+          })
+        ).map((k) => k.id)
+      : [];
+  // DATA-VM-NAME-TAKEN: every VM name the connection sees (vCenter refuses a duplicate in a folder; we refuse earlier).
+  const existingVmNames = input.restoreKind === 'full-vm' ? [...new Set((await listVms(session)).map((v) => v.name))] : [];
   const policies = isVcenter ? await targetStoragePolicies(session, input.server) : [];
   if (input.storagePolicy) {
     if (!isVcenter) throw new Error(`${input.server} is a standalone ESXi host, which has no storage policies; leave out --storage-policy.`);
@@ -204,6 +221,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
       datastore: { name: datastore.name, type: datastoreType(datastore), lun: datastoreLun(datastore, visibleLuns), freeBytes: datastore.freeBytes },
       keyProviders,
       storagePolicies,
+      existingVmNames,
     },
     restorePoint: {
       vm: {
@@ -232,7 +250,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         allocatedBytes: d.allocatedBytes,
         provisioning: d.provisioning,
         allocationMapSaved: d.allocationMapSaved,
-        encrypted: m.keyId !== null,
+        // Only a disk whose saved backing had a key (a vTPM-only VM has an encrypted home and plain disks).
+        encrypted: saved.disks.find((x) => x.key === d.key)?.encrypted ?? m.keyId !== null,
       })),
     },
     options: {

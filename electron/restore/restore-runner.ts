@@ -48,7 +48,12 @@ export interface LiveRestoreDeps {
 }
 
 /** Opens the restore point and the connection, gathers the live facts and plans (the same pure planner as `plan --scenario`). */
-export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreDeps): Promise<PreparedRestore> {
+export async function prepareRestore(
+  request: RestoreRequest,
+  deps: LiveRestoreDeps,
+  /** A resumed job's own VM: it exists because this job created it, so its name is not "taken". */
+  ownVmName?: string,
+): Promise<PreparedRestore> {
   const point = await deps.repo.openPoint(request.point);
   const profile = await deps.connections.get(request.connection);
   if (!profile) throw new Error(`There is no saved connection named "${request.connection}"; see \`lifeboat connect list\`.`);
@@ -70,7 +75,7 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       hardwareVersion: request.hardwareVersion,
       networkMap: request.networkMap,
     });
-    const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available));
+    const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available, ownVmName));
     if (!parsed.ok)
       throw new Error(
         `the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
@@ -100,9 +105,11 @@ export function withRequestOptions(
   scenario: Record<string, unknown>,
   request: RestoreRequest,
   keychainAvailable: boolean,
+  ownVmName?: string,
 ): Record<string, unknown> {
   const s = scenario as {
     connection?: Record<string, unknown>;
+    target?: { existingVmNames?: string[] };
     restorePoint?: { disks?: Array<Record<string, unknown>> };
     options?: Record<string, unknown>;
   };
@@ -113,6 +120,7 @@ export function withRequestOptions(
   return {
     ...scenario,
     connection: { ...s.connection, keychainAvailable },
+    target: { ...s.target, existingVmNames: (s.target?.existingVmNames ?? []).filter((n) => n !== ownVmName) },
     restorePoint: { ...s.restorePoint, disks },
     options: {
       ...s.options,

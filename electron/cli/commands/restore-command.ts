@@ -100,7 +100,7 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
         const home = deps.home();
         const service = cliRestoreService(ctx, opts, json, home, deps.secrets());
         const request = opts.resume ? await service.savedRequest(opts.resume) : requestFromOptions(opts);
-        const prepared = await service.prepare(request);
+        const prepared = await service.prepare(request, opts.resume);
         try {
           if (!json) ctx.io.stderr(formatPlanText(prepared.plan) + '\n');
           else ctx.io.stdout(JSON.stringify({ event: 'plan', plan: prepared.plan }) + '\n');

@@ -66,6 +66,15 @@ describe('lifeboat restore: target choices (CLI, lab vCenter)', () => {
     expect((await fetchVmConfigInfo(session, vm.ref)).config.hardwareVersion).toBe('vmx-11');
     const dr = (await fetchInventory(session)).datacenters.find((d) => d.name === 'DR1')!;
     expect((await retrieveOne(session, vm.ref, ['parent']))?.props.parent).toMatchObject({ value: dr.vmFolder!.value });
+
+    // A backup of that VM finds its NVRAM: the file service's dcPath is the datacenter's inventory path (lab-dr/DR1).
+    const backup = await runCliProcess(
+      cli,
+      ['--json', 'backup', '--connection', 'lab', '--vm', 'cli-dr', '--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--vddk-dir', labVddkDir(), '--vddk-config', join(dir, 'lab.conf')],
+      env,
+    );
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout).nvramSaved).toBe(true);
   });
 
   it('a malformed choice is a usage error that says what to write, before anything is created', async () => {

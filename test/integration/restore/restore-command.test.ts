@@ -133,6 +133,22 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     expect(await associatedPolicies(session, vm, restored.disks[0]!.key)).toEqual([encryption]);
   });
 
+  it('blocks before any change what vCenter would refuse later: a taken name (DATA-VM-NAME-TAKEN), a VM that does not exist (DATA-DISK-MAP)', async () => {
+    const plan = (extra: string[]) =>
+      runCliProcess(cli, ['--json', 'plan', '--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--point', pointId, '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name, ...extra], env);
+    // cli-full exists since the restore above: the same name again is blocked, and so is the restore.
+    const taken = await plan(['--name', 'cli-full']);
+    expect(taken.code, taken.stderr).toBe(3);
+    expect(JSON.parse(taken.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('DATA-VM-NAME-TAKEN');
+    const again = await runCliProcess(cli, restoreArgs('cli-full', await vddkConfig('plain')), env);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/DATA-VM-NAME-TAKEN/);
+    expect((await listVms(session)).filter((v) => v.name === 'cli-full')).toHaveLength(1);
+    const missing = await plan(['--disks-only', '--into-vm', 'nosuchvm']);
+    expect(missing.code, missing.stderr).toBe(3);
+    expect(JSON.parse(missing.stdout).findings.find((f: { rule: string }) => f.rule === 'DATA-DISK-MAP').message).toMatch(/no VM named "nosuchvm"/);
+  });
+
   it('runs exactly the plan it showed: a chosen name, power on and no read-back (phases, name, skipped steps and why)', async () => {
     const args = [...restoreArgs('cli-planned', await vddkConfig('plain')), '--power-on', '--no-verify', '--reason', 'DR rehearsal 42'];
     const run = await runCliProcess(cli, ['--json', ...args], env);

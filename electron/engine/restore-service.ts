@@ -61,7 +61,8 @@ export class RestoreService {
   /** Gathers facts and plans; changes nothing on the target. The caller closes what it gets. */
   async prepare(request: RestoreRequest, resumeJobId?: string): Promise<PreparedRestore> {
     // A resumed job's VM exists because the job made it: its name is ours, not taken.
-    const ownVmName = resumeJobId ? (await RestoreCheckpointFile.load(this.deps.home, resumeJobId).catch(() => null))?.data.vm?.name : undefined;
+    const saved = resumeJobId ? (await RestoreCheckpointFile.load(this.deps.home, resumeJobId).catch(() => null))?.data : undefined;
+    const ownVmName = saved?.vm?.name ?? saved?.creating?.name;
     const repo = await this.deps.openRepository(request.repo);
     const connection = await this.deps.connections.get(request.connection);
     if (!connection) {

@@ -37,6 +37,8 @@ export interface LiveScenarioInput {
   hardwareVersion?: string;
   /** DATA-NETWORK-MAP: source network → target network. */
   networkMap?: Record<string, string>;
+  /** Injected for tests; default lists every VM of the connection. */
+  vmNames?: () => Promise<string[]>;
   /** Injected for tests; default reads /dev/disk/by-id and the DMI product UUID. */
   visibleLuns?: () => Promise<string[]>;
   productUuid?: () => Promise<string | null>;
@@ -190,7 +192,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         ).map((k) => k.id)
       : [];
   // DATA-VM-NAME-TAKEN: every VM name the connection sees (vCenter refuses a duplicate in a folder; we refuse earlier).
-  const existingVmNames = input.restoreKind === 'full-vm' ? [...new Set((await listVms(session)).map((v) => v.name))] : [];
+  const vmNames = input.vmNames ?? (async () => (await listVms(session)).map((v) => v.name));
+  const existingVmNames = input.restoreKind === 'full-vm' ? [...new Set(await vmNames())] : [];
   const policies = isVcenter ? await targetStoragePolicies(session, input.server) : [];
   if (input.storagePolicy) {
     if (!isVcenter) throw new Error(`${input.server} is a standalone ESXi host, which has no storage policies; leave out --storage-policy.`);

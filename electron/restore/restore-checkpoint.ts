@@ -14,6 +14,18 @@ export const restoreCheckpointSchema = z.object({
   /** The request, as given (no secrets: repository and connection are named, never their passwords). */
   request: z.record(z.string(), z.unknown()),
   vm: z.object({ moref: z.string(), name: z.string() }).nullable(),
+  /** The VM's identity when the job recorded it; a resume checks it before writing a byte. */
+  vmIdentity: z
+    .object({
+      moref: z.string(),
+      name: z.string(),
+      instanceUuid: z.string().nullable(),
+      disks: z.array(z.object({ key: z.number(), fileName: z.string(), capacityBytes: z.number() })),
+    })
+    .nullable()
+    .default(null),
+  /** Set right before CreateVM: the name and the marker put into the new VM's configuration (a crash may leave it unrecorded). */
+  creating: z.object({ name: z.string(), marker: z.string() }).nullable().default(null),
   /** Change tracking on the target VM before the restore turned it off (STEP-CBT-OFF). */
   cbtWasOn: z.boolean().nullable(),
   phases: z.array(
@@ -60,13 +72,15 @@ export class RestoreCheckpointFile {
 
   static async create(
     home: string,
-    init: Omit<RestoreCheckpoint, 'version' | 'startedAt' | 'updatedAt' | 'diskTargets'> & { diskTargets?: Record<string, number> },
+    init: Omit<RestoreCheckpoint, 'version' | 'startedAt' | 'updatedAt' | 'diskTargets' | 'vmIdentity' | 'creating'> & { diskTargets?: Record<string, number> },
   ): Promise<RestoreCheckpointFile> {
     const now = new Date().toISOString();
     const cp = new RestoreCheckpointFile(RestoreCheckpointFile.path(home, init.jobId), {
       version: 1,
       ...init,
       diskTargets: init.diskTargets ?? {},
+      vmIdentity: null,
+      creating: null,
       startedAt: now,
       updatedAt: now,
     });
@@ -86,7 +100,7 @@ export class RestoreCheckpointFile {
     return this.state;
   }
 
-  update(patch: Partial<Pick<RestoreCheckpoint, 'vm' | 'cbtWasOn' | 'diskTargets'>> & { phases?: PhaseRecord[] }): Promise<void> {
+  update(patch: Partial<Pick<RestoreCheckpoint, 'vm' | 'cbtWasOn' | 'diskTargets' | 'vmIdentity' | 'creating'>> & { phases?: PhaseRecord[] }): Promise<void> {
     this.state = { ...this.state, ...patch };
     return this.save();
   }

@@ -275,8 +275,42 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     return `reverted to the restore snapshot and deleted it (${ours.ref})`;
   };
 
+  /**
+   * A resumed job writes only into the VM it wrote to before: the same moref
+   * may name another VM after a server restart, so the instance UUID, the name
+   * and every disk (file and size) it recorded must still match.
+   */
+  async function checkResumedVm(): Promise<void> {
+    const recorded = checkpoint.data.vm;
+    if (!recorded) return;
+    const saved = checkpoint.data.vmIdentity;
+    const now = await target.vmIdentity(recorded);
+    const problem = !now
+      ? `the VM ${recorded.name} (${recorded.moref}) this job wrote to no longer exists`
+      : saved?.instanceUuid && now.instanceUuid && saved.instanceUuid !== now.instanceUuid
+        ? `${recorded.moref} is now another VM ("${now.name}", instance ${now.instanceUuid}; this job wrote to "${saved.name}", instance ${saved.instanceUuid})`
+        : now.name !== recorded.name
+          ? `${recorded.moref} is now named "${now.name}", not "${recorded.name}" as when this job wrote to it`
+          : saved?.disks.find((d) => !now.disks.some((x) => x.key === d.key && x.fileName === d.fileName && x.capacityBytes === d.capacityBytes))
+            ? `the disks of ${recorded.name} are not the ones this job wrote to (a disk was removed, replaced or resized)`
+            : null;
+    if (problem) {
+      // Nothing touches this VM any more, the closing steps included.
+      vm = null;
+      throw new LifeboatError(`cannot resume: ${problem}; nothing was written`, {
+        code: 'resume-vm-mismatch',
+        hint: 'Check the VM in the vSphere Client; to restore again, start a new restore (not --resume).',
+      });
+    }
+  }
+
   let failure: unknown = null;
   try {
+    await checkResumedVm();
+    // A disks restore records the VM it writes into, so a resume can check it is still that VM.
+    if (!checkpoint.data.vm && input.existingVm) {
+      await checkpoint.update({ vm: input.existingVm, vmIdentity: await target.vmIdentity(input.existingVm) });
+    }
     await phase('power-check', async () => {
       if (input.kind === 'full-vm' || !vm) return { skipped: 'a new VM is created powered off' };
       const { powerState } = await target.diskState(vm);
@@ -300,14 +334,29 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
           return { pointKey: d.key, capacity: p.capacity, provisioning: p.provisioning };
         });
         const added = await target.addDisks(requireVm(), disks, input.addAsNewDisks.datastore);
-        await checkpoint.update({ diskTargets: Object.fromEntries([...added].map(([k, v]) => [String(k), v])) });
+        await checkpoint.update({ diskTargets: Object.fromEntries([...added].map(([k, v]) => [String(k), v])), vmIdentity: await target.vmIdentity(requireVm()) });
         return `added ${added.size} new disk(s) to ${requireVm().name} on ${input.addAsNewDisks.datastore}`;
       }
-      if (vm && (await target.findVm(vm.moref))) return `reused ${vm.name} (${vm.moref}) created by the interrupted run`;
+      if (vm) return `reused ${vm.name} (${vm.moref}) created by the interrupted run`;
       if (!input.placement) throw new Error('a full-VM restore needs a placement (name, datastore)');
-      vm = await target.createVm(input.manifest, input.placement);
-      await checkpoint.update({ vm });
-      return `created ${vm.name} (${vm.moref}) on ${input.placement.datastore}`;
+      const placement = input.placement;
+      // A crash between CreateVM and recording its result leaves a VM carrying this job's marker: adopt it, never make a second.
+      const intent = checkpoint.data.creating;
+      if (intent) {
+        const orphan = await target.findVmByMarker(intent.name, intent.marker);
+        if (orphan) {
+          vm = orphan;
+          await checkpoint.update({ vm, vmIdentity: await target.vmIdentity(orphan) });
+          return `adopted ${orphan.name} (${orphan.moref}), created by the interrupted run before it could record it`;
+        }
+        if (await target.vmNameInUse(placement.name)) {
+          throw new RestoreRuleError('DATA-VM-NAME-TAKEN', `a VM named "${placement.name}" exists but was not created by this job`, 'Choose another name and start a new restore.');
+        }
+      }
+      await checkpoint.update({ creating: { name: placement.name, marker: input.jobId } });
+      vm = await target.createVm(input.manifest, { ...placement, jobMarker: input.jobId });
+      await checkpoint.update({ vm, vmIdentity: await target.vmIdentity(vm) });
+      return `created ${vm.name} (${vm.moref}) on ${placement.datastore}`;
     });
     throwIfAborted(signal);
 

@@ -8,6 +8,14 @@ export interface RestoreVm {
   name: string;
 }
 
+/** What makes a VM the one a job wrote to: a moref alone can be reused by another VM after a server restart. */
+export interface VmIdentity {
+  moref: string;
+  name: string;
+  instanceUuid: string | null;
+  disks: Array<{ key: number; fileName: string; capacityBytes: number }>;
+}
+
 /** Where and how to create the restored VM (full-VM restores). */
 export interface VmPlacement {
   name: string;
@@ -24,6 +32,8 @@ export interface VmPlacement {
   storagePolicy?: string;
   /** Restored disk provisioning per restore-point disk key (absent: as saved). */
   diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
+  /** Written into the new VM's configuration (extraConfig `lifeboat.restoreJob`) so a crash during creation leaves a VM the resumed job can recognise. */
+  jobMarker?: string;
   /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
   includeIndependentDisks?: boolean;
 }
@@ -75,6 +85,12 @@ export interface RestoreTarget {
   createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm>;
   /** Looks a VM up again (resume after a crash). */
   findVm(moref: string): Promise<RestoreVm | null>;
+  /** The VM's identity now (instance UUID, name, disk files and sizes); null when no VM has that moref. */
+  vmIdentity(vm: RestoreVm): Promise<VmIdentity | null>;
+  /** A VM created by this job (its configuration carries the job's marker), e.g. when a crash came before the job recorded it. */
+  findVmByMarker(name: string, jobMarker: string): Promise<RestoreVm | null>;
+  /** Whether any VM of that name exists. */
+  vmNameInUse(name: string): Promise<boolean>;
   /**
    * Disk restore as new disks: adds empty disks of the given sizes to an
    * existing VM and returns restore-point disk key → new device key.

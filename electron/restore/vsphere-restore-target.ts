@@ -17,7 +17,10 @@ import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
 import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
 import { mapNetworks } from './target-network-map';
-import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from './restore-target';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmIdentity, VmPlacement } from './restore-target';
+import { VimFault } from '../vsphere/vim-fault';
+import { xsdValue } from '../vsphere/vim-types';
+import { listVms } from '../vsphere/inventory';
 
 export interface VsphereTargetOptions {
   session: VimSession;
@@ -46,6 +49,15 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
 const refs = (v: VimValue | undefined): MoRef[] => asArray(v as MoRef | MoRef[] | undefined);
 
+
+/** extraConfig key that names the restore job that created a VM (a resumed job adopts its own VM by it, never another). */
+export const JOB_MARKER_KEY = 'lifeboat.restoreJob';
+
+function withJobMarker(spec: VimObject, marker: string | undefined): VimObject {
+  if (!marker) return spec;
+  const extra = Array.isArray(spec.extraConfig) ? (spec.extraConfig as VimObject[]) : [];
+  return { ...spec, extraConfig: [...extra, { $type: 'OptionValue', key: JOB_MARKER_KEY, value: xsdValue(marker) }] };
+}
 
 /** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
 function withoutIndependentDisks(spec: VimObject): VimObject {
@@ -182,13 +194,41 @@ export class VsphereRestoreTarget implements RestoreTarget {
         Object.entries(placement.diskProvisioning ?? {}).map(([key, p]) => [Number(key), p === 'thin' ? 'thin' : p === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed']),
       ),
     });
-    const spec = placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec);
+    const spec = withJobMarker(placement.includeIndependentDisks ? built.spec : withoutIndependentDisks(built.spec), placement.jobMarker);
     const ref = await createVm(this.options.session, { folder, resourcePool: pool, host: host.ref }, spec);
     return { moref: ref.value, name: placement.name };
   }
 
   async powerOn(vm: RestoreVm): Promise<void> {
     await powerOnVm(this.options.session, vmRef(vm.moref));
+  }
+
+  async vmIdentity(vm: RestoreVm): Promise<VmIdentity | null> {
+    try {
+      const { raw, config } = await fetchVmConfigInfo(this.options.session, vmRef(vm.moref));
+      return {
+        moref: vm.moref,
+        name: config.name,
+        instanceUuid: typeof raw.instanceUuid === 'string' ? raw.instanceUuid : null,
+        disks: config.disks.map((d) => ({ key: d.key, fileName: d.fileName, capacityBytes: d.capacityBytes })),
+      };
+    } catch (err) {
+      // The moref names no VM any more (deleted, or the server's inventory was rebuilt).
+      if (err instanceof VimFault && err.is('ManagedObjectNotFound')) return null;
+      throw err;
+    }
+  }
+
+  async findVmByMarker(name: string, jobMarker: string): Promise<RestoreVm | null> {
+    for (const candidate of (await listVms(this.options.session)).filter((v) => v.name === name)) {
+      const { config } = await fetchVmConfigInfo(this.options.session, candidate.ref);
+      if (config.extraConfig.some((o) => o.key === JOB_MARKER_KEY && String(o.value) === jobMarker)) return { moref: candidate.ref.value, name };
+    }
+    return null;
+  }
+
+  async vmNameInUse(name: string): Promise<boolean> {
+    return (await listVms(this.options.session)).some((v) => v.name === name);
   }
 
   async findVm(moref: string): Promise<RestoreVm | null> {

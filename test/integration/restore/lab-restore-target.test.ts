@@ -335,4 +335,37 @@ describe('the restore target as vCenter has it (lab vCenter + lab VDDK)', () => 
     expect(refused.errors.join(' ')).toMatch(/uplink port group.*DATA-NETWORK-MAP/);
     expect(refused.vm).toBeNull();
   });
+
+  it('resume: the new VM carries the job marker and an instance UUID the job records; a moref reused by another VM is refused, nothing written', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(join(dir, 'marker-repo')), 'pw', { kdf: TEST_KDF });
+    const point = await repo.openPoint((await writeDemoPoint(repo)).id);
+    const input = { kind: 'full-vm' as const, manifest: point.manifest, point, plan: planOver(point, lab.info, 'nbdssl', 'full-vm') };
+    const done = await job({ ...input, jobId: 'marker-job', placement: { name: 'demo-marked', datastore: lab.info.datastores[0]!.name, encryption: 'keep' } }, 'slot');
+    expect(done.errors).toEqual([]);
+    const checkpoint = await RestoreCheckpointFile.load(join(dir, 'home'), 'marker-job');
+    expect(checkpoint.data.vmIdentity?.instanceUuid).toMatch(/[0-9a-f-]{36}/);
+    expect(checkpoint.data.vmIdentity?.disks.length).toBeGreaterThan(0);
+    const vddk = await labVddk(lab.info, dir);
+    const target = new VsphereRestoreTarget({ session, vddk, connect: vddkConnect(lab.info), description: 'lab vcenter', diskMatch: { by: 'key' } });
+    try {
+      // The marker survives in vCenter's extraConfig, so a crash during creation is recognisable.
+      expect(await target.findVmByMarker('demo-marked', 'marker-job')).toEqual({ moref: done.vm!.moref, name: 'demo-marked' });
+      expect(await target.findVmByMarker('demo-marked', 'another-job')).toBeNull();
+      // As after a server restart: the recorded moref now names another VM.
+      const other = await vmNamed(`${lab.info.bulkVmPrefix}0002`);
+      const before = (await fetchVmConfigInfo(session, other.ref)).config;
+      await checkpoint.update({ vm: { moref: other.ref.value, name: 'demo-marked' }, phases: checkpoint.data.phases.map((p) => ({ ...p, status: 'pending' as const })) as never });
+      const resumed = await runRestoreJob(
+        { ...input, openPointDisk: async (key) => point.disk(key), nvram: async () => null, identity: 'Lifeboat marker-job', jobId: 'marker-job', placement: { name: 'demo-marked', datastore: lab.info.datastores[0]!.name, encryption: 'keep' } },
+        { target, checkpoint: await RestoreCheckpointFile.load(join(dir, 'home'), 'marker-job') },
+      );
+      expect(resumed.ok).toBe(false);
+      expect(resumed.errors[0]).toMatch(/cannot resume: .*nothing was written/);
+      const after = (await fetchVmConfigInfo(session, other.ref)).config;
+      expect(after.changeTrackingEnabled).toBe(before.changeTrackingEnabled);
+      expect(resumed.phases.find((p) => p.phase === 'write-disks')?.status).toBe('pending');
+    } finally {
+      await vddk.close();
+    }
+  });
 });

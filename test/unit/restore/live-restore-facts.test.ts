@@ -61,6 +61,7 @@ describe('live restore facts', () => {
       transport: 'auto',
       restoreKind: 'full-vm',
       visibleLuns: async () => visibleLuns,
+      vmNames: async () => [],
     });
 
   it('XPORT-SAN-NO-LUN: the datastore LUN comes from its VMFS extents, so SAN is chosen when the workstation sees it', async () => {
@@ -98,7 +99,7 @@ describe('live restore facts', () => {
     inv.networks = [pg, uplink];
     inv.hosts[0]!.networks = [pg.ref, uplink.ref];
     const parsed = parseScenario(
-      await gatherLiveScenario({ environment, session, inventory: inv, server: 'localhost', manifest, datastore: 'san-ds', transport: 'auto', restoreKind: 'full-vm', networkMap: { Prod: 'Prod' }, visibleLuns: async () => [] }),
+      await gatherLiveScenario({ environment, session, inventory: inv, server: 'localhost', manifest, datastore: 'san-ds', transport: 'auto', restoreKind: 'full-vm', networkMap: { Prod: 'Prod' }, visibleLuns: async () => [], vmNames: async () => [] }),
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     expect(parsed.scenario.restorePoint.vm).toMatchObject({ hardwareVersion: 'vmx-19', networks: ['Prod'] });

@@ -22,7 +22,9 @@ export class LocalImagesTarget implements RestoreTarget {
   /** Power state and snapshots per VM moref, as the host would report them. */
   readonly state = new Map<string, VmDiskState>();
   private writes = 0;
-  private readonly vms = new Map<string, { name: string; disks: Map<number, number> }>();
+  private readonly vms = new Map<string, { name: string; disks: Map<number, number>; instanceUuid: string; marker?: string }>();
+  /** The next CreateVM succeeds on the "server" but its answer is lost, as when the job is killed during creation. */
+  failAfterCreate = false;
 
   constructor(
     private readonly dir: string,
@@ -42,7 +44,12 @@ export class LocalImagesTarget implements RestoreTarget {
       await (await createDiskImage(this.diskPath(moref, d.key), 'raw', d.capacity)).close();
       disks.set(d.key, d.capacity);
     }
-    this.vms.set(moref, { name: placement.name, disks });
+    this.vms.set(moref, { name: placement.name, disks, instanceUuid: `uuid-${moref}`, marker: placement.jobMarker });
+    if (this.failAfterCreate) {
+      this.failAfterCreate = false;
+      this.calls.push(`createVm:${placement.name}`);
+      throw new Error('connection lost after CreateVM (test)');
+    }
     this.cbt.set(moref, false);
     this.calls.push(`createVm:${placement.name}`);
     return { moref, name: placement.name };
@@ -58,6 +65,27 @@ export class LocalImagesTarget implements RestoreTarget {
     }
     this.calls.push(`addDisks:${disks.length}`);
     return mapping;
+  }
+  async vmIdentity(vm: RestoreVm) {
+    const entry = this.vms.get(vm.moref);
+    if (!entry) return null;
+    return {
+      moref: vm.moref,
+      name: entry.name,
+      instanceUuid: entry.instanceUuid,
+      disks: [...entry.disks].map(([key, capacityBytes]) => ({ key, fileName: this.diskPath(vm.moref, key), capacityBytes })),
+    };
+  }
+  async findVmByMarker(name: string, marker: string) {
+    const found = [...this.vms].find(([, v]) => v.name === name && v.marker === marker);
+    return found ? { moref: found[0], name } : null;
+  }
+  async vmNameInUse(name: string) {
+    return [...this.vms.values()].some((v) => v.name === name);
+  }
+  /** Test hook: the server's inventory was rebuilt and the moref now names another VM. */
+  replaceVm(moref: string, name: string) {
+    this.vms.set(moref, { name, disks: new Map(), instanceUuid: `uuid-other-${moref}` });
   }
   async findVm(moref: string) {
     const vm = this.vms.get(moref);

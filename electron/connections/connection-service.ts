@@ -37,12 +37,15 @@ export interface AddConnectionRequest {
   name?: string;
   /** The SHA-256 thumbprint the user confirmed; the certificate must still be exactly this one. */
   trustSha256: string;
+  /** false: keep the password out of the keychain (none, or not wanted); it is then given per session (CONN-NO-KEYCHAIN). */
+  savePassword?: boolean;
 }
 
 /**
  * Saves a connection after an explicit trust decision and one successful
- * login: the profile (no secret) in the store, the password in the keychain.
- * Nothing is saved when the certificate changed or the login fails.
+ * login: the profile (no secret) in the store, the password in the keychain
+ * unless `savePassword` is false. Nothing is saved when the certificate
+ * changed, the login fails or the keychain refuses the password.
  */
 export async function addConnection(request: AddConnectionRequest, store: ConnectionStore, secrets: SecretStore): Promise<ConnectionProfile> {
   const address = parseServerUrl(request.url);
@@ -71,7 +74,7 @@ export async function addConnection(request: AddConnectionRequest, store: Connec
     apiType: about.apiType,
     product: about.fullName,
   };
-  await secrets.set(keychainAccount(profile), request.password);
+  if (request.savePassword !== false) await secrets.set(keychainAccount(profile), request.password);
   await store.save(profile);
   return profile;
 }

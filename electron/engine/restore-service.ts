@@ -1,7 +1,6 @@
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { RestoreRequest } from '../api/schemas/restore-request';
 import type { ConnectionStore } from '../connections/connection-store';
-import { MissingCredentialError } from '../connections/open-connection';
 import { BadInputError, CancelledError, PlanBlockedError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
@@ -65,14 +64,7 @@ export class RestoreService {
     if (!connection) {
       throw new BadInputError(`there is no saved connection named "${request.connection}"`, 'connection-not-found', 'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.');
     }
-    try {
-      return await prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment });
-    } catch (err) {
-      if (err instanceof MissingCredentialError) {
-        throw new BadInputError(err.message, 'missing-credential', 'Give the password for this session (--password-stdin / --password-file), or save it again with `lifeboat connect add`.');
-      }
-      throw err;
-    }
+    return prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment });
   }
 
   /** The plan of a request, as `lifeboat plan` and the wizard show it. */

@@ -5,10 +5,8 @@ import { OsKeychain } from '../keychain/os-keychain';
 import type { SecretStore } from '../keychain/secret-store';
 import { LocalFolderBackend } from '../repository/local-folder-backend';
 import type { Repository } from '../repository/repository';
-import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../repository/repository-errors';
-import { RepositoryLockedError } from '../repository/repository-lock';
-import { keychainAccount, PasswordSourceError, type PasswordInput } from '../repository/repository-password';
-import { SavedPasswordWrongError, unlockRepository } from '../repository/repository-unlock';
+import { keychainAccount, type PasswordInput } from '../repository/repository-password';
+import { unlockRepository } from '../repository/repository-unlock';
 import { CliError, ExitCode } from './cli-error';
 import type { CliIo } from './cli-output';
 import type { CommandContext } from './command-action';
@@ -45,21 +43,6 @@ export function repositoryDir(opts: RepositoryOptions): string {
   return resolve(dir);
 }
 
-/** Repository errors as CLI errors with what to do; anything else is rethrown. */
-export function repositoryCliError(err: unknown): never {
-  if (err instanceof SavedPasswordWrongError)
-    throw new CliError(err.message, ExitCode.failure, 'Replace it: --password-stdin --remember (or --password-file FILE --remember).');
-  if (err instanceof WrongPasswordError)
-    throw new CliError(err.message, ExitCode.failure, 'Check the password; a saved one can be replaced with --password-stdin --remember.');
-  if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
-  if (err instanceof NotARepositoryError)
-    throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
-  if (err instanceof RepositoryLockedError)
-    throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.');
-  if (err instanceof PointNotFoundError) throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
-  throw err;
-}
-
 /** Reports a keychain save; a missing keychain is a warning, not a failure. */
 export function reportRemembered(io: CliIo, json: boolean, repoId: string, outcome: { saved: true } | { saved: false; reason: string }): boolean {
   if (outcome.saved) {
@@ -77,20 +60,16 @@ export async function openRepository(
   json: boolean,
   deps: { input: (io: CliIo) => PasswordInput; keychain: () => SecretStore } = repoCommandDeps,
 ): Promise<Repository> {
-  try {
-    const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
-    const { repo, remembered } = await unlockRepository(
-      new LocalFolderBackend(repositoryDir(opts)),
-      req,
-      deps.input(ctx.io),
-      deps.keychain(),
-    );
-    if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
-    if (repo.removedTemporaries.length > 0 && !json) {
-      ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
-    }
-    return repo;
-  } catch (err) {
-    return repositoryCliError(err);
+  const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, remember: opts.remember, env: process.env };
+  const { repo, remembered } = await unlockRepository(
+    new LocalFolderBackend(repositoryDir(opts)),
+    req,
+    deps.input(ctx.io),
+    deps.keychain(),
+  );
+  if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
+  if (repo.removedTemporaries.length > 0 && !json) {
+    ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
   }
+  return repo;
 }

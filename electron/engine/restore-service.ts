@@ -2,6 +2,7 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { RestoreRequest } from '../api/schemas/restore-request';
 import type { ConnectionStore } from '../connections/connection-store';
 import { BadInputError, CancelledError, PlanBlockedError } from '../errors/lifeboat-error';
+import { markJobRunning } from '../jobs/job-liveness';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
 import type { Repository } from '../repository/repository';
@@ -113,15 +114,21 @@ export class RestoreService {
     options.onStart?.({ jobId, plan });
     const tracker = new RestoreProgressTracker(plan);
     const onProgress = options.onProgress ? (p: RestoreProgress) => options.onProgress?.(tracker.update(p)) : undefined;
-    const result = await runLiveRestore(prepared, { repo: prepared.repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, {
-      home: this.deps.home,
-      jobId,
-      vddk,
-      resume: Boolean(options.resumeJobId),
-      signal: options.signal,
-      onProgress,
-    });
-    return { ...result, jobId, plan };
+    // The job list tells a running job from one that was killed by this mark.
+    const unmark = await markJobRunning(this.deps.home, jobId);
+    try {
+      const result = await runLiveRestore(prepared, { repo: prepared.repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, {
+        home: this.deps.home,
+        jobId,
+        vddk,
+        resume: Boolean(options.resumeJobId),
+        signal: options.signal,
+        onProgress,
+      });
+      return { ...result, jobId, plan };
+    } finally {
+      await unmark();
+    }
   }
 
   /** prepare + run + close: the whole restore of a request (or of a job's saved request on resume). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { LifeboatError } from '../errors/lifeboat-error';
 import type { RepositoryBackend } from './repository-backend';
 
 /**
@@ -23,9 +24,12 @@ const lockSchema = z.object({
 });
 type LockRecord = z.infer<typeof lockSchema>;
 
-export class RepositoryLockedError extends Error {
+export class RepositoryLockedError extends LifeboatError {
   constructor(readonly holder: LockRecord) {
-    super(`the repository is in use: ${holder.purpose} on ${holder.host} (pid ${holder.pid}) since ${holder.time}`);
+    super(`the repository is in use: ${holder.purpose} on ${holder.host} (pid ${holder.pid}) since ${holder.time}`, {
+      code: 'repository-locked',
+      hint: 'Wait until the other job finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.',
+    });
     this.name = 'RepositoryLockedError';
   }
 }

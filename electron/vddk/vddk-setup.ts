@@ -1,4 +1,4 @@
-import { LifeboatError } from '../errors/lifeboat-error';
+import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readSettings } from '../config/settings-store';
@@ -37,6 +37,6 @@ export async function resolveVddkSetup(options: { dir?: string; configFile?: str
   try {
     return { dir: found.dir, extraConfigText: readFileSync(configFile, 'utf8') };
   } catch (err) {
-    throw new Error(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`);
+    throw new BadInputError(`cannot read the VDDK config file ${configFile}: ${(err as Error).message}`, 'vddk-config-unreadable', 'Check the --vddk-config path.');
   }
 }

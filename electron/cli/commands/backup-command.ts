@@ -10,7 +10,6 @@ import type { SecretStore } from '../../keychain/secret-store';
 import type { PasswordInput } from '../../repository/repository-password';
 import { resolveVddkSetup } from '../../vddk/vddk-setup';
 import { openRepository, repoCommandDeps, withRepositoryOptions } from '../repository-options';
-import { vddkCliError } from '../vddk-options';
 import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
@@ -119,7 +118,7 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
               'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
             );
           }
-          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }).catch(vddkCliError);
+          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home });
           const keychain = deps.secrets();
           const { secrets, bind } = await cliSessionSecrets(opts, keychain, connections);
           await bind(opts.connection);

@@ -7,7 +7,6 @@ import {
   openRepository,
   repoCommandDeps,
   reportRemembered,
-  repositoryCliError,
   repositoryDir,
   withRepositoryOptions,
   type RepositoryOptions,
@@ -88,7 +87,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
             ExitCode.failure,
             'Use another folder, or open the existing repository with its password.',
           );
-        repositoryCliError(err);
+        throw err;
       }
     }),
   );
@@ -118,7 +117,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (id: string, opts: RepoOptions & { blockMap?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const manifest = await r.loadPoint(id).catch(repositoryCliError);
+      const manifest = await r.loadPoint(id);
       printResult(ctx.io, json, { ok: true, point: manifestForJson(manifest, Boolean(opts.blockMap)) }, () =>
         formatPoint(manifest, Boolean(opts.blockMap)),
       );
@@ -152,7 +151,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (id: string, opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const forgotten = await r.forget(id).catch(repositoryCliError);
+      const forgotten = await r.forget(id);
       printResult(
         ctx.io,
         json,
@@ -170,7 +169,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') }).catch(repositoryCliError);
+      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') });
       printResult(ctx.io, json, { ok: true, ...report }, formatPrune);
     }),
   );
@@ -186,7 +185,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { json } = globalOptions(command);
       const input = repoCommandDeps.input(ctx.io);
       const r = await openRepository(ctx, { ...opts, remember: false }, json);
-      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(repositoryCliError);
+      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input);
       await r.changePassword(password);
       // A saved old password would now fail: replace it when there is one (or when asked).
       const keychain = repoCommandDeps.keychain();

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
@@ -84,7 +85,7 @@ describe('credentials without an OS keychain (CLI, lab vCenter)', () => {
     const run = await runCliProcess(cli, [...planArgs(), '--connection-password-stdin'], env, lab.info.password);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const plan = JSON.parse(run.stdout);
-    expect(plan.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'CONN-NO-KEYCHAIN', severity: 'info' })]));
+    expect(plan.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'CONN-NO-KEYCHAIN', severity: 'info', remedy: expect.stringMatching(/--connection-password-file/) })]));
   });
 
   it('refuses two readers of stdin (repository and vSphere password)', async () => {
@@ -93,6 +94,19 @@ describe('credentials without an OS keychain (CLI, lab vCenter)', () => {
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout).error.message).toMatch(/cannot both read standard input/);
   });
+
+  it('backup --connection-password-file backs up with the session password; without it, exit 2 naming the options', async () => {
+    const config = join(dir, 'backup.conf');
+    await writeFile(config, labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': dir, 'labvddk.serverMode': 'vcenter' } }));
+    const args = ['--json', 'backup', '--connection', 'lab', '--vm', LAB_VMS.thinThick, '--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--vddk-dir', labVddkDir(), '--vddk-config', config];
+    const without = await runCliProcess(cli, args, env);
+    expect(without.code).toBe(2);
+    expect(JSON.parse(without.stdout).error).toMatchObject({ code: 'missing-credential', hint: expect.stringMatching(/--connection-password-file/) });
+    const run = await runCliProcess(cli, [...args, '--connection-password-file', pwFile], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'full', vm: { name: LAB_VMS.thinThick } });
+    expect(run.stdout + run.stderr).not.toContain(lab.info.password);
+  }, 120_000);
 
   it('restore --connection-password-file restores with the session password (no keychain anywhere)', async () => {
     const config = join(dir, 'lab.conf');

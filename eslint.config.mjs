@@ -17,7 +17,7 @@ const NODE_BUILTINS = [
  */
 export const LAYERS = {
   api: [],
-  backup: ['disks', 'planner', 'repository', 'vddk', 'vsphere'],
+  backup: ['disks', 'errors', 'planner', 'repository', 'vddk', 'vsphere'],
   // The command line is a front door: it may wire any engine part.
   cli: ['api', 'backup', 'config', 'connections', 'disks', 'engine', 'environment', 'errors', 'jobs', 'keychain', 'lab', 'planner', 'repository', 'restore', 'restore-points', 'serve', 'units', 'vddk', 'vsphere'],
   config: [],
@@ -32,7 +32,7 @@ export const LAYERS = {
   packaging: [],
   planner: ['units'],
   repository: ['disks', 'errors', 'keychain', 'units'],
-  'restore-points': ['config', 'disks', 'repository'],
+  'restore-points': ['config', 'disks', 'errors', 'repository'],
   restore: ['api', 'config', 'disks', 'errors', 'planner', 'repository', 'units'],
   security: [],
   serve: ['api', 'engine', 'security'],

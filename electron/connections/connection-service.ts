@@ -1,4 +1,4 @@
-import type { SecretStore } from '../keychain/secret-store';
+import { KeychainUnavailableError, type SecretStore } from '../keychain/secret-store';
 import { CertificateChangedError } from '../vsphere/certificate-errors';
 import { fetchInventory, isManagedHostDirectConnection, listVms } from '../vsphere/inventory';
 import type { InventoryDatastore, VmSummary } from '../vsphere/inventory-types';
@@ -142,5 +142,10 @@ export function listConnectionDatastores(name: string, store: ConnectionStore, s
 export async function removeConnection(name: string, store: ConnectionStore, secrets: SecretStore): Promise<{ passwordRemoved: boolean }> {
   const removed = await store.remove(name);
   if (!removed) throw new Error(`There is no saved connection named "${name}".`);
-  return { passwordRemoved: await forgetConnectionPassword(removed, await store.list(), secrets) };
+  // Without a keychain nothing was saved there: removing the connection still succeeds.
+  const passwordRemoved = await forgetConnectionPassword(removed, await store.list(), secrets).catch((err: unknown) => {
+    if (err instanceof KeychainUnavailableError) return false;
+    throw err;
+  });
+  return { passwordRemoved };
 }

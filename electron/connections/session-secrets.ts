@@ -36,7 +36,9 @@ export class SessionSecretStore implements SecretStore {
     return this.keychain.set(account, secret);
   }
 
+  /** Forgets the session password too: a removed connection's password is gone from memory as well. */
   delete(account: string): Promise<boolean> {
+    this.sessionPasswords.delete(account);
     return this.keychain.delete(account);
   }
 

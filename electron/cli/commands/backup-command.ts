@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runBackup } from '../../backup/backup-job';
 import type { BackupProgress } from '../../backup/backup-progress';
-import { BackupFailedError, type BackupResult } from '../../backup/backup-result';
+import type { BackupResult } from '../../backup/backup-result';
 import { lifeboatHome } from '../../config/paths';
 import { ConnectionStore } from '../../connections/connection-store';
 import { openConnection, requireConnectionPassword } from '../../connections/open-connection';
@@ -146,14 +146,6 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
             });
             printResult(ctx.io, json, result, formatResult);
             return ExitCode.ok;
-          } catch (err) {
-            if (err instanceof BackupFailedError) {
-              const hint = err.notes.length
-                ? `Notes: ${err.notes.join(' ')}`
-                : 'The snapshot was removed; fix the cause and run the backup again.';
-              throw new CliError(err.message, err.blocked ? ExitCode.blocked : ExitCode.failure, hint);
-            }
-            throw err;
           } finally {
             process.removeListener('SIGINT', onSigint);
             await session.close().catch(() => undefined);

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { formatBytes } from '../../units/byte-units';
 import {
   DEMO_PASSWORD,
-  DemoRepositoryError,
   defaultDemoRepositoryDir,
   ensureDemoRepository,
   type DemoResult,
@@ -71,13 +69,7 @@ export const registerDemoCommand: RegisterCommand = (program, ctx) => {
       commandAction(ctx, async (opts: DemoOptions, command: Command) => {
         const { json } = globalOptions(command);
         const dir = resolve(opts.repo ?? defaultDemoRepositoryDir());
-        let result: DemoResult;
-        try {
-          result = await ensureDemoRepository(dir, { force: Boolean(opts.force) });
-        } catch (err) {
-          if (err instanceof DemoRepositoryError) throw new CliError(err.message, ExitCode.failure, err.hint);
-          throw err;
-        }
+        const result = await ensureDemoRepository(dir, { force: Boolean(opts.force) });
         const next = demoNextSteps(result);
         const m = result.manifest;
         printResult(

@@ -125,4 +125,10 @@ describe('credentials without an OS keychain (CLI, lab vCenter)', () => {
     expect((await listVms(session)).some((v) => v.name === 'no-keychain')).toBe(true);
     expect(run.stdout + run.stderr).not.toContain(lab.info.password);
   });
+
+  it('connect remove works without a keychain (nothing was saved there)', async () => {
+    const run = await runCliProcess(cli, ['--json', 'connect', 'remove', 'lab'], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, removed: 'lab', passwordRemoved: false });
+  });
 });

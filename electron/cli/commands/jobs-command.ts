@@ -21,7 +21,7 @@ interface ResumeOptions {
 }
 
 function summaryLine(j: JobSummary): string {
-  const when = j.finishedAt ? `${j.startedAt} → ${j.finishedAt}` : `since ${j.startedAt}`;
+  const when = j.finishedAt ? `${j.startedAt} → ${j.finishedAt}` : j.state === 'running' ? `since ${j.startedAt}` : `started ${j.startedAt}`;
   const vm = j.vm ? `${j.vm}${j.restoredVm && j.restoredVm !== j.vm ? ` → ${j.restoredVm}` : ''}` : '(VM not known yet)';
   return `${j.id}  ${j.state.padEnd(11)} ${j.restoreKind ?? 'restore'}  ${vm}  ${when}${j.problem ? `\n  problem: ${j.problem}` : ''}`;
 }
@@ -29,7 +29,9 @@ function summaryLine(j: JobSummary): string {
 function detailText(j: JobDetail): string {
   const lines = [summaryLine(j), `  connection ${j.connection ?? '?'}, restore point ${j.pointId ?? '?'}`, `  checkpoint: ${j.checkpointFile}`];
   if (j.reportFiles) lines.push(`  report: ${j.reportFiles.html} (JSON: ${j.reportFiles.json})`);
-  for (const p of j.phases) lines.push(`  [${p.status}] ${p.rule}: ${p.title}${p.detail ? ` — ${p.detail}` : ''}`);
+  // A phase the checkpoint left "running" in a job that no longer runs was cut off there.
+  const status = (s: string) => (s === 'running' && j.state !== 'running' ? 'interrupted' : s);
+  for (const p of j.phases) lines.push(`  [${status(p.status)}] ${p.rule}: ${p.title}${p.detail ? ` — ${p.detail}` : ''}`);
   for (const e of j.report?.errors ?? []) lines.push(`  error: ${e}`);
   if (j.resumable) lines.push(`Resume with: lifeboat jobs resume ${j.id}`);
   return lines.join('\n');

@@ -3,6 +3,7 @@ import { event, invoke, NoInput, type BridgeApi, type ClientApi, type EventName,
 import {
   AddConnectionInput,
   ConnectionName,
+  ConnectionPasswordInput,
   ConnectionSummary,
   ConnectionTestResult,
   DatastoreRow,
@@ -39,6 +40,8 @@ export const apiContract = {
     add: invoke(AddConnectionInput, ConnectionSummary),
     test: invoke(ConnectionName, ConnectionTestResult),
     remove: invoke(ConnectionName, z.object({ passwordRemoved: z.boolean() })),
+    /** Uses a password for a saved connection in this session only, never saved (no keychain, or not wanted: CONN-NO-KEYCHAIN). */
+    usePassword: invoke(ConnectionPasswordInput, z.object({ ok: z.literal(true) })),
   },
   inventory: {
     vms: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(VmRow)),

@@ -1,3 +1,4 @@
+import { LifeboatError } from '../errors/lifeboat-error';
 import type { Finding, PlanStep } from '../planner/plan-types';
 import type { RuleId } from '../planner/rule-catalogue';
 import type { VddkCallSummary } from '../vddk/vddk-call-stats';
@@ -48,17 +49,29 @@ export interface BackupResult {
   vddkCalls: VddkCallSummary;
 }
 
+/** A blocked backup is exit 3 with the blocking rule; the notes say what was cleaned up and what to do. */
+function backupErrorDetails(notes: string[], findings: Finding[], cause: unknown) {
+  const block = findings.find((f) => f.severity === 'block');
+  return {
+    code: block ? 'backup-blocked' : 'backup-failed',
+    kind: block ? ('blocked' as const) : ('failed' as const),
+    rule: block?.rule,
+    cause,
+    hint: notes.length ? `Notes: ${notes.join(' ')}` : 'The snapshot was removed; fix the cause and run the backup again.',
+  };
+}
+
 /** A backup that saved no restore point; `notes` says what clean-up did (snapshot, EndAccess). */
-export class BackupFailedError extends Error {
+export class BackupFailedError extends LifeboatError {
   /** The VDDK calls made before the failure (what a support engineer looks at first). */
   vddkCalls: VddkCallSummary = {};
   constructor(
     message: string,
     readonly notes: string[],
     readonly findings: Finding[] = [],
-    override readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, backupErrorDetails(notes, findings, cause));
     this.name = 'BackupFailedError';
   }
 

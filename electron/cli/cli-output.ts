@@ -43,7 +43,8 @@ export function reportError(io: CliIo, json: boolean, err: unknown): number {
   const exitCode = cli ? cli.exitCode : engine ? EXIT_FOR_KIND[engine.kind] : ExitCode.failure;
   const hint = cli?.hint ?? engine?.hint;
   if (json) {
-    io.stdout(JSON.stringify({ ok: false, error: { message, code: engine?.code, rule: engine?.rule, hint, exitCode } }, null, 2) + '\n');
+    // One line: a JSON document on its own, and a valid last line of a JSON-lines stream (`restore --json`).
+    io.stdout(JSON.stringify({ ok: false, error: { message, code: engine?.code, rule: engine?.rule, hint, exitCode } }) + '\n');
   } else {
     io.stderr(`lifeboat: ${message}\n`);
     if (hint && !message.includes(hint)) io.stderr(`  ${hint}\n`);

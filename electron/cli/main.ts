@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { productInfo } from '../config/product';
-import { ExitCode } from './cli-error';
+import { CliError, ExitCode } from './cli-error';
 import { processIo, reportError, type CliIo } from './cli-output';
 import type { CommandContext } from './command-action';
 import { commandModules } from './commands';
@@ -23,20 +23,35 @@ export function buildProgram(ctx: CommandContext): Command {
   for (const register of commandModules) register(program, ctx);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 failed, 2 bad usage or input, 3 plan blocked by a rule.\n' +
+    '\nExit codes: 0 ok, 1 failed, 2 bad usage or input (including a missing restore point, connection, datastore or host), ' +
+      '3 plan blocked by a rule, 130 cancelled with Ctrl+C. With --json every outcome, errors included, is JSON on stdout.\n' +
       'Docs: README.md; restore rules by ID: docs in the project (restore-rules).',
   );
   return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+/** A command-line mistake (unknown command or option, missing argument) as the CLI's usage error. */
+function usageError(err: CommanderError): CliError {
+  const message = err.message.replace(/^error: /, '');
+  return new CliError(message, ExitCode.usage, 'Run `lifeboat --help` (or `lifeboat COMMAND --help`) for usage.');
 }
 
 /** Runs the CLI and resolves to the exit code (never calls process.exit). */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
   const program = buildProgram(ctx);
+  const json = argv.includes('--json');
+  // With --json every outcome is one JSON document: commander's own error text is replaced by it (below).
+  const output = { writeOut: (s: string) => io.stdout(s), writeErr: (s: string) => (json ? undefined : io.stderr(s)) };
+  program.configureOutput(output);
   // Subcommands inherit exitOverride and output configuration.
-  for (const sub of program.commands) {
+  for (const sub of allCommands(program)) {
     sub.exitOverride();
-    sub.configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+    sub.configureOutput(output);
   }
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
@@ -50,8 +65,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         return ExitCode.ok;
       }
+      if (json) reportError(io, true, usageError(err));
       return ExitCode.usage;
     }
-    return reportError(io, argv.includes('--json'), err);
+    return reportError(io, json, err);
   }
 }

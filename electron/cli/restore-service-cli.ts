@@ -5,7 +5,6 @@ import type { SecretStore } from '../keychain/secret-store';
 import { resolveVddkSetup } from '../vddk/vddk-setup';
 import type { CommandContext } from './command-action';
 import { openRepository, type RepositoryOptions } from './repository-options';
-import { vddkCliError } from './vddk-options';
 
 export interface CliRestoreServiceOptions extends RepositoryOptions {
   vddkDir?: string;
@@ -20,6 +19,6 @@ export function cliRestoreService(ctx: CommandContext, opts: CliRestoreServiceOp
     secrets,
     environment: () => environmentFactsFor(home, 'cli', secrets),
     openRepository: (path) => openRepository(ctx, { ...opts, repo: path }, json),
-    vddk: () => resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }).catch(vddkCliError),
+    vddk: () => resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }),
   });
 }

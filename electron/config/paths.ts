@@ -18,4 +18,6 @@ export const homePaths = {
   jobs: (home: string) => join(home, 'jobs'),
   logs: (home: string) => join(home, 'logs'),
   lab: (home: string) => join(home, 'lab'),
+  /** The running lab's VDDK config (written by the lab, read by VDDK setup for the lab VDDK). */
+  labVddkConfig: (home: string) => join(home, 'lab', 'labvddk.conf'),
 };

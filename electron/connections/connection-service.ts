@@ -1,4 +1,4 @@
-import type { SecretStore } from '../keychain/secret-store';
+import { KeychainUnavailableError, type SecretStore } from '../keychain/secret-store';
 import { CertificateChangedError } from '../vsphere/certificate-errors';
 import { fetchInventory, isManagedHostDirectConnection, listVms } from '../vsphere/inventory';
 import type { InventoryDatastore, VmSummary } from '../vsphere/inventory-types';
@@ -37,12 +37,15 @@ export interface AddConnectionRequest {
   name?: string;
   /** The SHA-256 thumbprint the user confirmed; the certificate must still be exactly this one. */
   trustSha256: string;
+  /** false: keep the password out of the keychain (none, or not wanted); it is then given per session (CONN-NO-KEYCHAIN). */
+  savePassword?: boolean;
 }
 
 /**
  * Saves a connection after an explicit trust decision and one successful
- * login: the profile (no secret) in the store, the password in the keychain.
- * Nothing is saved when the certificate changed or the login fails.
+ * login: the profile (no secret) in the store, the password in the keychain
+ * unless `savePassword` is false. Nothing is saved when the certificate
+ * changed, the login fails or the keychain refuses the password.
  */
 export async function addConnection(request: AddConnectionRequest, store: ConnectionStore, secrets: SecretStore): Promise<ConnectionProfile> {
   const address = parseServerUrl(request.url);
@@ -71,7 +74,7 @@ export async function addConnection(request: AddConnectionRequest, store: Connec
     apiType: about.apiType,
     product: about.fullName,
   };
-  await secrets.set(keychainAccount(profile), request.password);
+  if (request.savePassword !== false) await secrets.set(keychainAccount(profile), request.password);
   await store.save(profile);
   return profile;
 }
@@ -139,5 +142,10 @@ export function listConnectionDatastores(name: string, store: ConnectionStore, s
 export async function removeConnection(name: string, store: ConnectionStore, secrets: SecretStore): Promise<{ passwordRemoved: boolean }> {
   const removed = await store.remove(name);
   if (!removed) throw new Error(`There is no saved connection named "${name}".`);
-  return { passwordRemoved: await forgetConnectionPassword(removed, await store.list(), secrets) };
+  // Without a keychain nothing was saved there: removing the connection still succeeds.
+  const passwordRemoved = await forgetConnectionPassword(removed, await store.list(), secrets).catch((err: unknown) => {
+    if (err instanceof KeychainUnavailableError) return false;
+    throw err;
+  });
+  return { passwordRemoved };
 }

@@ -5,6 +5,8 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { lifeboatHome } from '../config/paths';
 import { productInfo } from '../config/product';
 import { ConnectionStore } from '../connections/connection-store';
+import { SessionSecretStore } from '../connections/session-secrets';
+import { BadInputError } from '../errors/lifeboat-error';
 import { listConnectionSummaries } from './connection-summaries';
 import {
   addConnection,
@@ -49,13 +51,15 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   const jobs = new JobRegistry(events);
   const product = productInfo();
   const connectionStore = new ConnectionStore(home);
+  // Passwords given for this session only (the UI's prompt, CONN-NO-KEYCHAIN) answer before the keychain.
+  const sessionSecrets = new SessionSecretStore(secretStore, connectionStore);
   const environmentFacts = (): Promise<EnvironmentFacts> => environmentFactsFor(home, options.frontDoor, secretStore, env);
   const repositories = new RepositoryHandlers(secretStore, env);
   const restores = new RestoreHandlers({
     home,
     repositories,
     connections: connectionStore,
-    secrets: secretStore,
+    secrets: sessionSecrets,
     environment: environmentFacts,
     jobs,
     // The engine's env (not only process.env) names the VDDK folder when no setting does.
@@ -77,17 +81,25 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       },
       add: async (request) => {
         const profile = await addConnection(request, connectionStore, secretStore);
+        if (request.savePassword === false) await sessionSecrets.useForConnection(profile.name, request.password);
         const summaries = await listConnectionSummaries(connectionStore, secretStore);
         const added = summaries.find((c) => c.name === profile.name);
         if (!added) throw new Error(`the connection ${profile.name} was not saved`);
         return added;
       },
-      test: async ({ name }) => testConnection(name, connectionStore, secretStore),
-      remove: async ({ name }) => removeConnection(name, connectionStore, secretStore),
+      test: async ({ name }) => testConnection(name, connectionStore, sessionSecrets),
+      remove: async ({ name }) => removeConnection(name, connectionStore, sessionSecrets),
+      usePassword: async ({ name, password }) => {
+        if (!(await connectionStore.get(name))) {
+          throw new BadInputError(`there is no saved connection named "${name}"`, 'connection-not-found', 'Add it on the Connections page first.');
+        }
+        await sessionSecrets.useForConnection(name, password);
+        return { ok: true as const };
+      },
     },
     inventory: {
       vms: async ({ connection }) =>
-        (await listConnectionVms(connection, connectionStore, secretStore)).map((vm) => ({
+        (await listConnectionVms(connection, connectionStore, sessionSecrets)).map((vm) => ({
           moref: vm.ref.value,
           name: vm.name,
           powerState: vm.powerState,
@@ -99,7 +111,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
           template: vm.template,
         })),
       datastores: async ({ connection }) =>
-        (await listConnectionDatastores(connection, connectionStore, secretStore))
+        (await listConnectionDatastores(connection, connectionStore, sessionSecrets))
           .map((d) => ({ name: d.name, type: d.type, capacityBytes: d.capacityBytes, freeBytes: d.freeBytes, accessible: d.accessible }))
           .sort((a, b) => a.name.localeCompare(b.name)),
     },

@@ -8,7 +8,7 @@ import type { Plan } from '../planner/plan-types';
 import { newJobId } from '../restore/restore-runner';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 import type { JobRegistry } from './job-registry';
-import { repositoryApiError, type RepositoryHandlers } from './repository-handlers';
+import type { RepositoryHandlers } from './repository-handlers';
 import type { RestoreJobProgress } from './restore-progress';
 import { RestoreService } from './restore-service';
 
@@ -80,14 +80,14 @@ export class RestoreHandlers {
   }
 
   async plan(input: RestorePlanInput): Promise<RestorePlanView> {
-    return planView(await this.service.plan(this.request(input)).catch(repositoryApiError));
+    return planView(await this.service.plan(this.request(input)));
   }
 
   async start(input: RestoreStartInput): Promise<{ jobId: string }> {
     // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
     await this.service.vddkSetup();
     const request = this.request(input);
-    const prepared = await this.service.prepare(request).catch(repositoryApiError);
+    const prepared = await this.service.prepare(request);
     try {
       this.service.assertRunnable(prepared.plan, request);
     } catch (err) {

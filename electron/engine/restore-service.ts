@@ -1,8 +1,8 @@
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { RestoreRequest } from '../api/schemas/restore-request';
 import type { ConnectionStore } from '../connections/connection-store';
-import { MissingCredentialError } from '../connections/open-connection';
 import { BadInputError, CancelledError, PlanBlockedError } from '../errors/lifeboat-error';
+import { markJobRunning } from '../jobs/job-liveness';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
 import type { Repository } from '../repository/repository';
@@ -68,14 +68,7 @@ export class RestoreService {
     if (!connection) {
       throw new BadInputError(`there is no saved connection named "${request.connection}"`, 'connection-not-found', 'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.');
     }
-    try {
-      return await prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, ownVmName);
-    } catch (err) {
-      if (err instanceof MissingCredentialError) {
-        throw new BadInputError(err.message, 'missing-credential', 'Give the password for this session (--password-stdin / --password-file), or save it again with `lifeboat connect add`.');
-      }
-      throw err;
-    }
+    return prepareRestore(request, { repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, ownVmName);
   }
 
   /** The plan of a request, as `lifeboat plan` and the wizard show it. */
@@ -124,15 +117,21 @@ export class RestoreService {
     options.onStart?.({ jobId, plan });
     const tracker = new RestoreProgressTracker(plan);
     const onProgress = options.onProgress ? (p: RestoreProgress) => options.onProgress?.(tracker.update(p)) : undefined;
-    const result = await runLiveRestore(prepared, { repo: prepared.repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, {
-      home: this.deps.home,
-      jobId,
-      vddk,
-      resume: Boolean(options.resumeJobId),
-      signal: options.signal,
-      onProgress,
-    });
-    return { ...result, jobId, plan };
+    // The job list tells a running job from one that was killed by this mark.
+    const unmark = await markJobRunning(this.deps.home, jobId);
+    try {
+      const result = await runLiveRestore(prepared, { repo: prepared.repo, connections: this.deps.connections, secrets: this.deps.secrets, environment: this.deps.environment }, {
+        home: this.deps.home,
+        jobId,
+        vddk,
+        resume: Boolean(options.resumeJobId),
+        signal: options.signal,
+        onProgress,
+      });
+      return { ...result, jobId, plan };
+    } finally {
+      await unmark();
+    }
   }
 
   /** prepare + run + close: the whole restore of a request (or of a job's saved request on resume). */

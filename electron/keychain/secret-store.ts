@@ -1,3 +1,5 @@
+import { LifeboatError } from '../errors/lifeboat-error';
+
 /**
  * Where Lifeboat keeps secrets (vSphere passwords, repository keys): the OS
  * keychain. Nothing secret is ever written to Lifeboat's own files or logs,
@@ -17,15 +19,21 @@ export interface SecretStore {
 /** Service name under which every Lifeboat secret is filed in the OS keychain. */
 export const KEYCHAIN_SERVICE = 'Lifeboat';
 
-/** Raised when the OS keychain cannot be reached; says what to do about it. */
-export class KeychainUnavailableError extends Error {
+/**
+ * Raised when the OS keychain cannot be reached; says what to do about it:
+ * start one, or give the password for this session only.
+ */
+export class KeychainUnavailableError extends LifeboatError {
   constructor(cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `The OS keychain is not available (${detail}). ` +
-        'On Linux start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session; ' +
-        'on macOS and Windows the system keychain is used.',
-    );
+    super(`the OS keychain is not available (${detail})`, {
+      code: 'keychain-unavailable',
+      cause,
+      hint:
+        'On Linux start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session; on macOS and Windows the system keychain is used. ' +
+        'Without a keychain, add the connection with `lifeboat connect add --no-save` and give its password for each session ' +
+        '(--connection-password-file FILE or --connection-password-stdin on plan, restore and backup).',
+    });
     this.name = 'KeychainUnavailableError';
   }
 }

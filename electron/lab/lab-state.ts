@@ -36,7 +36,7 @@ export const labStatePaths = {
   dir: (home: string) => homePaths.lab(home),
   state: (home: string) => join(homePaths.lab(home), 'state.json'),
   log: (home: string) => join(homePaths.lab(home), 'vcsim.log'),
-  vddkConfig: (home: string) => join(homePaths.lab(home), 'labvddk.conf'),
+  vddkConfig: (home: string) => homePaths.labVddkConfig(home),
 };
 
 export function readLabState(home: string): Promise<LabState | undefined> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { LifeboatError } from '../errors/lifeboat-error';
 import { holderMayBeAlive } from './process-liveness';
 import { ObjectNotFoundError, type RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
@@ -30,17 +31,23 @@ const lockSchema = z.object({
 });
 export type LockRecord = z.infer<typeof lockSchema>;
 
-export class RepositoryLockedError extends Error {
+export class RepositoryLockedError extends LifeboatError {
   constructor(readonly holder: LockRecord) {
-    super(`the repository is in use: ${holder.purpose} on ${holder.host} (pid ${holder.pid}) since ${holder.time}`);
+    super(`the repository is in use: ${holder.purpose} on ${holder.host} (pid ${holder.pid}) since ${holder.time}`, {
+      code: 'repository-locked',
+      hint: 'Wait until the other job finishes and try again. A lock whose process is gone on this host is ignored at once, one from another host after 30 minutes; `lifeboat repo unlock` removes stale locks.',
+    });
     this.name = 'RepositoryLockedError';
   }
 }
 
 /** The lock could not be refreshed (or was removed): others may prune, so the job holding it must stop. */
-export class LockLostError extends Error {
+export class LockLostError extends LifeboatError {
   constructor(detail: string) {
-    super(`the repository lock was lost (${detail}); the job stopped so that a prune elsewhere cannot delete its data`);
+    super(`the repository lock was lost (${detail}); the job stopped so that a prune elsewhere cannot delete its data`, {
+      code: 'lock-lost',
+      hint: 'Check that the repository folder is writable and reachable, then run the job again.',
+    });
     this.name = 'LockLostError';
   }
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { BadInputError } from '../errors/lifeboat-error';
 import { KeychainUnavailableError, type SecretStore } from '../keychain/secret-store';
 
 /**
@@ -23,12 +24,10 @@ export interface PasswordRequest {
   env: NodeJS.ProcessEnv;
 }
 
-export class PasswordSourceError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
+/** The repository password could not be had from the sources given (none given, unreadable, empty, typed differently). */
+export class PasswordSourceError extends BadInputError {
+  constructor(message: string, hint: string) {
+    super(message, 'password-required', hint);
     this.name = 'PasswordSourceError';
   }
 }

@@ -1,3 +1,4 @@
+import { LifeboatError } from '../errors/lifeboat-error';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -147,12 +148,9 @@ export async function writeDemoPoint(repo: Repository, resources = demoResources
   }
 }
 
-export class DemoRepositoryError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
+export class DemoRepositoryError extends LifeboatError {
+  constructor(message: string, hint: string) {
+    super(message, { code: 'demo-repository', hint });
     this.name = 'DemoRepositoryError';
   }
 }

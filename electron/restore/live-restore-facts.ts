@@ -1,4 +1,4 @@
-import { LifeboatError } from '../errors/lifeboat-error';
+import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
 import { readdir, readFile } from 'node:fs/promises';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
@@ -91,7 +91,10 @@ function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string):
   const host = name
     ? inv.hosts.find((h) => h.name === name)
     : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));
-  if (!host) throw new Error(name ? `host "${name}" not found; the target has ${inv.hosts.map((h) => h.name).join(', ')}` : `no connected host reaches datastore ${datastore.name}`);
+  if (!host) {
+    if (name) throw new BadInputError(`host "${name}" not found on the target`, 'host-not-found', `Choose one of: ${inv.hosts.map((h) => h.name).join(', ')} (--host).`);
+    throw new BadInputError(`no connected host reaches datastore ${datastore.name}`, 'no-host-for-datastore', 'Choose another datastore, or reconnect a host that mounts it.');
+  }
   return host;
 }
 
@@ -171,7 +174,9 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
   const { inventory: inv, manifest: m, session } = input;
   const isVcenter = session.serviceContent.about.apiType === 'VirtualCenter';
   const datastore = inv.datastores.find((d) => d.name === input.datastore);
-  if (!datastore) throw new Error(`datastore "${input.datastore}" not found; the target has ${inv.datastores.map((d) => d.name).join(', ')}`);
+  if (!datastore) {
+    throw new BadInputError(`datastore "${input.datastore}" not found on the target`, 'datastore-not-found', `Choose one of: ${inv.datastores.map((d) => d.name).join(', ')} (--datastore).`);
+  }
   const host = pickHost(inv, datastore, input.host);
   const resolves = await lookup(input.server.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')).then(
     () => true,

@@ -4,9 +4,8 @@ import { RestoreRequest } from '../api/schemas/restore-request';
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { writeFileAtomic } from '../config/json-file';
 import { homePaths } from '../config/paths';
-import { keychainAccount } from '../connections/connection-profile';
 import type { ConnectionStore } from '../connections/connection-store';
-import { MissingCredentialError, openConnection } from '../connections/open-connection';
+import { openConnection, requireConnectionPassword } from '../connections/open-connection';
 import type { SecretStore } from '../keychain/secret-store';
 import { planRestore } from '../planner/plan-restore';
 import type { Plan } from '../planner/plan-types';
@@ -204,8 +203,7 @@ export async function runLiveRestore(
   const { request, point, session, plan } = prepared;
   const profile = await deps.connections.get(request.connection);
   if (!profile) throw new Error(`There is no saved connection named "${request.connection}".`);
-  const password = await deps.secrets.get(keychainAccount(profile));
-  if (password === null) throw new MissingCredentialError(keychainAccount(profile));
+  const password = await requireConnectionPassword(profile, deps.secrets);
   const address = parseServerUrl(profile.url);
   const checkpoint = options.resume
     ? await RestoreCheckpointFile.load(options.home, options.jobId)

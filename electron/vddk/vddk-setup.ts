@@ -1,8 +1,8 @@
-import { LifeboatError } from '../errors/lifeboat-error';
+import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { homePaths } from '../config/paths';
 import { readSettings } from '../config/settings-store';
-import { labStatePaths } from '../lab/lab-state';
 import { discoverVddk, labVddkDir } from './vddk-discovery';
 import { vddkTmpDirectory } from './vddk-tmp-directory';
 
@@ -33,14 +33,14 @@ export async function resolveVddkSetup(options: { dir?: string; configFile?: str
   const found = discoverVddk(options.dir ?? (await readSettings(options.home)).vddkDir, options.env);
   if (!found.found || !found.dir) throw new VddkNotFoundError(found.message);
   let configFile = options.configFile;
-  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(labStatePaths.vddkConfig(options.home))) {
-    configFile = labStatePaths.vddkConfig(options.home);
+  if (!configFile && resolve(found.dir) === resolve(labVddkDir()) && existsSync(homePaths.labVddkConfig(options.home))) {
+    configFile = homePaths.labVddkConfig(options.home);
   }
   const tmpDirectory = vddkTmpDirectory(options.home);
   if (!configFile) return { dir: found.dir, tmpDirectory };
   try {
     return { dir: found.dir, tmpDirectory, extraConfigText: readFileSync(configFile, 'utf8') };
   } catch (err) {
-    throw new Error(`Cannot read the VDDK config file ${configFile}: ${(err as Error).message}`);
+    throw new BadInputError(`cannot read the VDDK config file ${configFile}: ${(err as Error).message}`, 'vddk-config-unreadable', 'Check the --vddk-config path.');
   }
 }

@@ -64,7 +64,9 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
 /** Maps a socket error to a typed, readable connection error. */
 export function connectionErrorFor(server: string, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // Already mapped (the socket's error reaches the request again): mapping it twice doubles the text.
   if (err instanceof UntrustedCertificateError || err instanceof CertificateChangedError) return err;
+  if (err instanceof ServerNameResolutionError || err instanceof ServerUnreachableError) return err;
   if (code && DNS_CODES.has(code)) return new ServerNameResolutionError(server, code);
   if (code) return new ServerUnreachableError(server, code, (err as Error).message);
   return err instanceof Error ? err : new Error(String(err));

@@ -26,7 +26,10 @@ export const ServerProbe = z.object({
 });
 export type ServerProbe = z.infer<typeof ServerProbe>;
 
-/** Adding a connection: the password travels renderer → engine once, into the keychain; it never comes back. */
+/**
+ * Adding a connection: the password travels renderer → engine once, into the
+ * keychain (or, with savePassword false, into this session only); it never comes back.
+ */
 export const AddConnectionInput = z
   .object({
     url: z.string().min(1).max(2048),
@@ -34,8 +37,12 @@ export const AddConnectionInput = z
     password: z.string().min(1).max(1024),
     name: z.string().min(1).max(100).optional(),
     trustSha256: Sha256,
+    savePassword: z.boolean().optional(),
   })
   .strict();
+
+/** A password for one saved connection, for this session only (the UI's prompt when no keychain holds it; CONN-NO-KEYCHAIN). */
+export const ConnectionPasswordInput = z.object({ name: z.string().min(1).max(100), password: z.string().min(1).max(1024) }).strict();
 
 export const ConnectionName = z.object({ name: z.string().min(1).max(100) }).strict();
 

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { runBackup } from '../../backup/backup-job';
 import type { BackupProgress } from '../../backup/backup-progress';
-import { BackupFailedError, type BackupResult } from '../../backup/backup-result';
+import type { BackupResult } from '../../backup/backup-result';
 import { lifeboatHome } from '../../config/paths';
-import { keychainAccount as connectionAccount } from '../../connections/connection-profile';
 import { ConnectionStore } from '../../connections/connection-store';
-import { MissingCredentialError, openConnection } from '../../connections/open-connection';
+import { openConnection, requireConnectionPassword } from '../../connections/open-connection';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import type { PasswordInput } from '../../repository/repository-password';
 import { resolveVddkSetup } from '../../vddk/vddk-setup';
 import { openRepository, repoCommandDeps, withRepositoryOptions } from '../repository-options';
-import { vddkCliError } from '../vddk-options';
+import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
@@ -31,7 +30,7 @@ const defaultDeps: BackupCommandDeps = {
   passwordInput: (io) => repoCommandDeps.input(io),
 };
 
-interface BackupOptions {
+interface BackupOptions extends ConnectionPasswordOptions {
   connection: string;
   vm: string;
   repo?: string;
@@ -103,14 +102,15 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
       .option('--quiesce', 'quiesce the guest file systems for the snapshot (needs VMware Tools)')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
       .option('--vddk-config <file>', "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)");
-    withRepositoryOptions(backup, 'save the repository password in the OS keychain for later commands').action(
+    withConnectionPasswordOptions(withRepositoryOptions(backup, 'save the repository password in the OS keychain for later commands')).action(
         commandAction(ctx, async (opts: BackupOptions, command: Command) => {
           const { json } = globalOptions(command);
           if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
             throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
           }
           const home = deps.home();
-          const profile = await new ConnectionStore(home).get(opts.connection);
+          const connections = new ConnectionStore(home);
+          const profile = await connections.get(opts.connection);
           if (!profile) {
             throw new CliError(
               `no saved connection named "${opts.connection}"`,
@@ -118,15 +118,12 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
               'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
             );
           }
-          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home }).catch(vddkCliError);
-          const secrets = deps.secrets();
-          const repo = await openRepository(ctx, opts, json, { input: deps.passwordInput, keychain: () => secrets });
-          const account = connectionAccount(profile);
-          const session = await openConnection(profile, secrets).catch((err: unknown) => {
-            if (err instanceof MissingCredentialError)
-              throw new CliError(err.message, ExitCode.failure, 'Run `lifeboat connect add` again to save the password.');
-            throw err;
-          });
+          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home });
+          const keychain = deps.secrets();
+          const { secrets, bind } = await cliSessionSecrets(opts, keychain, connections);
+          await bind(opts.connection);
+          const repo = await openRepository(ctx, opts, json, { input: deps.passwordInput, keychain: () => keychain });
+          const session = await openConnection(profile, secrets);
           const controller = new AbortController();
           const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C); cleaning up'));
           process.once('SIGINT', onSigint);
@@ -138,11 +135,7 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
               vddk,
               credentials: {
                 userName: profile.user,
-                password: async () => {
-                  const secret = await secrets.get(account);
-                  if (secret === null) throw new MissingCredentialError(account);
-                  return secret;
-                },
+                password: () => requireConnectionPassword(profile, secrets),
               },
               thumbprintSha1: profile.thumbprintSha1,
               transports: [opts.transport],
@@ -153,14 +146,6 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
             });
             printResult(ctx.io, json, result, formatResult);
             return ExitCode.ok;
-          } catch (err) {
-            if (err instanceof BackupFailedError) {
-              const hint = err.notes.length
-                ? `Notes: ${err.notes.join(' ')}`
-                : 'The snapshot was removed; fix the cause and run the backup again.';
-              throw new CliError(err.message, err.blocked ? ExitCode.blocked : ExitCode.failure, hint);
-            }
-            throw err;
           } finally {
             process.removeListener('SIGINT', onSigint);
             await session.close().catch(() => undefined);

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
+import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
 import { lifeboatHome } from '../../config/paths';
 import type { SecretStore } from '../../keychain/secret-store';
 import { OsKeychain } from '../../keychain/os-keychain';
 import { ConnectionStore } from '../../connections/connection-store';
 import { hasSavedConnectionPassword, type ConnectionProfile } from '../../connections/connection-profile';
-import { MissingCredentialError } from '../../connections/open-connection';
+import { readFile } from 'node:fs/promises';
 import { addConnection, probeServer, removeConnection, testConnection } from '../../connections/connection-service';
 import { askYesNo, promptHiddenPassword, readPasswordFromStream } from '../../connections/password-input';
 import { VimFault } from '../../vsphere/vim-fault';
@@ -37,6 +38,9 @@ interface AddOptions {
   name?: string;
   trustThumbprint?: string;
   passwordStdin?: boolean;
+  passwordFile?: string;
+  /** commander's negation of --no-save */
+  save: boolean;
 }
 
 /** Turns the typed connection errors into CLI errors with the right exit code and a remedy. */
@@ -53,7 +57,6 @@ function asCliError(err: unknown): unknown {
   }
   if (err instanceof ServerNameResolutionError) return new CliError(`CONN-DNS: ${err.message}`, ExitCode.failure);
   if (err instanceof VimFault && err.is('InvalidLogin')) return new CliError(err.message, ExitCode.failure, 'Nothing was saved. Run the command again with the right password.');
-  if (err instanceof MissingCredentialError) return new CliError(err.message, ExitCode.failure);
   return err;
 }
 
@@ -92,8 +95,24 @@ async function decideTrust(io: CliIo, deps: ConnectDeps, server: string, seen: C
   }
 }
 
-function profileText(p: ConnectionProfile & { hasPassword?: boolean }): string {
-  return `${p.name}  ${p.user} @ ${p.url}${p.product ? `  (${p.product})` : ''}\n  SHA-256 ${p.thumbprintSha256}${p.hasPassword === false ? '\n  no saved password' : ''}`;
+function passwordText(hasPassword: boolean | null | undefined): string {
+  if (hasPassword === undefined) return '';
+  if (hasPassword === null) return '\n  password: unknown (the OS keychain is not available); give it per session with --connection-password-file';
+  return hasPassword ? '\n  password: saved in the OS keychain' : '\n  password: not saved; give it per session with --connection-password-file or --connection-password-stdin';
+}
+
+function profileText(p: ConnectionProfile & { hasPassword?: boolean | null }): string {
+  return `${p.name}  ${p.user} @ ${p.url}${p.product ? `  (${p.product})` : ''}\n  SHA-256 ${p.thumbprintSha256}${passwordText(p.hasPassword)}`;
+}
+
+/** The password for `connect add`: a file, stdin, or a hidden prompt; never the command line. */
+async function addPassword(io: CliIo, deps: ConnectDeps, prompt: string, opts: AddOptions): Promise<string> {
+  if (opts.passwordFile && opts.passwordStdin) throw new CliError('give --password-file or --password-stdin, not both', ExitCode.usage);
+  if (!opts.passwordFile) return deps.readPassword(io, prompt, Boolean(opts.passwordStdin));
+  const text = await readFile(opts.passwordFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot read --password-file ${opts.passwordFile}: ${err.code ?? err.message}`, ExitCode.usage, 'Check the path.');
+  });
+  return text.replace(/\r?\n$/, '');
 }
 
 export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): RegisterCommand {
@@ -111,7 +130,14 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
       .option('--name <name>', 'name for the saved connection (default: the server address)')
       .option('--trust-thumbprint <sha256>', 'trust the certificate only if its SHA-256 thumbprint is this one (for scripts; checked, never assumed)')
       .option('--password-stdin', 'read the password from stdin (pipe it in); the default on a non-terminal stdin')
-      .addHelpText('after', '\nExamples:\n  lifeboat connect add vc01.example.com --user administrator@vsphere.local\n  printf %s "$PW" | lifeboat connect add esx07 --user root --password-stdin --trust-thumbprint AB:CD:…\n')
+      .option('--password-file <file>', 'read the password from this file (first line)')
+      .option('--no-save', 'do not save the password (no OS keychain here, or not wanted): it is checked once, then given per session with --connection-password-file / --connection-password-stdin')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  lifeboat connect add vc01.example.com --user administrator@vsphere.local\n' +
+          '  printf %s "$PW" | lifeboat connect add esx07 --user root --password-stdin --trust-thumbprint AB:CD:…\n' +
+          '  lifeboat connect add esx07 --user root --password-file pw.txt --no-save   (no keychain: give the password per session)\n',
+      )
       .action(
         commandAction(
           ctx,
@@ -140,10 +166,14 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
               );
             }
             await decideTrust(ctx.io, deps, address.server, probe.thumbprints, opts.trustThumbprint);
-            const password = await deps.readPassword(ctx.io, `Password for ${opts.user}@${address.server}: `, Boolean(opts.passwordStdin));
+            const password = await addPassword(ctx.io, deps, `Password for ${opts.user}@${address.server}: `, opts);
             if (!json) ctx.io.stderr(`Logging in to ${address.server} as ${opts.user}…\n`);
-            const profile = await addConnection({ url, user: opts.user, password, name, trustSha256: probe.thumbprints.sha256 }, store, deps.secrets());
-            printResult(ctx.io, json, { ok: true, connection: profile }, (r) => `Saved connection ${profileText(r.connection)}`);
+            const profile = await addConnection(
+              { url, user: opts.user, password, name, trustSha256: probe.thumbprints.sha256, savePassword: opts.save },
+              store,
+              deps.secrets(),
+            );
+            printResult(ctx.io, json, { ok: true, connection: { ...profile, hasPassword: opts.save } }, (r) => `Saved connection ${profileText(r.connection)}`);
           }),
         ),
       );
@@ -159,9 +189,9 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
           try {
             accounts = new Set(await deps.secrets().accounts());
           } catch {
-            accounts = undefined; // Listing must work without a keychain; hasPassword is then unknown.
+            accounts = undefined; // Listing must work without a keychain; hasPassword is then unknown (null).
           }
-          const rows = profiles.map((p) => ({ ...p, hasPassword: accounts ? hasSavedConnectionPassword(p, accounts) : undefined }));
+          const rows = profiles.map((p) => ({ ...p, hasPassword: accounts ? hasSavedConnectionPassword(p, accounts) : null }));
           printResult(ctx.io, json, { ok: true, connections: rows }, (r) =>
             r.connections.length === 0 ? 'No saved connections. Add one with `lifeboat connect add URL --user U`.' : r.connections.map(profileText).join('\n'),
           );
@@ -183,19 +213,22 @@ export function createConnectCommand(overrides: Partial<ConnectDeps> = {}): Regi
         }),
       );
 
-    connect
+    const testCommand = connect
       .command('test')
       .description('Connect with a saved profile: checks the pinned certificate, logs in, reads the inventory and reports the CONN-* findings.')
-      .argument('<name>', 'name of the saved connection')
-      .action(
+      .argument('<name>', 'name of the saved connection');
+    withConnectionPasswordOptions(testCommand).action(
         commandAction(
           ctx,
-          rethrowReadable(async (name: string, _opts: unknown, command: Command) => {
+          rethrowReadable(async (name: string, opts: ConnectionPasswordOptions, command: Command) => {
             const { json } = globalOptions(command);
             const profile = await new ConnectionStore(deps.home()).get(name);
             if (!profile) throw new CliError(`no saved connection named "${name}"`, ExitCode.usage, 'See `lifeboat connect list` for the names.');
             if (!json) ctx.io.stderr(`Connecting to ${profile.server}…\n`);
-            const tested = await testConnection(name, new ConnectionStore(deps.home()), deps.secrets());
+            const store = new ConnectionStore(deps.home());
+            const { secrets, bind } = await cliSessionSecrets(opts, deps.secrets(), store);
+            await bind(name);
+            const tested = await testConnection(name, store, secrets);
             {
               // A managed host blocks writes (CONN-HOST-MANAGED); the connection itself works.
               const result = { ok: true, ...tested, findings: tested.findings.map((f) => ({ ...f, severity: f.severity === 'block' ? 'blocks-writes' : f.severity })) };

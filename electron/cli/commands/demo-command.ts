@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { CliError, ExitCode } from '../cli-error';
 import { printResult } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { formatBytes } from '../../units/byte-units';
 import {
   DEMO_PASSWORD,
-  DemoRepositoryError,
   defaultDemoRepositoryDir,
   ensureDemoRepository,
   type DemoResult,
@@ -17,14 +15,26 @@ interface DemoOptions {
   force?: boolean;
 }
 
-/** Commands that work on the demo point right away; the password is piped in (it is public demo material). */
-function nextSteps(r: DemoResult): string[] {
+/** The lab's datastore a rehearsal restore writes to (the simulator's first VMFS datastore). */
+const LAB_DATASTORE = 'LocalDS_0';
+
+/**
+ * The exact next commands, with this repository's real path and the point's
+ * real id (the password is piped in: it is public demo material): look at the
+ * point, export a disk without any server, then plan and run a restore into the
+ * lab (`lifeboat lab start` saves the connection "lab").
+ */
+export function demoNextSteps(r: Pick<DemoResult, 'location' | 'pointId'>): string[] {
   const repo = JSON.stringify(r.location);
   const pw = `echo ${DEMO_PASSWORD} |`;
+  const request = `--repo ${repo} --password-stdin --point ${r.pointId} --connection lab --datastore ${LAB_DATASTORE}`;
   return [
     `${pw} lifeboat repo show ${r.pointId} --repo ${repo} --password-stdin`,
     `${pw} lifeboat export --repo ${repo} --point ${r.pointId} --disk 2000 --format vmdk --out demo-win2022-disk1.vmdk --password-stdin`,
-    `lifeboat plan --scenario resources/scenarios/encrypted-vtpm-kms-mismatch.json`,
+    'lifeboat lab start --mode vcenter',
+    `${pw} lifeboat plan ${request}`,
+    `${pw} lifeboat restore ${request} --yes`,
+    'lifeboat plan --scenario resources/scenarios/encrypted-vtpm-kms-mismatch.json',
   ];
 }
 
@@ -59,14 +69,8 @@ export const registerDemoCommand: RegisterCommand = (program, ctx) => {
       commandAction(ctx, async (opts: DemoOptions, command: Command) => {
         const { json } = globalOptions(command);
         const dir = resolve(opts.repo ?? defaultDemoRepositoryDir());
-        let result: DemoResult;
-        try {
-          result = await ensureDemoRepository(dir, { force: Boolean(opts.force) });
-        } catch (err) {
-          if (err instanceof DemoRepositoryError) throw new CliError(err.message, ExitCode.failure, err.hint);
-          throw err;
-        }
-        const next = nextSteps(result);
+        const result = await ensureDemoRepository(dir, { force: Boolean(opts.force) });
+        const next = demoNextSteps(result);
         const m = result.manifest;
         printResult(
           ctx.io,

@@ -14,7 +14,7 @@ import {
   type ExportResult,
 } from '../../restore-points/disk-export';
 import { assertOutsideRepositories, ExportTargetError } from '../../restore-points/export-target';
-import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
+import { openRepository, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { byteProgress } from './import-command';
 
 interface ExportOptions extends RepositoryOptions {
@@ -122,7 +122,7 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
         );
 
       const repo = await openRepository(ctx, opts, json);
-      const point = await repo.openPoint(pointArg).catch(repositoryCliError);
+      const point = await repo.openPoint(pointArg);
       const pointDisk = point.manifest.disks.find((d) => d.key === disk);
       if (!pointDisk) {
         const keys = point.manifest.disks.map((d) => `${d.key} (${d.label})`).join(', ') || 'none';

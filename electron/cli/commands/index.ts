@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo-command';
 import { registerEnvCommand } from './env-command';
 import { registerExportCommand } from './export-command';
 import { registerImportCommand } from './import-command';
+import { registerJobsCommand } from './jobs-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRepoCommand } from './repo-command';
@@ -20,6 +21,7 @@ import { registerVddkCommand } from './vddk-command';
 export const commandModules: RegisterCommand[] = [
   registerPlanCommand,
   registerRestoreCommand,
+  registerJobsCommand,
   registerExportCommand,
   registerBackupCommand,
   registerImportCommand,

@@ -6,6 +6,8 @@ import { commandAction, globalOptions, type CommandContext, type RegisterCommand
 import { repoCommandDeps, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { requestFromOptions, withRestoreRequestOptions, type RestoreRequestOptions } from '../restore-request-options';
 import { cliRestoreService } from '../restore-service-cli';
+import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
+import { ConnectionStore } from '../../connections/connection-store';
 import { lifeboatHome } from '../../config/paths';
 import type { Plan } from '../../planner/plan-types';
 import { parseJsonText } from '../../planner/json-text';
@@ -13,7 +15,7 @@ import { planRestore } from '../../planner/plan-restore';
 import { formatPlanText } from '../../planner/plan-text';
 import { parseScenario, type ScenarioIssue } from '../../planner/scenario-parse';
 
-interface PlanOptions extends RepositoryOptions, RestoreRequestOptions {
+interface PlanOptions extends RepositoryOptions, RestoreRequestOptions, ConnectionPasswordOptions {
   scenario?: string;
 }
 
@@ -26,8 +28,10 @@ const LIVE_OPTIONS = ['repo', 'point', 'connection', 'host', 'datastore', 'name'
  */
 async function planLive(ctx: CommandContext, opts: PlanOptions, json: boolean): Promise<Plan> {
   const home = lifeboatHome();
-  const service = cliRestoreService(ctx, opts, json, home, repoCommandDeps.keychain());
-  return service.plan(requestFromOptions(opts));
+  const request = requestFromOptions(opts);
+  const session = await cliSessionSecrets(opts, repoCommandDeps.keychain(), new ConnectionStore(home));
+  await session.bind(request.connection);
+  return cliRestoreService(ctx, opts, json, home, session.secrets).plan(request);
 }
 
 /** Reads the scenario text from a file, or from stdin when the name is `-`. */
@@ -84,7 +88,7 @@ export const registerPlanCommand: RegisterCommand = (program, ctx) => {
       'plan from a scenario JSON file describing workstation, connection, target, restore point and options ("-" reads stdin)',
     )
     .optionsGroup('Live planning (every option `lifeboat restore` takes, against a saved connection and a repository):');
-  withRestoreRequestOptions(withRepositoryOptions(cmd))
+  withConnectionPasswordOptions(withRestoreRequestOptions(withRepositoryOptions(cmd)))
     .addHelpText(
       'after',
       '\nExamples:\n' +

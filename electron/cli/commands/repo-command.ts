@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, ExitCode } from '../cli-error';
+import { ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type RegisterCommand } from '../command-action';
 import { LocalFolderBackend } from '../../repository/local-folder-backend';
@@ -7,14 +7,12 @@ import {
   openRepository,
   repoCommandDeps,
   reportRemembered,
-  repositoryCliError,
   repositoryDir,
   withRepositoryOptions,
   type RepositoryOptions,
 } from '../repository-options';
 import { Repository } from '../../repository/repository';
 import { registerRepoMaintenanceCommands } from './repo-maintenance-commands';
-import { FolderNotEmptyError, RepositoryExistsError } from '../../repository/repository-errors';
 import { rememberPassword } from '../../repository/repository-unlock';
 import { keychainAccount, newRepositoryPassword } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
@@ -57,7 +55,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { json } = globalOptions(command);
       const dir = repositoryDir(opts);
       let created: Repository;
-      try {
+      {
         const req = { passwordFile: opts.passwordFile, passwordStdin: opts.passwordStdin, env: process.env };
         const { password } = await newRepositoryPassword(req, repoCommandDeps.input(ctx.io));
         created = await Repository.init(new LocalFolderBackend(dir), password);
@@ -80,16 +78,6 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
           result,
           (r) => `Created repository ${r.id} at ${r.location} (chunks ${formatBytes(r.chunkSize)}, zstd, AES-256-GCM, scrypt).`,
         );
-      } catch (err) {
-        if (err instanceof RepositoryExistsError)
-          throw new CliError(
-            err.message,
-            ExitCode.failure,
-            'Use another folder, or open the existing repository with its password.',
-          );
-        if (err instanceof FolderNotEmptyError)
-          throw new CliError(err.message, ExitCode.failure, 'Give a new or empty folder for the repository.');
-        repositoryCliError(err);
       }
     }),
   );
@@ -128,7 +116,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (id: string, opts: RepoOptions & { blockMap?: boolean }, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const manifest = await r.loadPoint(id).catch(repositoryCliError);
+      const manifest = await r.loadPoint(id);
       printResult(ctx.io, json, { ok: true, point: manifestForJson(manifest, Boolean(opts.blockMap)) }, () =>
         formatPoint(manifest, Boolean(opts.blockMap)),
       );
@@ -147,7 +135,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const report = await verifyRepository(r, {
         readData: Boolean(opts.readData),
         onProgress: progressPrinter(ctx.io, json, 'verify'),
-      }).catch(repositoryCliError);
+      });
       printResult(ctx.io, json, report, formatVerify);
       return report.ok ? ExitCode.ok : ExitCode.failure;
     }),
@@ -162,7 +150,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (id: string, opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const forgotten = await r.forget(id).catch(repositoryCliError);
+      const forgotten = await r.forget(id);
       printResult(
         ctx.io,
         json,
@@ -180,7 +168,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') }).catch(repositoryCliError);
+      const report = await pruneRepository(r, { onProgress: progressPrinter(ctx.io, json, 'prune') });
       printResult(ctx.io, json, { ok: true, ...report }, formatPrune);
     }),
   );
@@ -198,9 +186,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { json } = globalOptions(command);
       const input = repoCommandDeps.input(ctx.io);
       const r = await openRepository(ctx, { ...opts, remember: false }, json);
-      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(
-        repositoryCliError,
-      );
+      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input);
       await r.changePassword(password);
       // A saved old password would now fail: replace it when there is one (or when asked).
       const keychain = repoCommandDeps.keychain();

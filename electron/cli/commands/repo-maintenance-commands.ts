@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
 import { commandAction, globalOptions, type CommandContext } from '../command-action';
-import { openRepository, repositoryCliError, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
+import { openRepository, withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { repairIndex, type RepairReport } from '../../repository/repository-repair';
 import { removeLocks, type LockListing } from '../../repository/stale-locks';
 
@@ -48,7 +48,7 @@ export function registerRepoMaintenanceCommands(
     commandAction(ctx, async (opts: RepositoryOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const report = await repairIndex(r, { onProgress: progress(ctx.io, json, 'repair') }).catch(repositoryCliError);
+      const report = await repairIndex(r, { onProgress: progress(ctx.io, json, 'repair') });
       const ok = report.unrecoverablePoints.length === 0 && report.damagedPoints.length === 0;
       printResult(ctx.io, json, { ok, ...report }, formatRepair);
       return ok ? ExitCode.ok : ExitCode.failure;

@@ -14,8 +14,10 @@ import { commandAction, globalOptions, type RegisterCommand } from '../command-a
 import { withRepositoryOptions, type RepositoryOptions } from '../repository-options';
 import { requestFromOptions, withRestoreRequestOptions, type RestoreRequestOptions } from '../restore-request-options';
 import { cliRestoreService } from '../restore-service-cli';
+import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
+import { ConnectionStore } from '../../connections/connection-store';
 
-interface RestoreOptions extends RepositoryOptions, RestoreRequestOptions {
+interface RestoreOptions extends RepositoryOptions, RestoreRequestOptions, ConnectionPasswordOptions {
   vddkDir?: string;
   vddkConfig?: string;
   yes?: boolean;
@@ -94,12 +96,14 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
       .option('--vddk-config <file>', "extra VDDK config lines (default for the lab VDDK: the running lab's labvddk.conf)")
       .option('-y, --yes', 'run without asking after showing the plan')
       .option('--resume <job>', 'continue an interrupted or failed restore job from its checkpoint');
-    withRestoreRequestOptions(withRepositoryOptions(restore)).action(
+    withConnectionPasswordOptions(withRestoreRequestOptions(withRepositoryOptions(restore))).action(
       commandAction(ctx, async (opts: RestoreOptions, command: Command) => {
         const { json } = globalOptions(command);
         const home = deps.home();
-        const service = cliRestoreService(ctx, opts, json, home, deps.secrets());
+        const session = await cliSessionSecrets(opts, deps.secrets(), new ConnectionStore(home));
+        const service = cliRestoreService(ctx, opts, json, home, session.secrets);
         const request = opts.resume ? await service.savedRequest(opts.resume) : requestFromOptions(opts);
+        await session.bind(request.connection);
         const prepared = await service.prepare(request, opts.resume);
         try {
           if (!json) ctx.io.stderr(formatPlanText(prepared.plan) + '\n');

@@ -52,7 +52,7 @@ export function connectionFindings(
       rule: 'CONN-NO-KEYCHAIN',
       severity: 'info',
       message: `No OS keychain is available on this workstation; the password for ${connection.server} is used for this session only and not saved.`,
-      remedy: 'Nothing to do; give the password again next time (--password-stdin or --password-file), or set up a keychain (Secret Service, macOS Keychain, Windows Credential Manager) to save it.',
+      remedy: 'Nothing to do; give the password again next time (--connection-password-file or --connection-password-stdin; the password prompt in the app), or set up a keychain (Secret Service, macOS Keychain, Windows Credential Manager) to save it.',
     });
   }
   return out;

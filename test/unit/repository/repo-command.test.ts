@@ -194,7 +194,8 @@ describe('lifeboat repo', () => {
     expect(prune.code).toBe(0);
     expect(JSON.parse(prune.out)).toMatchObject({ ok: true, packsDeleted: 1, bytesAfter: 0 });
     const missing = await cli(['show', id, '--repo', repoDir, '--password-file', pwFile]);
-    expect(missing.code).toBe(1);
+    // A restore point that does not exist is bad input (exit 2), as the README promises.
+    expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no restore point has this id/);
   });
 

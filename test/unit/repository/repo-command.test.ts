@@ -271,7 +271,8 @@ describe('lifeboat repo', () => {
     expect(JSON.parse(unlock.out).removed).toHaveLength(1);
 
     const again = await cli(['init', '--repo', join(repoDir, 'points'), '--password-stdin']);
-    expect(again.code).toBe(1);
+    // A folder that is not empty is bad input (exit 2), with what to do.
+    expect(again.code).toBe(2);
     expect(again.err).toMatch(/is not empty/);
   });
 });

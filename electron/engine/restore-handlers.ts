@@ -10,6 +10,7 @@ import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 import type { JobRegistry } from './job-registry';
 import { repositoryApiError, type RepositoryHandlers } from './repository-handlers';
 import type { RestoreJobProgress } from './restore-progress';
+import { finalChecklist, runningChecklist } from './restore-checklist';
 import { RestoreService } from './restore-service';
 
 export interface RestoreHandlerDeps {
@@ -110,9 +111,20 @@ export class RestoreHandlers {
       finishedAt: null,
       error: null,
       findings: plan.findings.filter((f) => f.severity !== 'info').map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      checklist: runningChecklist(plan, null),
+      connection: input.connection,
     });
     const onProgress = (p: RestoreJobProgress): void =>
-      job.update({ step: p.step, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds });
+      job.update({
+        step: p.step,
+        bytesDone: p.bytesDone,
+        bytesTotal: p.bytesTotal,
+        bytesPerSecond: p.bytesPerSecond,
+        etaSeconds: p.etaSeconds,
+        pass: p.pass,
+        disks: p.disks,
+        checklist: runningChecklist(plan, p.phase),
+      });
     void this.service
       .run(prepared, { jobId, signal: job.signal, onProgress })
       .then(({ report, reportFiles }) => {
@@ -127,6 +139,8 @@ export class RestoreHandlers {
           finishedAt: new Date().toISOString(),
           error: report.errors.length ? report.errors.join('; ') : null,
           reportPath: reportFiles.html,
+          checklist: finalChecklist(report),
+          ...(report.restoredVm ? { restoredVm: report.restoredVm.name } : {}),
           outcome: `${report.vm}${report.restoredVm ? ` → ${report.restoredVm.name}` : ''}: ${report.outcome} in ${report.durationSeconds.toFixed(1)} s`,
         });
       })

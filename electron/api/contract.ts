@@ -21,7 +21,7 @@ export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema'
 export type { JobChecklistItem, JobDiskProgress } from './schemas/job-schema';
 export type { PointDetails } from './schemas/point-details-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
-export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanView } from './schemas/restore-schema';
+export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**

@@ -5,6 +5,7 @@ import type { ConnectionStore } from '../connections/connection-store';
 import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
+import { ruleEntry } from '../planner/rule-catalogue';
 import { newJobId } from '../restore/restore-runner';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 import type { JobRegistry } from './job-registry';
@@ -50,7 +51,7 @@ export function planView(plan: Plan): RestorePlanView {
       firstWriteAllocates: d.firstWriteAllocates,
       ...(d.targetDisk !== undefined ? { targetDisk: d.targetDisk } : {}),
     })),
-    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport })),
+    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport, ruleTitle: ruleEntry(f.rule).title })),
     steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, phase: s.phase, description: s.description, disk: s.disk })),
     rulesApplied: plan.rulesApplied,
   };

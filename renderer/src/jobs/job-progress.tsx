@@ -31,8 +31,9 @@ export function JobProgress({ job, rates }: { job: JobSnapshot; rates: number[] 
           {formatBytes(job.bytesDone)} of {formatBytes(job.bytesTotal)}
         </dd>
         <dt>Speed</dt>
-        <dd data-testid="job-rate">
-          {formatBytes(job.bytesPerSecond)}/s <RateSparkline rates={rates} />
+        <dd>
+          <span data-testid="job-rate">{formatBytes(job.bytesPerSecond)}/s</span>
+          <RateSparkline rates={rates} />
         </dd>
         <dt>Time left</dt>
         <dd data-testid="job-eta">{formatEta(job.etaSeconds)}</dd>

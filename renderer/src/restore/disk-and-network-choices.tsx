@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { RestorePlanView } from '../../../electron/api/contract';
+import { FormField } from '../app/form-field';
 import type { DiskFormat, RestoreChoices } from './restore-choices';
 
 const FORMATS: Array<{ value: DiskFormat; label: string }> = [
@@ -24,23 +25,26 @@ export function DiskFormatChoices({ plan, choices, choose }: { plan: RestorePlan
       <legend>Disk format</legend>
       <div className="form-grid">
         {plan.disks.map((d) => (
-          <label key={d.key}>
-            {`Format of ${d.label}`}
-            <select
-              value={choices.diskFormats[String(d.key)] ?? 'as-source'}
-              onChange={(e) => choose({ diskFormats: { ...choices.diskFormats, [String(d.key)]: e.target.value as DiskFormat } })}
-              aria-describedby={`disk-format-${d.key}`}
-            >
-              {FORMATS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-            <span id={`disk-format-${d.key}`} className="field-help">
-              Planned: {d.restoredProvisioning === 'lazyzeroed' ? 'thick, lazily zeroed' : d.restoredProvisioning === 'eagerzeroed' ? 'thick, eagerly zeroed' : 'thin'}
-            </span>
-          </label>
+          <FormField
+            key={d.key}
+            label={`Format of ${d.label}`}
+            help={`Planned: ${d.restoredProvisioning === 'lazyzeroed' ? 'thick, lazily zeroed' : d.restoredProvisioning === 'eagerzeroed' ? 'thick, eagerly zeroed' : 'thin'}`}
+          >
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                value={choices.diskFormats[String(d.key)] ?? 'as-source'}
+                onChange={(e) => choose({ diskFormats: { ...choices.diskFormats, [String(d.key)]: e.target.value as DiskFormat } })}
+                aria-describedby={describedBy}
+              >
+                {FORMATS.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
         ))}
       </div>
     </fieldset>
@@ -64,25 +68,24 @@ export function NetworkChoices({
     <fieldset className="card">
       <legend>Network mapping</legend>
       <div className="form-grid">
-        {plan.networks.map((n, i) => (
-          <label key={n.source}>
-            {`Network for NICs on ${n.source}`}
-            <select
-              value={choices.networkMap[n.source] ?? ''}
-              onChange={(e) => choose({ networkMap: { ...choices.networkMap, [n.source]: e.target.value } })}
-              aria-describedby={`network-help-${i}`}
-            >
-              <option value="">Same name, else automatic</option>
-              {networks.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-            <span id={`network-help-${i}`} className="field-help">
-              Planned: {n.target ?? 'not connected'} ({HOW[n.how] ?? n.how})
-            </span>
-          </label>
+        {plan.networks.map((n) => (
+          <FormField key={n.source} label={`Network for NICs on ${n.source}`} help={`Planned: ${n.target ?? 'not connected'} (${HOW[n.how] ?? n.how})`}>
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                value={choices.networkMap[n.source] ?? ''}
+                onChange={(e) => choose({ networkMap: { ...choices.networkMap, [n.source]: e.target.value } })}
+                aria-describedby={describedBy}
+              >
+                <option value="">Same name, else automatic</option>
+                {networks.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
         ))}
       </div>
     </fieldset>

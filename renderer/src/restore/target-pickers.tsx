@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { RestoreTargets } from '../../../electron/api/contract';
 import { formatBytes } from '../app/byte-size';
+import { FormField } from '../app/form-field';
 import type { RestoreChoices } from './restore-choices';
 
 interface PickerProps {
@@ -13,17 +14,18 @@ interface PickerProps {
 
 function Select({ label, value, onChange, options, empty }: { label: string; value: string; onChange: (v: string) => void; options: Array<{ value: string; label: string; disabled?: boolean }>; empty: string }): ReactElement {
   return (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{empty}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value} disabled={o.disabled}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <FormField label={label}>
+      {({ id }) => (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{empty}</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value} disabled={o.disabled}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
   );
 }
 
@@ -76,23 +78,21 @@ export function TargetPickers({ targets, choices, choose, bytesToWrite }: Picker
         options={inDatacenter(targets.vmFolders).map((f) => ({ value: f.name, label: f.name }))}
         empty="The datacenter's VM folder"
       />
-      <label>
-        Datastore
-        <select value={choices.datastore} onChange={(e) => choose({ datastore: e.target.value })} required aria-describedby="datastore-help">
-          <option value="">Choose a datastore</option>
-          {datastores.map((d) => {
-            const after = d.freeBytes - bytesToWrite;
-            return (
-              <option key={d.name} value={d.name} disabled={!d.accessible}>
-                {`${d.name} (${d.type}): ${after >= 0 ? `${formatBytes(after)} free after the restore` : `${formatBytes(-after)} short`} of ${formatBytes(d.capacityBytes)}`}
-              </option>
-            );
-          })}
-        </select>
-        <span id="datastore-help" className="field-help">
-          The VM&apos;s home and every disk go here; free space is shown after writing {formatBytes(bytesToWrite)}.
-        </span>
-      </label>
+      <FormField label="Datastore" help={`The VM's home and every disk go here; free space is shown after writing ${formatBytes(bytesToWrite)}.`}>
+        {({ id, describedBy }) => (
+          <select id={id} value={choices.datastore} onChange={(e) => choose({ datastore: e.target.value })} required aria-describedby={describedBy}>
+            <option value="">Choose a datastore</option>
+            {datastores.map((d) => {
+              const after = d.freeBytes - bytesToWrite;
+              return (
+                <option key={d.name} value={d.name} disabled={!d.accessible}>
+                  {`${d.name} (${d.type}): ${after >= 0 ? `${formatBytes(after)} free after the restore` : `${formatBytes(-after)} short`} of ${formatBytes(d.capacityBytes)}`}
+                </option>
+              );
+            })}
+          </select>
+        )}
+      </FormField>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, type FormEvent, type ReactElement } from 'react';
+import { FormField } from '../app/form-field';
 import { LoadView } from '../app/load-view';
 import { StepHeading } from '../app/step-heading';
 import { useConnectionsStore } from '../stores/connections-store';
@@ -76,13 +77,14 @@ export function TargetStep(): ReactElement {
           {choices.mode === 'new-vm' ? (
             <VmNameField connection={choices.connection} value={choices.name} fallback={data?.vmName ?? `${point?.vm ?? 'vm'}-restored`} onChange={(name) => choose({ name })} />
           ) : (
-            <label>
-              {choices.mode === 'overwrite' ? 'VM whose disks are overwritten' : 'VM the disks are added to'}
-              <input value={choices.intoVm} onChange={(e) => choose({ intoVm: e.target.value })} required={choices.mode === 'add-disks'} aria-describedby="into-vm-help" autoComplete="off" />
-              <span id="into-vm-help" className="field-help">
-                {choices.mode === 'overwrite' ? `Empty: the original, ${point?.vm ?? 'by its name'}.` : 'The name of an existing VM on the target.'}
-              </span>
-            </label>
+            <FormField
+              label={choices.mode === 'overwrite' ? 'VM whose disks are overwritten' : 'VM the disks are added to'}
+              help={choices.mode === 'overwrite' ? `Empty: the original, ${point?.vm ?? 'by its name'}.` : 'The name of an existing VM on the target.'}
+            >
+              {({ id, describedBy }) => (
+                <input id={id} value={choices.intoVm} onChange={(e) => choose({ intoVm: e.target.value })} required={choices.mode === 'add-disks'} aria-describedby={describedBy} autoComplete="off" />
+              )}
+            </FormField>
           )}
           {choices.connection ? (
             <LoadView state={targets} what="the target's inventory">

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
+import { FormField } from '../app/form-field';
 import { api } from '../bridge/api-access';
 
 const CHECK_DELAY_MS = 400;
@@ -22,19 +23,16 @@ export function VmNameField({ connection, value, fallback, onChange }: { connect
       clearTimeout(timer);
     };
   }, [connection, wanted]);
+  const help = taken?.inUse
+    ? `A VM named "${taken.name}" already exists on ${connection}: choose another name.`
+    : taken
+      ? `"${taken.name}" is free on ${connection}.`
+      : value.trim()
+        ? 'Checking the name…'
+        : `Empty: the VM is named "${fallback}".`;
   return (
-    <label>
-      Name of the restored VM
-      <input value={value} onChange={(e) => onChange(e.target.value)} aria-describedby="vm-name-check" autoComplete="off" />
-      <span id="vm-name-check" className={taken?.inUse ? 'field-problem' : 'field-help'} aria-live="polite" data-testid="vm-name-check">
-        {taken?.inUse
-          ? `A VM named "${taken.name}" already exists on ${connection}: choose another name.`
-          : taken
-            ? `"${taken.name}" is free on ${connection}.`
-            : value.trim()
-              ? 'Checking the name…'
-              : `Empty: the VM is named "${fallback}".`}
-      </span>
-    </label>
+    <FormField label="Name of the restored VM" help={help} helpClass={taken?.inUse ? 'field-problem' : 'field-help'} helpLive helpTestId="vm-name-check">
+      {({ id, describedBy }) => <input id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} autoComplete="off" />}
+    </FormField>
   );
 }

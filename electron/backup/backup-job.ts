@@ -10,12 +10,14 @@ import type { MoRef } from '../vsphere/vim-types';
 import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
 import { createSnapshot, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
 import { decideBackup } from './backup-decision';
+import { lockRepositoryAndClearLeftovers } from './backup-lock';
 import { diskMetaFromConfig, isIndependent, pointMetaFromConfig } from './backup-manifest';
 import { BackupProgressTracker, type BackupProgressListener } from './backup-progress';
 import { BackupFailedError, type BackupDiskResult, type BackupResult } from './backup-result';
 import type { DiskReadPlan } from './backup-source';
 import { backupDisk, planSourceDisk, throwIfAborted } from './disk-backup';
 import { vmDatacenterName, vmDatastoreTypes, vmNvram, vmStoragePolicy } from './source-vm-facts';
+import { backupSnapshotDescription } from './stale-backup-snapshots';
 
 export interface BackupJobOptions {
   /** A logged-in session to the vCenter or host that owns the VM. */
@@ -140,13 +142,15 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
   const diskResults: BackupDiskResult[] = [];
   let failure: unknown;
   let params: VddkConnectParams | undefined;
+  let readSignal = signal;
   try {
     point = repo.beginPoint(meta);
+    readSignal = await lockRepositoryAndClearLeftovers(point, session, vm, signal, notes);
     if (nvram.data) await point.setNvram(nvram.fileName, nvram.data);
 
     tracker.setPhase('snapshot', `creating snapshot "${snapshotName}"`);
     snapshot = await createSnapshot(session, vm, snapshotName, {
-      description: 'Taken by Lifeboat for a backup; removed when the backup ends.',
+      description: backupSnapshotDescription(),
       memory: false,
       quiesce: opts.quiesce ?? false,
       signal,
@@ -182,7 +186,7 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     connection = await vddk.connect(params);
 
     for (const d of backupDisks) {
-      throwIfAborted(signal);
+      throwIfAborted(readSignal);
       const snapDisk = snapDisks.find((s) => s.key === d.key);
       if (!snapDisk) throw new Error(`The snapshot has no disk with key ${d.key} (${d.label}).`);
       const disk = await connection.openDisk(snapDisk.fileName || d.fileName, { readOnly: true, keepaliveMs: opts.keepaliveMs });
@@ -215,7 +219,7 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
         key: o.key,
         plan: o.plan,
         pieceBytes: repo.chunkSize,
-        signal,
+        signal: readSignal,
         onBytes: (n) => tracker.advance(o.key, n),
       });
       diskResults.push({

@@ -5,8 +5,8 @@ import { OsKeychain } from '../keychain/os-keychain';
 import type { SecretStore } from '../keychain/secret-store';
 import { LocalFolderBackend } from '../repository/local-folder-backend';
 import type { Repository } from '../repository/repository';
-import { NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../repository/repository-errors';
-import { RepositoryLockedError } from '../repository/repository-lock';
+import { ConfigDamagedError, NotARepositoryError, PointNotFoundError, WrongPasswordError } from '../repository/repository-errors';
+import { LockLostError, RepositoryLockedError } from '../repository/repository-lock';
 import { keychainAccount, PasswordSourceError, type PasswordInput } from '../repository/repository-password';
 import { SavedPasswordWrongError, unlockRepository } from '../repository/repository-unlock';
 import { CliError, ExitCode } from './cli-error';
@@ -52,10 +52,14 @@ export function repositoryCliError(err: unknown): never {
   if (err instanceof WrongPasswordError)
     throw new CliError(err.message, ExitCode.failure, 'Check the password; a saved one can be replaced with --password-stdin --remember.');
   if (err instanceof PasswordSourceError) throw new CliError(err.message, ExitCode.usage, err.hint);
+  if (err instanceof ConfigDamagedError)
+    throw new CliError(err.message, ExitCode.failure, "The password was not tried. Put back the `config` file from a copy of the repository; without it the data cannot be decrypted.");
+  if (err instanceof LockLostError)
+    throw new CliError(err.message, ExitCode.failure, 'Check that the repository folder is writable and reachable, then run the job again.');
   if (err instanceof NotARepositoryError)
     throw new CliError(err.message, ExitCode.failure, 'Check --repo, or create one with `lifeboat repo init --repo DIR`.');
   if (err instanceof RepositoryLockedError)
-    throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again; a lock its holder stopped refreshing is ignored after 30 minutes.');
+    throw new CliError(err.message, ExitCode.failure, 'Wait until it finishes and try again. A lock whose process is gone on this host is ignored at once, one from another host after 30 minutes; `lifeboat repo unlock` removes stale locks.');
   if (err instanceof PointNotFoundError) throw new CliError(err.message, ExitCode.failure, 'List restore points with `lifeboat repo list`.');
   throw err;
 }
@@ -86,9 +90,6 @@ export async function openRepository(
       deps.keychain(),
     );
     if (remembered) reportRemembered(ctx.io, json, repo.id, remembered);
-    if (repo.removedTemporaries.length > 0 && !json) {
-      ctx.io.stderr(`Removed ${repo.removedTemporaries.length} half-written file(s) left by an interrupted write.\n`);
-    }
     return repo;
   } catch (err) {
     return repositoryCliError(err);

@@ -17,6 +17,7 @@ export interface RestoreRequestOptions {
   disksOnly?: boolean;
   intoVm?: string;
   addAsNew?: boolean;
+  powerOffTarget?: boolean;
   diskMap?: string[];
   diskFormat?: string[];
   networkMap?: string[];
@@ -43,6 +44,7 @@ export function withRestoreRequestOptions(cmd: Command): Command {
     .option('--disks-only', 'restore disks into an existing VM instead of creating a new VM')
     .option('--into-vm <name>', 'with --disks-only: the VM written into (default: the original)')
     .option('--add-as-new', 'with --disks-only: add the disks to the VM as new disks instead of overwriting')
+    .option('--power-off-target', 'with --disks-only: power the target VM off first if it is running (instead of stopping; a hard power-off)')
     .option('--disk-map <point=target>', 'with --disks-only: write restore-point disk KEY into target disk KEY (repeatable)', collect)
     .option('--disk-format <[key=]format>', 'restored disk format: as-source, thin, thick-lazy or thick-eager; KEY=FORMAT for one disk (repeatable)', collect)
     .option('--network-map <source=target>', 'connect NICs of source network SOURCE to TARGET (repeatable)', collect)
@@ -76,8 +78,8 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
   }
   const repo = opts.repo ?? process.env.LIFEBOAT_REPO;
   if (!repo) throw new CliError('no repository given', ExitCode.usage, 'Pass --repo DIR (or set LIFEBOAT_REPO).');
-  if (!opts.disksOnly && (opts.addAsNew || opts.intoVm || opts.diskMap?.length)) {
-    throw new CliError('--into-vm, --add-as-new and --disk-map go with --disks-only', ExitCode.usage);
+  if (!opts.disksOnly && (opts.addAsNew || opts.intoVm || opts.diskMap?.length || opts.powerOffTarget)) {
+    throw new CliError('--into-vm, --add-as-new, --disk-map and --power-off-target go with --disks-only', ExitCode.usage);
   }
   const diskProvisioning: Record<string, string> = {};
   for (const v of opts.diskFormat ?? []) {
@@ -97,6 +99,7 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     kind: opts.disksOnly ? 'disks' : 'full-vm',
     intoVm: opts.intoVm,
     addAsNew: Boolean(opts.addAsNew),
+    powerOffTarget: Boolean(opts.powerOffTarget),
     diskMap: Object.fromEntries(pairs('disk-map', opts.diskMap).map(([a, b]) => [diskKey('disk-map', a), Number(diskKey('disk-map', b))])),
     diskProvisioning: diskProvisioning as RestoreRequestInput['diskProvisioning'],
     networkMap: Object.fromEntries(pairs('network-map', opts.networkMap)),
@@ -104,7 +107,8 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     encryption: (opts.encryption ?? 'keep') as RestoreRequestInput['encryption'],
     encryptionChosen: opts.encryption !== undefined,
     storagePolicy: opts.storagePolicy,
-    hardwareVersion: opts.hardwareVersion,
+    // "19" is read as vSphere's "vmx-19".
+    hardwareVersion: opts.hardwareVersion && /^\d+$/.test(opts.hardwareVersion) ? `vmx-${opts.hardwareVersion}` : opts.hardwareVersion,
     verify: opts.verify !== false,
     reason: opts.reason,
   };

@@ -128,7 +128,7 @@ export class RestoreHandlers {
       });
     void this.service
       .run(prepared, { jobId, signal: job.signal, onProgress })
-      .then(({ report, reportFiles }) => {
+      .then(({ report, reportFiles, reportProblem }) => {
         const phase = report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'cancelled' ? 'cancelled' : 'failed';
         const written = report.disks.reduce((n, d) => n + d.bytesWritten, 0);
         job.update({
@@ -138,8 +138,8 @@ export class RestoreHandlers {
           // The final speed is the average over the whole job.
           ...(report.durationSeconds > 0 ? { bytesPerSecond: Math.round(written / report.durationSeconds) } : {}),
           finishedAt: new Date().toISOString(),
-          error: report.errors.length ? report.errors.join('; ') : null,
-          reportPath: reportFiles.html,
+          error: [...report.errors, ...(reportProblem ? [reportProblem] : [])].join('; ') || null,
+          ...(reportFiles ? { reportPath: reportFiles.html } : {}),
           checklist: finalChecklist(report),
           ...(report.restoredVm ? { restoredVm: report.restoredVm.name } : {}),
           outcome: `${report.vm}${report.restoredVm ? ` → ${report.restoredVm.name}` : ''}: ${report.outcome} in ${report.durationSeconds.toFixed(1)} s`,

@@ -3,6 +3,7 @@ import { openConnection } from '../connections/open-connection';
 import type { ConnectionStore } from '../connections/connection-store';
 import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
+import { hostNetworks } from '../vsphere/host-capabilities';
 import { fetchInventory, listVms } from '../vsphere/inventory';
 import type { Inventory, InventoryFolder } from '../vsphere/inventory-types';
 import type { VimSession } from '../vsphere/vim-session';
@@ -50,7 +51,10 @@ export function restoreTargetsOf(inv: Inventory): RestoreTargets {
           usable: problem === undefined,
           ...(problem ? { problem } : {}),
           datastores: h.datastores.map((d) => name(inv.datastores, d.value)).filter((n): n is string => n !== undefined),
-          networks: (owner?.networks ?? []).map((n) => name(inv.networks, n.value)).filter((n): n is string => n !== undefined),
+          // An uplink port group cannot take a VM's NIC (DATA-NETWORK-MAP): it is never offered.
+          networks: hostNetworks(inv, h)
+            .filter((n) => !n.uplink)
+            .map((n) => n.name),
         };
       }),
     ),
@@ -61,7 +65,7 @@ export function restoreTargetsOf(inv: Inventory): RestoreTargets {
     datastores: byName(
       inv.datastores.map((d) => ({ name: d.name, type: d.type, capacityBytes: d.capacityBytes, freeBytes: d.freeBytes, accessible: d.accessible })),
     ),
-    networks: byName(inv.networks.map((n) => ({ name: n.name, distributed: n.portgroupKey !== undefined }))),
+    networks: byName(inv.networks.filter((n) => n.uplink !== true).map((n) => ({ name: n.name, distributed: n.portgroupKey !== undefined }))),
   };
 }
 

@@ -9,6 +9,8 @@ export const labDatastoreSchema = z.object({
   /** summary.url as the simulator reports it (the same local folder). */
   url: z.string(),
   moref: z.string(),
+  /** The SAN LUN (NAA id) of a shared VMFS datastore. */
+  lun: z.string().optional(),
 });
 
 export const labHostSchema = z.object({

@@ -19,6 +19,7 @@ export function labVddkConfig(info: Pick<LabInfo, 'datastores' | 'thumbprintSha1
   const thumbprint = options.thumbprint === undefined ? info.thumbprintSha1 : options.thumbprint;
   const keys = labVddkConfigKeys({
     datastores: Object.fromEntries(info.datastores.map((ds) => [ds.name, ds.folder])),
+    datastoreLuns: Object.fromEntries(info.datastores.flatMap((ds) => (ds.lun ? [[ds.name, ds.lun]] : []))),
     thumbprint: thumbprint ?? undefined,
   });
   const lines = ['# Lifeboat lab: datastore folders of the running lab simulator', ...renderConfigLines({ ...keys, ...(options.extra ?? {}) })];

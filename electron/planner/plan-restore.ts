@@ -72,7 +72,8 @@ export function planRestore(s: Scenario): Plan {
     verify: s.options.verify,
     powerOn: s.options.powerOn,
     encryption: s.options.encryption,
-    storagePolicy: encrypted ? restoredStoragePolicy(s) : null,
+    // A standalone ESXi host has no storage policies (no PBM): nothing is applied there.
+    storagePolicy: encrypted && s.connection.kind !== 'esxi' ? restoredStoragePolicy(s) : null,
     hardwareVersion: fullVm ? restoredHardwareVersion(s) : null,
     networks: fullVm ? networkMappings(s) : [],
     restoreKind: s.options.restoreKind,

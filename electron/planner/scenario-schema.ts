@@ -27,6 +27,7 @@ import { z } from 'zod';
 
 const bytes = z.number().int().nonnegative();
 const transportName = z.enum(['san', 'hotadd', 'nbdssl', 'nbd']);
+const hardwareVersion = z.string().regex(/^vmx-\d+$/, 'expected a hardware version like "vmx-21"');
 const esxiVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'expected a version like "8.0.2"');
 
 export const workstationSchema = z
@@ -55,8 +56,6 @@ export const connectionSchema = z
   })
   .prefault({});
 
-/** A hardware version as vSphere names it: vmx-21. */
-const hardwareVersion = z.string().regex(/^vmx-\d+$/, 'expected a hardware version like "vmx-21"');
 const controllerKind = z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'ide', 'sata', 'nvme']);
 
 export const hostNetworkSchema = z.strictObject({
@@ -201,6 +200,8 @@ export const optionsSchema = z
     diskMap: z.record(z.string().regex(/^-?\d+$/, 'expected a disk key'), z.number().int()).default(() => ({})),
     /** Disks restore: add the disks as new disks instead of overwriting. */
     addAsNew: z.boolean().default(false),
+    /** Extension (DATA-TARGET-POWERED-ON): power the running target VM off as an explicit step instead of the block. */
+    powerOffTarget: z.boolean().default(false),
     /** Disks restore: the existing VM written into; null = not known (no check). */
     intoVm: intoVmSchema.nullable().default(null),
   })

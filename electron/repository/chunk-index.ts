@@ -42,7 +42,13 @@ export function encodeIndex(keys: RepositoryKeys, packs: PackRecord[]): { name: 
 export function decodeIndex(keys: RepositoryKeys, name: string, data: Buffer): PackRecord[] {
   const plain = open(keys.encryption, data, INDEX_AD);
   if (!plain) throw new RepositoryCorruptError(name, 'index failed authentication (changed or damaged bytes)');
-  const parsed = indexSchema.safeParse(JSON.parse(plain.toString('utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(plain.toString('utf8'));
+  } catch {
+    throw new RepositoryCorruptError(name, 'index is malformed');
+  }
+  const parsed = indexSchema.safeParse(json);
   if (!parsed.success) throw new RepositoryCorruptError(name, 'index is malformed');
   return parsed.data.packs;
 }
@@ -53,6 +59,8 @@ export class ChunkIndex {
   readonly packs = new Map<string, PackRecord>();
   /** Index objects that were loaded, and the packs each one names. */
   readonly indexObjects = new Map<string, string[]>();
+  /** Index objects that could not be read: skipped, so the others stay usable (`repo repair` rebuilds). */
+  readonly damaged: Array<{ object: string; problem: string }> = [];
 
   add(pack: PackRecord): void {
     this.packs.set(pack.id, pack);
@@ -76,7 +84,15 @@ export class ChunkIndex {
   static async load(backend: RepositoryBackend, keys: RepositoryKeys): Promise<ChunkIndex> {
     const index = new ChunkIndex();
     for (const obj of await backend.list(INDEX_PREFIX)) {
-      const packs = decodeIndex(keys, obj.name, await backend.get(obj.name));
+      let packs: PackRecord[];
+      try {
+        packs = decodeIndex(keys, obj.name, await backend.get(obj.name));
+      } catch (err) {
+        // One damaged index must not take every restore point with it.
+        if (!(err instanceof RepositoryCorruptError)) throw err;
+        index.damaged.push({ object: obj.name, problem: err.problem });
+        continue;
+      }
       for (const p of packs) index.add(p);
       index.indexObjects.set(
         obj.name,

@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../config/json-file';
 import { assertObjectName, ObjectNotFoundError, type RepositoryBackend, type StoredObject } from './repository-backend';
-
-/** Marks half-written files; a crash can leave them behind, `removeTemporaries()` cleans them. */
-const TEMP_MARK = '.tmp-';
+import { isOwnTemporary, TEMP_FOLDERS, tempNameFor } from './repository-temp-names';
 
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
-/** Every file below `dir` (none when it does not exist). */
-async function* filesUnder(dir: string): AsyncGenerator<string> {
+/** Every file below `dir` (none when it does not exist); `deep` false stays in `dir` itself. */
+async function* filesUnder(dir: string, deep = true): AsyncGenerator<string> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -22,8 +20,9 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
   }
   for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) yield* filesUnder(full);
-    else if (entry.isFile()) yield full;
+    if (entry.isDirectory()) {
+      if (deep) yield* filesUnder(full);
+    } else if (entry.isFile()) yield full;
   }
 }
 
@@ -43,7 +42,7 @@ export class LocalFolderBackend implements RepositoryBackend {
   async put(name: string, data: Buffer): Promise<void> {
     const target = this.path(name);
     // Crash safety: a reader (or the next run after a crash) never sees a partial object.
-    await writeFileAtomic(target, data, { tempPath: (file) => `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}` });
+    await writeFileAtomic(target, data, { tempPath: (file) => tempNameFor(file, randomBytes(6).toString('hex')) });
   }
 
   async get(name: string): Promise<Buffer> {
@@ -95,8 +94,8 @@ export class LocalFolderBackend implements RepositoryBackend {
     // Walk only the top folder the prefix names (packs/, index/, points/).
     const top = prefix.split('/')[0] ?? '';
     for await (const full of filesUnder(top && prefix.includes('/') ? join(this.root, top) : this.root)) {
-      if (basename(full).includes(TEMP_MARK)) continue;
-      const name = relative(this.root, full).split(sep).join('/');
+      const name = this.relativeName(full);
+      if (isOwnTemporary(name)) continue;
       if (name.startsWith(prefix)) out.push({ name, size: (await fs.stat(full)).size });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -106,22 +105,31 @@ export class LocalFolderBackend implements RepositoryBackend {
     await fs.rm(this.path(name), { force: true });
   }
 
+  private relativeName(full: string): string {
+    return relative(this.root, full).split(sep).join('/');
+  }
+
   /**
-   * Removes temp files a crash left behind; returns their paths. Only files
-   * older than `minAgeMs`: a younger one may belong to a write still running.
+   * Removes temp files a crash left behind; returns their paths. Only the
+   * repository's own temp names in its own folders (never a user's file), and
+   * only files older than `minAgeMs`: a younger one may belong to a write still running.
+   * Called by writers that hold a lock, never by open or a read.
    */
   async removeTemporaries(minAgeMs = 0): Promise<string[]> {
     const cutoff = Date.now() - minAgeMs;
     const removed: string[] = [];
-    for await (const full of filesUnder(this.root)) {
-      if (!basename(full).includes(TEMP_MARK)) continue;
-      const mtime = await fs
-        .stat(full)
-        .then((st) => st.mtimeMs)
-        .catch(() => Infinity);
-      if (mtime > cutoff) continue;
-      await fs.rm(full, { force: true });
-      removed.push(full);
+    for (const folder of TEMP_FOLDERS) {
+      const dir = join(this.root, ...folder.split('/').filter(Boolean));
+      for await (const full of filesUnder(dir, folder === 'packs')) {
+        if (!isOwnTemporary(this.relativeName(full))) continue;
+        const mtime = await fs
+          .stat(full)
+          .then((st) => st.mtimeMs)
+          .catch(() => Infinity);
+        if (mtime > cutoff) continue;
+        await fs.rm(full, { force: true });
+        removed.push(full);
+      }
     }
     return removed;
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decodeChunk, encodeChunk } from './zstd-codec';
 import { open, seal } from './sealed-box';
 import { RepositoryCorruptError } from './repository-errors';
+import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
 
 /**
@@ -29,6 +30,11 @@ export function packObjectName(packId: string): string {
   return `${PACK_PREFIX}${packId.slice(0, 2)}/${packId}`;
 }
 
+/** True for `packs/<xx>/<sha256>` (anything else in packs/ is not ours to read or delete). */
+export function isPackObjectName(name: string): boolean {
+  return /^packs\/([0-9a-f]{2})\/\1[0-9a-f]{62}$/.test(name);
+}
+
 export function packIdFromName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
@@ -40,6 +46,26 @@ export function chunkAssociatedData(id: string): string {
 /** Compresses and encrypts one chunk. */
 export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
   return seal(keys.encryption, encodeChunk(plain), chunkAssociatedData(id));
+}
+
+/**
+ * Seals a chunk, then opens it again and checks it against its id before it
+ * may go into a pack (restic's verifyCiphertext idea): a bit flipped in
+ * memory or by a faulty CPU during compression or encryption is caught now,
+ * while the plain data is still at hand, not at restore time.
+ */
+export function sealChunkChecked(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
+  const sealed = sealChunk(keys, id, plain);
+  try {
+    const back = openChunk(keys, id, sealed, 'new chunk');
+    if (!back.equals(plain)) throw new Error('content differs');
+  } catch (err) {
+    throw new RepositoryCorruptError(
+      `chunk ${id.slice(0, 16)}`,
+      `failed its check after encryption (${(err as Error).message}); nothing was written. Check this computer's memory, then run the job again`,
+    );
+  }
+  return sealed;
 }
 
 /** Decrypts, decompresses and checks a chunk against its id. */
@@ -80,15 +106,43 @@ export function packContentHash(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Reads the blob list out of a whole pack (used by verify and by re-indexing). */
+/** Reads the blob list out of a whole pack (used by verify). */
 export function readPackHeader(keys: RepositoryKeys, data: Buffer, where: string): BlobEntry[] {
   if (data.length < TRAILER_BYTES) throw new RepositoryCorruptError(where, 'pack is too short to hold a header');
   const headerLength = data.readUInt32LE(data.length - TRAILER_BYTES);
   const headerStart = data.length - TRAILER_BYTES - headerLength;
   if (headerStart < 0) throw new RepositoryCorruptError(where, 'pack header length points outside the pack (truncated?)');
-  const plain = open(keys.encryption, data.subarray(headerStart, data.length - TRAILER_BYTES), HEADER_AD);
+  return parsePackHeader(keys, data.subarray(headerStart, data.length - TRAILER_BYTES), headerStart, where);
+}
+
+/**
+ * Reads only a pack's header through the backend (two small range reads), so
+ * re-indexing a repository does not read its data.
+ */
+export async function fetchPackHeader(
+  backend: RepositoryBackend,
+  keys: RepositoryKeys,
+  name: string,
+  size: number,
+): Promise<BlobEntry[]> {
+  if (size < TRAILER_BYTES) throw new RepositoryCorruptError(name, 'pack is too short to hold a header');
+  const trailer = await backend.getRange(name, size - TRAILER_BYTES, TRAILER_BYTES);
+  const headerLength = trailer.readUInt32LE(0);
+  const headerStart = size - TRAILER_BYTES - headerLength;
+  if (headerStart < 0) throw new RepositoryCorruptError(name, 'pack header length points outside the pack (truncated?)');
+  return parsePackHeader(keys, await backend.getRange(name, headerStart, headerLength), headerStart, name);
+}
+
+function parsePackHeader(keys: RepositoryKeys, sealed: Buffer, headerStart: number, where: string): BlobEntry[] {
+  const plain = open(keys.encryption, sealed, HEADER_AD);
   if (!plain) throw new RepositoryCorruptError(where, 'pack header failed authentication');
-  const parsed = z.array(blobEntrySchema).safeParse(JSON.parse(plain.toString('utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(plain.toString('utf8'));
+  } catch {
+    throw new RepositoryCorruptError(where, 'pack header is malformed');
+  }
+  const parsed = z.array(blobEntrySchema).safeParse(json);
   if (!parsed.success) throw new RepositoryCorruptError(where, 'pack header is malformed');
   for (const [, offset, length] of parsed.data) {
     if (offset + length > headerStart) throw new RepositoryCorruptError(where, 'pack header lists a blob beyond the blob area');

@@ -1,10 +1,16 @@
-import { assemblePack, openChunk, packObjectName, sealChunk } from './pack-format';
+import { assemblePack, openChunk, packObjectName, sealChunkChecked } from './pack-format';
 import { encodeIndex, type ChunkIndex, type PackRecord } from './chunk-index';
 import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
 
 /** Packs are cut at about 16 MiB: few objects per GiB, bounded memory while writing. */
 export const DEFAULT_PACK_TARGET = 16 * 1024 * 1024;
+/**
+ * A long backup writes an index object every this many packs (about 256 MiB),
+ * not only at commit: after a crash its packs are indexed, so the next backup
+ * reuses them instead of leaving them for prune.
+ */
+export const DEFAULT_INDEX_EVERY_PACKS = 16;
 
 interface PendingBlob {
   id: string;
@@ -33,6 +39,7 @@ export class PackWriter {
     private readonly keys: RepositoryKeys,
     private readonly index: ChunkIndex,
     private readonly packTarget = DEFAULT_PACK_TARGET,
+    private readonly indexEveryPacks = DEFAULT_INDEX_EVERY_PACKS,
   ) {}
 
   /** Stores a chunk unless the repository (or this writer) already has it; returns its id. */
@@ -42,7 +49,7 @@ export class PackWriter {
       this.chunksDeduplicated++;
       return id;
     }
-    const blob: PendingBlob = { id, sealed: sealChunk(this.keys, id, plain), rawLength: plain.length };
+    const blob: PendingBlob = { id, sealed: sealChunkChecked(this.keys, id, plain), rawLength: plain.length };
     this.pending.push(blob);
     this.pendingIds.set(id, blob);
     this.pendingBytes += blob.sealed.length;
@@ -72,6 +79,7 @@ export class PackWriter {
       this.unindexed.push(record);
       this.bytesWritten += data.length;
       for (const b of blobs) this.pendingIds.delete(b.id);
+      if (this.unindexed.length >= this.indexEveryPacks) await this.writeIndex();
     });
     this.uploading = upload;
     await upload;
@@ -81,14 +89,20 @@ export class PackWriter {
   async flush(): Promise<void> {
     await this.cutPack();
     await this.uploading;
+    await this.writeIndex();
+  }
+
+  /** One index object naming the packs written since the last one (packs are on disk first). */
+  private async writeIndex(): Promise<void> {
     if (this.unindexed.length === 0) return;
-    const { name, data } = encodeIndex(this.keys, this.unindexed);
+    const packs = this.unindexed;
+    this.unindexed = [];
+    const { name, data } = encodeIndex(this.keys, packs);
     await this.backend.put(name, data);
     this.index.indexObjects.set(
       name,
-      this.unindexed.map((p) => p.id),
+      packs.map((p) => p.id),
     );
     this.bytesWritten += data.length;
-    this.unindexed = [];
   }
 }

@@ -21,6 +21,8 @@ export interface PointWriterContext {
   packs: PackWriter;
   readChunk(id: string): Promise<Buffer>;
   loadPoint(id: string): Promise<RestorePointManifest>;
+  /** Crash leftovers go once this writer holds its lock (never at open: reads must not write). */
+  removeStaleTemporaries(): Promise<string[]>;
 }
 
 export interface CommitResult {
@@ -50,17 +52,40 @@ export class PointWriter {
     private readonly meta: PointMeta,
   ) {
     pointMetaSchema.parse(meta);
-    this.lock = RepositoryLock.acquire(ctx.backend, 'shared', `backup of ${meta.vm.name} (restore point ${this.id})`);
-    // Handled here so a refused lock is not an unhandled rejection; callers see it on add/commit.
+    this.lock = RepositoryLock.acquire(
+      ctx.backend,
+      ctx.keys,
+      'shared',
+      `backup of ${meta.vm.name} (restore point ${this.id})`,
+    ).then(async (lock) => {
+      try {
+        await ctx.removeStaleTemporaries();
+      } catch (err) {
+        // A writer that cannot start must not leave its lock behind.
+        await lock.release();
+        throw err;
+      }
+      return lock;
+    });
+    // Handled here so a refused lock is not an unhandled rejection; callers see it on ready/add/commit.
     this.lock.catch(() => undefined);
     this.store = {
       add: async (plain) => {
-        await this.lock;
+        (await this.lock).signal.throwIfAborted();
         return ctx.packs.add(plain);
       },
       read: async (id) => ctx.packs.readPending(id) ?? ctx.readChunk(id),
       loadPoint: (id) => ctx.loadPoint(id),
     };
+  }
+
+  /**
+   * Waits for the repository lock: a job calls this before it reads anything,
+   * so a repository in use fails the job at once, not after reading a whole VM.
+   * Returns the lock's signal, aborted if the lock is lost later (stop the job then).
+   */
+  async ready(): Promise<AbortSignal> {
+    return (await this.lock).signal;
   }
 
   addDisk(meta: DiskMeta): DiskWriter {
@@ -102,8 +127,12 @@ export class PointWriter {
   }
 
   private async commitLocked(): Promise<CommitResult> {
+    const lock = await this.lock;
+    lock.signal.throwIfAborted();
     const disks = await Promise.all(this.disks.map((d) => d.finish()));
     await this.ctx.packs.flush();
+    // A lost lock means a prune may have run: do not publish a point whose packs may be gone.
+    lock.signal.throwIfAborted();
     const manifest: RestorePointManifest = {
       format: 'lifeboat-restore-point',
       version: MANIFEST_VERSION,

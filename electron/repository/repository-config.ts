@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { deriveWrappingKey, defaultKdfParams, RepositoryKeys, type KdfParams } from './repository-keys';
-import { NotARepositoryError, RepositoryCorruptError, WrongPasswordError } from './repository-errors';
+import { createHash } from 'node:crypto';
+import { deriveWrappingKey, defaultKdfParams, kdfParamsProblem, RepositoryKeys, type KdfParams } from './repository-keys';
+import { ConfigDamagedError, NotARepositoryError, RepositoryCorruptError, WrongPasswordError } from './repository-errors';
 import { open, seal } from './sealed-box';
 import { ObjectNotFoundError, type RepositoryBackend } from './repository-backend';
 
@@ -27,6 +28,15 @@ const configSchema = z.object({
   wrappedKey: z.string(),
   /** HMAC (key from the master key) over the fields above except kdf and wrappedKey. */
   mac: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * SHA-256 of the config's JSON without this field: its own integrity,
+   * checkable without the password, so damage is not mistaken for a wrong
+   * password. Absent in configs written before it existed.
+   */
+  checksum: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type RepositoryConfig = z.infer<typeof configSchema>;
 
@@ -51,6 +61,8 @@ export async function createConfig(
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (chunkSize % CHUNK_ALIGNMENT !== 0) throw new RangeError(`chunk size must be a multiple of ${CHUNK_ALIGNMENT} bytes`);
   const kdf: KdfParams = options.kdf ? { ...options.kdf, salt: randomBytes(32).toString('base64') } : defaultKdfParams();
+  const kdfProblem = kdfParamsProblem(kdf);
+  if (kdfProblem) throw new RangeError(kdfProblem);
   const id = randomBytes(16).toString('hex');
   const keys = RepositoryKeys.generate();
   const wrapping = await deriveWrappingKey(password, kdf);
@@ -79,19 +91,62 @@ export async function readConfig(backend: RepositoryBackend): Promise<Repository
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new NotARepositoryError(backend.location, 'the config object is not JSON');
+    // A config object that is not JSON any more: a changed byte, not someone else's folder.
+    throw new ConfigDamagedError('it is not valid JSON');
   }
   const result = configSchema.safeParse(parsed);
-  if (!result.success)
-    throw new NotARepositoryError(
-      backend.location,
-      `unsupported or damaged config: ${result.error.issues[0]?.message ?? 'invalid'}`,
-    );
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const detail = `${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}`;
+    // Our format name with broken fields is damage; another version or format is not ours to read.
+    const head = parsed as { format?: unknown; version?: unknown } | null;
+    if (head?.format === 'lifeboat-repository' && typeof head.version === 'number' && head.version !== REPOSITORY_VERSION)
+      throw new NotARepositoryError(
+        backend.location,
+        `format version ${head.version}; this Lifeboat reads version ${REPOSITORY_VERSION}`,
+      );
+    if (head?.format === 'lifeboat-repository') throw new ConfigDamagedError(`a field is missing or invalid (${detail})`);
+    throw new NotARepositoryError(backend.location, `unsupported or damaged config: ${detail}`);
+  }
+  checkConfigIntegrity(result.data);
   return result.data;
 }
 
-/** Unwraps the master key; a failed authentication means the password is wrong. */
+/** SHA-256 over every field but the checksum, in a fixed order (independent of JSON key order). */
+export function configChecksum(c: Omit<RepositoryConfig, 'checksum'>): string {
+  const fields = [
+    c.format,
+    c.version,
+    c.id,
+    c.createdAt,
+    c.chunkSize,
+    c.kdf.name,
+    c.kdf.N,
+    c.kdf.r,
+    c.kdf.p,
+    c.kdf.salt,
+    c.wrappedKey,
+    c.mac,
+  ];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** The checks that need no password: the checksum, then the KDF parameters' range (before any scrypt runs). */
+function checkConfigIntegrity(config: RepositoryConfig): void {
+  if (config.checksum !== undefined && configChecksum(config) !== config.checksum)
+    throw new ConfigDamagedError(
+      'its checksum does not match its content (a changed byte in the key, salt or id), so no password can open it',
+    );
+  const problem = kdfParamsProblem(config.kdf);
+  if (problem) throw new ConfigDamagedError(problem);
+}
+
+/**
+ * Unwraps the master key. The config's own integrity is checked first, so a
+ * failed key-wrap authentication after that means the password is wrong.
+ */
 export async function unlockConfig(config: RepositoryConfig, password: string): Promise<RepositoryKeys> {
+  checkConfigIntegrity(config);
   const wrapping = await deriveWrappingKey(password, config.kdf);
   const master = open(wrapping, Buffer.from(config.wrappedKey, 'base64'), wrapAssociatedData(config.id));
   if (!master) throw new WrongPasswordError();
@@ -112,6 +167,9 @@ export async function rewrapConfig(
   return { ...config, kdf, wrappedKey: seal(wrapping, keys.master, wrapAssociatedData(config.id)).toString('base64') };
 }
 
+/** The config as stored, with a fresh checksum. */
 export function encodeConfig(config: RepositoryConfig): Buffer {
-  return Buffer.from(JSON.stringify(config, null, 2) + '\n', 'utf8');
+  const { checksum: _old, ...rest } = config;
+  const sealed: RepositoryConfig = { ...rest, checksum: configChecksum(rest) };
+  return Buffer.from(JSON.stringify(sealed, null, 2) + '\n', 'utf8');
 }

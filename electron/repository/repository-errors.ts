@@ -37,3 +37,33 @@ export class PointNotFoundError extends Error {
     this.name = 'PointNotFoundError';
   }
 }
+
+/** `repo init` on a folder that already holds a repository. */
+export class RepositoryExistsError extends Error {
+  constructor(readonly location: string) {
+    super(`${location} already holds a repository`);
+    this.name = 'RepositoryExistsError';
+  }
+}
+
+/** `repo init` on a folder that holds other files: a repository needs a folder of its own. */
+export class FolderNotEmptyError extends Error {
+  constructor(
+    readonly location: string,
+    readonly firstFile: string,
+  ) {
+    super(`${location} is not empty (it holds ${firstFile}, among others); a repository needs an empty folder`);
+    this.name = 'FolderNotEmptyError';
+  }
+}
+
+/**
+ * The config failed its own integrity check (checksum, or KDF parameters out
+ * of range): the file is damaged or was tampered with. Not a wrong password.
+ */
+export class ConfigDamagedError extends RepositoryCorruptError {
+  constructor(problem: string) {
+    super('config', `the config is damaged: ${problem}`);
+    this.name = 'ConfigDamagedError';
+  }
+}

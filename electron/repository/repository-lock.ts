@@ -1,18 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { RepositoryBackend } from './repository-backend';
+import { holderMayBeAlive } from './process-liveness';
+import { ObjectNotFoundError, type RepositoryBackend } from './repository-backend';
+import type { RepositoryKeys } from './repository-keys';
+import { open, seal } from './sealed-box';
 
 /**
- * Locks keep prune away from a running backup: prune deletes packs no index
- * names yet, which is exactly what a backup in progress has written. Backups
- * take shared locks, prune an exclusive one. A lock is an object
- * `locks/<random>`; the holder re-writes it every few minutes, and one not
- * refreshed for STALE_MS is ignored (its process died).
+ * Locks keep prune away from packs someone still needs: a running backup's
+ * packs (not indexed yet) and the packs a restore, export or verify reads.
+ * Writers and readers take shared locks, prune and repair an exclusive one.
+ * A lock is an object `locks/<random>`, sealed like every other object (it
+ * names the VM). The holder re-writes it every REFRESH_MS; a refresh that
+ * fails aborts `lock.signal`, because after STALE_MS others may prune.
+ * A lock is stale when not refreshed for STALE_MS, or at once when it was
+ * taken on this host by a process that no longer exists (after restic's lock).
  */
 export const LOCKS_PREFIX = 'locks/';
-const REFRESH_MS = 5 * 60 * 1000;
+export const REFRESH_MS = 5 * 60 * 1000;
 export const STALE_MS = 30 * 60 * 1000;
+const LOCK_AD = 'lifeboat-lock';
 
 const lockSchema = z.object({
   kind: z.enum(['shared', 'exclusive']),
@@ -21,7 +28,7 @@ const lockSchema = z.object({
   pid: z.number(),
   time: z.string(),
 });
-type LockRecord = z.infer<typeof lockSchema>;
+export type LockRecord = z.infer<typeof lockSchema>;
 
 export class RepositoryLockedError extends Error {
   constructor(readonly holder: LockRecord) {
@@ -30,31 +37,98 @@ export class RepositoryLockedError extends Error {
   }
 }
 
+/** The lock could not be refreshed (or was removed): others may prune, so the job holding it must stop. */
+export class LockLostError extends Error {
+  constructor(detail: string) {
+    super(`the repository lock was lost (${detail}); the job stopped so that a prune elsewhere cannot delete its data`);
+    this.name = 'LockLostError';
+  }
+}
+
+export interface LockOptions {
+  now?: () => number;
+  /**
+   * Readers on read-only media cannot write a lock, and nobody can prune
+   * there either: with this set they go on without one.
+   */
+  allowReadOnlyMedium?: boolean;
+}
+
+export function encodeLock(keys: RepositoryKeys, record: LockRecord): Buffer {
+  return seal(keys.encryption, Buffer.from(JSON.stringify(record), 'utf8'), LOCK_AD);
+}
+
+/** A lock record, or null for something that is not one (junk, a half-visible write, another repository's). */
+export function decodeLock(keys: RepositoryKeys, data: Buffer): LockRecord | null {
+  const plain = open(keys.encryption, data, LOCK_AD);
+  // Before locks were sealed they were plain JSON: an older version's running job must still be respected.
+  const text = (plain ?? data).toString('utf8');
+  try {
+    const parsed = lockSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when nothing can hold this lock any more (see the module comment). */
+export function isStale(record: LockRecord, now: number = Date.now()): boolean {
+  if (now - Date.parse(record.time) > STALE_MS) return true;
+  return !holderMayBeAlive(record.host, record.pid);
+}
+
+function isReadOnlyMediumError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+}
+
 export class RepositoryLock {
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  private readonly lost = new AbortController();
 
   private constructor(
     private readonly backend: RepositoryBackend,
-    private name: string,
+    private readonly keys: RepositoryKeys,
+    private name: string | null,
     private readonly record: Omit<LockRecord, 'time'>,
+    private readonly now: () => number,
   ) {}
+
+  /** Aborted (with a LockLostError) when the lock could not be kept: stop the job. */
+  get signal(): AbortSignal {
+    return this.lost.signal;
+  }
+
+  /** False for a reader on read-only media that went on without a lock file. */
+  get written(): boolean {
+    return this.name !== null;
+  }
 
   static async acquire(
     backend: RepositoryBackend,
+    keys: RepositoryKeys,
     kind: LockRecord['kind'],
     purpose: string,
-    now: () => number = Date.now,
+    options: LockOptions = {},
   ): Promise<RepositoryLock> {
+    const now = options.now ?? Date.now;
     const record = { kind, purpose, host: hostname(), pid: process.pid };
-    const name = await writeLock(backend, record, now);
-    const lock = new RepositoryLock(backend, name, record);
+    let name: string;
+    try {
+      name = await writeLock(backend, keys, record, now);
+    } catch (err) {
+      if (kind === 'shared' && options.allowReadOnlyMedium && isReadOnlyMediumError(err))
+        return new RepositoryLock(backend, keys, null, record, now);
+      throw err;
+    }
+    const lock = new RepositoryLock(backend, keys, name, record, now);
     // Write first, then look: two racing processes both see each other and at least one backs off.
     for (const other of await backend.list(LOCKS_PREFIX)) {
       if (other.name === name) continue;
-      const held = await readLock(backend, other.name);
+      const held = await readLock(backend, keys, other.name);
       if (!held) continue;
-      if (now() - Date.parse(held.time) > STALE_MS) {
+      if (isStale(held, now())) {
         if (kind === 'exclusive') await backend.delete(other.name);
         continue;
       }
@@ -63,39 +137,52 @@ export class RepositoryLock {
         throw new RepositoryLockedError(held);
       }
     }
-    lock.timer = setInterval(() => void lock.refresh(now).catch(() => undefined), REFRESH_MS);
+    lock.timer = setInterval(() => void lock.refresh(), REFRESH_MS);
     lock.timer.unref();
     return lock;
   }
 
-  private async refresh(now: () => number): Promise<void> {
-    if (this.released) return;
-    const fresh = await writeLock(this.backend, this.record, now);
-    const old = this.name;
-    this.name = fresh;
-    await this.backend.delete(old);
+  /** Re-writes the lock with a new time; on failure aborts `signal` (never throws). */
+  async refresh(): Promise<void> {
+    if (this.released || this.name === null || this.lost.signal.aborted) return;
+    try {
+      // Someone ran `repo unlock --remove-all`, or a prune judged us stale: we no longer hold it.
+      if (!(await this.backend.exists(this.name))) throw new Error('its lock file was removed');
+      const fresh = await writeLock(this.backend, this.keys, this.record, this.now);
+      const old = this.name;
+      this.name = fresh;
+      await this.backend.delete(old);
+    } catch (err) {
+      if (this.timer) clearInterval(this.timer);
+      this.lost.abort(new LockLostError((err as Error).message));
+    }
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    await this.backend.delete(this.name);
+    if (this.name !== null) await this.backend.delete(this.name);
   }
 }
 
-async function writeLock(backend: RepositoryBackend, record: Omit<LockRecord, 'time'>, now: () => number): Promise<string> {
+async function writeLock(
+  backend: RepositoryBackend,
+  keys: RepositoryKeys,
+  record: Omit<LockRecord, 'time'>,
+  now: () => number,
+): Promise<string> {
   const name = `${LOCKS_PREFIX}${randomBytes(12).toString('hex')}`;
-  await backend.put(name, Buffer.from(JSON.stringify({ ...record, time: new Date(now()).toISOString() }), 'utf8'));
+  await backend.put(name, encodeLock(keys, { ...record, time: new Date(now()).toISOString() }));
   return name;
 }
 
-async function readLock(backend: RepositoryBackend, name: string): Promise<LockRecord | null> {
+export async function readLock(backend: RepositoryBackend, keys: RepositoryKeys, name: string): Promise<LockRecord | null> {
   try {
-    const parsed = lockSchema.safeParse(JSON.parse((await backend.get(name)).toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    // Removed meanwhile, or half-visible: not a lock to respect.
-    return null;
+    return decodeLock(keys, await backend.get(name));
+  } catch (err) {
+    // Removed meanwhile: not a lock to respect.
+    if (err instanceof ObjectNotFoundError) return null;
+    throw err;
   }
 }

@@ -1,9 +1,8 @@
 import { ChunkIndex, encodeIndex, INDEX_PREFIX, type PackRecord } from './chunk-index';
-import { assemblePack, PACK_PREFIX, packIdFromName, packObjectName } from './pack-format';
+import { assemblePack, isPackObjectName, PACK_PREFIX, packIdFromName, packObjectName } from './pack-format';
 import { DEFAULT_PACK_TARGET } from './pack-writer';
 import { loadAllPoints } from './point-scan';
 import type { Repository } from './repository';
-import { RepositoryLock } from './repository-lock';
 import type { ProgressFn } from './repository-verify';
 
 export interface PruneReport {
@@ -28,19 +27,17 @@ export async function pruneRepository(
   repo: Repository,
   options: { packTarget?: number; onProgress?: ProgressFn } = {},
 ): Promise<PruneReport> {
-  const lock = await RepositoryLock.acquire(repo.backend, 'exclusive', 'prune');
-  try {
-    return await pruneLocked(repo, options);
-  } finally {
-    await lock.release();
-  }
+  return repo.withExclusiveLock('prune', async () => {
+    await repo.removeStaleTemporaries();
+    return pruneLocked(repo, options);
+  });
 }
 
 async function pruneLocked(repo: Repository, options: { packTarget?: number; onProgress?: ProgressFn }): Promise<PruneReport> {
   const { backend, keys } = repo;
   const { ids, referenced } = await loadAllPoints(repo);
   const index = await ChunkIndex.load(backend, keys);
-  const packsOnDisk = await backend.list(PACK_PREFIX);
+  const packsOnDisk = (await backend.list(PACK_PREFIX)).filter((o) => isPackObjectName(o.name));
   const bytesBefore = packsOnDisk.reduce((s, p) => s + p.size, 0);
 
   const kept: PackRecord[] = [];

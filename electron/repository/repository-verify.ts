@@ -1,5 +1,13 @@
 import { ChunkIndex, decodeIndex, INDEX_PREFIX, type PackRecord } from './chunk-index';
-import { openChunk, PACK_PREFIX, packContentHash, packIdFromName, packObjectName, readPackHeader } from './pack-format';
+import {
+  isPackObjectName,
+  openChunk,
+  PACK_PREFIX,
+  packContentHash,
+  packIdFromName,
+  packObjectName,
+  readPackHeader,
+} from './pack-format';
 import { decodePointSafely } from './point-scan';
 import type { Repository } from './repository';
 import type { RestorePointManifest } from './restore-point-manifest';
@@ -69,6 +77,15 @@ export async function verifyRepository(
   repo: Repository,
   options: { readData?: boolean; onProgress?: ProgressFn } = {},
 ): Promise<VerifyReport> {
+  // Shared lock: a prune elsewhere must not delete packs while they are checked.
+  return repo.withSharedLock('verify', (signal) => verifyLocked(repo, options, signal));
+}
+
+async function verifyLocked(
+  repo: Repository,
+  options: { readData?: boolean; onProgress?: ProgressFn },
+  signal: AbortSignal,
+): Promise<VerifyReport> {
   const { backend, keys } = repo;
   const problems: VerifyProblem[] = [];
   const warnings: VerifyProblem[] = [];
@@ -80,7 +97,9 @@ export async function verifyRepository(
       problems.push({ object: obj.name, problem: (err as Error).message });
     }
   }
-  const onDisk = new Map((await backend.list(PACK_PREFIX)).map((o) => [packIdFromName(o.name), o.size]));
+  const onDisk = new Map(
+    (await backend.list(PACK_PREFIX)).filter((o) => isPackObjectName(o.name)).map((o) => [packIdFromName(o.name), o.size]),
+  );
   for (const pack of index.packs.values()) {
     const size = onDisk.get(pack.id);
     const name = packObjectName(pack.id);
@@ -118,6 +137,7 @@ export async function verifyRepository(
     const packs = [...index.packs.values()].filter((p) => onDisk.get(p.id) === p.size);
     let done = 0;
     for (const pack of packs) {
+      signal.throwIfAborted();
       options.onProgress?.(done, packs.length, packObjectName(pack.id));
       const result = await verifyPackData(repo, pack);
       chunksRead += result.chunks;

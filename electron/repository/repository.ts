@@ -1,7 +1,7 @@
 import { ChunkCache } from './chunk-cache';
 import { ChunkIndex } from './chunk-index';
 import { openChunk, packObjectName } from './pack-format';
-import { DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
+import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
 import {
@@ -14,8 +14,9 @@ import {
   type CreateConfigOptions,
   type RepositoryConfig,
 } from './repository-config';
-import { PointNotFoundError, RepositoryCorruptError } from './repository-errors';
+import { FolderNotEmptyError, PointNotFoundError, RepositoryCorruptError, RepositoryExistsError } from './repository-errors';
 import { RestorePoint } from './restore-point';
+import { RepositoryLock } from './repository-lock';
 import type { PointMeta, RestorePointManifest } from './restore-point-manifest';
 import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
@@ -44,10 +45,12 @@ export interface PointSummary {
 export const TEMP_FILE_GRACE_MS = 15 * 60 * 1000;
 
 export interface RepositoryOptions {
-  /** Temp files younger than this are left alone at open (default TEMP_FILE_GRACE_MS). */
+  /** Temp files younger than this are left alone by a writer's cleanup (default TEMP_FILE_GRACE_MS). */
   tempFileGraceMs?: number;
   /** Pack size target in bytes (tests use small packs to get several). */
   packTarget?: number;
+  /** A writer saves an index object every this many packs (default DEFAULT_INDEX_EVERY_PACKS). */
+  indexEveryPacks?: number;
   /** Reader cache size in chunks. */
   cacheChunks?: number;
 }
@@ -63,8 +66,6 @@ export class Repository {
     readonly keys: RepositoryKeys,
     private chunkIndex: ChunkIndex,
     private readonly options: RepositoryOptions,
-    /** Temp files a crash left behind, removed on open. */
-    readonly removedTemporaries: string[],
   ) {
     this.cache = new ChunkCache(options.cacheChunks ?? Math.max(4, Math.floor((16 * 1024 * 1024) / config.chunkSize)));
   }
@@ -78,6 +79,11 @@ export class Repository {
     return this.chunkIndex;
   }
 
+  /** Index objects skipped at open because they could not be read. */
+  get damagedIndexes(): ReadonlyArray<{ object: string; problem: string }> {
+    return this.chunkIndex.damaged;
+  }
+
   async reloadIndex(): Promise<void> {
     this.chunkIndex = await ChunkIndex.load(this.backend, this.keys);
   }
@@ -86,29 +92,43 @@ export class Repository {
     return this.config.chunkSize;
   }
 
-  /** Creates a new repository; refuses when the backend already holds one. */
+  /**
+   * Creates a new repository; refuses when the backend already holds one, or
+   * any file at all: cleanup and prune own the folder's repository names, so
+   * a user's files must not live there.
+   */
   static async init(
     backend: RepositoryBackend,
     password: string,
     options: CreateConfigOptions & RepositoryOptions = {},
   ): Promise<Repository> {
-    if (await backend.exists(CONFIG_OBJECT)) throw new Error(`${backend.location} already holds a repository`);
+    if (await backend.exists(CONFIG_OBJECT)) throw new RepositoryExistsError(backend.location);
+    const present = await backend.list('');
+    if (present.length > 0) throw new FolderNotEmptyError(backend.location, present[0]!.name);
     const { config, keys } = await createConfig(password, options);
     await backend.put(CONFIG_OBJECT, encodeConfig(config));
-    return new Repository(backend, config, keys, new ChunkIndex(), options, []);
+    return new Repository(backend, config, keys, new ChunkIndex(), options);
   }
 
-  /** Opens a repository; WrongPasswordError when the password does not unlock it. */
+  /**
+   * Opens a repository; WrongPasswordError when the password does not unlock it.
+   * Reads only: a repository on read-only media opens, lists and restores.
+   */
   static async open(backend: RepositoryBackend, password: string, options: RepositoryOptions = {}): Promise<Repository> {
     const config = await readConfig(backend);
     const keys = await unlockConfig(config, password);
-    // Only after the password is known good (a stranger's open must not delete
-    // files), and only old ones (a younger one may be another process's write in progress).
-    const removed = cleansTemporaries(backend)
-      ? await backend.removeTemporaries(options.tempFileGraceMs ?? TEMP_FILE_GRACE_MS)
-      : [];
     const index = await ChunkIndex.load(backend, keys);
-    return new Repository(backend, config, keys, index, options, removed);
+    return new Repository(backend, config, keys, index, options);
+  }
+
+  /**
+   * Removes half-written objects a crashed write left (the repository's own
+   * temp names only). Writers call it once they hold their lock; only old
+   * files go, a younger one may be another process's write in progress.
+   */
+  async removeStaleTemporaries(): Promise<string[]> {
+    if (!cleansTemporaries(this.backend)) return [];
+    return this.backend.removeTemporaries(this.options.tempFileGraceMs ?? TEMP_FILE_GRACE_MS);
   }
 
   /** Starts a restore point; see PointWriter. */
@@ -118,9 +138,16 @@ export class Repository {
         backend: this.backend,
         keys: this.keys,
         chunkSize: this.chunkSize,
-        packs: new PackWriter(this.backend, this.keys, this.index, this.options.packTarget ?? DEFAULT_PACK_TARGET),
+        packs: new PackWriter(
+          this.backend,
+          this.keys,
+          this.index,
+          this.options.packTarget ?? DEFAULT_PACK_TARGET,
+          this.options.indexEveryPacks ?? DEFAULT_INDEX_EVERY_PACKS,
+        ),
         readChunk: (id) => this.readChunk(id),
         loadPoint: (id) => this.loadPoint(id),
+        removeStaleTemporaries: () => this.removeStaleTemporaries(),
       },
       meta,
     );
@@ -154,10 +181,24 @@ export class Repository {
     return new RestorePoint(await this.loadPoint(idOrPrefix), (id) => this.cache.get(id, (c) => this.readChunk(c)));
   }
 
+  /** Restore points, oldest first; see scanPoints for the ones that could not be read. */
   async listPoints(): Promise<PointSummary[]> {
+    return (await this.scanPoints()).points;
+  }
+
+  /** Every readable restore point, oldest first, and the manifests that could not be read (each one on its own). */
+  async scanPoints(): Promise<{ points: PointSummary[]; damaged: Array<{ object: string; problem: string }> }> {
     const out: PointSummary[] = [];
+    const damaged: Array<{ object: string; problem: string }> = [];
     for (const id of await this.pointIds()) {
-      const m = await this.loadPoint(id);
+      let m: RestorePointManifest;
+      try {
+        m = await this.loadPoint(id);
+      } catch (err) {
+        if (!(err instanceof RepositoryCorruptError)) throw err;
+        damaged.push({ object: pointObjectName(id), problem: err.problem });
+        continue;
+      }
       out.push({
         id,
         createdAt: m.createdAt,
@@ -169,7 +210,31 @@ export class Repository {
         allocatedBytes: m.disks.reduce((s, d) => s + d.allocatedBytes, 0),
       });
     }
-    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return { points: out, damaged };
+  }
+
+  /**
+   * Runs `fn` under a shared lock, so no prune deletes the packs it reads
+   * (restore, export, verify). `signal` aborts when the lock is lost: stop then.
+   * On read-only media it runs without a lock file (nobody can prune there).
+   */
+  async withSharedLock<T>(purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.withLock('shared', purpose, fn);
+  }
+
+  /** Runs `fn` alone (prune, repair): refused while any fresh lock is held. */
+  async withExclusiveLock<T>(purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.withLock('exclusive', purpose, fn);
+  }
+
+  private async withLock<T>(kind: 'shared' | 'exclusive', purpose: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const lock = await RepositoryLock.acquire(this.backend, this.keys, kind, purpose, { allowReadOnlyMedium: kind === 'shared' });
+    try {
+      return await fn(lock.signal);
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Removes a restore point's manifest; its chunks go at the next prune. */
@@ -186,7 +251,7 @@ export class Repository {
     if (!loc)
       throw new RepositoryCorruptError(
         `chunk ${id.slice(0, 16)}`,
-        'referenced but no index lists it (run `lifeboat repo verify`)',
+        'referenced but no readable index lists it (an index is damaged or missing: run `lifeboat repo repair` to rebuild the index from the packs)',
       );
     const name = packObjectName(loc.pack);
     const stored = await this.backend.getRange(name, loc.offset, loc.length);

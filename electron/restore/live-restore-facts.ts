@@ -4,10 +4,15 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import type { Inventory, InventoryDatastore, InventoryHost } from '../vsphere/inventory-types';
 import { listKeyProviders } from '../vsphere/key-providers';
-import { listStoragePolicies } from '../vsphere/storage-policies';
+import { findStoragePolicy, listStoragePolicies, type StoragePolicy } from '../vsphere/storage-policies';
+import { savedVmPolicyId } from './saved-storage-policy';
 import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
 import { listVms } from '../vsphere/inventory';
+import { hostNetworks, supportedHardwareVersions } from '../vsphere/host-capabilities';
 import type { VimSession } from '../vsphere/vim-session';
+import { readVmConfig } from '../vsphere/vm-config-info';
+import { readVmDiskGuard } from '../vsphere/vm-snapshots';
+import { normaliseLiveFacts } from './live-facts-normalise';
 
 /** The scenario the live planner hands to planRestore: the same contract as `plan --scenario`. */
 export interface LiveScenarioInput {
@@ -21,8 +26,16 @@ export interface LiveScenarioInput {
   host?: string;
   transport: 'auto' | 'san' | 'hotadd' | 'nbdssl' | 'nbd';
   restoreKind: 'full-vm' | 'disks';
+  /** The storage policy the user picked (name or id); checked against the target. */
+  storagePolicy?: string;
   cbtEnabledOnTarget?: boolean;
   concurrentStreams?: number;
+  /** Disks restore: the existing VM (by name) written into (DATA-TARGET-POWERED-ON, XPORT-SAN-EXISTING-SNAPSHOTS). */
+  intoVm?: string;
+  /** DATA-HW-VERSION choice: create the VM with this lower version. */
+  hardwareVersion?: string;
+  /** DATA-NETWORK-MAP: source network → target network. */
+  networkMap?: Record<string, string>;
   /** Injected for tests; default reads /dev/disk/by-id and the DMI product UUID. */
   visibleLuns?: () => Promise<string[]>;
   productUuid?: () => Promise<string | null>;
@@ -79,11 +92,23 @@ function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string):
   return host;
 }
 
+/**
+ * The target's storage policies through PBM (vCenter only). A failure is
+ * reported, not read as "no policies": that would claim every saved policy
+ * is missing (CRYPT-POLICY-MISSING).
+ */
+async function targetStoragePolicies(session: VimSession, server: string): Promise<StoragePolicy[]> {
+  try {
+    return await listStoragePolicies(session);
+  } catch (err) {
+    throw new Error(`Could not read the storage policies of ${server} (${(err as Error).message}); they are needed to check the saved policy. Check the connection and the account's storage policy permissions, then plan again.`);
+  }
+}
+
 /** What the workstation is, as the transport rules see it; a VM workstation is looked up as the proxy VM by its BIOS UUID. */
-async function workstationFacts(input: LiveScenarioInput, vcenterName: string | null) {
+async function workstationFacts(input: LiveScenarioInput, vcenterName: string | null, visibleLuns: string[]) {
   const isVm = input.environment.workstation.isVirtualMachine === true;
   const os = input.environment.os.platform === 'win32' ? 'windows' : input.environment.os.platform === 'darwin' ? 'macos' : 'linux';
-  const visibleLuns = await (input.visibleLuns ?? linuxVisibleLuns)();
   if (!isVm) return { kind: 'physical' as const, os, visibleLuns };
   const uuid = await (input.productUuid ?? dmiProductUuid)();
   const proxy = uuid ? (await listVms(input.session)).find((v) => v.uuid?.toLowerCase() === uuid) : undefined;
@@ -107,6 +132,33 @@ async function workstationFacts(input: LiveScenarioInput, vcenterName: string | 
 }
 
 /**
+ * XPORT-SAN-NO-LUN: the LUN a VMFS datastore lives on, from its extents
+ * (HostVmfsVolume.extent[].diskName). A volume spanning several LUNs needs
+ * all of them, so the first one the workstation does not see is the fact.
+ */
+export function datastoreLun(ds: InventoryDatastore, visibleLuns: string[]): string | null {
+  const luns = ds.extents.map((e) => e.toLowerCase());
+  return luns.find((l) => !visibleLuns.includes(l)) ?? luns[0] ?? null;
+}
+
+/** The existing VM a disks restore writes into: running or not, its snapshots, its disks. */
+async function intoVmFacts(session: VimSession, name: string) {
+  const found = (await listVms(session)).find((v) => v.name === name);
+  if (!found) throw new Error(`VM "${name}" not found on the target for a disk restore; check the name (\`--into-vm\`).`);
+  const guard = await readVmDiskGuard(session, found.ref);
+  const { config } = await fetchVmConfigInfo(session, found.ref);
+  return {
+    name,
+    poweredOn: guard.powerState === 'poweredOn',
+    snapshots: guard.snapshots.length,
+    disks: config.disks.map((d) => {
+      const controller = config.controllers.find((c) => c.key === d.controllerKey);
+      return { key: d.key, controller: CONTROLLERS[controller?.deviceType ?? ''] ?? 'pvscsi', bus: controller?.busNumber ?? 0, unit: d.unitNumber, capacityBytes: d.capacityBytes };
+    }),
+  };
+}
+
+/**
  * Gathers the planner's facts from the live connection, the workstation and
  * the restore point, in the scenario contract's shape, so `lifeboat plan`
  * (live) and `plan --scenario` call the very same pure planner.
@@ -122,11 +174,23 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
     () => false,
   );
   const keyProviders = isVcenter ? (await listKeyProviders(session).catch(() => [])).map((k) => k.id) : [];
-  const storagePolicies = isVcenter ? (await listStoragePolicies(session).catch(() => [])).map((p) => p.name) : [];
+  const policies = isVcenter ? await targetStoragePolicies(session, input.server) : [];
+  if (input.storagePolicy) {
+    if (!isVcenter) throw new Error(`${input.server} is a standalone ESXi host, which has no storage policies; leave out --storage-policy.`);
+    findStoragePolicy(policies, input.storagePolicy, input.server);
+  }
+  const storagePolicies = policies.map((p) => p.name);
+  // The planner compares names; a saved id the target does not know stays an id.
+  const savedPolicyId = savedVmPolicyId(m);
+  const savedPolicy = savedPolicyId ? (policies.find((p) => p.id === savedPolicyId)?.name ?? savedPolicyId) : null;
   const hostDatastores = inv.datastores.filter((d) => host.datastores.some((r) => r.value === d.ref.value));
   const keyId = m.keyId as { providerId?: { id?: string } } | null;
-  return {
-    workstation: await workstationFacts(input, isVcenter ? input.server : null),
+  const visibleLuns = (await (input.visibleLuns ?? linuxVisibleLuns)()).map((l) => l.toLowerCase());
+  // DATA-HW-VERSION: not knowing is no check ([]), never a failed plan.
+  const hardwareVersions = await supportedHardwareVersions(session, inv, host).catch(() => []);
+  const saved = readVmConfig(m.configInfo as Record<string, never>);
+  const scenario = {
+    workstation: await workstationFacts(input, isVcenter ? input.server : null, visibleLuns),
     connection: { kind: isVcenter ? 'vcenter' : 'esxi', server: input.server, resolves, thumbprintTrusted: true, vcenter: isVcenter ? input.server : null },
     target: {
       host: {
@@ -134,8 +198,10 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         managementServerIp: isVcenter ? null : (host.managementServerIp ?? null),
         // A host with shared (non-local) VMFS datastores has SAN storage attached.
         sanAttached: hostDatastores.some((d) => d.type === 'VMFS' && !d.local),
+        supportedHardwareVersions: hardwareVersions,
+        networks: hostNetworks(inv, host),
       },
-      datastore: { name: datastore.name, type: datastoreType(datastore), lun: null, freeBytes: datastore.freeBytes },
+      datastore: { name: datastore.name, type: datastoreType(datastore), lun: datastoreLun(datastore, visibleLuns), freeBytes: datastore.freeBytes },
       keyProviders,
       storagePolicies,
     },
@@ -148,10 +214,13 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         keyProvider: keyId?.providerId?.id ?? null,
         hasKeyId: m.keyId !== null,
         hasEncryptionBundle: m.encryptionBundle !== null,
-        storagePolicy: null,
+        storagePolicy: savedPolicy,
         vtpm: m.vtpm !== null,
         nvramSaved: m.nvram !== null,
         independentDisks: m.skippedIndependentDisks.length,
+        hardwareVersion: saved.hardwareVersion ?? null,
+        // By name: a distributed port group NIC carries the key, which the target may know by name.
+        networks: saved.nics.map((n) => inv.networks.find((x) => x.portgroupKey === n.sourceNetwork)?.name ?? n.sourceNetwork),
       },
       disks: m.disks.map((d) => ({
         key: d.key,
@@ -171,6 +240,10 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
       restoreKind: input.restoreKind,
       cbtEnabledOnTarget: input.cbtEnabledOnTarget ?? Boolean((m.configInfo as { changeTrackingEnabled?: unknown }).changeTrackingEnabled),
       concurrentStreams: input.concurrentStreams ?? 4,
+      hardwareVersion: input.hardwareVersion ?? null,
+      networkMap: input.networkMap ?? {},
+      intoVm: input.restoreKind === 'disks' ? await intoVmFacts(session, input.intoVm ?? m.vm.name) : null,
     },
   };
+  return normaliseLiveFacts(scenario).scenario;
 }

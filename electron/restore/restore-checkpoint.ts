@@ -46,6 +46,7 @@ const SAVE_INTERVAL_MS = 1000;
 export class RestoreCheckpointFile {
   private pendingSave: Promise<void> = Promise.resolve();
   private lastSave = 0;
+  private problem: string | null = null;
 
   private constructor(
     readonly file: string,
@@ -69,7 +70,8 @@ export class RestoreCheckpointFile {
       startedAt: now,
       updatedAt: now,
     });
-    await cp.save();
+    // The first save must work: a job that cannot record its progress does not start (nothing has changed yet).
+    await writeJsonFile(cp.file, cp.state);
     return cp;
   }
 
@@ -112,13 +114,35 @@ export class RestoreCheckpointFile {
     return this.save();
   }
 
-  /** Saves are serialised so an older state never overwrites a newer one. */
+  /**
+   * Why the last save failed (a full or read-only Lifeboat folder), or null when
+   * the file on disk is current. The job goes on from its state in memory, runs
+   * its closing steps and says in its report that it cannot be resumed exactly.
+   */
+  get saveProblem(): string | null {
+    return this.problem;
+  }
+
+  /**
+   * Saves are serialised so an older state never overwrites a newer one, and
+   * never reject: a failed save (ENOSPC, EROFS) is recorded in `saveProblem`
+   * and the next save tries again.
+   */
   save(): Promise<void> {
     this.lastSave = Date.now();
     this.state.updatedAt = new Date().toISOString();
     for (const disk of Object.values(this.state.disks)) disk.copied = mergeRanges(disk.copied);
     const snapshot = JSON.parse(JSON.stringify(this.state)) as RestoreCheckpoint;
-    this.pendingSave = this.pendingSave.then(() => writeJsonFile(this.file, snapshot));
+    this.pendingSave = this.pendingSave.then(() =>
+      writeJsonFile(this.file, snapshot).then(
+        () => {
+          this.problem = null;
+        },
+        (err: unknown) => {
+          this.problem = `the job's checkpoint ${this.file} could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+        },
+      ),
+    );
     return this.pendingSave;
   }
 }

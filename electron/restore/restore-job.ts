@@ -5,6 +5,8 @@ import { copyDisk, verifyCopy, type CopyResult, type VerifyResult } from './disk
 import { describeIdentity, diskIdentity, sameIdentity } from './disk-signature';
 import type { RestoreCheckpointFile } from './restore-checkpoint';
 import { initialPhases, RESTORE_PHASES, type PhaseRecord, type RestorePhase } from './restore-phases';
+import { LifeboatError } from '../errors/lifeboat-error';
+import { RestoreRuleError } from './restore-rule-error';
 import type { RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
 export interface RestoreJobInput {
@@ -23,6 +25,8 @@ export interface RestoreJobInput {
   addAsNewDisks?: { datastore: string };
   /** PrepareForAccess identity (at most 50 characters). */
   identity: string;
+  /** DATA-TARGET-POWERED-ON: the user chose the explicit power-off step instead of the block. */
+  powerOffTarget?: boolean;
 }
 
 export interface DiskOutcome {
@@ -51,6 +55,8 @@ export interface RestoreOutcome {
   phases: PhaseRecord[];
   disks: DiskOutcome[];
   errors: string[];
+  /** Things that did not stop the restore but that the user must know (a checkpoint that could not be saved). */
+  warnings: string[];
   startedAt: string;
   finishedAt: string;
 }
@@ -74,7 +80,9 @@ export function plannedPhases(plan: Plan): Set<RestorePhase> {
   return new Set(RESTORE_PHASES.map((p) => p.phase).filter((p) => names.has(p)));
 }
 
+/** An error as the report shows it: what went wrong and, where the error knows it, what to do. */
 function messageOf(err: unknown): string {
+  if (err instanceof LifeboatError && err.hint && !err.message.includes(err.hint)) return `${err.message} ${err.hint}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -110,15 +118,20 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   const { target, checkpoint, signal } = deps;
   const startedAt = new Date().toISOString();
   // A resumed job keeps what was done, but the closing steps always run again.
-  const phases: PhaseRecord[] = checkpoint.data.phases.length ? (checkpoint.data.phases as PhaseRecord[]).map((p) => ({ ...p })) : initialPhases();
+  // A checkpoint from an older version may lack phases added since: they start pending.
+  const saved = new Map((checkpoint.data.phases as PhaseRecord[]).map((p) => [p.phase, p]));
+  const phases: PhaseRecord[] = initialPhases().map((p) => ({ ...p, ...saved.get(p.phase) }));
   for (const p of phases) {
-    if (['cbt-on', 'end-access', 'cleanup'].includes(p.phase) || p.status === 'running' || p.status === 'failed') p.status = 'pending';
+    if (['san-snapshot-remove', 'cbt-on', 'end-access', 'cleanup'].includes(p.phase) || p.status === 'running' || p.status === 'failed') p.status = 'pending';
   }
   const errors: string[] = [];
   const outcomes = new Map<number, DiskOutcome>();
   let vm: RestoreVm | null = checkpoint.data.vm ?? input.existingVm ?? null;
   const writable = input.plan.disks.filter((d): d is DiskPlan & { transport: NonNullable<DiskPlan['transport']> } => d.transport !== null);
   const usedHotAdd = writable.some((d) => d.transport === 'hotadd');
+  // XPORT-SAN-RESTORE-SNAPSHOT: named by the job, so a resumed job finds the snapshot its first run took.
+  const usesSan = writable.some((d) => d.transport === 'san') || input.plan.steps.some((s) => (s.rule as string) === 'XPORT-SAN-RESTORE-SNAPSHOT');
+  const restoreSnapshotName = `Lifeboat restore ${input.jobId}`;
   const pointDisk = (key: number) => {
     const d = input.manifest.disks.find((x) => x.key === key);
     if (!d) throw new Error(`the restore point has no disk ${key}`);
@@ -253,8 +266,32 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     }
   }
 
+  // XPORT-SAN-RESTORE-SNAPSHOT: before change tracking goes back on (reverting restores the snapshot's configuration) and before power on.
+  const removeRestoreSnapshot = async (): Promise<string | { skipped: string }> => {
+    if (!usesSan || !vm) return { skipped: 'no restore snapshot was needed' };
+    const ours = (await target.diskState(vm)).snapshots.find((s) => s.name === restoreSnapshotName);
+    if (!ours) return { skipped: 'no restore snapshot was taken' };
+    await target.revertAndRemoveSnapshot(vm, ours.ref);
+    return `reverted to the restore snapshot and deleted it (${ours.ref})`;
+  };
+
   let failure: unknown = null;
   try {
+    await phase('power-check', async () => {
+      if (input.kind === 'full-vm' || !vm) return { skipped: 'a new VM is created powered off' };
+      const { powerState } = await target.diskState(vm);
+      if (powerState !== 'poweredOn') return `${vm.name} is ${powerState}`;
+      if (!input.powerOffTarget) {
+        throw new RestoreRuleError(
+          'DATA-TARGET-POWERED-ON',
+          `${vm.name} is powered on: a running VM holds its disks, so nothing was written.`,
+          'Shut the guest down and power the VM off, or choose the explicit power-off step.',
+        );
+      }
+      await target.powerOff(vm);
+      return `${vm.name} was powered on; powered off as chosen`;
+    });
+
     await phase('create-vm', async () => {
       if (input.kind !== 'full-vm') {
         if (!input.addAsNewDisks) return { skipped: 'disk restore into an existing VM' };
@@ -288,6 +325,24 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       if (!current) return 'change tracking is off';
       await target.setChangeTracking(requireVm(), false);
       return 'change tracking turned off';
+    });
+
+    await phase('san-snapshot', async () => {
+      if (!usesSan) return { skipped: 'no disk is written over SAN' };
+      const current = requireVm();
+      const { snapshots } = await target.diskState(current);
+      const others = snapshots.filter((s) => s.name !== restoreSnapshotName);
+      if (others.length > 0) {
+        throw new RestoreRuleError(
+          'XPORT-SAN-EXISTING-SNAPSHOTS',
+          `${current.name} already has ${others.length} snapshot(s) (${others.map((s) => s.name).join(', ')}); a SAN restore fails on a VM with snapshots.`,
+          'Delete or consolidate the snapshots first, or restore over nbdssl.',
+        );
+      }
+      const ours = snapshots.find((s) => s.name === restoreSnapshotName);
+      if (ours) return `reused the restore snapshot "${restoreSnapshotName}" (${ours.ref}) taken by the interrupted run`;
+      const ref = await target.createRestoreSnapshot(current, restoreSnapshotName);
+      return `took the restore snapshot "${restoreSnapshotName}" (${ref})`;
     });
 
     await phase('write-disks', async () => {
@@ -331,6 +386,8 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       return `${nvram.length} bytes uploaded`;
     });
 
+    await phase('san-snapshot-remove', removeRestoreSnapshot);
+
     await phase('power-on', async () => {
       // STEP-POWER-ON: only here because the plan has the step.
       await target.powerOn(requireVm());
@@ -343,6 +400,8 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
 
   // Closing steps: always attempted, each on its own, so one failing cannot skip the others.
   const closing: Array<[RestorePhase, () => Promise<string | { skipped: string }>]> = [
+    // Again here, so it also runs after a failure (a no-op when the main sequence did it).
+    ['san-snapshot-remove', removeRestoreSnapshot],
     [
       'cbt-on',
       async () => {
@@ -378,6 +437,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   }
   // Phases a failure kept from running stay 'pending', so a resumed job runs them.
   await checkpoint.update({ phases });
+  const warnings = checkpoint.saveProblem ? [`${checkpoint.saveProblem}; a resume of this job starts from its last saved state`] : [];
   const cancelled = Boolean(signal?.aborted);
   return {
     ok: failure === null && errors.length === 0,
@@ -386,6 +446,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     phases,
     disks: [...outcomes.values()],
     errors,
+    warnings,
     startedAt,
     finishedAt: new Date().toISOString(),
   };

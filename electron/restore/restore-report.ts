@@ -31,6 +31,7 @@ export interface RestoreReport {
     signature: string | null;
   }>;
   errors: string[];
+  warnings: string[];
 }
 
 const seconds = (from: string | null, to: string | null) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);
@@ -85,6 +86,7 @@ export function buildRestoreReport(args: {
       };
     }),
     errors: outcome.errors,
+    warnings: outcome.warnings,
   };
 }
 
@@ -108,6 +110,7 @@ export function renderReportHtml(r: RestoreReport): string {
 Job ${esc(r.jobId)}, ${esc(r.startedAt)} → ${esc(r.finishedAt)} (${esc(r.durationSeconds.toFixed(1))} s).
 ${r.restoredVm ? `Restored VM: ${esc(r.restoredVm.name)} (${esc(r.restoredVm.moref)}).` : ''}${r.reason ? ` Reason: ${esc(r.reason)}.` : ''}</p>
 ${r.errors.length ? `<h2 class="bad">Errors</h2><ul>${r.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
+${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <h2>Findings</h2>${r.findings.length ? table(['Rule', 'Severity', 'Disk', 'Message', 'Remedy'], r.findings.map((f) => [f.rule, f.severity, f.disk ?? '', f.message, f.remedy])) : '<p>None.</p>'}
 <h2>Steps</h2>${table(['Rule', 'Step', 'Status', 'Detail', 'Seconds'], r.steps.map((s) => [s.rule, s.title, s.status, s.detail ?? '', s.durationSeconds?.toFixed(1) ?? '']))}
 <h2>Disks</h2>${table(

@@ -64,10 +64,25 @@ export async function prepareRestore(request: RestoreRequest, deps: LiveRestoreD
       host: request.host,
       transport: request.transport,
       restoreKind: request.kind,
+      storagePolicy: request.storagePolicy,
+      intoVm: request.intoVm,
+      hardwareVersion: request.hardwareVersion,
+      networkMap: request.networkMap,
     });
     const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available));
-    if (!parsed.ok) throw new Error(`the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    return { request, repo: deps.repo, point, session, plan: planRestore(parsed.scenario), server: profile.server, close: () => session.close() };
+    if (!parsed.ok)
+      throw new Error(
+        `the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      );
+    return {
+      request,
+      repo: deps.repo,
+      point,
+      session,
+      plan: planRestore(parsed.scenario),
+      server: profile.server,
+      close: () => session.close(),
+    };
   } catch (err) {
     await session.close().catch(() => undefined);
     throw err;
@@ -80,7 +95,11 @@ const PROVISIONING = { thin: 'thin', 'thick-lazy': 'lazyzeroed', 'thick-eager': 
  * The request's choices as scenario options, so the plan is made with exactly
  * what the run will do (the scenario contract's restore-request extension).
  */
-export function withRequestOptions(scenario: Record<string, unknown>, request: RestoreRequest, keychainAvailable: boolean): Record<string, unknown> {
+export function withRequestOptions(
+  scenario: Record<string, unknown>,
+  request: RestoreRequest,
+  keychainAvailable: boolean,
+): Record<string, unknown> {
   const s = scenario as {
     connection?: Record<string, unknown>;
     restorePoint?: { disks?: Array<Record<string, unknown>> };
@@ -105,6 +124,7 @@ export function withRequestOptions(scenario: Record<string, unknown>, request: R
       networkMap: request.networkMap,
       diskMap: request.diskMap,
       addAsNew: request.addAsNew,
+      powerOffTarget: request.powerOffTarget,
     },
   };
 }
@@ -114,7 +134,10 @@ function provisioningChoice(request: RestoreRequest, key: number) {
 }
 
 /** Restored disk provisioning chosen per restore-point disk key (absent: as in the backup). */
-export function provisioningChoices(request: RestoreRequest, diskKeys: readonly number[]): Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'> {
+export function provisioningChoices(
+  request: RestoreRequest,
+  diskKeys: readonly number[],
+): Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'> {
   const out: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'> = {};
   for (const key of diskKeys) {
     const choice = provisioningChoice(request, key);
@@ -139,11 +162,36 @@ export interface RunLiveRestoreOptions {
 
 export interface LiveRestoreResult {
   report: RestoreReport;
-  reportFiles: { json: string; html: string };
+  /** Where the report was saved; null when it could not be (then `reportProblem` says why and the caller shows the report). */
+  reportFiles: { json: string; html: string } | null;
+  reportProblem?: string;
+}
+
+/** Saves the JSON and HTML report beside the checkpoint; a full or read-only folder is reported, never thrown. */
+async function saveReport(
+  home: string,
+  jobId: string,
+  report: RestoreReport,
+): Promise<Pick<LiveRestoreResult, 'reportFiles' | 'reportProblem'>> {
+  const base = join(homePaths.jobs(home), `${jobId}-report`);
+  try {
+    await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+    await writeFileAtomic(`${base}.html`, renderReportHtml(report));
+    return { reportFiles: { json: `${base}.json`, html: `${base}.html` } };
+  } catch (err) {
+    return {
+      reportFiles: null,
+      reportProblem: `the report could not be saved in ${homePaths.jobs(home)}: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
 }
 
 /** Runs a prepared restore against vCenter/ESXi through VDDK and writes the report next to the checkpoint. */
-export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestoreDeps, options: RunLiveRestoreOptions): Promise<LiveRestoreResult> {
+export async function runLiveRestore(
+  prepared: PreparedRestore,
+  deps: LiveRestoreDeps,
+  options: RunLiveRestoreOptions,
+): Promise<LiveRestoreResult> {
   const { request, point, session, plan } = prepared;
   const profile = await deps.connections.get(request.connection);
   if (!profile) throw new Error(`There is no saved connection named "${request.connection}".`);
@@ -152,13 +200,21 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
   const address = parseServerUrl(profile.url);
   const checkpoint = options.resume
     ? await RestoreCheckpointFile.load(options.home, options.jobId)
-    : await RestoreCheckpointFile.create(options.home, { jobId: options.jobId, request, vm: null, cbtWasOn: null, phases: [], disks: {} });
+    : await RestoreCheckpointFile.create(options.home, {
+        jobId: options.jobId,
+        request,
+        vm: null,
+        cbtWasOn: null,
+        phases: [],
+        disks: {},
+      });
   const vddk = await VddkSession.start({ vddkDir: options.vddk.dir, extraConfigText: options.vddk.extraConfigText });
   try {
     let existingVm: { moref: string; name: string } | undefined;
     if (request.kind === 'disks') {
       const found = (await listVms(session)).find((v) => v.name === (request.intoVm ?? point.manifest.vm.name));
-      if (!found) throw new Error(`VM "${request.intoVm ?? point.manifest.vm.name}" not found on ${prepared.server} for a disk restore`);
+      if (!found)
+        throw new Error(`VM "${request.intoVm ?? point.manifest.vm.name}" not found on ${prepared.server} for a disk restore`);
       existingVm = { moref: found.ref.value, name: found.name };
     }
     const target = new VsphereRestoreTarget({
@@ -168,37 +224,57 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       description: `${profile.apiType === 'VirtualCenter' ? 'vCenter' : 'ESXi host'} ${profile.server}`,
       diskMatch:
         request.kind === 'full-vm'
-          ? { by: 'slot', slots: new Map(point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }])) }
+          ? {
+              by: 'slot',
+              slots: new Map(
+                point.manifest.disks.map((d) => [d.key, { bus: d.controller.busNumber, unit: d.controller.unitNumber }]),
+              ),
+            }
           : { by: 'key' },
     });
-    const outcome = await runRestoreJob(
-      {
-        jobId: options.jobId,
-        kind: request.kind,
-        manifest: point.manifest,
-        openPointDisk: async (key) => point.disk(key),
-        nvram: async () => (await point.readNvram())?.data ?? null,
-        plan,
-        placement:
-          request.kind === 'full-vm'
-            ? {
-                name: plan.vmName,
-                datastore: request.datastore,
-                host: request.host,
-                folder: request.vmFolder,
-                resourcePool: request.resourcePool,
-                networkMap: request.networkMap,
-                encryption: request.encryption,
-                storagePolicy: plan.storagePolicy ?? undefined,
-                hardwareVersion: plan.hardwareVersion ?? undefined,
-                diskProvisioning: provisioningChoices(request, point.manifest.disks.map((d) => d.key)),
-              }
-            : undefined,
-        existingVm,
-        addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
-        identity: `Lifeboat ${options.jobId}`.slice(0, 50),
-      },
-      { target, checkpoint, signal: options.signal, onProgress: options.onProgress },
+    // A shared lock keeps prune from deleting packs under the restore; losing it cancels the job (closing steps still run).
+    const outcome = await prepared.repo.withSharedLock(
+      `restore of ${point.manifest.vm.name} (job ${options.jobId})`,
+      (lockSignal) =>
+        runRestoreJob(
+          {
+            jobId: options.jobId,
+            kind: request.kind,
+            manifest: point.manifest,
+            openPointDisk: async (key) => point.disk(key),
+            nvram: async () => (await point.readNvram())?.data ?? null,
+            plan,
+            placement:
+              request.kind === 'full-vm'
+                ? {
+                    name: plan.vmName,
+                    datastore: request.datastore,
+                    host: request.host,
+                    folder: request.vmFolder,
+                    resourcePool: request.resourcePool,
+                    networkMap: request.networkMap,
+                    encryption: request.encryption,
+                    // The user's pick; the target falls back exactly as the plan says (saved, else the encryption sample policy).
+                    storagePolicy: request.storagePolicy,
+                    hardwareVersion: plan.hardwareVersion ?? undefined,
+                    diskProvisioning: provisioningChoices(
+                      request,
+                      point.manifest.disks.map((d) => d.key),
+                    ),
+                  }
+                : undefined,
+            existingVm,
+            addAsNewDisks: request.kind === 'disks' && request.addAsNew ? { datastore: request.datastore } : undefined,
+            identity: `Lifeboat ${options.jobId}`.slice(0, 50),
+            powerOffTarget: request.powerOffTarget,
+          },
+          {
+            target,
+            checkpoint,
+            signal: options.signal ? AbortSignal.any([options.signal, lockSignal]) : lockSignal,
+            onProgress: options.onProgress,
+          },
+        ),
     );
     const report = buildRestoreReport({
       jobId: options.jobId,
@@ -211,10 +287,7 @@ export async function runLiveRestore(prepared: PreparedRestore, deps: LiveRestor
       outcome,
       reason: request.reason,
     });
-    const base = join(homePaths.jobs(options.home), `${options.jobId}-report`);
-    await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-    await writeFileAtomic(`${base}.html`, renderReportHtml(report));
-    return { report, reportFiles: { json: `${base}.json`, html: `${base}.html` } };
+    return { report, ...(await saveReport(options.home, options.jobId, report)) };
   } finally {
     await vddk.close().catch(() => undefined);
   }

@@ -15,13 +15,13 @@ export interface VmPlacement {
   host?: string;
   folder?: string;
   resourcePool?: string;
-  /** Source network name → target network name. */
+  /** DATA-NETWORK-MAP: source network name → target network name (a network of the chosen host, not an uplink). */
   networkMap?: Record<string, string>;
+  /** DATA-HW-VERSION choice: a lower hardware version the target host supports (e.g. "vmx-18"). */
+  hardwareVersion?: string;
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;
-  /** DATA-HW-VERSION: create the VM with this (lower) hardware version instead of the saved one. */
-  hardwareVersion?: string;
   /** Restored disk provisioning per restore-point disk key (absent: as saved). */
   diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
   /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
@@ -53,6 +53,12 @@ export interface OpenDiskOptions {
   fresh: boolean;
 }
 
+/** What the host enforces on a VM's disks right now. */
+export interface VmDiskState {
+  powerState: 'poweredOn' | 'poweredOff' | 'suspended' | string;
+  snapshots: Array<{ ref: string; name: string }>;
+}
+
 /**
  * What a restore needs from where it writes. The vSphere + VDDK target
  * implements it for vCenter and ESXi; the executor never talks to vSphere
@@ -81,6 +87,14 @@ export interface RestoreTarget {
   uploadNvram(vm: RestoreVm, data: Buffer): Promise<void>;
   /** STEP-POWER-ON: powers the VM on (after the restore, as asked). */
   powerOn(vm: RestoreVm): Promise<void>;
+  /** Power state and snapshots (DATA-TARGET-POWERED-ON, XPORT-SAN-EXISTING-SNAPSHOTS). */
+  diskState(vm: RestoreVm): Promise<VmDiskState>;
+  /** The explicit power-off step the user chose instead of DATA-TARGET-POWERED-ON's block. */
+  powerOff(vm: RestoreVm): Promise<void>;
+  /** XPORT-SAN-RESTORE-SNAPSHOT: takes the restore snapshot (no memory, no quiescing); returns its reference. */
+  createRestoreSnapshot(vm: RestoreVm, name: string): Promise<string>;
+  /** XPORT-SAN-RESTORE-SNAPSHOT: reverts to the restore snapshot, then deletes it. */
+  revertAndRemoveSnapshot(vm: RestoreVm, snapshotRef: string): Promise<void>;
   /** STEP-HOTADD-CLEANUP: VDDK Cleanup after hotadd use. */
   cleanup(): Promise<void>;
   close(): Promise<void>;

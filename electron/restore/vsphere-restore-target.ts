@@ -1,16 +1,23 @@
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
-import { buildConfigSpec, newDiskChange, type EncryptionChoice, type TargetNetwork } from '../vsphere/config-spec-builder';
+import { buildConfigSpec, newDiskChange, type EncryptionChoice } from '../vsphere/config-spec-builder';
 import { nvramFileOf, uploadDatastoreFile } from '../vsphere/datastore-files';
+import { datacenterHolding, datacenterPath } from '../vsphere/datacenter-path';
 import { fetchInventory } from '../vsphere/inventory';
+import { retrieveOne } from '../vsphere/property-collector';
 import { generateKey } from '../vsphere/key-providers';
+import { DEFAULT_ENCRYPTION_POLICY } from '../planner/rules/crypto-vtpm-rules';
+import { associatedPolicies, findStoragePolicy, listStoragePolicies } from '../vsphere/storage-policies';
 import type { Inventory } from '../vsphere/inventory-types';
 import { fetchVmConfigInfo, readVmConfig, type SavedDisk, type SavedVmConfig } from '../vsphere/vm-config-info';
-import { addDevices, createVm, powerOnVm, setChangeTracking } from '../vsphere/vm-operations';
+import { addDevices, createSnapshot, createVm, powerOffVm, powerOnVm, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
+import { readVmDiskGuard, revertToSnapshot } from '../vsphere/vm-snapshots';
 import type { VimSession } from '../vsphere/vim-session';
-import type { MoRef, VimObject } from '../vsphere/vim-types';
+import { asArray, type MoRef, type VimObject, type VimValue } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
-import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
+import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
+import { mapNetworks } from './target-network-map';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from './restore-target';
 
 export interface VsphereTargetOptions {
   session: VimSession;
@@ -37,6 +44,8 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 }
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+const refs = (v: VimValue | undefined): MoRef[] => asArray(v as MoRef | MoRef[] | undefined);
+
 
 /** DATA-INDEPENDENT-DISK: leaves out the disks the restore point has no data for (independent disks). */
 function withoutIndependentDisks(spec: VimObject): VimObject {
@@ -83,22 +92,34 @@ export class VsphereRestoreTarget implements RestoreTarget {
     await this.options.vddk.endAccess(this.params(vm), identity);
   }
 
-  private async datacenterName(): Promise<string> {
+  /**
+   * The datastore a placement names, looked up within the chosen datacenter
+   * (datastore names are unique only per datacenter), and the datacenter
+   * that holds it.
+   */
+  private async datastoreNamed(name: string) {
     const inv = await this.inv();
-    const dc = this.options.datacenter ? inv.datacenters.find((d) => d.name === this.options.datacenter) : inv.datacenters[0];
-    if (!dc) throw new Error(`datacenter ${this.options.datacenter ?? ''} not found on ${this.description}`);
-    return dc.name;
+    const wantDc = this.options.datacenter;
+    const candidates = inv.datastores
+      .filter((d) => d.name === name)
+      .map((d) => ({ datastore: d, dc: datacenterHolding(inv, d.parent) }))
+      .filter((c) => !wantDc || c.dc?.name === wantDc || (c.dc && datacenterPath(inv, c.dc) === wantDc));
+    if (candidates.length === 0) {
+      const where = wantDc ? ` in datacenter ${wantDc}` : '';
+      throw new Error(`datastore "${name}" not found${where}; the target has ${inv.datastores.map((d) => d.name).join(', ') || 'none'}`);
+    }
+    if (candidates.length > 1) {
+      const dcs = candidates.map((c) => (c.dc ? datacenterPath(inv, c.dc) : '?')).join(', ');
+      throw new Error(`datastore "${name}" exists in several datacenters (${dcs}); name the datacenter to restore into.`);
+    }
+    const found = candidates[0]!;
+    if (!found.dc) throw new Error(`no datacenter holds datastore "${name}" in the inventory of ${this.description}`);
+    return { inv, datastore: found.datastore, dc: found.dc };
   }
 
   /** Finds the folder, pool, host and datastore of a placement in the inventory; names what is missing. */
   private async resolvePlacement(placement: VmPlacement) {
-    const inv = await this.inv();
-    const dcName = await this.datacenterName();
-    const dc = inv.datacenters.find((d) => d.name === dcName);
-    const datastore = inv.datastores.find((d) => d.name === placement.datastore);
-    if (!datastore) {
-      throw new Error(`datastore "${placement.datastore}" not found; the target has ${inv.datastores.map((d) => d.name).join(', ') || 'none'}`);
-    }
+    const { inv, datastore, dc } = await this.datastoreNamed(placement.datastore);
     const host = placement.host
       ? inv.hosts.find((h) => h.name === placement.host)
       : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));
@@ -106,35 +127,47 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const compute = inv.computeResources.find((c) => c.hosts.some((h) => h.value === host.ref.value));
     const pool = placement.resourcePool ? inv.resourcePools.find((p) => p.name === placement.resourcePool)?.ref : compute?.rootPool;
     if (!pool) throw new Error(`resource pool ${placement.resourcePool ?? '(root)'} not found for host ${host.name}`);
-    const folder = placement.folder ? inv.folders.find((f) => f.name === placement.folder)?.ref : dc?.vmFolder;
+    // The VM goes into the VM folder of the datacenter that holds its datastore.
+    const folder = placement.folder ? inv.folders.find((f) => f.name === placement.folder)?.ref : dc.vmFolder;
     if (!folder) throw new Error(`VM folder ${placement.folder ?? '(root)'} not found`);
     return { inv, datastore, host, pool, folder };
   }
 
-  private networkMapping(inv: Inventory, placement: VmPlacement, config: SavedVmConfig): { mapping: Record<string, TargetNetwork>; fallback?: TargetNetwork } {
-    const asTarget = (name: string): TargetNetwork | undefined => {
-      const n = inv.networks.find((x) => x.name === name || x.portgroupKey === name);
-      if (!n) return undefined;
-      return n.portgroupKey && n.switchUuid
-        ? { kind: 'distributed', portgroupKey: n.portgroupKey, switchUuid: n.switchUuid, ref: n.ref }
-        : { kind: 'standard', name: n.name, ref: n.ref };
-    };
-    const mapping: Record<string, TargetNetwork> = {};
-    for (const nic of config.nics) {
-      const wanted = placement.networkMap?.[nic.sourceNetwork] ?? nic.sourceNetwork;
-      const found = asTarget(wanted);
-      if (found) mapping[nic.sourceNetwork] = found;
-      else if (placement.networkMap?.[nic.sourceNetwork]) throw new Error(`network "${wanted}" (mapped from ${nic.sourceNetwork}) not found on the target`);
+  /**
+   * Storage policies for the new VM (vCenter only): the user's pick for the
+   * home and the disks; else the saved ones the target has (home and each
+   * disk), and for an encrypted VM whose saved home policy is gone the
+   * encryption sample policy (CRYPT-POLICY-MISSING): vCenter refuses
+   * encryption without an encryption policy.
+   */
+  private async storagePolicies(point: RestorePointManifest, placement: VmPlacement, encrypted: boolean): Promise<{ vm?: string; disks?: Map<number, string> }> {
+    const session = this.options.session;
+    if (session.isHostAgent) {
+      if (placement.storagePolicy) throw new Error(`${this.description} is a standalone ESXi host, which has no storage policies; leave out the storage policy.`);
+      return {};
     }
-    const first = inv.networks[0];
-    return { mapping, fallback: first ? asTarget(first.name) : undefined };
+    const policies = await listStoragePolicies(session);
+    if (placement.storagePolicy) return { vm: findStoragePolicy(policies, placement.storagePolicy, session.server).id };
+    const onTarget = (id: string | undefined) => (id && policies.some((p) => p.id === id) ? id : undefined);
+    const disks = new Map([...savedDiskPolicyIds(point)].filter(([, id]) => onTarget(id)));
+    const vm = onTarget(savedVmPolicyId(point)) ?? (encrypted ? findStoragePolicy(policies, DEFAULT_ENCRYPTION_POLICY, session.server).id : undefined);
+    return { vm, disks };
+  }
+
+  /** The storage policy of an existing VM's home, else the encryption sample policy. */
+  private async encryptionPolicyOf(vm: RestoreVm): Promise<string> {
+    const session = this.options.session;
+    const [current] = await associatedPolicies(session, vmRef(vm.moref));
+    return current ?? findStoragePolicy(await listStoragePolicies(session), DEFAULT_ENCRYPTION_POLICY, session.server).id;
   }
 
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     const saved = point.configInfo as VimObject;
     const encryption = await encryptionChoice(this.options.session, placement, point);
-    const { mapping, fallback } = this.networkMapping(inv, placement, readVmConfig(saved));
+    const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
+    const policies = await this.storagePolicies(point, placement, encrypted);
+    const { mapping, fallback } = mapNetworks(inv, host, placement.networkMap, readVmConfig(saved).nics);
     const built = buildConfigSpec(saved, {
       name: placement.name,
       datastoreName: datastore.name,
@@ -142,7 +175,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
       networkMapping: mapping,
       defaultNetwork: fallback,
       encryption,
-      storageProfileId: placement.storagePolicy,
+      storageProfileId: policies.vm,
+      diskStorageProfileIds: policies.disks,
       hardwareVersion: placement.hardwareVersion,
       diskProvisioning: Object.fromEntries(
         Object.entries(placement.diskProvisioning ?? {}).map(([key, p]) => [Number(key), p === 'thin' ? 'thin' : p === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed']),
@@ -178,9 +212,12 @@ export class VsphereRestoreTarget implements RestoreTarget {
     const used = new Set(before.disks.filter((d) => d.controllerKey === controller.key).map((d) => d.unitNumber));
     const free = Array.from({ length: 16 }, (_, u) => u).filter((u) => u !== 7 && !used.has(u));
     if (free.length < disks.length) throw new Error(`${vm.name}'s SCSI controller ${controller.busNumber} has only ${free.length} free unit(s) for ${disks.length} disk(s)`);
-    const datastore = (await this.inv()).datastores.find((d) => d.name === datastoreName);
-    if (!datastore) throw new Error(`datastore "${datastoreName}" not found`);
+    const { datastore } = await this.datastoreNamed(datastoreName);
     const units = disks.map((_, i) => free[i] as number);
+    // New disks are encrypted where the VM's disks are (a vTPM-only VM has an encrypted home and
+    // plain disks); on vCenter they then need an encryption policy: the VM's, else the sample one.
+    const encryptKey = before.keyId && before.disks.some((d) => d.encrypted) ? before.keyId : undefined;
+    const storageProfileId = encryptKey && !this.options.session.isHostAgent ? await this.encryptionPolicyOf(vm) : undefined;
     const changes = disks.map((d, i) =>
       newDiskChange(
         {
@@ -190,7 +227,8 @@ export class VsphereRestoreTarget implements RestoreTarget {
           datastoreName,
           datastore: datastore.ref,
           provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed',
-          key: before.keyId,
+          key: encryptKey,
+          storageProfileId,
         },
         -100 - i,
       ),
@@ -248,9 +286,38 @@ export class VsphereRestoreTarget implements RestoreTarget {
     }
   }
 
+  /** The datastore file service addresses a file by the inventory path of the datacenter holding its datastore (dcPath). */
   async uploadNvram(vm: RestoreVm, data: Buffer): Promise<void> {
-    const file = nvramFileOf(await this.datacenterName(), await this.config(vm));
-    await uploadDatastoreFile(this.options.session, file, data, data.length);
+    const file = nvramFileOf('', await this.config(vm));
+    const inv = await this.inv();
+    // The VM's own datastores tell which of several same-named datastores holds its files.
+    const used = refs((await retrieveOne(this.options.session, vmRef(vm.moref), ['datastore']))?.props.datastore);
+    const datastore = inv.datastores.find((d) => d.name === file.datastore && used.some((r) => r.value === d.ref.value)) ?? (await this.datastoreNamed(file.datastore)).datastore;
+    const dc = datacenterHolding(inv, datastore.parent);
+    if (!dc) throw new Error(`no datacenter holds datastore "${file.datastore}" in the inventory of ${this.description}`);
+    await uploadDatastoreFile(this.options.session, { ...file, datacenter: datacenterPath(inv, dc) }, data, data.length);
+  }
+
+  async diskState(vm: RestoreVm): Promise<VmDiskState> {
+    const guard = await readVmDiskGuard(this.options.session, vmRef(vm.moref));
+    return { powerState: guard.powerState, snapshots: guard.snapshots.map((s) => ({ ref: s.ref.value, name: s.name })) };
+  }
+
+  async powerOff(vm: RestoreVm): Promise<void> {
+    await powerOffVm(this.options.session, vmRef(vm.moref));
+  }
+
+  async createRestoreSnapshot(vm: RestoreVm, name: string): Promise<string> {
+    const ref = await createSnapshot(this.options.session, vmRef(vm.moref), name, {
+      description: 'Taken by Lifeboat for a SAN restore; reverted and deleted when the restore ends.',
+    });
+    return ref.value;
+  }
+
+  async revertAndRemoveSnapshot(_vm: RestoreVm, snapshotRef: string): Promise<void> {
+    const ref = { type: 'VirtualMachineSnapshot', value: snapshotRef };
+    await revertToSnapshot(this.options.session, ref);
+    await removeSnapshot(this.options.session, ref);
   }
 
   async cleanup(): Promise<void> {

@@ -2,6 +2,10 @@
 export interface LabVddkOptions {
   /** Datastore name → local folder, e.g. { datastore1: '/home/me/.lifeboat-lab/ds1' }. */
   datastores?: Record<string, string>;
+  /** Datastore name → the SAN LUN (NAA id) it lives on; SAN opens of its disks need that LUN visible. */
+  datastoreLuns?: Record<string, string>;
+  /** NAA ids of the LUNs the workstation "sees" (XPORT-SAN-NO-LUN); default none. */
+  visibleLuns?: string[];
   /** Transport modes the lab offers, e.g. "san:hotadd:nbdssl:nbd" (default: all of file:san:hotadd:nbdssl:nbd). */
   transports?: string;
   /** "vcenter" (default) or "esxi": on a bare host PrepareForAccess/EndAccess fail as they do for real. */
@@ -35,6 +39,8 @@ export function labVddkConfigKeys(options: LabVddkOptions): Record<string, strin
     if (!/^[\w.-]+$/.test(name)) throw new RangeError(`lab datastore names are letters, digits, _ . -: ${name}`);
     keys[`labvddk.datastore.${name}`] = folder;
   }
+  for (const [name, lun] of Object.entries(options.datastoreLuns ?? {})) keys[`labvddk.lun.${name}`] = lun;
+  if (options.visibleLuns?.length) keys['labvddk.visibleLuns'] = options.visibleLuns.join(':');
   if (options.transports) keys['labvddk.transports'] = options.transports;
   if (options.serverMode) keys['labvddk.serverMode'] = options.serverMode;
   if (options.thumbprint) keys['labvddk.thumbprint'] = options.thumbprint;

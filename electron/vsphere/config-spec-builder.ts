@@ -34,8 +34,15 @@ export interface ConfigSpecOptions {
   /** Used for NICs whose source network is not in the mapping; without it such NICs are an error. */
   defaultNetwork?: TargetNetwork;
   encryption?: EncryptionChoice;
-  /** Storage policy for the VM home and disks. */
+  /**
+   * Storage policy for the VM home and disks. For an encrypted VM it must be
+   * an encryption policy (vCenter refuses encryption without one); it then
+   * goes to the home and the encrypted disks only, as a plain disk given an
+   * encryption policy would be encrypted.
+   */
   storageProfileId?: string;
+  /** Saved disk key → that disk's own policy (the saved one, where the target has it); wins over storageProfileId. */
+  diskStorageProfileIds?: ReadonlyMap<number, string>;
   /** Override the saved provisioning of every disk. */
   provisioning?: DiskProvisioning;
   /** Override the saved provisioning per saved disk key (wins over `provisioning`). */
@@ -76,8 +83,15 @@ function nicBacking(target: TargetNetwork): VimObject {
   };
 }
 
-function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: ConfigSpecOptions, crypto: VimObject | undefined): VimObject {
+/**
+ * A disk of the new VM. `vmCrypto` is the VM's key: only a disk whose saved
+ * backing had a key is encrypted with it (a vTPM-only VM has an encrypted
+ * home and plain disks), and only such a disk gets the (encryption) policy.
+ */
+function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: ConfigSpecOptions, vmCrypto: VimObject | undefined): VimObject {
   const provisioning = opts.diskProvisioning?.[disk.key] ?? opts.provisioning ?? disk.provisioning;
+  const crypto = disk.encrypted ? vmCrypto : undefined;
+  const profileId = opts.diskStorageProfileIds?.get(disk.key) ?? (vmCrypto && !crypto ? undefined : opts.storageProfileId);
   return {
     $type: 'VirtualDeviceConfigSpec',
     operation: 'add',
@@ -99,7 +113,7 @@ function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: Con
       capacityInKB: Math.ceil(disk.capacityBytes / 1024),
       capacityInBytes: disk.capacityBytes,
     },
-    profile: profileSpec(opts.storageProfileId),
+    profile: profileSpec(profileId),
     backing: crypto ? { $type: 'VirtualDeviceConfigSpecBackingSpec', crypto } : undefined,
   };
 }
@@ -121,6 +135,24 @@ function nicSpec(nic: SavedNic, key: number, opts: ConfigSpecOptions, notes: str
       connectable: { $type: 'VirtualDeviceConnectInfo', startConnected: nic.startConnected, allowGuestControl: true, connected: false },
       addressType: keepMac ? 'manual' : 'generated',
       macAddress: keepMac ? nic.macAddress : undefined,
+    },
+  };
+}
+
+/**
+ * VTPM-RESTORE: the saved VirtualTPM device, endorsement key certificates
+ * included, under a new negative key; a new empty device would give the
+ * guest a different TPM identity.
+ */
+function vtpmSpec(config: SavedVmConfig, key: number): VimObject {
+  return {
+    $type: 'VirtualDeviceConfigSpec',
+    operation: 'add',
+    device: {
+      $type: 'VirtualTPM',
+      key,
+      endorsementKeyCertificateSigningRequest: config.vtpm?.endorsementKeyCertificateSigningRequest ?? [],
+      endorsementKeyCertificate: config.vtpm?.endorsementKeyCertificate ?? [],
     },
   };
 }
@@ -197,10 +229,12 @@ export function buildConfigSpec(saved: VimObject | SavedVmConfig, opts: ConfigSp
     deviceChange.push(diskSpec(disk, key, controllerKey, opts, crypto));
   }
   for (const nic of config.nics) deviceChange.push(nicSpec(nic, nextKey--, opts, notes));
-  if (config.hasVtpm) {
-    if (crypto) deviceChange.push({ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualTPM', key: nextKey-- } });
-    else notes.push('The saved VM had a virtual TPM; it is left out because the VM is restored unencrypted. Secrets sealed in the old vTPM (BitLocker keys, credentials) will not be available.');
-  }
+  const addsVtpm = config.hasVtpm && crypto !== undefined;
+  if (addsVtpm) deviceChange.push(vtpmSpec(config, nextKey--));
+  else if (config.hasVtpm) notes.push('The saved VM had a virtual TPM; it is left out because the VM is restored unencrypted. Secrets sealed in the old vTPM (BitLocker keys, credentials) will not be available.');
+  // VTPM-FIRMWARE: a vTPM exists only with EFI firmware.
+  const firmware = addsVtpm ? 'efi' : config.firmware;
+  if (firmware !== config.firmware) notes.push(`VTPM-FIRMWARE: the saved firmware was ${config.firmware}; the restored VM gets EFI because it has a vTPM.`);
 
   const keepEncryptionKeys = encryption.mode === 'same-key';
   const extraConfig = config.extraConfig
@@ -222,10 +256,10 @@ export function buildConfigSpec(saved: VimObject | SavedVmConfig, opts: ConfigSp
     memoryMB: config.memoryMB,
     deviceChange,
     extraConfig,
-    bootOptions: config.firmware === 'efi' ? { $type: 'VirtualMachineBootOptions', efiSecureBootEnabled: config.efiSecureBoot } : undefined,
+    bootOptions: firmware === 'efi' ? { $type: 'VirtualMachineBootOptions', efiSecureBootEnabled: config.efiSecureBoot } : undefined,
     // CBT stays off while the restore writes; the restore turns it back on afterwards.
     changeTrackingEnabled: false,
-    firmware: config.firmware,
+    firmware,
     vmProfile: profileSpec(opts.storageProfileId),
     crypto,
   };

@@ -3,6 +3,8 @@ import type { MoRef } from './vim-types';
 export interface InventoryDatacenter {
   ref: MoRef;
   name: string;
+  /** The folder holding it (the root folder, or a folder below it). */
+  parent?: MoRef;
   vmFolder?: MoRef;
   hostFolder?: MoRef;
   datastoreFolder?: MoRef;
@@ -26,6 +28,8 @@ export interface InventoryComputeResource {
   rootPool?: MoRef;
   datastores: MoRef[];
   networks: MoRef[];
+  /** Answers which hardware versions and guests its hosts support (QueryConfigOptionDescriptor). */
+  environmentBrowser?: MoRef;
 }
 
 export interface InventoryHost {
@@ -40,6 +44,8 @@ export interface InventoryHost {
   /** Set when a vCenter manages this host (rule CONN-HOST-MANAGED). */
   managementServerIp?: string;
   datastores: MoRef[];
+  /** Networks (standard and distributed port groups) this host can connect a NIC to. */
+  networks: MoRef[];
 }
 
 export type DatastoreKind = 'VMFS' | 'NFS' | 'NFS41' | 'VVOL' | 'vsan' | 'local' | string;
@@ -47,6 +53,8 @@ export type DatastoreKind = 'VMFS' | 'NFS' | 'NFS41' | 'VVOL' | 'vsan' | 'local'
 export interface InventoryDatastore {
   ref: MoRef;
   name: string;
+  /** Its datacenter's datastore folder (or a folder / storage pod below it). */
+  parent?: MoRef;
   type: DatastoreKind;
   capacityBytes: number;
   freeBytes: number;
@@ -54,6 +62,8 @@ export interface InventoryDatastore {
   accessible: boolean;
   /** Datastore is backed by a single local disk or folder on one host. */
   local: boolean;
+  /** VMFS: the disks (LUNs) its extents live on, e.g. `naa.600a0b80…` (HostVmfsVolume.extent[].diskName). */
+  extents: string[];
 }
 
 export interface InventoryNetwork {
@@ -62,6 +72,8 @@ export interface InventoryNetwork {
   /** Set for distributed port groups: what a NIC backing needs. */
   portgroupKey?: string;
   switchUuid?: string;
+  /** A distributed switch's uplink port group: carries the hosts' physical NICs, never a VM's NIC. */
+  uplink?: boolean;
 }
 
 export interface InventoryResourcePool {

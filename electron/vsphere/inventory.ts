@@ -25,8 +25,8 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
       traversal: inventoryTraversal,
       properties: [
         { type: 'Folder', pathSet: ['name', 'parent', 'childType'] },
-        { type: 'Datacenter', pathSet: ['name', 'vmFolder', 'hostFolder', 'datastoreFolder', 'networkFolder'] },
-        { type: 'ComputeResource', pathSet: ['name', 'host', 'resourcePool', 'datastore', 'network'] },
+        { type: 'Datacenter', pathSet: ['name', 'parent', 'vmFolder', 'hostFolder', 'datastoreFolder', 'networkFolder'] },
+        { type: 'ComputeResource', pathSet: ['name', 'host', 'resourcePool', 'datastore', 'network', 'environmentBrowser'] },
         {
           type: 'HostSystem',
           pathSet: [
@@ -39,11 +39,12 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
             'runtime.inMaintenanceMode',
             'summary.managementServerIp',
             'datastore',
+            'network',
           ],
         },
-        { type: 'Datastore', pathSet: ['name', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess'] },
+        { type: 'Datastore', pathSet: ['name', 'parent', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.url', 'summary.accessible', 'summary.multipleHostAccess', 'info'] },
         { type: 'Network', pathSet: ['name'] },
-        { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch'] },
+        { type: 'DistributedVirtualPortgroup', pathSet: ['name', 'key', 'config.distributedVirtualSwitch', 'config.uplink'] },
         { type: 'ResourcePool', pathSet: ['name', 'parent', 'owner'] },
       ],
     },
@@ -65,6 +66,7 @@ export async function fetchInventory(session: VimSession, pageSize = 1000): Prom
         inv.datacenters.push({
           ref: o.obj,
           name: str(p.name),
+          parent: ref(p.parent),
           vmFolder: ref(p.vmFolder),
           hostFolder: ref(p.hostFolder),
           datastoreFolder: ref(p.datastoreFolder),
@@ -105,6 +107,7 @@ function readComputeResource(o: ObjectProperties): InventoryComputeResource {
     rootPool: ref(o.props.resourcePool),
     datastores: refs(o.props.datastore),
     networks: refs(o.props.network),
+    environmentBrowser: ref(o.props.environmentBrowser),
   };
 }
 
@@ -122,6 +125,7 @@ function readHost(o: ObjectProperties): InventoryHost {
     inMaintenanceMode: asBoolean(p['runtime.inMaintenanceMode']) ?? false,
     managementServerIp: mgmt ? mgmt : undefined,
     datastores: refs(p.datastore),
+    networks: refs(p.network),
   };
 }
 
@@ -132,13 +136,23 @@ function readDatastore(o: ObjectProperties): InventoryDatastore {
   return {
     ref: o.obj,
     name: str(p.name),
+    parent: ref(p.parent),
     type,
     capacityBytes: asNumber(p['summary.capacity']) ?? 0,
     freeBytes: asNumber(p['summary.freeSpace']) ?? 0,
     url: str(p['summary.url']),
     accessible: asBoolean(p['summary.accessible']) ?? true,
     local: type === 'local' || (type === 'VMFS' && shared === false) || type === 'OTHER',
+    extents: vmfsExtents(p.info),
   };
+}
+
+/** VmfsDatastoreInfo.vmfs.extent[].diskName: the LUNs a VMFS volume spans (none for other kinds). */
+function vmfsExtents(info: VimValue): string[] {
+  const vmfs = asObject(asObject(info)?.vmfs);
+  return asArray(vmfs?.extent as VimValue[] | VimValue | undefined)
+    .map((e) => asString(asObject(e)?.diskName))
+    .filter((n): n is string => Boolean(n));
 }
 
 function readNetwork(o: ObjectProperties): InventoryNetwork {
@@ -146,6 +160,7 @@ function readNetwork(o: ObjectProperties): InventoryNetwork {
   const net: InventoryNetwork = { ref: o.obj, name: str(p.name) };
   if (o.obj.type === 'DistributedVirtualPortgroup') {
     net.portgroupKey = asString(p.key) ?? o.obj.value;
+    net.uplink = asBoolean(p['config.uplink']) ?? false;
     const dvs = ref(p['config.distributedVirtualSwitch']);
     if (dvs) (net as InventoryNetwork & { dvs?: MoRef }).dvs = dvs;
   }

@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { VimFault, readableFaultMessage, type FaultContext } from './vim-fault';
 import { isMoRef, isTypedPrimitive, type VimObject, type VimValue } from './vim-types';
+import { METHOD_PARAMETERS, WSDL_SEQUENCES } from './wsdl-sequences';
 
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="UTF-8"?>' +
@@ -41,16 +42,31 @@ function stripPrefix(name: string): string {
   return i >= 0 ? name.slice(i + 1) : name;
 }
 
+/**
+ * The entries of an object in the element order vCenter requires (the WSDL
+ * sequence of its type); elements the table does not list keep their place
+ * after the listed ones.
+ */
+function inSequence(entries: Array<[string, VimValue]>, sequence: readonly string[] | undefined): Array<[string, VimValue]> {
+  if (!sequence) return entries;
+  const rank = (key: string) => {
+    const i = sequence.indexOf(key);
+    return i < 0 ? sequence.length : i;
+  };
+  // Array.prototype.sort is stable: unlisted keys keep the caller's order.
+  return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
 /** Converts codec data to the builder's tree: `$type` → xsi:type, MoRef → type attribute. */
-function toXmlNode(value: VimValue): unknown {
+function toXmlNode(value: VimValue, sequence?: readonly string[]): unknown {
   if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return value.map(toXmlNode).filter((v) => v !== undefined);
+  if (Array.isArray(value)) return value.map((v) => toXmlNode(v)).filter((v) => v !== undefined);
   if (typeof value !== 'object') return String(value);
   if (isMoRef(value)) return { '@_type': value.type, '#text': value.value };
   if (isTypedPrimitive(value)) return { '@_xsi:type': value.$type, '#text': String(value.$value) };
   const node: Record<string, unknown> = {};
   if (value.$type) node['@_xsi:type'] = value.$type;
-  for (const [key, child] of Object.entries(value)) {
+  for (const [key, child] of inSequence(Object.entries(value), value.$type ? WSDL_SEQUENCES[value.$type] : sequence)) {
     if (key === '$type') continue;
     const converted = toXmlNode(child);
     if (converted === undefined) continue;
@@ -61,11 +77,11 @@ function toXmlNode(value: VimValue): unknown {
 }
 
 /**
- * Encodes one vim25 call. `args` is ordered as the WSDL orders the parameters
- * (object key order is kept), `_this` first.
+ * Encodes one vim25 call: parameters in the method's WSDL order (`_this`
+ * first), every typed data object's elements in its type's WSDL sequence.
  */
 export function encodeRequest(method: string, args: Record<string, VimValue>, options: RequestEnvelopeOptions = {}): string {
-  const body = toXmlNode(args as VimObject) as Record<string, unknown>;
+  const body = toXmlNode(args as VimObject, METHOD_PARAMETERS[method]) as Record<string, unknown>;
   const inner = builder.build(body) as string;
   const header = options.header ? `<soapenv:Header>${builder.build(options.header) as string}</soapenv:Header>` : '';
   const ns = options.namespace ?? 'urn:vim25';

@@ -58,3 +58,14 @@ export async function associatedPolicies(session: VimSession, vm: MoRef, diskKey
     .map((i) => asString(i.uniqueId))
     .filter((id): id is string => Boolean(id));
 }
+
+/** Finds a policy by name or id; the error names what the target has, so the user can pick one. */
+export function findStoragePolicy(policies: StoragePolicy[], nameOrId: string, server: string): StoragePolicy {
+  const found = policies.find((p) => p.name === nameOrId) ?? policies.find((p) => p.id === nameOrId);
+  if (!found) {
+    throw new Error(
+      `Storage policy "${nameOrId}" not found on ${server}; it has: ${policies.map((p) => `"${p.name}"`).join(', ') || 'none'}. Pick one of those (--storage-policy NAME).`,
+    );
+  }
+  return found;
+}

@@ -152,8 +152,9 @@ export class VimSession {
    */
   async callService(service: SoapService, method: string, args: Record<string, VimValue>): Promise<VimValue> {
     if (this.closed) throw new Error(`The session with ${this.server} is closed.`);
-    // PBM takes the vim25 session from this header, not from the cookie.
-    const header = this.cookie ? { vcSessionCookie: this.cookie } : undefined;
+    // PBM takes the vim25 session from this header, not from the cookie, and
+    // wants the bare session id: vCenter's cookie value is quoted ("52b5…").
+    const header = this.cookie ? { vcSessionCookie: bareSessionId(this.cookie) } : undefined;
     return this.invoke(method, args, { ...service, header });
   }
 
@@ -208,6 +209,11 @@ export class VimSession {
       if (match) this.cookie = match[1];
     }
   }
+}
+
+/** The session id inside a cookie value: vCenter and ESXi send it quoted. */
+export function bareSessionId(cookieValue: string): string {
+  return cookieValue.replace(/^"(.*)"$/, '$1');
 }
 
 function readServiceContent(raw: VimObject): ServiceContent {

@@ -37,6 +37,13 @@ export interface SavedNic {
   startConnected: boolean;
 }
 
+/** A saved VirtualTPM device: what a restore hands back to vSphere (VTPM-RESTORE). */
+export interface SavedVtpm {
+  /** DER certificates (base64) of the vTPM's endorsement keys, as vSphere reported them. */
+  endorsementKeyCertificate: string[];
+  endorsementKeyCertificateSigningRequest: string[];
+}
+
 export interface SavedCryptoKey {
   keyId: string;
   providerId: string;
@@ -61,6 +68,7 @@ export interface SavedVmConfig {
   disks: SavedDisk[];
   nics: SavedNic[];
   hasVtpm: boolean;
+  vtpm?: SavedVtpm;
 }
 
 const CONTROLLER_TYPES = /Controller$/;
@@ -95,11 +103,16 @@ export function readVmConfig(raw: VimObject): SavedVmConfig {
   const disks: SavedDisk[] = [];
   const nics: SavedNic[] = [];
   let hasVtpm = false;
+  let vtpm: SavedVtpm | undefined;
   for (const d of devices) {
     const type = d.$type ?? '';
     const key = asNumber(d.key) ?? 0;
     const backing = asObject(d.backing) ?? {};
-    if (type === 'VirtualTPM') hasVtpm = true;
+    if (type === 'VirtualTPM') {
+      hasVtpm = true;
+      const texts = (v: VimValue) => asArray(v as VimValue[] | VimValue).flatMap((x) => (asString(x) ? [asString(x) as string] : []));
+      vtpm = { endorsementKeyCertificate: texts(d.endorsementKeyCertificate), endorsementKeyCertificateSigningRequest: texts(d.endorsementKeyCertificateSigningRequest) };
+    }
     else if (CONTROLLER_TYPES.test(type)) {
       controllers.push({ key, deviceType: type, busNumber: asNumber(d.busNumber) ?? 0, sharedBus: asString(d.sharedBus) });
     } else if (type === 'VirtualDisk') {
@@ -150,6 +163,7 @@ export function readVmConfig(raw: VimObject): SavedVmConfig {
     disks,
     nics,
     hasVtpm,
+    vtpm,
   };
 }
 

@@ -41,6 +41,10 @@ void lab_change_log_path(const char *descriptorPath, char *out, size_t outSize);
 VixError lab_change_log_open(const char *descriptorPath, uint64_t *nextSeq);
 VixError lab_change_log_append(const char *descriptorPath, uint64_t seq, uint64_t startSector, uint64_t numSectors);
 
+/* Checks an Open against the owning VM's state and, for san, the LUN's visibility (lab-vm-state.c); fills `why` on refusal. */
+VixError lab_vm_state_check(const LabConfig *cfg, const char *path, const char *descriptorPath, const char *mode, int writable,
+                            char *why, size_t whySize);
+
 /* Appends one line to a state file under the lab's state directory. */
 void lab_state_append(const char *fileName, const char *line);
 

@@ -219,6 +219,12 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
     return err;
   }
   int writable = !(flags & VIXDISKLIB_FLAG_OPEN_READ_ONLY) && !c->readOnly;
+  char why[LAB_PATH_MAX + 128];
+  if ((err = lab_vm_state_check(&lab.cfg, path, h->descriptorPath, mode, writable, why, sizeof why)) != VIX_OK) {
+    lab_log(lab.warn, "labvddk: Open refused: %s\n", why);
+    free(h);
+    return err;
+  }
   h->fd = open(h->desc.extentPath, writable ? O_RDWR : O_RDONLY);
   if (h->fd < 0) {
     err = errno == ENOENT ? VIX_E_FILE_NOT_FOUND : VIX_E_FILE_ACCESS_ERROR;

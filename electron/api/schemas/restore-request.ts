@@ -35,6 +35,8 @@ export const RestoreRequestFields = {
   intoVm: name(80).optional(),
   /** Disks restore: add the disks as new disks instead of overwriting. */
   addAsNew: z.boolean().default(false),
+  /** Disks restore: power the running target VM off first (DATA-TARGET-POWERED-ON's explicit step). */
+  powerOffTarget: z.boolean().default(false),
   /** Disks restore: restore-point disk key → target disk key (DATA-DISK-MAP). */
   diskMap: z.record(diskKey, z.number().int()).default({}),
   /** Per restore-point disk key ("*": every disk not named): the restored disk's provisioning. */

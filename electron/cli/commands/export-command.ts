@@ -132,11 +132,14 @@ export const registerExportCommand: RegisterCommand = (program, ctx) => {
       const verifying = byteProgress(ctx.io, json, 'verify');
       let result: ExportResult;
       try {
-        result = await exportDisk(point.disk(disk), out, {
-          format,
-          adapterType: opts.adapterType ?? defaultAdapterType(pointDisk.controller.type),
-          onProgress: (done, total, phase) => (phase === 'write' ? writing : verifying)(done, total),
-        });
+        // A shared lock keeps prune from deleting the packs this export reads.
+        result = await repo.withSharedLock(`export of disk ${disk} of ${point.id}`, () =>
+          exportDisk(point.disk(disk), out, {
+            format,
+            adapterType: opts.adapterType ?? defaultAdapterType(pointDisk.controller.type),
+            onProgress: (done, total, phase) => (phase === 'write' ? writing : verifying)(done, total),
+          }),
+        );
       } catch (err) {
         if (err instanceof ExportVerificationError) {
           if (json) printResult(ctx.io, true, { ok: false, pointId: point.id, disk, ...err.result }, () => '');

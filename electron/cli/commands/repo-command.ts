@@ -13,11 +13,10 @@ import {
   type RepositoryOptions,
 } from '../repository-options';
 import { Repository } from '../../repository/repository';
+import { registerRepoMaintenanceCommands } from './repo-maintenance-commands';
+import { FolderNotEmptyError, RepositoryExistsError } from '../../repository/repository-errors';
 import { rememberPassword } from '../../repository/repository-unlock';
-import {
-  keychainAccount,
-  newRepositoryPassword,
-} from '../../repository/repository-password';
+import { keychainAccount, newRepositoryPassword } from '../../repository/repository-password';
 import { pruneRepository } from '../../repository/repository-prune';
 import { verifyRepository } from '../../repository/repository-verify';
 import { formatBytes } from '../../units/byte-units';
@@ -82,12 +81,14 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
           (r) => `Created repository ${r.id} at ${r.location} (chunks ${formatBytes(r.chunkSize)}, zstd, AES-256-GCM, scrypt).`,
         );
       } catch (err) {
-        if (err instanceof Error && /already holds a repository/.test(err.message))
+        if (err instanceof RepositoryExistsError)
           throw new CliError(
             err.message,
             ExitCode.failure,
             'Use another folder, or open the existing repository with its password.',
           );
+        if (err instanceof FolderNotEmptyError)
+          throw new CliError(err.message, ExitCode.failure, 'Give a new or empty folder for the repository.');
         repositoryCliError(err);
       }
     }),
@@ -97,13 +98,22 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     commandAction(ctx, async (opts: RepoOptions, command: Command) => {
       const { json } = globalOptions(command);
       const r = await openRepository(ctx, opts, json);
-      const points = await r.listPoints();
+      const { points, damaged } = await r.scanPoints();
       const stats = await r.stats();
+      // Damage is reported, not fatal: every readable point is still listed.
+      const problems = [...r.damagedIndexes, ...damaged];
       printResult(
         ctx.io,
         json,
-        { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points },
-        formatPointList,
+        { ok: true, repository: { id: r.id, location: r.backend.location, chunkSize: r.chunkSize, ...stats }, points, problems },
+        (v) =>
+          [
+            formatPointList(v),
+            ...v.problems.map((p) => `warning: ${p.object}: ${p.problem}`),
+            ...(v.problems.length > 0
+              ? ['Run `lifeboat repo verify` for details, `lifeboat repo repair` to rebuild the index.']
+              : []),
+          ].join('\n'),
       );
     }),
   );
@@ -137,7 +147,7 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const report = await verifyRepository(r, {
         readData: Boolean(opts.readData),
         onProgress: progressPrinter(ctx.io, json, 'verify'),
-      });
+      }).catch(repositoryCliError);
       printResult(ctx.io, json, report, formatVerify);
       return report.ok ? ExitCode.ok : ExitCode.failure;
     }),
@@ -175,6 +185,8 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
     }),
   );
 
+  registerRepoMaintenanceCommands(repo, ctx, progressPrinter);
+
   withRepositoryOptions(
     repo
       .command('passwd')
@@ -186,7 +198,9 @@ export const registerRepoCommand: RegisterCommand = (program, ctx) => {
       const { json } = globalOptions(command);
       const input = repoCommandDeps.input(ctx.io);
       const r = await openRepository(ctx, { ...opts, remember: false }, json);
-      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(repositoryCliError);
+      const { password } = await newRepositoryPassword({ passwordFile: opts.newPasswordFile, env: {} }, input).catch(
+        repositoryCliError,
+      );
       await r.changePassword(password);
       // A saved old password would now fail: replace it when there is one (or when asked).
       const keychain = repoCommandDeps.keychain();

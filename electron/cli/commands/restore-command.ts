@@ -62,7 +62,7 @@ function progressPrinter(io: CliIo, json: boolean): (p: RestoreJobProgress) => v
   };
 }
 
-function formatReport(r: RestoreReport & { reportFiles: { json: string; html: string } }): string {
+function formatReport(r: RestoreReport & { reportFiles: { json: string; html: string } | null }): string {
   const lines = [
     `${r.outcome === 'succeeded' ? 'Restore succeeded' : r.outcome === 'cancelled' ? 'Restore cancelled' : 'Restore FAILED'}: ${r.vm}` +
       `${r.restoredVm ? ` → ${r.restoredVm.name} (${r.restoredVm.moref})` : ''} on ${r.target} in ${r.durationSeconds.toFixed(1)} s (job ${r.jobId}).`,
@@ -77,7 +77,8 @@ function formatReport(r: RestoreReport & { reportFiles: { json: string; html: st
   }
   for (const s of r.steps) lines.push(`  [${s.status}] ${s.rule}: ${s.title}${s.detail ? ` — ${s.detail}` : ''}`);
   for (const e of r.errors) lines.push(`  error: ${e}`);
-  lines.push(`Report: ${r.reportFiles.html} (JSON: ${r.reportFiles.json})`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  if (r.reportFiles) lines.push(`Report: ${r.reportFiles.html} (JSON: ${r.reportFiles.json})`);
   if (r.outcome !== 'succeeded') lines.push(`Resume with: lifeboat restore --resume ${r.jobId}`);
   return lines.join('\n');
 }
@@ -120,7 +121,9 @@ export function createRestoreCommand(overrides: Partial<RestoreCommandDeps> = {}
               },
               onProgress: progressPrinter(ctx.io, json),
             });
-            const { report, reportFiles } = result;
+            const { report, reportFiles, reportProblem } = result;
+            // A report that could not be saved is not lost: it goes to stderr in full.
+            if (reportProblem) ctx.io.stderr(`lifeboat: ${reportProblem}; the report follows.\n${JSON.stringify(report, null, 2)}\n`);
             if (json) ctx.io.stdout(JSON.stringify({ event: 'result', ok: report.outcome === 'succeeded', ...report, reportFiles }) + '\n');
             else ctx.io.stdout(formatReport({ ...report, reportFiles }) + '\n');
             if (report.outcome === 'cancelled') return ExitCode.cancelled;

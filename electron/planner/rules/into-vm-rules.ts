@@ -84,12 +84,21 @@ export function intoVmFindings(s: Scenario): Finding[] {
   }
   // DATA-TARGET-POWERED-ON: ESXi holds a running VM's disks open; VDDK cannot open them for writing.
   if (vm.poweredOn) {
-    out.push({
-      rule: 'DATA-TARGET-POWERED-ON',
-      severity: 'block',
-      message: `${vm.name} is powered on; the disks of a running VM cannot be written.`,
-      remedy: `Shut down ${vm.name} (guest shutdown, then check it is powered off), then plan again.`,
-    });
+    out.push(
+      s.options.powerOffTarget
+        ? {
+            rule: 'DATA-TARGET-POWERED-ON',
+            severity: 'warn',
+            message: `${vm.name} is powered on; the restore powers it off first, as chosen (a hard power-off: unsaved work in the guest is lost).`,
+            remedy: 'Shut the guest down cleanly yourself first if you can.',
+          }
+        : {
+            rule: 'DATA-TARGET-POWERED-ON',
+            severity: 'block',
+            message: `${vm.name} is powered on; the disks of a running VM cannot be written.`,
+            remedy: `Shut down ${vm.name} (guest shutdown, then check it is powered off) and plan again, or choose the explicit power-off step (--power-off-target).`,
+          },
+    );
   }
   if (s.options.addAsNew) return out;
   const targets = diskTargets(s, vm);

@@ -131,6 +131,16 @@ export function restoreSteps(s: Scenario, disks: readonly DiskFacts[]): DraftSte
   }
 
   if (fullVm) steps.push(...newVmSteps(s));
+  // DATA-TARGET-POWERED-ON: checked again right before anything changes; powered off only when the user chose it.
+  if (!fullVm && anyWrite) {
+    steps.push({
+      rule: 'DATA-TARGET-POWERED-ON',
+      phase: PHASE.powerCheck,
+      description: s.options.powerOffTarget
+        ? `Power off ${target}, as chosen, before anything is written (a running VM holds its disks).`
+        : `Check that ${target} is powered off before anything is written; stop without a change if it is running.`,
+    });
+  }
   // DATA-DISK-MAP: disks added to an existing VM instead of overwriting its own.
   if (!fullVm && s.options.addAsNew && anyWrite) {
     steps.push({

@@ -16,6 +16,8 @@ export interface DraftStep {
  * CBT on → EndAccess → Cleanup after HotAdd.
  */
 export const PHASE = {
+  // DATA-TARGET-POWERED-ON: before anything changes, the VM a disks restore writes into must be off.
+  powerCheck: 5,
   vddkConfig: 10,
   configSpec: 30,
   firmware: 31,
@@ -46,6 +48,7 @@ export const PHASE = {
  * (Read-back verification belongs to the disk writes; the plan's `verify` says whether it runs.)
  */
 export const JOB_PHASE_OF: Record<number, JobPhaseName> = {
+  [PHASE.powerCheck]: 'power-check',
   [PHASE.vddkConfig]: 'vddk-config',
   [PHASE.configSpec]: 'create-vm',
   [PHASE.firmware]: 'create-vm',
@@ -58,7 +61,7 @@ export const JOB_PHASE_OF: Record<number, JobPhaseName> = {
   [PHASE.diskWrite]: 'write-disks',
   [PHASE.signature]: 'signature-check',
   [PHASE.nvram]: 'nvram',
-  [PHASE.sanRevert]: 'san-revert',
+  [PHASE.sanRevert]: 'san-snapshot-remove',
   [PHASE.powerOn]: 'power-on',
   [PHASE.cbtOn]: 'cbt-on',
   [PHASE.endAccess]: 'end-access',
@@ -66,6 +69,7 @@ export const JOB_PHASE_OF: Record<number, JobPhaseName> = {
 };
 
 export type JobPhaseName =
+  | 'power-check'
   | 'vddk-config'
   | 'create-vm'
   | 'prepare-access'
@@ -75,7 +79,7 @@ export type JobPhaseName =
   | 'verify-disks'
   | 'signature-check'
   | 'nvram'
-  | 'san-revert'
+  | 'san-snapshot-remove'
   | 'power-on'
   | 'cbt-on'
   | 'end-access'

@@ -9,11 +9,12 @@ export interface SoapReply {
 }
 
 /** Posts one SOAP body to a lab URL over HTTPS, accepting its self-signed certificate. */
-export function postSoap(url: string, inner: string, cookie?: string): Promise<SoapReply & { cookie?: string }> {
+export function postSoap(url: string, inner: string, cookie?: string, header?: string): Promise<SoapReply & { cookie?: string }> {
   const envelope =
     '<?xml version="1.0" encoding="UTF-8"?>' +
     '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="urn:vim25">' +
+    (header ? `<soapenv:Header>${header}</soapenv:Header>` : '') +
     `<soapenv:Body>${inner}</soapenv:Body></soapenv:Envelope>`;
   return new Promise((resolve, reject) => {
     const req = request(
@@ -72,7 +73,9 @@ export class LabSoapSession {
   }
 
   async call(inner: string, path = '/sdk'): Promise<string> {
-    const reply = await postSoap(this.url.replace(/\/sdk$/, path), inner, this.cookie);
+    // PBM (like vCenter's) reads the session from the vcSessionCookie header: the bare id, without the cookie's quotes.
+    const header = path === '/pbm' ? `<vcSessionCookie>${this.cookie.replace(/^[^=]*="?|"$/g, '')}</vcSessionCookie>` : undefined;
+    const reply = await postSoap(this.url.replace(/\/sdk$/, path), inner, this.cookie, header);
     if (reply.status !== 200) throw new Error(`SOAP call failed (${reply.status}): ${reply.body}`);
     // Go's encoder spells nested type attributes with the full namespace name.
     return reply.body.replace(/ xmlns:XMLSchema-instance="[^"]*"/g, '').replace(/XMLSchema-instance:type=/g, 'xsi:type=');

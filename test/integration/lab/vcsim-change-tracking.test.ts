@@ -18,12 +18,14 @@ beforeAll(async () => {
   const folder = await soap.findByPath('DC0/vm');
   const pool = await soap.findByPath('DC0/host/DC0_C0/Resources');
   const info = await soap.task(
+    // Elements in WSDL order, as vCenter (and the lab) require.
     `<CreateVM_Task><_this type="Folder">${folder}</_this><config><name>cbt-vm</name><guestId>otherLinux64Guest</guestId>` +
-      '<files><vmPathName>[LocalDS_0]</vmPathName></files><changeTrackingEnabled>true</changeTrackingEnabled>' +
+      '<files><vmPathName>[LocalDS_0]</vmPathName></files>' +
       '<deviceChange><operation>add</operation><device xsi:type="ParaVirtualSCSIController"><key>-100</key><busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange>' +
-      '<deviceChange><operation>add</operation><fileOperation>create</fileOperation><device xsi:type="VirtualDisk"><key>-1</key><controllerKey>-100</controllerKey><unitNumber>0</unitNumber>' +
+      '<deviceChange><operation>add</operation><fileOperation>create</fileOperation><device xsi:type="VirtualDisk"><key>-1</key>' +
       '<backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>[LocalDS_0] cbt-vm/cbt-vm.vmdk</fileName><diskMode>persistent</diskMode><thinProvisioned>true</thinProvisioned></backing>' +
-      '<capacityInKB>8192</capacityInKB></device></deviceChange>' +
+      '<controllerKey>-100</controllerKey><unitNumber>0</unitNumber><capacityInKB>8192</capacityInKB></device></deviceChange>' +
+      '<changeTrackingEnabled>true</changeTrackingEnabled>' +
       `</config><pool type="ResourcePool">${pool}</pool></CreateVM_Task>`,
   );
   vm = /<result[^>]*>(vm-[^<]+)<\/result>/.exec(info)![1]!;

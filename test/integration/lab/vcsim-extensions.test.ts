@@ -29,11 +29,13 @@ const cryptoSpec = (keyId: string) =>
   `<crypto xsi:type="CryptoSpecEncrypt"><cryptoKeyId><keyId>${keyId}</keyId>` +
   `<providerId><id>${LAB_CRYPTO.keyProvider}</id></providerId></cryptoKeyId></crypto>`;
 
+// Elements in WSDL order (VirtualDevice: key, backing, controllerKey, unitNumber; then VirtualDisk's own): the lab refuses others as vCenter does.
 const diskChange = (controllerKey: number, unit: number, file: string, kb: number) =>
   '<deviceChange><operation>add</operation><fileOperation>create</fileOperation>' +
-  `<device xsi:type="VirtualDisk"><key>-${10 + unit}</key><controllerKey>${controllerKey}</controllerKey><unitNumber>${unit}</unitNumber>` +
+  `<device xsi:type="VirtualDisk"><key>-${10 + unit}</key>` +
   `<backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>${file}</fileName><diskMode>persistent</diskMode>` +
-  `<thinProvisioned>true</thinProvisioned></backing><capacityInKB>${kb}</capacityInKB></device></deviceChange>`;
+  `<thinProvisioned>true</thinProvisioned></backing><controllerKey>${controllerKey}</controllerKey><unitNumber>${unit}</unitNumber>` +
+  `<capacityInKB>${kb}</capacityInKB></device></deviceChange>`;
 
 function controllerKey(devicesXml: string, type: string): number {
   const m = new RegExp(`<VirtualDevice xsi:type="${type}"><key>(\\d+)</key>`).exec(devicesXml);
@@ -51,12 +53,14 @@ describe('special VMs as vSphere reports them', () => {
     expect(xml).toContain('xsi:type="VirtualTPM"');
   });
 
-  it('lab-efi-vtpm has EFI firmware and a vTPM but no key', async () => {
+  it('lab-efi-vtpm has EFI firmware, a vTPM with endorsement key certificates, an encrypted home and a plain disk', async () => {
     const vm = await soap.findByPath(`DC0/vm/${LAB_VMS.efiVtpm}`);
     const xml = await soap.properties('VirtualMachine', vm, ['config']);
     expect(xml).toContain('<firmware>efi</firmware>');
-    expect(xml).toContain('xsi:type="VirtualTPM"');
-    expect(xml).not.toContain(`<keyId><keyId>`);
+    expect(xml).toMatch(/xsi:type="VirtualTPM">.*<endorsementKeyCertificate>[^<]+<\/endorsementKeyCertificate>/);
+    // As in vSphere, a vTPM lives in an encrypted VM home; the disk has no key.
+    expect(xml).toContain(`<keyId><keyId>${LAB_CRYPTO.keyId}</keyId>`);
+    expect(xml).not.toMatch(/xsi:type="VirtualDiskFlatVer2BackingInfo">(?:(?!<\/backing>).)*<keyId>/);
   });
 
   it('lab-proxy has SCSI controllers on bus 0 and 1 and lab-ide-disk a disk on IDE', async () => {
@@ -113,19 +117,19 @@ describe('simulator extensions over SOAP', () => {
       `<CreateVM_Task><_this type="Folder">${folder}</_this><config>` +
         '<name>restored-encrypted</name><guestId>windows9_64Guest</guestId>' +
         '<files><vmPathName>[LocalDS_0]</vmPathName></files>' +
-        '<changeTrackingEnabled>true</changeTrackingEnabled><firmware>efi</firmware>' +
         '<deviceChange><operation>add</operation><device xsi:type="ParaVirtualSCSIController"><key>-100</key>' +
         '<busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange>' +
         diskChange(-100, 0, '[LocalDS_0] restored-encrypted/restored-encrypted.vmdk', 4096) +
         // Name left to the server; found again by controller and unit number.
         '<deviceChange><operation>add</operation><fileOperation>create</fileOperation>' +
-        '<device xsi:type="VirtualDisk"><key>-2</key><controllerKey>-100</controllerKey><unitNumber>1</unitNumber>' +
+        '<device xsi:type="VirtualDisk"><key>-2</key>' +
         '<backing xsi:type="VirtualDiskFlatVer2BackingInfo"><fileName>[LocalDS_0]</fileName><diskMode>persistent</diskMode>' +
-        '<thinProvisioned>true</thinProvisioned></backing><capacityInKB>1024</capacityInKB></device>' +
+        '<thinProvisioned>true</thinProvisioned></backing><controllerKey>-100</controllerKey><unitNumber>1</unitNumber><capacityInKB>1024</capacityInKB></device>' +
         `<profile xsi:type="VirtualMachineDefinedProfileSpec"><profileId>${VM_ENCRYPTION_POLICY}</profileId></profile>` +
         `<backing>${cryptoSpec('restored-disk-key')}</backing></deviceChange>` +
         '<deviceChange><operation>add</operation><device xsi:type="VirtualTPM"><key>-200</key></device></deviceChange>' +
         '<extraConfig><key>encryption.bundle</key><value xsi:type="xsd:string">vmware:key/list/(restored)</value></extraConfig>' +
+        '<changeTrackingEnabled>true</changeTrackingEnabled><firmware>efi</firmware>' +
         `<vmProfile xsi:type="VirtualMachineDefinedProfileSpec"><profileId>${VM_ENCRYPTION_POLICY}</profileId></vmProfile>` +
         cryptoSpec('restored-key-1') +
         `</config><pool type="ResourcePool">${pool}</pool></CreateVM_Task>`,
@@ -153,9 +157,9 @@ describe('simulator extensions over SOAP', () => {
     const pvscsi = controllerKey(devices, 'ParaVirtualSCSIController');
     await soap.task(
       `<ReconfigVM_Task><_this type="VirtualMachine">${vm}</_this><spec>` +
-        '<changeTrackingEnabled>false</changeTrackingEnabled>' +
         diskChange(pvscsi, 2, '[LocalDS_0] restored-encrypted/second.vmdk', 2048) +
         '<extraConfig><key>encryption.bundle</key><value xsi:type="xsd:string">vmware:key/list/(second)</value></extraConfig>' +
+        '<changeTrackingEnabled>false</changeTrackingEnabled>' +
         cryptoSpec('restored-key-2') +
         '</spec></ReconfigVM_Task>',
     );

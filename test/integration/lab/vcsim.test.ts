@@ -47,6 +47,8 @@ describe('lab simulator, vcenter mode', () => {
       ['LocalDS_0', 'VMFS'],
       ['lab-nfs', 'NFS'],
       ['lab-vvol', 'VVOL'],
+      ['lab-san', 'VMFS'],
+      ['lab-dr-ds', 'VMFS'],
     ]);
     for (const ds of info.datastores) expect(existsSync(ds.folder)).toBe(true);
     expect(info.vms).toEqual(Object.values(LAB_VMS));

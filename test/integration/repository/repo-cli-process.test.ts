@@ -7,7 +7,11 @@ import { bundleCli, runCliProcess } from '../../support/cli-process';
 // The real CLI in a child process, password piped into its stdin; a bare environment so no password source leaks in.
 let bundle = '';
 
-async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  args: string[],
+  stdin: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const r = await runCliProcess(bundle, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdin);
   return { code: r.code, out: r.stdout, err: r.stderr };
 }

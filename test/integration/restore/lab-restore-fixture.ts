@@ -11,7 +11,9 @@ import type { RestorePoint } from '../../../electron/repository/restore-point';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { VddkSession } from '../../../electron/vddk/vddk-session';
 import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
+import { associatedPolicies } from '../../../electron/vsphere/storage-policies';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { asArray, type VimObject } from '../../../electron/vsphere/vim-types';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import { MemoryDiskImage, patternBytes } from '../../unit/repository/memory-disk-image';
 import { TEST_KDF, copyImage } from '../../unit/repository/repository-fixtures';
@@ -41,8 +43,12 @@ export function vddkConnect(info: LabInfo) {
  * its ConfigInfo from the PropertyCollector, keyId, encryption.bundle, NVRAM,
  * and disks with an MBR, data and holes (written here, held in memory for comparison).
  */
-export async function encryptedVmPoint(session: VimSession, repoDir: string): Promise<{ point: RestorePoint; disks: Map<number, MemoryDiskImage>; nvram: Buffer }> {
-  const vm = (await listVms(session)).find((v) => v.name === LAB_VMS.encrypted);
+export async function encryptedVmPoint(
+  session: VimSession,
+  repoDir: string,
+  vmName: string = LAB_VMS.encrypted,
+): Promise<{ point: RestorePoint; disks: Map<number, MemoryDiskImage>; nvram: Buffer }> {
+  const vm = (await listVms(session)).find((v) => v.name === vmName);
   if (!vm) throw new Error('lab VM missing');
   const { raw, config } = await fetchVmConfigInfo(session, vm.ref);
   const inv = await fetchInventory(session);
@@ -52,10 +58,14 @@ export async function encryptedVmPoint(session: VimSession, repoDir: string): Pr
     vm: { name: config.name, instanceUuid: config.uuid ?? 'uuid', moref: vm.ref.value, sourceServer: 'lab' },
     configInfo: { ...raw, changeTrackingEnabled: true },
     firmware: config.firmware === 'efi' ? 'efi' : 'bios',
-    vtpm: config.hasVtpm ? { present: true } : null,
+    // BACKUP-SAVE-CONFIG: the VirtualTPM device itself, endorsement key certificates included.
+    vtpm: (asArray((raw.hardware as VimObject | undefined)?.device as VimObject[] | undefined).find((d) => d.$type === 'VirtualTPM') as Record<string, unknown> | undefined) ?? null,
     keyId: config.keyId ? { keyId: config.keyId.keyId, providerId: { id: config.keyId.providerId } } : null,
     encryptionBundle: typeof bundle === 'string' ? bundle : null,
-    storagePolicy: null,
+    // As a backup saves them: policy ids of the VM home and each disk (vCenter only).
+    storagePolicy: session.isHostAgent
+      ? null
+      : { vm: await associatedPolicies(session, vm.ref), disks: await Promise.all(config.disks.map(async (d) => ({ key: d.key, policies: await associatedPolicies(session, vm.ref, d.key) }))) },
     skippedIndependentDisks: [],
     kind: 'full',
     parentPointId: null,
@@ -94,7 +104,8 @@ export async function encryptedVmPoint(session: VimSession, repoDir: string): Pr
 }
 
 /** The plan for restoring `point` as the live planner would make it for the lab. */
-export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd', restoreKind: 'full-vm' | 'disks' = 'full-vm'): Plan {
+/** `disks-as-new`: a disks restore that adds the point's disks to an existing VM (the plan then has that step). */
+export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' | 'nbd' | 'hotadd', restoreKind: 'full-vm' | 'disks' | 'disks-as-new' = 'full-vm'): Plan {
   const m = point.manifest;
   const parsed = parseScenario({
     // HotAdd runs from a proxy VM under the same vCenter that reaches the datastore (encrypted, for encrypted disks).
@@ -119,7 +130,7 @@ export function planFor(point: RestorePoint, info: LabInfo, transport: 'nbdssl' 
         capacityBytes: d.capacity, allocatedBytes: d.allocatedBytes, provisioning: d.provisioning, encrypted: Boolean(m.keyId),
       })),
     },
-    options: { transport, restoreKind },
+    options: { transport, restoreKind: restoreKind === 'full-vm' ? 'full-vm' : 'disks', addAsNew: restoreKind === 'disks-as-new' },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return planRestore(parsed.scenario);

@@ -216,7 +216,7 @@ describe('disk restore into the existing VM (lab vCenter)', () => {
         manifest: point.manifest,
         openPointDisk: async (key) => point.disk(key),
         nvram: async () => null,
-        plan: planFor(point, lab.info, 'nbdssl', 'disks'),
+        plan: planFor(point, lab.info, 'nbdssl', 'disks-as-new'),
         existingVm: { moref: other.ref.value, name: other.name },
         addAsNewDisks: { datastore: datastore.name },
         identity: 'Lifeboat disks-add',

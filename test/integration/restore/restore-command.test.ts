@@ -8,6 +8,7 @@ import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
 import { bundleCli, jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
 import { qemuImg } from '../disks/qemu-img';
@@ -88,6 +89,15 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     // This workstation is not a proxy VM of the lab: HotAdd is excluded, thin disks go over NBDSSL.
     expect(plan.disks[0].transport).toBe('nbdssl');
     expect(plan.rulesApplied).toEqual(expect.arrayContaining(['CRYPT-KEYS-SAVED', 'VTPM-FIRMWARE']));
+    // The saved storage policy exists on the target (read through PBM), so it is not reported missing.
+    expect(plan.findings.map((f: { rule: string }) => f.rule)).not.toContain('CRYPT-POLICY-MISSING');
+    // --storage-policy picks a policy by name; one the target does not have is refused up front.
+    const picked = await runCliProcess(cli, ['--json', 'plan', ...common, '--storage-policy', 'VM Encryption Policy'], env);
+    expect(picked.code, picked.stderr).toBe(0);
+    const wrong = await runCliProcess(cli, ['plan', ...common, '--storage-policy', 'No Such Policy'], env);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/No Such Policy/);
+    expect(wrong.stderr).toMatch(/VM Encryption Policy/);
     const san = await runCliProcess(cli, ['--json', 'plan', ...common, '--transport', 'san'], env);
     expect(san.code).toBe(3);
     expect(JSON.parse(san.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('XPORT-SAN-NO-ENCRYPTED');
@@ -103,7 +113,8 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
   });
 
   it('restores, verifies and writes a JSON and HTML report', async () => {
-    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain'))], env);
+    // The storage policy travels from the command line through the restore request to CreateVM.
+    const run = await runCliProcess(cli, ['--json', ...restoreArgs('cli-full', await vddkConfig('plain')), '--storage-policy', 'VM Encryption Policy'], env);
     expect(run.code, run.stderr).toBe(0);
     const events = jsonEvents(run.stdout);
     expect(events[0]!.event).toBe('plan');
@@ -115,7 +126,11 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     const html = await readFile(report.reportFiles.html, 'utf8');
     expect(html).toContain('Restore succeeded');
     expect(run.stdout + run.stderr).not.toContain(lab.info.password);
-    await expectDisksIdentical('cli-full');
+    const restored = await expectDisksIdentical('cli-full');
+    const vm = (await listVms(session)).find((v) => v.name === 'cli-full')!.ref;
+    const encryption = (await listStoragePolicies(session)).find((p) => p.name === 'VM Encryption Policy')!.id;
+    expect(await associatedPolicies(session, vm)).toEqual([encryption]);
+    expect(await associatedPolicies(session, vm, restored.disks[0]!.key)).toEqual([encryption]);
   });
 
   it('runs exactly the plan it showed: a chosen name, power on and no read-back (phases, name, skipped steps and why)', async () => {

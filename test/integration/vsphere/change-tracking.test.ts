@@ -43,6 +43,8 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const flat = join(folder, path.replace(/\.vmdk$/, '-flat.vmdk'));
       const fh = await open(flat, 'r+');
       await fh.write(randomBytes(64 * 1024), 0, 64 * 1024, 1024 * 1024);
+      // Past the first reply: vCenter (and the lab) answer QueryChangedDiskAreas in slices of the disk.
+      await fh.write(randomBytes(64 * 1024), 0, 64 * 1024, 40 * 1024 * 1024);
       await fh.close();
 
       await setChangeTracking(session, vm, true);
@@ -63,6 +65,10 @@ for (const mode of ['vcenter', 'esxi'] as const) {
         if (disk.key === first.key) {
           // The written range is inside a reported area.
           expect(all.some((a) => a.start <= 1024 * 1024 && a.start + a.length >= 1024 * 1024 + 64 * 1024)).toBe(true);
+          expect(all.some((a) => a.start <= 40 * 1024 * 1024 && a.start + a.length >= 40 * 1024 * 1024 + 64 * 1024)).toBe(true);
+          // One reply does not cover the whole disk: the walk needed more than one call.
+          const first = (await session.call('QueryChangedDiskAreas', { _this: vm, snapshot: snap, deviceKey: disk.key, startOffset: 0, changeId: '*' })) as { length: string };
+          expect(Number(first.length)).toBeLessThan(disk.capacityBytes);
         } else {
           expect(all).toEqual([]);
         }

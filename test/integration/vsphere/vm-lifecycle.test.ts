@@ -62,12 +62,15 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const ds = inv.datastores[0]!;
       const pool = inv.computeResources[0]!.rootPool!;
       const network = inv.networks.find((n) => !n.portgroupKey)!;
+      // vCenter encrypts only with an encryption storage policy on the home and the encrypted disks; a host has no policies.
+      const encryptionPolicy = mode === 'vcenter' ? (await listStoragePolicies(session)).find((p) => p.name === 'VM Encryption Policy')!.id : undefined;
       const { spec } = buildConfigSpec(saved, {
         name: `restored-${mode}`,
         datastoreName: ds.name,
         datastore: ds.ref,
         networkMapping: {},
         defaultNetwork: { kind: 'standard', name: network.name, ref: network.ref },
+        storageProfileId: encryptionPolicy,
       });
       const vm = await createVm(session, { folder: dc.vmFolder!, resourcePool: pool }, spec);
       const { config: created, raw: createdRaw } = await fetchVmConfigInfo(session, vm);
@@ -93,7 +96,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const used = new Set(created.disks.filter((d) => d.controllerKey === firstDisk.controllerKey).map((d) => d.unitNumber));
       const unit = [1, 2, 3, 4, 5, 6, 8].find((u) => !used.has(u))!;
       await addDevices(session, vm, [
-        newDiskChange({ controllerKey: firstDisk.controllerKey, unitNumber: unit, capacityBytes: 8 * 1024 * 1024, datastoreName: ds.name, datastore: ds.ref, provisioning: 'thin', key: created.keyId }),
+        newDiskChange({ controllerKey: firstDisk.controllerKey, unitNumber: unit, capacityBytes: 8 * 1024 * 1024, datastoreName: ds.name, datastore: ds.ref, provisioning: 'thin', key: created.keyId, storageProfileId: encryptionPolicy }),
       ]);
       const withDisk = (await fetchVmConfigInfo(session, vm)).config;
       expect(withDisk.disks.length).toBe(created.disks.length + 1);

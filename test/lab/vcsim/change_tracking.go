@@ -218,6 +218,9 @@ func invalidArgument(property, message string) *changeQueryFault {
 	return &changeQueryFault{message: message, fault: "InvalidArgument", detail: "<invalidProperty>" + property + "</invalidProperty>"}
 }
 
+// changedAreaSlice is how much of a disk one QueryChangedDiskAreas reply covers.
+const changedAreaSlice = 16 * mib
+
 // queryChangedDiskAreas answers VirtualMachine.QueryChangedDiskAreas.
 func queryChangedDiskAreas(req *types.QueryChangedDiskAreas) (*types.DiskChangeInfo, *changeQueryFault) {
 	vm, ok := simulator.Map.Get(req.This).(*simulator.VirtualMachine)
@@ -258,10 +261,16 @@ func queryChangedDiskAreas(req *types.QueryChangedDiskAreas) (*types.DiskChangeI
 	if req.StartOffset < 0 || req.StartOffset >= capacity {
 		return nil, invalidArgument("startOffset", "startOffset is outside the disk")
 	}
-	info := &types.DiskChangeInfo{StartOffset: req.StartOffset, Length: capacity - req.StartOffset}
+	// Like vCenter, one reply covers at most one slice of the disk; callers
+	// continue from startOffset + length until the end of the disk.
+	end := req.StartOffset + changedAreaSlice
+	if end > capacity {
+		end = capacity
+	}
+	info := &types.DiskChangeInfo{StartOffset: req.StartOffset, Length: end - req.StartOffset}
 
 	if req.ChangeId == "*" {
-		areas, err := allocatedExtents(strings.TrimSuffix(descriptor, ".vmdk")+"-flat.vmdk", req.StartOffset, capacity)
+		areas, err := allocatedExtents(strings.TrimSuffix(descriptor, ".vmdk")+"-flat.vmdk", req.StartOffset, end)
 		if err != nil {
 			return nil, &changeQueryFault{message: err.Error(), fault: "FileFault", detail: "<file>" + b.FileName + "</file>"}
 		}
@@ -298,6 +307,6 @@ func queryChangedDiskAreas(req *types.QueryChangedDiskAreas) (*types.DiskChangeI
 			areas = append(areas, types.DiskChangeExtent{Start: w.start, Length: w.length})
 		}
 	}
-	info.ChangedArea = mergeExtents(areas, req.StartOffset, capacity)
+	info.ChangedArea = mergeExtents(areas, req.StartOffset, end)
 	return info, nil
 }

@@ -174,3 +174,79 @@ func storagePolicyNames() []string {
 		"Host-local PMem Default Storage Policy",
 	}
 }
+
+// labMode is "vcenter" or "esxi": only vCenter has storage policies to insist on.
+var labMode = "vcenter"
+
+// encryptKey returns the key a CryptoSpec encrypts with (encrypt or recrypt).
+func encryptKey(spec types.BaseCryptoSpec) (*types.CryptoKeyId, bool) {
+	key, ok := cryptoKeyOf(spec)
+	return key, ok && key != nil
+}
+
+func associatedWithEncryptionPolicy(entity string) bool {
+	associations.Lock()
+	defer associations.Unlock()
+	for _, id := range associations.byEntity[entity] {
+		if id == vmEncryptionPolicyID {
+			return true
+		}
+	}
+	return false
+}
+
+func hasEncryptionPolicy(specs []types.BaseVirtualMachineProfileSpec) bool {
+	ids, _ := profileIDs(specs)
+	for _, id := range ids {
+		if id == vmEncryptionPolicyID {
+			return true
+		}
+	}
+	return false
+}
+
+// cryptoSpecRefusal returns the property vCenter names when it refuses a
+// CreateVM (vm nil) or ReconfigVM spec for its encryption or vTPM parts, or "":
+// on vCenter, encrypting the VM home or a disk needs an encryption storage
+// policy on it; an encrypted disk or a vTPM needs an encrypted VM home (a key
+// from a key provider); a vTPM needs EFI firmware.
+func cryptoSpecRefusal(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec) string {
+	_, encryptsHome := encryptKey(spec.Crypto)
+	if encryptsHome {
+		// A reconfigure may rely on the policy the VM already has.
+		if labMode == "vcenter" && !hasEncryptionPolicy(spec.VmProfile) && !(vm != nil && associatedWithEncryptionPolicy(vm.Self.Value)) {
+			return "spec.crypto"
+		}
+	}
+	_, decrypts := spec.Crypto.(*types.CryptoSpecDecrypt)
+	homeEncrypted := encryptsHome || (vm != nil && vm.Config.KeyId != nil && !decrypts)
+	firmware := spec.Firmware
+	if firmware == "" && vm != nil {
+		firmware = vm.Config.Firmware
+	}
+	for _, ch := range spec.DeviceChange {
+		dc := ch.GetVirtualDeviceConfigSpec()
+		if dc.Operation == types.VirtualDeviceConfigSpecOperationRemove {
+			continue
+		}
+		if dc.Backing != nil {
+			if _, ok := encryptKey(dc.Backing.Crypto); ok {
+				if labMode == "vcenter" && !hasEncryptionPolicy(dc.Profile) {
+					return "spec.disk.backing.crypto"
+				}
+				if !homeEncrypted {
+					return "spec.crypto"
+				}
+			}
+		}
+		if _, isTpm := dc.Device.(*types.VirtualTPM); isTpm && dc.Operation == types.VirtualDeviceConfigSpecOperationAdd {
+			if firmware != string(types.GuestOsDescriptorFirmwareTypeEfi) {
+				return "spec.firmware"
+			}
+			if !homeEncrypted {
+				return "spec.crypto"
+			}
+		}
+	}
+	return ""
+}

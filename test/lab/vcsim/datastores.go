@@ -18,7 +18,18 @@ const (
 	vmfsDatastore = "LocalDS_0"
 	nfsDatastore  = "lab-nfs"
 	vvolDatastore = "lab-vvol"
+	sanDatastore  = "lab-san"
 )
+
+// The LUNs backing the VMFS datastores (HostVmfsVolume.extent[].diskName):
+// LocalDS_0 sits on a host's local disk, lab-san on a SAN LUN every host sees.
+const (
+	localDiskName = "mpx.vmhba0:C0:T0:L0"
+	sanLun        = "naa.600a0b80005ab0000000000000000001"
+)
+
+// labDatastores are the datastores the lab made (their space is refreshed from their folders).
+var labDatastores []*simulator.Datastore
 
 type datastoreInfo struct {
 	Name   string `json:"name"`
@@ -27,6 +38,8 @@ type datastoreInfo struct {
 	// URL is summary.url as the simulator reports it: the local folder.
 	URL string `json:"url"`
 	Ref string `json:"moref"`
+	// Lun is the SAN LUN of a shared VMFS datastore (empty for others).
+	Lun string `json:"lun,omitempty"`
 }
 
 // createDatastores makes the three datastore kinds the restore rules care
@@ -37,6 +50,7 @@ func createDatastores(ctx context.Context, c *vim25.Client, root string, hosts [
 		{vmfsDatastore, "VMFS"},
 		{nfsDatastore, "NFS"},
 		{vvolDatastore, "VVOL"},
+		{sanDatastore, "VMFS"},
 	} {
 		dir := filepath.Join(root, kind.name)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -55,7 +69,13 @@ func createDatastores(ctx context.Context, c *vim25.Client, root string, hosts [
 			mountOnHost(ds, h)
 		}
 		retype(ds, kind.typ)
-		out = append(out, datastoreInfo{Name: kind.name, Type: kind.typ, Folder: dir, URL: ds.Summary.Url, Ref: ds.Self.Value})
+		labDatastores = append(labDatastores, ds)
+		info := datastoreInfo{Name: kind.name, Type: kind.typ, Folder: dir, URL: ds.Summary.Url, Ref: ds.Self.Value}
+		if kind.name == sanDatastore {
+			onSan(ds, sanLun)
+			info.Lun = sanLun
+		}
+		out = append(out, info)
 	}
 	return out, nil
 }
@@ -100,6 +120,7 @@ func retype(ds *simulator.Datastore, typ string) {
 				Uuid:                 "5f000000-1ab0-0000-0000-000000000001",
 				Local:                types.NewBool(true),
 				Ssd:                  types.NewBool(true),
+				Extent:               []types.HostScsiDiskPartition{{DiskName: localDiskName, Partition: 1}},
 			},
 		}
 	case "NFS":
@@ -123,4 +144,15 @@ func retype(ds *simulator.Datastore, typ string) {
 		ds.Summary.MultipleHostAccess = types.NewBool(true)
 	}
 	ds.Summary.Type = typ
+}
+
+// onSan turns a VMFS datastore into a shared one on a SAN LUN, as vCenter
+// reports it: not local, mounted by several hosts, one extent on the LUN.
+func onSan(ds *simulator.Datastore, lun string) {
+	info := ds.Info.(*types.VmfsDatastoreInfo)
+	info.Vmfs.Local = types.NewBool(false)
+	info.Vmfs.Ssd = types.NewBool(false)
+	info.Vmfs.Uuid = "5f000000-1ab0-0000-0000-000000000002"
+	info.Vmfs.Extent = []types.HostScsiDiskPartition{{DiskName: lun, Partition: 1}}
+	ds.Summary.MultipleHostAccess = types.NewBool(true)
 }

@@ -180,5 +180,7 @@ func afterVMConfigured(ref types.ManagedObjectReference, spec *types.VirtualMach
 		if err := materializeDisks(vm); err != nil {
 			fmt.Fprintf(os.Stderr, "vcsim: %v\n", err)
 		}
+		writeVMState(vm)
 	})
+	refreshDatastoreSpace()
 }

@@ -54,17 +54,14 @@ func finishedTask(body []byte) (*simulator.Task, bool) {
 	return t, true
 }
 
-// withLabHooks wraps the simulator's HTTP handler: VM create and reconfigure
-// calls get the lab's extensions (keyId, real disk files, extraConfig).
+// withLabHooks wraps the simulator's HTTP handler: requests are checked as
+// vCenter checks them (WSDL element order, PBM session header), VM create and
+// reconfigure calls get the lab's extensions (keyId, real disk files,
+// extraConfig), and answers are shaped as vCenter shapes them (quoted session
+// cookie, a response element for methods that return nothing).
 func withLabHooks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/pbm" {
-			if !withPolicyAnswers(next, w, r) {
-				next.ServeHTTP(w, r)
-			}
-			return
-		}
-		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
+		if r.Method != http.MethodPost || (r.URL.Path != "/sdk" && r.URL.Path != "/pbm") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -75,65 +72,99 @@ func withLabHooks(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = ioutil.NopCloser(bytes.NewReader(body))
-		if !hookedMethod.Match(body) {
-			next.ServeHTTP(w, r) // most calls: no second decode
-			return
-		}
-		method, err := simulator.UnmarshalBody(types.TypeFunc(), body)
-		if err != nil || method == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		var after func(res []byte)
-		switch req := method.Body.(type) {
-		case *types.CreateVM_Task:
-			spec := req.Config
-			after = func(res []byte) {
-				if t, ok := finishedTask(res); ok {
-					if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
-						afterVMConfigured(ref, &spec)
-					}
-				}
-			}
-		case *types.ReconfigVM_Task:
-			spec, this := req.Spec, req.This
-			after = func(res []byte) {
-				if _, ok := finishedTask(res); ok {
-					afterVMConfigured(this, &spec)
-				}
-			}
-		case *types.CreateSnapshot_Task:
-			after = func(res []byte) {
-				if t, ok := finishedTask(res); ok {
-					if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
-						stampSnapshotChangeIDs(ref)
-					}
-				}
-			}
-		case *types.QueryChangedDiskAreas:
-			// govmomi 0.24 has no such method; answer it here, for logged-in callers only.
-			if !authenticated(next, r) {
-				next.ServeHTTP(w, r) // the simulator answers NotAuthenticated
+		if r.URL.Path == "/pbm" {
+			if err := wsdlOrderError(body, pbmTypeFunc); err != nil {
+				writeSoapFault(w, "urn:pbm", "InvalidRequest", err.Error(), "")
 				return
 			}
-			writeChangedAreas(w, req)
-			return
-		case *types.CreateVirtualDisk_Task:
-			after = func(res []byte) {
-				if _, ok := finishedTask(res); ok {
-					materializeStandaloneDisk(req)
-				}
+			pbmSessionFromHeader(r, body)
+			if !withPolicyAnswers(next, w, r) {
+				next.ServeHTTP(w, r)
 			}
+			return
 		}
-		if after == nil {
-			next.ServeHTTP(w, r)
+		if err := wsdlOrderError(body, schemaLookup(types.TypeFunc())); err != nil {
+			writeSoapFault(w, "urn:vim25", "InvalidRequest", err.Error(), "")
 			return
 		}
 		buf := &bufferedResponse{header: http.Header{}}
-		next.ServeHTTP(buf, r)
-		after(buf.body.Bytes())
+		serveSdk(next, buf, r, body)
+		fillVoidResponse(buf, body)
+		quoteSessionCookie(buf.header)
 		buf.sendTo(w)
 	})
+}
+
+// serveSdk answers one vim25 call, with the lab's extensions where a method needs them.
+func serveSdk(next http.Handler, w http.ResponseWriter, r *http.Request, body []byte) {
+	if !hookedMethod.Match(body) {
+		next.ServeHTTP(w, r) // most calls: no second decode
+		return
+	}
+	method, err := simulator.UnmarshalBody(types.TypeFunc(), body)
+	if err != nil || method == nil {
+		next.ServeHTTP(w, r)
+		return
+	}
+	var after func(res []byte)
+	switch req := method.Body.(type) {
+	case *types.CreateVM_Task:
+		spec := req.Config
+		if property := cryptoSpecRefusal(nil, &spec); property != "" {
+			writeInvalidArgument(w, property)
+			return
+		}
+		after = func(res []byte) {
+			if t, ok := finishedTask(res); ok {
+				if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
+					afterVMConfigured(ref, &spec)
+				}
+			}
+		}
+	case *types.ReconfigVM_Task:
+		spec, this := req.Spec, req.This
+		if vm, ok := simulator.Map.Get(this).(*simulator.VirtualMachine); ok {
+			if property := cryptoSpecRefusal(vm, &spec); property != "" {
+				writeInvalidArgument(w, property)
+				return
+			}
+		}
+		after = func(res []byte) {
+			if _, ok := finishedTask(res); ok {
+				afterVMConfigured(this, &spec)
+			}
+		}
+	case *types.CreateSnapshot_Task:
+		after = func(res []byte) {
+			if t, ok := finishedTask(res); ok {
+				if ref, ok := t.Info.Result.(types.ManagedObjectReference); ok {
+					stampSnapshotChangeIDs(ref)
+				}
+			}
+		}
+	case *types.QueryChangedDiskAreas:
+		// govmomi 0.24 has no such method; answer it here, for logged-in callers only.
+		if !authenticated(next, r) {
+			next.ServeHTTP(w, r) // the simulator answers NotAuthenticated
+			return
+		}
+		writeChangedAreas(w, req)
+		return
+	case *types.CreateVirtualDisk_Task:
+		after = func(res []byte) {
+			if _, ok := finishedTask(res); ok {
+				materializeStandaloneDisk(req)
+			}
+		}
+	}
+	if after == nil {
+		next.ServeHTTP(w, r)
+		return
+	}
+	buf := &bufferedResponse{header: http.Header{}}
+	next.ServeHTTP(buf, r)
+	after(buf.body.Bytes())
+	buf.sendTo(w)
 }
 
 // materializeStandaloneDisk writes real files for VirtualDiskManager.CreateVirtualDisk_Task.

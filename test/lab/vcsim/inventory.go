@@ -53,6 +53,13 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 	}
 
 	inv.hosts = describeHosts(hosts, o)
+	for _, h := range hosts {
+		setHostRelease(h.(*simulator.HostSystem), labEsxiVersion, labEsxiBuild)
+	}
+	markUplinkPortgroups()
+	if err := addClusterNetwork(ctx, c); err != nil {
+		return nil, err
+	}
 
 	place, err := vmPlacement(c, dc)
 	if err != nil {
@@ -63,14 +70,24 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 		return nil, err
 	}
 	inv.specialVMs = special
+	refreshAllVMState()
+	refreshDatastoreSpace()
 	if err := createBulkVMs(ctx, place, o.vms); err != nil {
 		return nil, err
 	}
 	installPagingPropertyCollector()
 	if o.mode == "vcenter" {
+		vcenterIP, _, _ := net.SplitHostPort(o.listen)
+		dr, err := createDRDatacenter(ctx, c, root, vcenterIP)
+		if err != nil {
+			return nil, err
+		}
+		inv.datastores = append(inv.datastores, dr)
+		installEnvironmentBrowsers()
 		inv.keyProviders = installKeyProvider()
 		inv.storagePolicies = storagePolicyNames()
 	} else {
+		installEnvironmentBrowsers()
 		inv.keyProviders = []string{}
 		inv.storagePolicies = []string{}
 	}

@@ -80,6 +80,7 @@ func newModel(o options) *simulator.Model {
 }
 
 func startLab(o options) (*runningLab, error) {
+	labMode = o.mode
 	ctx := context.Background()
 	lab := &runningLab{keep: o.keep}
 
@@ -145,7 +146,7 @@ func startLab(o options) (*runningLab, error) {
 	m.Service.RegisterEndpoints = o.mode == "vcenter"
 	lab.server = m.Service.NewServer()
 	// Swapped before the URL is published, so no request has been served yet.
-	lab.server.Config.Handler = withLabHooks(lab.server.Config.Handler)
+	lab.server.Config.Handler = withTargetHooks(withLabHooks(lab.server.Config.Handler))
 
 	u := *lab.server.URL
 	u.User = nil

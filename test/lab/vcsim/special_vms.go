@@ -75,8 +75,16 @@ func vmSpec(name string, devices object.VirtualDeviceList) types.VirtualMachineC
 	return spec
 }
 
-func vtpm() *types.VirtualTPM {
-	return &types.VirtualTPM{VirtualDevice: types.VirtualDevice{Key: 11000}}
+// vtpm is a VirtualTPM as vSphere reports one: its endorsement key
+// certificates (RSA and ECC, DER) and their signing requests come with the
+// device, and a restore must carry them over (VTPM-RESTORE).
+func vtpm(vm string) *types.VirtualTPM {
+	der := func(kind string) []byte { return []byte("lab-" + kind + "-" + vm) }
+	return &types.VirtualTPM{
+		VirtualDevice:                           types.VirtualDevice{Key: 11000},
+		EndorsementKeyCertificateSigningRequest: [][]byte{der("rsa-csr"), der("ecc-csr")},
+		EndorsementKeyCertificate:               [][]byte{der("rsa-ek-cert"), der("ecc-ek-cert")},
+	}
 }
 
 func specialVMSpecs() []types.VirtualMachineConfigSpec {
@@ -99,15 +107,19 @@ func specialVMSpecs() []types.VirtualMachineConfigSpec {
 		specs = append(specs, vmSpec(vmThinThick, d))
 	}
 
-	// EFI firmware with a virtual TPM (VTPM-FIRMWARE, VTPM-RESTORE).
+	// EFI firmware with a virtual TPM (VTPM-FIRMWARE, VTPM-RESTORE). As in
+	// vSphere, a vTPM lives in an encrypted VM home: keyId and
+	// encryption.bundle are set, the disk stays plain.
 	{
 		var d object.VirtualDeviceList
 		pv := scsiController(d, "pvscsi", 0)
 		d = append(d, pv)
-		d = append(d, newDisk(d, pv, vmfsDatastore, vmEfiVtpm, 0, 32*mib, diskThin), vtpm())
+		d = append(d, newDisk(d, pv, vmfsDatastore, vmEfiVtpm, 0, 32*mib, diskThin), vtpm(vmEfiVtpm))
 		spec := vmSpec(vmEfiVtpm, d)
 		spec.Firmware = string(types.GuestOsDescriptorFirmwareTypeEfi)
 		spec.GuestId = string(types.VirtualMachineGuestOsIdentifierWindows9_64Guest)
+		spec.Crypto = &types.CryptoSpecEncrypt{CryptoKeyId: labCryptoKey()}
+		spec.ExtraConfig = []types.BaseOptionValue{&types.OptionValue{Key: "encryption.bundle", Value: labEncryptionBundle()}}
 		specs = append(specs, spec)
 	}
 
@@ -117,7 +129,7 @@ func specialVMSpecs() []types.VirtualMachineConfigSpec {
 		pv := scsiController(d, "pvscsi", 0)
 		d = append(d, pv)
 		disk := newDisk(d, pv, vmfsDatastore, vmEncrypted, 0, 32*mib, diskThin)
-		d = append(d, disk, vtpm())
+		d = append(d, disk, vtpm(vmEncrypted))
 		spec := vmSpec(vmEncrypted, d)
 		spec.Firmware = string(types.GuestOsDescriptorFirmwareTypeEfi)
 		spec.GuestId = string(types.VirtualMachineGuestOsIdentifierWindows9_64Guest)

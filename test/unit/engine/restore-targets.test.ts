@@ -15,19 +15,20 @@ const inv: Inventory = {
     { ref: ref('ClusterComputeResource', 'c1'), name: 'cluster1', isCluster: true, hosts: [ref('HostSystem', 'h1'), ref('HostSystem', 'h2')], rootPool: ref('ResourcePool', 'p1'), datastores: [], networks: [ref('Network', 'n1'), ref('DistributedVirtualPortgroup', 'pg1')] },
   ],
   hosts: [
-    { ref: ref('HostSystem', 'h1'), name: 'esx1', version: '8.0', build: '1', connectionState: 'connected', inMaintenanceMode: false, datastores: [ref('Datastore', 'd1')] },
-    { ref: ref('HostSystem', 'h2'), name: 'esx2', version: '8.0', build: '1', connectionState: 'connected', inMaintenanceMode: true, datastores: [ref('Datastore', 'd1')] },
+    { ref: ref('HostSystem', 'h1'), name: 'esx1', version: '8.0', build: '1', connectionState: 'connected', inMaintenanceMode: false, datastores: [ref('Datastore', 'd1')], networks: [ref('Network', 'n1'), ref('DistributedVirtualPortgroup', 'pg1'), ref('DistributedVirtualPortgroup', 'up1')] },
+    { ref: ref('HostSystem', 'h2'), name: 'esx2', version: '8.0', build: '1', connectionState: 'connected', inMaintenanceMode: true, datastores: [ref('Datastore', 'd1')], networks: [] },
   ],
-  datastores: [{ ref: ref('Datastore', 'd1'), name: 'ds1', type: 'VMFS', capacityBytes: 100, freeBytes: 40, url: 'ds:///1', accessible: true, local: false }],
+  datastores: [{ ref: ref('Datastore', 'd1'), name: 'ds1', type: 'VMFS', capacityBytes: 100, freeBytes: 40, url: 'ds:///1', accessible: true, local: false, extents: [] }],
   networks: [
     { ref: ref('Network', 'n1'), name: 'VM Network' },
     { ref: ref('DistributedVirtualPortgroup', 'pg1'), name: 'prod-pg', portgroupKey: 'dvportgroup-1', switchUuid: 'u' },
+    { ref: ref('DistributedVirtualPortgroup', 'up1'), name: 'dvs-uplinks', portgroupKey: 'dvportgroup-2', switchUuid: 'u', uplink: true },
   ],
   resourcePools: [{ ref: ref('ResourcePool', 'p1'), name: 'Resources', owner: ref('ClusterComputeResource', 'c1') }],
 };
 
 describe('the restore wizard pickers from the live inventory', () => {
-  it('names each host with its cluster, datastores and networks; a host in maintenance mode is not usable', () => {
+  it('names each host with its cluster, datastores and networks (never an uplink port group); a host in maintenance mode is not usable', () => {
     const t = restoreTargetsOf(inv);
     expect(t.computeResources).toEqual([{ name: 'cluster1', datacenter: 'DC1', isCluster: true, hosts: ['esx1', 'esx2'] }]);
     expect(t.hosts[0]).toEqual({ name: 'esx1', computeResource: 'cluster1', usable: true, datastores: ['ds1'], networks: ['VM Network', 'prod-pg'] });

@@ -73,6 +73,14 @@ describe('XPORT-SAN-EXISTING-SNAPSHOTS', () => {
 });
 
 describe('DATA-TARGET-POWERED-ON', () => {
+  it('fires as a warning and a power-off step when the user chose to power the running VM off', () => {
+    const plan = planRestore(
+      scenario({ options: { ...INTO_APP01.options, powerOffTarget: true, intoVm: { ...INTO_APP01.options.intoVm, poweredOn: true } } }),
+    );
+    expect(findings(plan, 'DATA-TARGET-POWERED-ON')).toEqual([expect.objectContaining({ severity: 'warn' })]);
+    expect(steps(plan, 'DATA-TARGET-POWERED-ON')[0]!.description).toMatch(/Power off app01, as chosen/);
+    expect(plan.ok).toBe(true);
+  });
   it('fires as a block when the VM a disks restore writes into is powered on', () => {
     const plan = planRestore(
       scenario({ options: { ...INTO_APP01.options, intoVm: { ...INTO_APP01.options.intoVm, poweredOn: true } } }),
@@ -81,7 +89,9 @@ describe('DATA-TARGET-POWERED-ON', () => {
     expect(plan.ok).toBe(false);
   });
   it('does not fire when the target VM is off, nor for a full-VM restore', () => {
-    expect(fired(planRestore(scenario(INTO_APP01)), 'DATA-TARGET-POWERED-ON')).toBe(false);
+    // A disks restore always has the power check as a step (the VM could be started after planning); never a finding here.
+    expect(findings(planRestore(scenario(INTO_APP01)), 'DATA-TARGET-POWERED-ON')).toEqual([]);
+    expect(steps(planRestore(scenario(INTO_APP01)), 'DATA-TARGET-POWERED-ON')[0]!.description).toMatch(/Check that app01 is powered off/);
     expect(fired(planRestore(scenario()), 'DATA-TARGET-POWERED-ON')).toBe(false);
   });
 });

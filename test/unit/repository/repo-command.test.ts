@@ -238,4 +238,39 @@ describe('lifeboat repo', () => {
     expect((await cli(['list', '--repo', repoDir, '--password-file', newFile])).code).toBe(0);
     expect(changed.out + changed.err).not.toContain('the-new-password');
   });
+
+  it('list survives a damaged manifest and index; repair rebuilds the index; unlock removes stale locks; init refuses a used folder', async () => {
+    expect((await cli(['init', '--repo', repoDir, '--password-stdin'])).code).toBe(0);
+    const a = await writeSamplePoint();
+    const b = await writeSamplePoint();
+    const auth = ['--repo', repoDir, '--password-file', pwFile];
+    const h = await openFile(join(repoDir, 'points', a.id), 'r+');
+    await h.write(Buffer.from([0xff]), 0, 1, 20);
+    await h.close();
+    for (const f of await folderFiles(join(repoDir, 'index'))) await writeFile(f, 'damaged');
+
+    const list = await cli(['list', ...auth, '--json']);
+    expect(list.code).toBe(0);
+    const listed = JSON.parse(list.out);
+    expect(listed.points.map((p: { id: string }) => p.id)).toEqual([b.id]);
+    expect(listed.problems.map((p: { object: string }) => p.object)).toContain(`points/${a.id}`);
+    expect((await cli(['list', ...auth])).out).toMatch(/lifeboat repo repair/);
+
+    const repair = await cli(['repair', ...auth]);
+    expect(repair.out).toMatch(/unreadable restore point: points\//);
+    expect(repair.code).toBe(1);
+    const repo = await Repository.open(new LocalFolderBackend(repoDir), PASSWORD);
+    expect(repo.damagedIndexes).toEqual([]);
+    const disk = (await repo.openPoint(b.id)).disk(2000);
+    expect((await disk.read(0, disk.capacity)).equals(b.img.bytes)).toBe(true);
+
+    await writeFile(join(repoDir, 'locks', 'f'.repeat(24)), 'junk lock');
+    const unlock = await cli(['unlock', ...auth, '--json']);
+    expect(unlock.code).toBe(0);
+    expect(JSON.parse(unlock.out).removed).toHaveLength(1);
+
+    const again = await cli(['init', '--repo', join(repoDir, 'points'), '--password-stdin']);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/is not empty/);
+  });
 });

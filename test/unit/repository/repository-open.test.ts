@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
+import { configChecksum } from '../../../electron/repository/repository-config';
 import { NotARepositoryError, RepositoryCorruptError, WrongPasswordError } from '../../../electron/repository/repository-errors';
 import { TEST_KDF, folderFiles, tempDir } from './repository-fixtures';
 
@@ -68,6 +69,10 @@ describe('repository init and open', () => {
     await writeFile(file, JSON.stringify({ ...config, chunkSize: 2 * 1024 * 1024 }));
     const opened = Repository.open(new LocalFolderBackend(dir), 'pw');
     await expect(opened).rejects.toBeInstanceOf(RepositoryCorruptError);
+    await expect(Repository.open(new LocalFolderBackend(dir), 'pw')).rejects.toThrow(/config is damaged: its checksum/);
+    // Even with the checksum made to match, the MAC under the master key catches it.
+    const tampered = { ...config, chunkSize: 2 * 1024 * 1024 };
+    await writeFile(file, JSON.stringify({ ...tampered, checksum: configChecksum(tampered) }));
     await expect(Repository.open(new LocalFolderBackend(dir), 'pw')).rejects.toThrow(/config was changed/);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DiskImage } from '../../../electron/disks/disk-image';
 import { createDiskImage, openDiskImage } from '../../../electron/disks/open-disk-image';
 import type { RestorePointManifest } from '../../../electron/repository/restore-point-manifest';
-import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmPlacement } from '../../../electron/restore/restore-target';
+import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmPlacement } from '../../../electron/restore/restore-target';
 
 /**
  * STAND-IN for the vSphere + VDDK target in unit tests of the job's state
@@ -19,6 +19,8 @@ export class LocalImagesTarget implements RestoreTarget {
   failWriteN = 0;
   /** Alter the MBR signature on writes to sector 0 over hotadd, like the lab VDDK's option. */
   hotaddChangesSignature = false;
+  /** Power state and snapshots per VM moref, as the host would report them. */
+  readonly state = new Map<string, VmDiskState>();
   private writes = 0;
   private readonly vms = new Map<string, { name: string; disks: Map<number, number> }>();
 
@@ -73,6 +75,10 @@ export class LocalImagesTarget implements RestoreTarget {
   }
   async openDisk(vm: RestoreVm, diskKey: number, options: OpenDiskOptions): Promise<OpenedTargetDisk> {
     this.calls.push(`open:${diskKey}:${options.transport}${options.unbuffered ? ':unbuffered' : ''}`);
+    // As the host and VDDK enforce it (the lab VDDK does the same from the simulator's state files).
+    const state = this.stateOf(vm);
+    if (state.powerState === 'poweredOn') throw new Error(`disk ${diskKey} is locked: its VM is powered on`);
+    if (options.transport === 'san' && state.snapshots.length !== 1) throw new Error(`SAN write to disk ${diskKey} needs exactly the restore snapshot, the VM has ${state.snapshots.length}`);
     const image = await openDiskImage(this.diskPath(vm.moref, diskKey));
     const countWrite = () => this.failWriteN > 0 && ++this.writes === this.failWriteN;
     const altersSignature = () => this.hotaddChangesSignature;
@@ -103,6 +109,30 @@ export class LocalImagesTarget implements RestoreTarget {
   }
   async powerOn(vm: RestoreVm) {
     this.calls.push(`powerOn:${vm.name}`);
+  }
+  private stateOf(vm: RestoreVm): VmDiskState {
+    const found = this.state.get(vm.moref) ?? { powerState: 'poweredOff', snapshots: [] };
+    this.state.set(vm.moref, found);
+    return found;
+  }
+  async diskState(vm: RestoreVm) {
+    const s = this.stateOf(vm);
+    return { powerState: s.powerState, snapshots: [...s.snapshots] };
+  }
+  async powerOff(vm: RestoreVm) {
+    this.stateOf(vm).powerState = 'poweredOff';
+    this.calls.push('powerOff');
+  }
+  async createRestoreSnapshot(vm: RestoreVm, name: string) {
+    const ref = `snapshot-${this.calls.length}`;
+    this.stateOf(vm).snapshots.push({ ref, name });
+    this.calls.push(`createSnapshot:${name}`);
+    return ref;
+  }
+  async revertAndRemoveSnapshot(vm: RestoreVm, ref: string) {
+    const s = this.stateOf(vm);
+    s.snapshots = s.snapshots.filter((x) => x.ref !== ref);
+    this.calls.push(`revertAndRemoveSnapshot:${ref}`);
   }
   async cleanup() {
     this.calls.push('cleanup');

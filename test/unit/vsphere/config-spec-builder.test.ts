@@ -77,7 +77,13 @@ function savedConfigInfo(): VimObject {
           macAddress: '00:50:56:01:02:03',
           backing: { $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { switchUuid: '50 2a', portgroupKey: 'dvportgroup-33' } },
         },
-        { $type: 'VirtualTPM', key: '11000' },
+        {
+          $type: 'VirtualTPM',
+          key: '11000',
+          deviceInfo: { label: 'Virtual TPM', summary: 'Virtual TPM' },
+          endorsementKeyCertificateSigningRequest: ['Q1NSLXJzYQ==', 'Q1NSLWVjYw=='],
+          endorsementKeyCertificate: ['RUstcnNh', 'RUstZWNj'],
+        },
       ],
     },
   };
@@ -158,7 +164,7 @@ describe('buildConfigSpec (STEP-CONFIG-FROM-CONFIGINFO)', () => {
     expect(d1!.capacityInBytes).toBe(42949672960);
     expect(d1!.capacityInKB).toBe(41943040);
     expect(diskKeys.get(2000)).toBe(d1!.key);
-    // Encrypted VM: each new disk is encrypted with the same key.
+    // Encrypted VM: the disk that had a key is encrypted with the same key.
     expect(disks[0]!.backing).toMatchObject({ crypto: { $type: 'CryptoSpecEncrypt' } });
   });
 
@@ -188,11 +194,45 @@ describe('buildConfigSpec (STEP-CONFIG-FROM-CONFIGINFO)', () => {
   });
 
   it('applies a storage policy and a provisioning override to home and disks', () => {
-    const { spec } = buildConfigSpec(savedConfigInfo(), { ...options, storageProfileId: 'aa-bb', provisioning: 'thin' });
+    const plain = savedConfigInfo();
+    delete plain.keyId;
+    const { spec } = buildConfigSpec(plain, { ...options, storageProfileId: 'aa-bb', provisioning: 'thin' });
     expect(spec.vmProfile).toEqual([{ $type: 'VirtualMachineDefinedProfileSpec', profileId: 'aa-bb' }]);
     const disks = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
     expect(disks.every((c) => (c.profile as VimObject[])[0]!.profileId === 'aa-bb')).toBe(true);
     expect(disks.every((c) => ((c.device as VimObject).backing as VimObject).thinProvisioned === true)).toBe(true);
+  });
+
+  it('encrypts only the disks that were encrypted, and gives the encryption policy to the home and those disks only', () => {
+    const { spec } = buildConfigSpec(savedConfigInfo(), { ...options, storageProfileId: 'enc-policy' });
+    expect(spec.vmProfile).toEqual([{ $type: 'VirtualMachineDefinedProfileSpec', profileId: 'enc-policy' }]);
+    const disks = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
+    // Hard disk 1 had a key; Hard disks 2 and 3 were plain (a vTPM VM's home is encrypted, its disks need not be).
+    expect(disks.map((c) => c.backing !== undefined)).toEqual([true, false, false]);
+    expect(disks.map((c) => (c.profile as VimObject[] | undefined)?.[0]?.profileId)).toEqual(['enc-policy', undefined, undefined]);
+  });
+
+  it('gives a disk its own saved policy where one is given, plain disks of an encrypted VM included', () => {
+    const { spec } = buildConfigSpec(savedConfigInfo(), { ...options, storageProfileId: 'enc-policy', diskStorageProfileIds: new Map([[2016, 'gold']]) });
+    const disks = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
+    expect(disks.map((c) => (c.profile as VimObject[] | undefined)?.[0]?.profileId)).toEqual(['enc-policy', 'gold', undefined]);
+  });
+
+  it('VTPM-RESTORE: sends the saved vTPM device with its endorsement key certificates under a new negative key', () => {
+    const { spec } = buildConfigSpec(savedConfigInfo(), options);
+    const tpm = devices(spec).find((d) => d.$type === 'VirtualTPM')!;
+    expect(Number(tpm.key)).toBeLessThan(0);
+    expect(tpm.endorsementKeyCertificate).toEqual(['RUstcnNh', 'RUstZWNj']);
+    expect(tpm.endorsementKeyCertificateSigningRequest).toEqual(['Q1NSLXJzYQ==', 'Q1NSLWVjYw==']);
+  });
+
+  it('VTPM-FIRMWARE: a vTPM makes the firmware EFI even when the saved ConfigInfo says BIOS', () => {
+    const bios = { ...savedConfigInfo(), firmware: 'bios' };
+    const { spec, notes } = buildConfigSpec(bios, options);
+    expect(spec.firmware).toBe('efi');
+    expect(notes.some((n) => /VTPM-FIRMWARE/.test(n))).toBe(true);
+    // Without the vTPM (restored unencrypted) the saved firmware stays.
+    expect(buildConfigSpec(bios, { ...options, encryption: { mode: 'unencrypted' } }).spec.firmware).toBe('bios');
   });
 
   it('refuses same-key for a VM that was never encrypted', () => {

@@ -102,6 +102,34 @@ describe('vim25 request encoding', () => {
     expect(xml.indexOf('<config')).toBeLessThan(xml.indexOf('<pool'));
   });
 
+  it('emits the elements of every data object in WSDL sequence order, whatever order it was built in', () => {
+    const xml = encodeRequest('ReconfigVM_Task', {
+      spec: {
+        $type: 'VirtualMachineConfigSpec',
+        crypto: { $type: 'CryptoSpecEncrypt', cryptoKeyId: { $type: 'CryptoKeyId', providerId: { $type: 'KeyProviderId', id: 'kms' }, keyId: 'k1' } },
+        firmware: 'efi',
+        deviceChange: [{ $type: 'VirtualDeviceConfigSpec', device: { $type: 'VirtualTPM', endorsementKeyCertificate: ['QQ=='], key: -1 }, operation: 'add' }],
+        memoryMB: 512,
+        numCPUs: 1,
+        name: 'x',
+      },
+      _this: moRef('VirtualMachine', 'vm-1'),
+    });
+    const order = (names: string[]) => names.map((n) => xml.search(new RegExp(`<${n}[ >]`)));
+    const ascending = (xs: number[]) => xs.every((x, i) => x >= 0 && (i === 0 || x > xs[i - 1]!));
+    expect(ascending(order(['_this', 'spec']))).toBe(true);
+    expect(ascending(order(['name', 'numCPUs', 'memoryMB', 'deviceChange', 'firmware', 'crypto']))).toBe(true);
+    expect(ascending(order(['operation', 'device', 'key', 'endorsementKeyCertificate']))).toBe(true);
+    expect(ascending(order(['keyId', 'providerId']))).toBe(true);
+  });
+
+  it('reads a void method answered with an empty response element or a self-closing one', () => {
+    const empty = (inner: string) => `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${inner}</soapenv:Body></soapenv:Envelope>`;
+    expect(decodeResponse(empty('<RefreshDatastoreResponse xmlns="urn:vim25"></RefreshDatastoreResponse>'), 'RefreshDatastore')).toBeUndefined();
+    expect(decodeResponse(empty('<RefreshDatastoreResponse xmlns="urn:vim25"/>'), 'RefreshDatastore')).toBeUndefined();
+    expect(() => decodeResponse('', 'RefreshDatastore')).toThrow(/without a SOAP body/);
+  });
+
   it('round-trips a request body through the decoder', () => {
     const spec = { $type: 'VirtualMachineConfigSpec', name: 'a', firmware: 'efi', crypto: { $type: 'CryptoSpecEncrypt', cryptoKeyId: { keyId: 'k1', providerId: { id: 'kms' } } } };
     const xml = encodeRequest('ReconfigVM_Task', { _this: moRef('VirtualMachine', 'vm-1'), spec });

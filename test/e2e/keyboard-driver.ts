@@ -33,7 +33,8 @@ export class KeyboardDriver {
   async type(target: Locator, text: string): Promise<void> {
     await this.tabTo(target);
     await this.page.keyboard.press('ControlOrMeta+A');
-    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Backspace');
+    if (text) await this.page.keyboard.type(text);
   }
 
   /** A <select>: Home, then ArrowDown until the chosen option's text matches (the keyboard way on every platform). */

@@ -16,7 +16,9 @@ export function PlanDecisions({ plan }: { plan: RestorePlanView }): ReactElement
   const fixes = plan.findings
     .filter((f) => f.severity !== 'info' && (f.severity === 'block' || DECISION_RULES.includes(f.rule)))
     .map((f) => ({ finding: f, actions: remedyActions(f, choices) }))
-    .filter((x) => x.actions.length > 0);
+    .filter((x) => x.actions.length > 0)
+    // Several findings often share one remedy (every disk blocked by the same transport): offer it once.
+    .filter((x, i, all) => all.findIndex((y) => y.actions.map((a) => a.label).join() === x.actions.map((a) => a.label).join()) === i);
   const choiceNeeded = needsEncryptionChoice(plan);
   const facts = [
     plan.storagePolicy ? `Storage policy: ${plan.storagePolicy}` : null,

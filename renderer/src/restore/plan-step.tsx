@@ -56,7 +56,7 @@ export function PlanStep(): ReactElement {
   return (
     <div>
       <StepHeading>{data ? `Plan for ${data.vm}` : 'Plan'}</StepHeading>
-      <PlanStatusLine />
+      {data ? null : <PlanStatusLine />}
       {plan.problem ? (
         <div className="notice notice-error" role="alert">
           <strong>Could not make the plan.</strong> {plan.problem.message}

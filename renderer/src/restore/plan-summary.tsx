@@ -24,7 +24,7 @@ export function PlanSummary({ plan, choices }: { plan: RestorePlanView; choices:
   const total = plan.disks.reduce((n, d) => n + d.bytesToWrite, 0);
   return (
     <section className="plan-summary" aria-label="Plan summary">
-      <p className={`verdict ${plan.ok ? 'verdict-ok' : 'verdict-blocked'}`} data-testid="plan-verdict">
+      <p className={`verdict ${plan.ok ? 'verdict-ok' : 'verdict-blocked'}`} data-testid="plan-verdict" role="status" aria-live="polite">
         <strong>{plan.ok ? 'OK' : 'BLOCKED'}</strong>{' '}
         {plan.ok ? 'This restore can start.' : `${block?.message ?? 'A restore rule blocks this plan.'}`}
         {block ? <code className="rule-tag">{block.rule}</code> : null}

@@ -28,6 +28,7 @@ export function RunStep(): ReactElement {
     );
   }
   const done = FINAL.includes(job.phase);
+  const poweredByPlan = job.checklist?.some((c) => c.phase === 'power-on' && c.status === 'done') ?? false;
   const powerOn = () => {
     if (!job.connection || !job.restoredVm) return;
     setPower('busy');
@@ -77,7 +78,7 @@ export function RunStep(): ReactElement {
                 Open the report
               </button>
             ) : null}
-            {job.phase === 'succeeded' && job.restoredVm && job.connection ? (
+            {job.phase === 'succeeded' && job.restoredVm && job.connection && !poweredByPlan ? (
               <button type="button" className="button button-secondary" disabled={power !== 'idle'} onClick={powerOn}>
                 {power === 'on' ? 'Powered on' : power === 'busy' ? 'Powering on…' : `Power on ${job.restoredVm}`}
               </button>

@@ -228,7 +228,7 @@ describe('end to end: the restore wizard, keyboard only, with axe on every step'
     await keys.type(page.getByLabel('Filter by VM, job or target'), 'no-such-vm');
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('0 of 1 jobs');
     await keys.type(page.getByLabel('Filter by VM, job or target'), '');
-    await keys.press(page.getByRole('button', { name: /^Open the report of / }).first());
+    await keys.press(page.getByRole('button', { name: /^Open report of / }).first());
     await page.getByTestId('report-view').getByRole('heading', { name: /^Report: restore succeeded/ }).waitFor({ timeout: 30_000 });
     await check('page-jobs-history');
   });

@@ -356,6 +356,6 @@ describe('Restore wizard: live re-planning, one-click fixes, the run page and Jo
     fireEvent.change(screen.getByLabelText('Filter by VM, job or target'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'succeeded' } });
     expect(screen.getByTestId('history-count').textContent).toBe('1 of 2 jobs');
-    expect(screen.getByRole('button', { name: 'Open the report of restore-a' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Open report of restore-a' })).toBeTruthy();
   });
 });

@@ -82,7 +82,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
                   <td>{r.outcome}</td>
                   <td>
                     {r.reportPath ? (
-                      <button type="button" className="button button-small" onClick={() => setReportOf(r.jobId)} aria-label={`Open the report of ${r.jobId}`}>
+                      <button type="button" className="button button-small" onClick={() => setReportOf(r.jobId)} aria-label={`Open report of ${r.jobId}`}>
                         Open report
                       </button>
                     ) : (

@@ -51,7 +51,9 @@ export function ConnectionsPage(): ReactElement {
                     <th>Kind</th>
                     <th>Password</th>
                     <th>Trusted certificate (SHA-256)</th>
-                    <th aria-label="Actions" />
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -24,7 +24,11 @@ export function RestorePointTable({
     <table className="table" aria-label={`Restore points in ${repo.path}`}>
       <thead>
         <tr>
-          {onSelect ? <th aria-label="Choose" /> : null}
+          {onSelect ? (
+            <th>
+              <span className="visually-hidden">Choose</span>
+            </th>
+          ) : null}
           <th>VM</th>
           <th>Created</th>
           <th>Kind</th>

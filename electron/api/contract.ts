@@ -70,6 +70,8 @@ export const apiContract = {
     plan: invoke(RestorePlanInput, RestorePlanView),
     /** Plans again and, unless blocked, runs the restore as a job (progress through jobs.onProgress). */
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
+    /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
+    resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

@@ -121,6 +121,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     restore: {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
+      resume: async ({ jobId }) => restores.resume(jobId),
     },
     jobs: {
       list: async () => jobs.list(),

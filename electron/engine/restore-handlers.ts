@@ -85,10 +85,19 @@ export class RestoreHandlers {
     return planView(await this.service.plan(this.request(input)).catch(repositoryApiError));
   }
 
-  async start(input: RestoreStartInput): Promise<{ jobId: string }> {
+  start(input: RestoreStartInput): Promise<{ jobId: string }> {
+    return this.launch(this.request(input));
+  }
+
+  /** Continues an interrupted or failed job from its checkpoint: the saved request, the same job id (as `lifeboat restore --resume`). */
+  async resume(jobId: string): Promise<{ jobId: string }> {
+    return this.launch(await this.service.savedRequest(jobId), jobId);
+  }
+
+  private async launch(request: RestoreRequest, resumeJobId?: string): Promise<{ jobId: string }> {
     // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
     await this.service.vddkSetup();
-    const request = this.request(input);
+    const input = request;
     const prepared = await this.service.prepare(request).catch(repositoryApiError);
     try {
       this.service.assertRunnable(prepared.plan, request);
@@ -97,7 +106,7 @@ export class RestoreHandlers {
       throw err;
     }
     const { plan } = prepared;
-    const jobId = newJobId();
+    const jobId = resumeJobId ?? newJobId();
     const job = this.deps.jobs.start({
       id: jobId,
       kind: 'restore',
@@ -127,7 +136,7 @@ export class RestoreHandlers {
         checklist: runningChecklist(plan, p.phase),
       });
     void this.service
-      .run(prepared, { jobId, signal: job.signal, onProgress })
+      .run(prepared, { jobId, resumeJobId, signal: job.signal, onProgress })
       .then(({ report, reportFiles, reportProblem }) => {
         const phase = report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'cancelled' ? 'cancelled' : 'failed';
         const written = report.disks.reduce((n, d) => n + d.bytesWritten, 0);

@@ -338,6 +338,20 @@ describe('Restore wizard: live re-planning, one-click fixes, the run page and Jo
     expect((await screen.findByTestId('report-view')).textContent).toContain('Reason: ticket 42');
   });
 
+  it('offers Resume (same job, from its checkpoint) and Retry (a new job) when a restore failed', async () => {
+    const fake = await walkToPlan({ ...warnPlan, findings: [] });
+    fireEvent.click(screen.getByRole('button', { name: 'Start restore' }));
+    await screen.findByText('Starting job restore-1…');
+    fake.answers['restore.resume'] = { ok: true, value: { jobId: 'restore-1' } };
+    act(() => fake.emit('jobs.onProgress', snapshot({ phase: 'failed', step: null, error: 'NFC connection lost', connection: 'vc01' })));
+    expect((await screen.findByTestId('job-outcome')).getAttribute('role')).toBe('alert');
+    expect(screen.queryByRole('button', { name: /^Power on/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Resume this job' }));
+    await waitFor(() => expect(fake.inputs['restore.resume']).toEqual({ jobId: 'restore-1' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry as a new job' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c === 'restore.start')).toHaveLength(2));
+  });
+
   it('lists every job on disk on the Jobs page and filters them', async () => {
     const answers = baseAnswers(warnPlan);
     const row = (jobId: string, vm: string, outcome: 'succeeded' | 'interrupted') => ({
@@ -345,12 +359,19 @@ describe('Restore wizard: live re-planning, one-click fixes, the run page and Jo
       reportPath: outcome === 'succeeded' ? `/h/jobs/${jobId}-report.html` : null,
     });
     answers['jobs.history'] = { ok: true, value: [row('restore-a', 'sql01', 'succeeded'), row('restore-b', 'web01', 'interrupted')] };
-    bootstrap(recordingBridge(answers).bridge, window);
+    answers['restore.resume'] = { ok: false, error: { message: 'the repository /r is not open in this session', code: 'repository-not-open', hint: 'Open it on the Repositories page first.' } };
+    const fake = recordingBridge(answers);
+    bootstrap(fake.bridge, window);
     window.location.hash = '#/jobs';
     window.dispatchEvent(new HashChangeEvent('hashchange'));
     render(<AppFrame />);
     await waitFor(() => expect(screen.getByTestId('history-count').textContent).toBe('2 of 2 jobs'));
-    expect(screen.getByTestId('history-restore-b').textContent).toContain('lifeboat restore --resume restore-b');
+    expect(screen.getByRole('button', { name: 'Resume restore-b' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Resume restore-a' })).toBeNull();
+    // Resuming needs the job's repository open: the engine says so, and the page shows it as an alert with what to do.
+    fireEvent.click(screen.getByRole('button', { name: 'Resume restore-b' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not resume restore-b: the repository /r is not open in this session Open it on the Repositories page first.');
+    expect(fake.inputs['restore.resume']).toEqual({ jobId: 'restore-b' });
     fireEvent.change(screen.getByLabelText('Filter by VM, job or target'), { target: { value: 'web' } });
     expect(screen.getByTestId('history-count').textContent).toBe('1 of 2 jobs');
     fireEvent.change(screen.getByLabelText('Filter by VM, job or target'), { target: { value: '' } });

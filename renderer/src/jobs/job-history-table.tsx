@@ -13,6 +13,12 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('all');
   const [reportOf, setReportOf] = useState<string | null>(null);
+  const [resumed, setResumed] = useState<{ jobId: string; problem?: string } | null>(null);
+  const resume = (jobId: string) =>
+    api()
+      .restore.resume({ jobId })
+      .then(() => setResumed({ jobId }))
+      .catch((err: { message?: string; hint?: string }) => setResumed({ jobId, problem: [err.message, err.hint].filter(Boolean).join(' ') }));
   useEffect(() => {
     let current = true;
     api()
@@ -85,16 +91,22 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
                       <button type="button" className="button button-small" onClick={() => setReportOf(r.jobId)} aria-label={`Open report of ${r.jobId}`}>
                         Open report
                       </button>
-                    ) : (
-                      <span>
-                        Resume: <code>lifeboat restore --resume {r.jobId}</code>
-                      </span>
-                    )}
+                    ) : null}
+                    {r.outcome !== 'succeeded' ? (
+                      <button type="button" className="button button-small button-secondary" onClick={() => void resume(r.jobId)} aria-label={`Resume ${r.jobId}`}>
+                        Resume
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+        </div>
+      ) : null}
+      {resumed ? (
+        <div className={`notice ${resumed.problem ? 'notice-error' : 'notice-ok'}`} role={resumed.problem ? 'alert' : 'status'} data-testid="resume-result">
+          {resumed.problem ? `Could not resume ${resumed.jobId}: ${resumed.problem}` : `Resumed ${resumed.jobId}: its progress is shown above.`}
         </div>
       ) : null}
       {reportOf ? <ReportView key={reportOf} jobId={reportOf} onClose={() => setReportOf(null)} /> : null}

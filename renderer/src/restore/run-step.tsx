@@ -14,6 +14,8 @@ export function RunStep(): ReactElement {
   const jobId = useRestoreWizardStore((s) => s.jobId);
   const cancel = useRestoreWizardStore((s) => s.cancel);
   const retry = useRestoreWizardStore((s) => s.retry);
+  const resume = useRestoreWizardStore((s) => s.resume);
+  const startProblem = useRestoreWizardStore((s) => s.startProblem);
   const reset = useRestoreWizardStore((s) => s.reset);
   const job = useJobsStore((s) => (jobId ? s.jobs[jobId] : undefined));
   const rates = useJobsStore((s) => (jobId ? s.rates[jobId] : undefined)) ?? [];
@@ -84,9 +86,14 @@ export function RunStep(): ReactElement {
               </button>
             ) : null}
             {job.phase !== 'succeeded' ? (
-              <button type="button" className="button button-secondary" onClick={() => void retry()}>
-                Retry the restore
-              </button>
+              <>
+                <button type="button" className="button" onClick={() => void resume()}>
+                  Resume this job
+                </button>
+                <button type="button" className="button button-secondary" onClick={() => void retry()}>
+                  Retry as a new job
+                </button>
+              </>
             ) : null}
             <button type="button" className="button button-secondary" onClick={reset}>
               Restore another
@@ -100,9 +107,10 @@ export function RunStep(): ReactElement {
           {showReport ? <ReportView jobId={job.id} onClose={() => setShowReport(false)} /> : null}
         </>
       )}
-      {problem ? (
+      {problem || startProblem ? (
         <div className="notice notice-error" role="alert">
-          {problem}
+          {problem ?? startProblem?.message}
+          {startProblem?.hint ? <div className="hint">{startProblem.hint}</div> : null}
         </div>
       ) : null}
     </section>

@@ -49,8 +49,10 @@ interface RestoreWizardStore {
   setEncryption: (choice: EncryptionChoice) => void;
   makePlan: () => Promise<void>;
   start: () => Promise<void>;
-  /** Runs the same request again (a failed or cancelled job). */
+  /** Runs the same request again as a new job (a failed or cancelled job). */
   retry: () => Promise<void>;
+  /** Continues the failed or cancelled job from its checkpoint (same job id). */
+  resume: () => Promise<void>;
   cancel: () => Promise<void>;
   reset: () => void;
 }
@@ -130,6 +132,16 @@ export const useRestoreWizardStore = create<RestoreWizardStore>((set, get) => {
     retry: async () => {
       set({ jobId: null });
       await get().start();
+    },
+    resume: async () => {
+      const { jobId } = get();
+      if (!jobId) return;
+      set({ startProblem: null });
+      try {
+        await api().restore.resume({ jobId });
+      } catch (err) {
+        set({ startProblem: problemOf(err) });
+      }
     },
     cancel: async () => {
       const { jobId } = get();

@@ -3,6 +3,7 @@ import { openConnection } from '../connections/open-connection';
 import type { ConnectionStore } from '../connections/connection-store';
 import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
+import { datacenterMembership } from '../vsphere/datacenter-membership';
 import { hostNetworks } from '../vsphere/host-capabilities';
 import { fetchInventory, listVms } from '../vsphere/inventory';
 import type { Inventory, InventoryFolder } from '../vsphere/inventory-types';
@@ -27,16 +28,17 @@ function hostProblem(connectionState: string, maintenance: boolean): string | un
 }
 
 /** Shapes the live inventory into what the restore wizard's pickers offer (names only, sorted). */
-export function restoreTargetsOf(inv: Inventory): RestoreTargets {
+export function restoreTargetsOf(inv: Inventory, member: Map<string, string> = new Map()): RestoreTargets {
   const name = (list: Array<{ ref: { value: string }; name: string }>, value: string): string | undefined => list.find((x) => x.ref.value === value)?.name;
-  // Compute resources do not name their datacenter here; with one datacenter (the usual restore target) it is that one.
+  // Without a membership map, one datacenter (the usual restore target) holds everything.
   const onlyDatacenter = inv.datacenters.length === 1 ? inv.datacenters[0]!.name : null;
+  const datacenterOf = (value: string): string | null => member.get(value) ?? onlyDatacenter;
   return {
     datacenters: byName(inv.datacenters.map((d) => ({ name: d.name }))),
     computeResources: byName(
       inv.computeResources.map((c) => ({
         name: c.name,
-        datacenter: onlyDatacenter,
+        datacenter: datacenterOf(c.ref.value),
         isCluster: c.isCluster,
         hosts: c.hosts.map((h) => name(inv.hosts, h.value)).filter((n): n is string => n !== undefined),
       })),
@@ -47,6 +49,7 @@ export function restoreTargetsOf(inv: Inventory): RestoreTargets {
         const problem = hostProblem(h.connectionState, h.inMaintenanceMode);
         return {
           name: h.name,
+          datacenter: datacenterOf(h.ref.value),
           computeResource: owner?.name ?? null,
           usable: problem === undefined,
           ...(problem ? { problem } : {}),
@@ -61,7 +64,9 @@ export function restoreTargetsOf(inv: Inventory): RestoreTargets {
     resourcePools: byName(
       inv.resourcePools.map((p) => ({ name: p.name, computeResource: p.owner ? (name(inv.computeResources, p.owner.value) ?? null) : null })),
     ),
-    vmFolders: byName(inv.folders.filter((f) => f.childType.includes('VirtualMachine')).map((f) => ({ name: f.name, datacenter: folderDatacenter(inv, f) }))),
+    vmFolders: byName(
+      inv.folders.filter((f) => f.childType.includes('VirtualMachine')).map((f) => ({ name: f.name, datacenter: member.get(f.ref.value) ?? folderDatacenter(inv, f) })),
+    ),
     datastores: byName(
       inv.datastores.map((d) => ({ name: d.name, type: d.type, capacityBytes: d.capacityBytes, freeBytes: d.freeBytes, accessible: d.accessible })),
     ),
@@ -88,7 +93,10 @@ export class RestoreTargetHandlers {
   }
 
   restoreTargets(connection: string): Promise<RestoreTargets> {
-    return this.withSession(connection, async (session) => restoreTargetsOf(await fetchInventory(session)));
+    return this.withSession(connection, async (session) => {
+      const inv = await fetchInventory(session);
+      return restoreTargetsOf(inv, inv.datacenters.length > 1 ? await datacenterMembership(session, inv) : undefined);
+    });
   }
 
   /** vSphere refuses a second VM of the same name in one folder; the wizard says so before the plan does. */

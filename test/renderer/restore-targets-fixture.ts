@@ -5,8 +5,8 @@ export const targets: RestoreTargets = {
   datacenters: [{ name: 'DC1' }],
   computeResources: [{ name: 'cluster1', datacenter: 'DC1', isCluster: true, hosts: ['esx1', 'esx2'] }],
   hosts: [
-    { name: 'esx1', computeResource: 'cluster1', usable: true, datastores: ['ds1'], networks: ['VM Network', 'prod-vlan20'] },
-    { name: 'esx2', computeResource: 'cluster1', usable: false, problem: 'the host is in maintenance mode', datastores: ['ds1'], networks: [] },
+    { name: 'esx1', datacenter: 'DC1', computeResource: 'cluster1', usable: true, datastores: ['ds1'], networks: ['VM Network', 'prod-vlan20'] },
+    { name: 'esx2', datacenter: 'DC1', computeResource: 'cluster1', usable: false, problem: 'the host is in maintenance mode', datastores: ['ds1'], networks: [] },
   ],
   resourcePools: [{ name: 'Resources', computeResource: 'cluster1' }],
   vmFolders: [{ name: 'vm', datacenter: 'DC1' }, { name: 'restored', datacenter: 'DC1' }],

@@ -17,6 +17,7 @@ export const RestoreTargets = z.object({
   hosts: z.array(
     z.object({
       name: z.string(),
+      datacenter: z.string().nullable(),
       computeResource: z.string().nullable(),
       usable: z.boolean(),
       /** Why the host cannot take a restore (disconnected, maintenance mode); absent when usable. */

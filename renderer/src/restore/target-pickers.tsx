@@ -33,7 +33,7 @@ function Select({ label, value, onChange, options, empty }: { label: string; val
 export function TargetPickers({ targets, choices, choose, bytesToWrite }: PickerProps): ReactElement {
   const inDatacenter = <T extends { datacenter: string | null }>(list: T[]) => list.filter((x) => !choices.datacenter || x.datacenter === null || x.datacenter === choices.datacenter);
   const computes = inDatacenter(targets.computeResources);
-  const hosts = targets.hosts.filter((h) => !choices.computeResource || h.computeResource === choices.computeResource);
+  const hosts = inDatacenter(targets.hosts).filter((h) => !choices.computeResource || h.computeResource === choices.computeResource);
   const pools = targets.resourcePools.filter((p) => !choices.computeResource || p.computeResource === choices.computeResource);
   const host = targets.hosts.find((h) => h.name === choices.host);
   const datastores = targets.datastores.filter((d) => !host || host.datastores.includes(d.name));

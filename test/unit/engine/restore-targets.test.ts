@@ -31,7 +31,7 @@ describe('the restore wizard pickers from the live inventory', () => {
   it('names each host with its cluster, datastores and networks (never an uplink port group); a host in maintenance mode is not usable', () => {
     const t = restoreTargetsOf(inv);
     expect(t.computeResources).toEqual([{ name: 'cluster1', datacenter: 'DC1', isCluster: true, hosts: ['esx1', 'esx2'] }]);
-    expect(t.hosts[0]).toEqual({ name: 'esx1', computeResource: 'cluster1', usable: true, datastores: ['ds1'], networks: ['VM Network', 'prod-pg'] });
+    expect(t.hosts[0]).toEqual({ name: 'esx1', datacenter: 'DC1', computeResource: 'cluster1', usable: true, datastores: ['ds1'], networks: ['VM Network', 'prod-pg'] });
     expect(t.hosts[1]).toMatchObject({ name: 'esx2', usable: false, problem: 'the host is in maintenance mode' });
     expect(t.resourcePools).toEqual([{ name: 'Resources', computeResource: 'cluster1' }]);
     expect(t.vmFolders).toEqual([

@@ -85,7 +85,9 @@ export class RestoreHandlers {
     return planView(await this.service.plan(this.request(input)).catch(repositoryApiError));
   }
 
-  start(input: RestoreStartInput): Promise<{ jobId: string }> {
+  async start(input: RestoreStartInput): Promise<{ jobId: string }> {
+    // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
+    await this.service.vddkSetup();
     return this.launch(this.request(input));
   }
 
@@ -95,7 +97,6 @@ export class RestoreHandlers {
   }
 
   private async launch(request: RestoreRequest, resumeJobId?: string): Promise<{ jobId: string }> {
-    // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
     await this.service.vddkSetup();
     const input = request;
     const prepared = await this.service.prepare(request).catch(repositoryApiError);

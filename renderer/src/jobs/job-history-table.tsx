@@ -85,7 +85,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
                     <div className="mono muted">{r.jobId}</div>
                   </td>
                   <td>{r.target}</td>
-                  <td>{r.outcome}</td>
+                  <td className="nowrap">{r.outcome}</td>
                   <td>
                     {r.reportPath ? (
                       <button type="button" className="button button-small" onClick={() => setReportOf(r.jobId)} aria-label={`Open report of ${r.jobId}`}>

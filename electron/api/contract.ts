@@ -11,11 +11,18 @@ import {
   VmRow,
 } from './schemas/connection-schema';
 import { EnvironmentFacts } from './schemas/environment-schema';
+import { JobIdInput, JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 import { JobSnapshot } from './schemas/job-schema';
+import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
+import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
 
 export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
-export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanView } from './schemas/restore-schema';
+export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema';
+export type { JobChecklistItem, JobDiskProgress } from './schemas/job-schema';
+export type { PointDetails } from './schemas/point-details-schema';
+export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
+export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -46,21 +53,37 @@ export const apiContract = {
   inventory: {
     vms: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(VmRow)),
     datastores: invoke(z.object({ connection: z.string().min(1).max(100) }).strict(), z.array(DatastoreRow)),
+    /** The restore wizard's pickers: datacenters, clusters and hosts, pools, VM folders, datastores (free space), networks per host. */
+    restoreTargets: invoke(RestoreTargetsInput, RestoreTargets),
+    /** The wizard's live VM name conflict check. */
+    vmNameInUse: invoke(VmNameCheckInput, VmNameCheck),
+  },
+  vms: {
+    /** Powers on a restored VM by name (the run page's "Power on"). */
+    powerOn: invoke(VmNameCheckInput, z.object({ poweredOn: z.boolean() })),
   },
   repositories: {
     /** Opens a repository folder for this session (password from the input, else the keychain) and lists its restore points. */
     open: invoke(OpenRepositoryInput, OpenedRepository),
+    /** One restore point's badges (EFI, vTPM, encrypted, CBT) and disk sizes, for the restore wizard. */
+    pointDetails: invoke(PointDetailsInput, PointDetails),
   },
   restore: {
     /** Plans a restore against the live target; changes nothing. */
     plan: invoke(RestorePlanInput, RestorePlanView),
     /** Plans again and, unless blocked, runs the restore as a job (progress through jobs.onProgress). */
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
+    /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
+    resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),
     cancel: invoke(z.object({ jobId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
     onProgress: event(JobSnapshot),
+    /** Every job on disk (<Lifeboat home>/jobs), the CLI's too, newest first. */
+    history: invoke(NoInput, z.array(JobHistoryRow)),
+    /** A finished job's report, for the in-app report view. */
+    report: invoke(JobIdInput, JobReportView),
   },
 };
 

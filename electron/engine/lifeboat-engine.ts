@@ -20,9 +20,13 @@ import { environmentFactsFor } from '../environment/environment-facts';
 import type { SecretStore } from '../keychain/secret-store';
 import { OsKeychain } from '../keychain/os-keychain';
 import { EventHub } from './event-hub';
+import { pointDetailsOf } from './point-details';
+import { listJobHistory, readJobReport } from './job-history';
 import { JobRegistry } from './job-registry';
 import { RepositoryHandlers } from './repository-handlers';
 import { RestoreHandlers } from './restore-handlers';
+import { RestoreTargetHandlers } from './restore-target-handlers';
+import { powerOnByName } from './vm-power-handlers';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 
 export interface EngineOptions {
@@ -65,6 +69,8 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     // The engine's env (not only process.env) names the VDDK folder when no setting does.
     vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })),
   });
+
+  const targets = new RestoreTargetHandlers(connectionStore, secretStore);
 
   const handlers: ServerHandlers<ApiContract> = {
     app: {
@@ -114,17 +120,26 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
         (await listConnectionDatastores(connection, connectionStore, sessionSecrets))
           .map((d) => ({ name: d.name, type: d.type, capacityBytes: d.capacityBytes, freeBytes: d.freeBytes, accessible: d.accessible }))
           .sort((a, b) => a.name.localeCompare(b.name)),
+      restoreTargets: async ({ connection }) => targets.restoreTargets(connection),
+      vmNameInUse: async ({ connection, name }) => targets.vmNameInUse(connection, name),
+    },
+    vms: {
+      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, secretStore, connection, name),
     },
     repositories: {
       open: async (request) => repositories.openFolder(request),
+      pointDetails: async ({ repositoryId, point }) => pointDetailsOf(await repositories.get(repositoryId).repo.loadPoint(point)),
     },
     restore: {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
+      resume: async ({ jobId }) => restores.resume(jobId),
     },
     jobs: {
       list: async () => jobs.list(),
       cancel: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+      history: async () => listJobHistory(home),
+      report: async ({ jobId }) => readJobReport(home, jobId),
     },
   };
 

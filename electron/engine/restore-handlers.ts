@@ -5,11 +5,13 @@ import type { ConnectionStore } from '../connections/connection-store';
 import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
+import { ruleEntry } from '../planner/rule-catalogue';
 import { newJobId } from '../restore/restore-runner';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
 import type { JobRegistry } from './job-registry';
 import type { RepositoryHandlers } from './repository-handlers';
 import type { RestoreJobProgress } from './restore-progress';
+import { finalChecklist, runningChecklist } from './restore-checklist';
 import { RestoreService } from './restore-service';
 
 export interface RestoreHandlerDeps {
@@ -49,7 +51,7 @@ export function planView(plan: Plan): RestorePlanView {
       firstWriteAllocates: d.firstWriteAllocates,
       ...(d.targetDisk !== undefined ? { targetDisk: d.targetDisk } : {}),
     })),
-    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport })),
+    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport, ruleTitle: ruleEntry(f.rule).title })),
     steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, phase: s.phase, description: s.description, disk: s.disk })),
     rulesApplied: plan.rulesApplied,
   };
@@ -86,8 +88,18 @@ export class RestoreHandlers {
   async start(input: RestoreStartInput): Promise<{ jobId: string }> {
     // VDDK is resolved before anything else, so "VDDK not found" is an answer to start, not a failed job.
     await this.service.vddkSetup();
-    const request = this.request(input);
-    const prepared = await this.service.prepare(request);
+    return this.launch(this.request(input));
+  }
+
+  /** Continues an interrupted or failed job from its checkpoint: the saved request, the same job id (as `lifeboat restore --resume`). */
+  async resume(jobId: string): Promise<{ jobId: string }> {
+    return this.launch(await this.service.savedRequest(jobId), jobId);
+  }
+
+  private async launch(request: RestoreRequest, resumeJobId?: string): Promise<{ jobId: string }> {
+    await this.service.vddkSetup();
+    const input = request;
+    const prepared = await this.service.prepare(request, resumeJobId);
     try {
       this.service.assertRunnable(prepared.plan, request);
     } catch (err) {
@@ -95,7 +107,7 @@ export class RestoreHandlers {
       throw err;
     }
     const { plan } = prepared;
-    const jobId = newJobId();
+    const jobId = resumeJobId ?? newJobId();
     const job = this.deps.jobs.start({
       id: jobId,
       kind: 'restore',
@@ -110,11 +122,22 @@ export class RestoreHandlers {
       finishedAt: null,
       error: null,
       findings: plan.findings.filter((f) => f.severity !== 'info').map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      checklist: runningChecklist(plan, null),
+      connection: input.connection,
     });
     const onProgress = (p: RestoreJobProgress): void =>
-      job.update({ step: p.step, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesPerSecond: p.bytesPerSecond, etaSeconds: p.etaSeconds });
+      job.update({
+        step: p.step,
+        bytesDone: p.bytesDone,
+        bytesTotal: p.bytesTotal,
+        bytesPerSecond: p.bytesPerSecond,
+        etaSeconds: p.etaSeconds,
+        pass: p.pass,
+        disks: p.disks,
+        checklist: runningChecklist(plan, p.phase),
+      });
     void this.service
-      .run(prepared, { jobId, signal: job.signal, onProgress })
+      .run(prepared, { jobId, resumeJobId, signal: job.signal, onProgress })
       .then(({ report, reportFiles, reportProblem }) => {
         const phase = report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'cancelled' ? 'cancelled' : 'failed';
         const written = report.disks.reduce((n, d) => n + d.bytesWritten, 0);
@@ -127,6 +150,8 @@ export class RestoreHandlers {
           finishedAt: new Date().toISOString(),
           error: [...report.errors, ...(reportProblem ? [reportProblem] : [])].join('; ') || null,
           ...(reportFiles ? { reportPath: reportFiles.html } : {}),
+          checklist: finalChecklist(report),
+          ...(report.restoredVm ? { restoredVm: report.restoredVm.name } : {}),
           outcome: `${report.vm}${report.restoredVm ? ` → ${report.restoredVm.name}` : ''}: ${report.outcome} in ${report.durationSeconds.toFixed(1)} s`,
         });
       })

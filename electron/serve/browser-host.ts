@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { LifeboatEngine } from '../engine/lifeboat-engine';
 import { securityHeaders } from '../security/content-security-policy';
 import { HostAuth } from './host-auth';
+import { startLinkControl } from './link-control';
 import { parseRequestTarget } from './request-target';
 import { loadStaticFile } from './static-files';
 import { handleSocketMessage } from './socket-protocol';
@@ -19,6 +20,8 @@ export interface BrowserHostOptions {
   slowClientMs?: number;
   /** Where host-side problems are reported (never secrets); default stderr. */
   log?: (line: string) => void;
+  /** Socket path where `lifeboat serve --new-link` asks for a new one-time link (see link-control.ts); none: no control channel. */
+  controlPath?: string;
 }
 
 export interface BrowserHost {
@@ -177,12 +180,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   port = (server.address() as AddressInfo).port;
   auth.setPort(port);
   const url = `http://127.0.0.1:${port}/?token=${auth.pendingToken}`;
+  const control = options.controlPath
+    ? await startLinkControl(options.controlPath, () => `http://127.0.0.1:${port}/?token=${auth.newToken()}`, log)
+    : null;
 
   return {
     url,
     port,
     async close() {
       unsubscribe();
+      await control?.close();
       for (const ws of sockets) ws.terminate();
       wss.close();
       server.closeAllConnections();

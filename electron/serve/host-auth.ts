@@ -61,6 +61,15 @@ export class HostAuth {
     return value !== undefined && sameSecret(value, this.session);
   }
 
+  /**
+   * A fresh one-time token for a lost cookie or a second browser (`lifeboat serve
+   * --new-link`); any earlier unused token stops working. Redeeming it joins the same session.
+   */
+  newToken(): string {
+    this.token = randomBytes(32).toString('base64url');
+    return this.token;
+  }
+
   /** If `candidate` is the unused token, burns it and returns the Set-Cookie header for the session. */
   redeem(candidate: string | null): string | null {
     if (!candidate || this.token === null || !sameSecret(candidate, this.token)) return null;

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -57,5 +59,33 @@ describe('end to end: lifeboat serve in real Chromium', () => {
     const response = await again.goto(host.url);
     expect(response?.status()).toBe(401);
     await other.close();
+  });
+
+  it('gives a second browser a new one-time link from `lifeboat serve --new-link`, without a restart, and shows a favicon', async () => {
+    const bin = join(__dirname, '..', '..', 'bin', 'lifeboat.js');
+    const ask = () => promisify(execFile)(process.execPath, [bin, '--json', 'serve', '--new-link'], { env: { ...process.env, LIFEBOAT_HOME: home } });
+    const { stdout } = await ask();
+    const link = (JSON.parse(stdout) as { url: string }).url;
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=`));
+    const second = await browser.newContext();
+    const page = await second.newPage();
+    const opened = await page.goto(link);
+    expect(opened?.status()).toBe(200);
+    await page.getByRole('link', { name: 'About' }).click();
+    await page.getByTestId('fact-os').waitFor();
+    // The favicon the page names is served (with the session cookie) as an SVG image.
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toBeTruthy();
+    const favicon = await page.request.get(new URL(icon!, page.url()).toString());
+    expect(favicon.status()).toBe(200);
+    expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+    // Each link works once: the same link in a third browser is refused.
+    const third = await browser.newContext();
+    expect((await (await third.newPage()).goto(link))?.status()).toBe(401);
+    // Another link can be asked for at any time; it makes the previous unused one invalid.
+    const again = (JSON.parse((await ask()).stdout) as { url: string }).url;
+    expect(again).not.toBe(link);
+    await second.close();
+    await third.close();
   });
 });

@@ -77,15 +77,18 @@ describe('end to end: restore a VM with the wizard', () => {
     await page.getByLabel('Remember in keychain').check();
     await page.getByRole('button', { name: 'Open repository' }).click();
     await page.getByRole('radio', { name: new RegExp(`Restore point of ${LAB_VMS.encrypted}`) }).check({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Next: restore mode' }).click();
     await page.getByRole('button', { name: 'Next: target' }).click();
     await expect.poll(() => page.getByLabel('Connection').inputValue(), { timeout: 30_000 }).toBe('lab');
-    // The lab's datastores are offered as suggestions once the connection is chosen.
+    // The lab's datastores are offered from the live inventory once the connection is chosen.
+    const datastore = page.getByLabel('Datastore', { exact: true });
     await expect
-      .poll(() => page.getByTestId('datastore-suggestions').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 30_000 })
+      .poll(() => datastore.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 60_000 })
       .toContain(lab.info.datastores[0]!.name);
-    await page.getByLabel('Datastore').fill(lab.info.datastores[0]!.name);
+    await datastore.selectOption(lab.info.datastores[0]!.name);
     await page.getByLabel('Name of the restored VM').fill('e2e-restored');
-    await page.getByRole('button', { name: 'Plan the restore' }).click();
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 60_000 }).toMatch(/^OK/);
+    await page.getByRole('button', { name: 'Next: review the plan' }).click();
     await page.getByRole('heading', { name: /^Plan for / }).waitFor({ timeout: 60_000 });
     const diskRow = page.getByTestId(/^plan-disk-/).first();
     expect(await diskRow.textContent()).toContain('NBDSSL');

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AppFrame } from '../../renderer/src/app/app-frame';
 import { bootstrap } from '../../renderer/src/bridge/bootstrap';
@@ -48,12 +48,15 @@ describe('app frame', () => {
     const { bridge } = fakeBridge({ 'jobs.list': { ok: true, value: [] }, 'connections.list': { ok: true, value: [] } });
     bootstrap(bridge, window);
     render(<AppFrame />);
-    const labels = screen.getAllByRole('link').map((a) => a.textContent);
+    // The skip link comes first, then the six sections; each page names itself in the window title.
+    expect(screen.getAllByRole('link')[0]!.textContent).toBe('Skip to the main content');
+    const labels = within(screen.getByRole('navigation', { name: 'Main' })).getAllByRole('link').map((a) => a.textContent);
     expect(labels).toEqual(['Connections', 'Repositories', 'Restore', 'Jobs', 'Lab', 'About']);
     act(() => screen.getByRole('link', { name: 'Jobs' }).click());
     expect(window.location.hash).toBe('#/jobs');
     expect(useNavigationStore.getState().page).toBe('jobs');
     expect(screen.getByTestId('jobs-empty')).toBeTruthy();
+    await waitFor(() => expect(document.title).toBe('Jobs — Lifeboat'));
   });
 
   it('mirrors job progress pushed by the engine', async () => {
@@ -69,6 +72,7 @@ describe('app frame', () => {
       }),
     );
     expect(screen.getByText('Restore app01')).toBeTruthy();
-    expect(screen.getByText('1.0 MiB / 2.0 MiB')).toBeTruthy();
+    expect(screen.getByTestId('job-bytes').textContent).toBe('1.0 MiB of 2.0 MiB');
+    expect((screen.getByRole('progressbar', { name: 'Restore progress' }) as HTMLProgressElement).value).toBe(1048576);
   });
 });

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallResult, JobSnapshot, LifeboatBridge, OpenedRepository, RestorePlanView } from '../../electron/api/contract';
+import type { CallResult, JobSnapshot, LifeboatBridge, OpenedRepository, PointDetails, RestorePlanView } from '../../electron/api/contract';
 import { AppFrame } from '../../renderer/src/app/app-frame';
 import { bootstrap } from '../../renderer/src/bridge/bootstrap';
 import { useConnectionsStore } from '../../renderer/src/stores/connections-store';
@@ -8,6 +8,7 @@ import { useJobsStore } from '../../renderer/src/stores/jobs-store';
 import { useRepositoriesStore } from '../../renderer/src/stores/repositories-store';
 import { useRestoreWizardStore } from '../../renderer/src/stores/restore-wizard-store';
 import { fakeBridge } from './fake-bridge';
+import { targets } from './restore-targets-fixture';
 
 const repo: OpenedRepository = {
   id: 'r1',
@@ -54,6 +55,14 @@ const blockedPlan: RestorePlanView = {
   findings: [{ rule: 'XPORT-SAN-NO-ENCRYPTED', severity: 'block', message: 'Encrypted disks cannot be written over SAN.', remedy: 'Choose NBDSSL or HotAdd.', transport: 'san' }],
 };
 
+const pointDetails: PointDetails = {
+  id: 'p0123456789abcdef', vm: 'sql01', createdAt: '2026-11-20T10:00:00Z', firmware: 'efi', vtpm: true, encrypted: true, cbt: true,
+  disks: [
+    { key: 2000, label: 'Hard disk 1', capacityBytes: 4 * 1024 ** 3, allocatedBytes: 1024 ** 3, provisioning: 'thin' },
+    { key: 2001, label: 'Hard disk 2', capacityBytes: 8 * 1024 ** 3, allocatedBytes: 2 * 1024 ** 3, provisioning: 'thin' },
+  ],
+};
+
 function snapshot(patch: Partial<JobSnapshot>): JobSnapshot {
   return {
     id: 'restore-1', kind: 'restore', title: 'Restore sql01 as sql01-restored (vc01, ds1)', phase: 'running', step: 'Write the allocated extents of every disk',
@@ -78,7 +87,12 @@ function recordingBridge(answers: Record<string, CallResult>) {
       },
     }),
   }) as LifeboatBridge;
-  return { ...fake, bridge, inputs };
+  return { ...fake, bridge, inputs, answers };
+}
+
+/** The answer table behind a recording bridge (tests change answers between calls). */
+function baseAnswersFor(fake: { answers: Record<string, CallResult> }): Record<string, CallResult> {
+  return fake.answers;
 }
 
 function baseAnswers(plan: RestorePlanView): Record<string, CallResult> {
@@ -89,12 +103,16 @@ function baseAnswers(plan: RestorePlanView): Record<string, CallResult> {
     'restore.plan': { ok: true, value: plan },
     'restore.start': { ok: true, value: { jobId: 'restore-1' } },
     'jobs.cancel': { ok: true, value: { cancelled: true } },
+    'jobs.history': { ok: true, value: [] },
+    'repositories.pointDetails': { ok: true, value: pointDetails },
+    'inventory.restoreTargets': { ok: true, value: targets },
+    'inventory.vmNameInUse': { ok: true, value: { name: 'sql01-restored', inUse: false } },
   };
 }
 
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { exact: false }), { target: { value } });
 
-async function walkToPlan(plan: RestorePlanView) {
+async function walkToTarget(plan: RestorePlanView) {
   const fake = recordingBridge(baseAnswers(plan));
   bootstrap(fake.bridge, window);
   render(<AppFrame />);
@@ -102,20 +120,28 @@ async function walkToPlan(plan: RestorePlanView) {
   fill('Repository password', 's3cret');
   fireEvent.click(screen.getByLabelText('Remember in keychain'));
   fireEvent.click(screen.getByRole('button', { name: 'Open repository' }));
-  const next = screen.getByRole('button', { name: 'Next: target' });
+  const next = screen.getByRole('button', { name: 'Next: restore mode' });
   expect((next as HTMLButtonElement).disabled).toBe(true);
   fireEvent.click(await screen.findByRole('radio', { name: /Restore point of sql01/ }));
   fireEvent.click(next);
+  fireEvent.click(screen.getByRole('button', { name: 'Next: target' }));
   await waitFor(() => expect((screen.getByLabelText('Connection') as HTMLSelectElement).value).toBe('vc01'));
-  fill('Datastore', 'ds1');
+  await screen.findByLabelText('Datastore', { exact: true });
+  return fake;
+}
+
+async function walkToPlan(plan: RestorePlanView) {
+  const fake = await walkToTarget(plan);
+  fireEvent.change(screen.getByLabelText('Datastore', { exact: true }), { target: { value: 'ds1' } });
   fireEvent.change(screen.getByLabelText('Transport'), { target: { value: 'nbdssl' } });
-  fireEvent.click(screen.getByRole('button', { name: 'Plan the restore' }));
+  await waitFor(() => expect(fake.calls).toContain('restore.plan'));
+  fireEvent.click(screen.getByRole('button', { name: 'Next: review the plan' }));
   await screen.findByRole('heading', { name: 'Plan for sql01' });
   return fake;
 }
 
 beforeEach(() => {
-  useJobsStore.setState({ jobs: {} });
+  useJobsStore.setState({ jobs: {}, rates: {} });
   useConnectionsStore.setState({ connections: { status: 'idle' }, tests: {} });
   useRepositoriesStore.setState({ opened: {}, busy: false, problem: null });
   useRestoreWizardStore.getState().reset();
@@ -126,7 +152,11 @@ describe('Restore wizard', () => {
   it('walks point → target → plan, shows the known pitfalls by rule ID, asks for the encryption fallback, runs and mirrors progress', async () => {
     const fake = await walkToPlan(warnPlan);
     expect(fake.inputs['repositories.open']).toEqual({ path: '/backups/lifeboat', password: 's3cret', remember: true });
-    expect(fake.inputs['restore.plan']).toEqual({ repositoryId: 'r1', point: 'p0123456789abcdef', connection: 'vc01', datastore: 'ds1', transport: 'nbdssl', encryption: 'keep', encryptionChosen: false, verify: true });
+    expect(fake.inputs['restore.plan']).toEqual({
+      repositoryId: 'r1', point: 'p0123456789abcdef', connection: 'vc01', datastore: 'ds1', transport: 'nbdssl', kind: 'full-vm',
+      encryption: 'keep', encryptionChosen: false, verify: true, powerOn: false,
+    });
+    fireEvent.click(screen.getByText(/^Transports and steps/));
     expect(screen.getByTestId('plan-disk-2000').textContent).toContain('NBDSSL');
     expect(screen.getByTestId('plan-disk-2000').textContent).toContain('SAN is slow for thin disks');
     const spotlight = screen.getByRole('note', { name: 'Read before you restore' });
@@ -172,7 +202,8 @@ describe('Restore wizard', () => {
 
   it('shows a blocked plan with its rule and never starts it', async () => {
     const fake = await walkToPlan(blockedPlan);
-    expect(screen.getByRole('alert').textContent).toContain('blocked');
+    expect(screen.getByTestId('plan-verdict').textContent).toMatch(/^BLOCKED/);
+    expect(screen.getByTestId('plan-verdict').textContent).toContain('Encrypted disks cannot be written over SAN.');
     expect(within(screen.getByRole('region', { name: 'Blocking (1)' })).getByTestId('finding-XPORT-SAN-NO-ENCRYPTED').textContent).toContain('Choose NBDSSL or HotAdd.');
     const start = screen.getByRole('button', { name: 'Start restore' }) as HTMLButtonElement;
     expect(start.disabled).toBe(true);
@@ -205,5 +236,147 @@ describe('Restore wizard', () => {
     const table = await screen.findByRole('table', { name: 'Restore points in /backups/lifeboat' });
     expect(within(table).getByTestId('point-p0123456789abcdef').textContent).toContain('sql01');
     expect(within(table).getByTestId('point-p0123456789abcdef').textContent).toContain('3.0 GiB');
+  });
+});
+
+const sanBlocked: RestorePlanView = {
+  ...warnPlan,
+  ok: false,
+  transportOption: 'san',
+  findings: [
+    {
+      rule: 'XPORT-SAN-NEEDS-PHYSICAL', severity: 'block', message: 'The workstation is a VM: SAN needs a physical workstation. The requested transport san cannot be used.',
+      remedy: 'Run Lifeboat on a physical machine with SAN access. Transports that would work: nbdssl, nbd (or choose auto).', transport: 'san',
+    },
+  ],
+};
+
+const mappedPlan: RestorePlanView = {
+  ...warnPlan,
+  findings: [],
+  powerOn: true,
+  networks: [{ source: 'VM Network', target: 'VM Network', how: 'same-name' }],
+};
+
+describe('Restore wizard: live re-planning, one-click fixes, the run page and Jobs', () => {
+  it('plans again after every change (debounced) and updates the plan in place: network mapping, disk format, power on', async () => {
+    const fake = await walkToTarget(mappedPlan);
+    // The pickers come from the live inventory; a host in maintenance mode cannot be chosen.
+    const host = screen.getByLabelText('ESXi host') as HTMLSelectElement;
+    expect([...host.options].find((o) => o.value === 'esx2')?.disabled).toBe(true);
+    expect([...(screen.getByLabelText('Datastore', { exact: true }) as HTMLSelectElement).options].map((o) => o.textContent)).toContain(
+      'ds1 (VMFS): 509.0 GiB free after the restore of 1.0 TiB',
+    );
+    fireEvent.change(screen.getByLabelText('Datastore', { exact: true }), { target: { value: 'ds1' } });
+    fireEvent.change(screen.getByLabelText('ESXi host'), { target: { value: 'esx1' } });
+    await screen.findByLabelText('Network for NICs on VM Network');
+    const plansBefore = fake.calls.filter((c) => c === 'restore.plan').length;
+    fireEvent.change(screen.getByLabelText('Network for NICs on VM Network'), { target: { value: 'prod-vlan20' } });
+    fireEvent.change(screen.getByLabelText('Format of Hard disk 1'), { target: { value: 'thick-eager' } });
+    fireEvent.click(screen.getByLabelText('Power the VM on after the restore'));
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ powerOn: true, networkMap: { 'VM Network': 'prod-vlan20' }, diskProvisioning: { '2000': 'thick-eager' }, host: 'esx1' }));
+    // Three quick changes, one new plan: the debounce waited for the last.
+    expect(fake.calls.filter((c) => c === 'restore.plan').length).toBe(plansBefore + 1);
+    // The plan status was never replaced by a loading message.
+    expect(screen.getByTestId('plan-status').textContent).toMatch(/^OK: 2 disks/);
+  });
+
+  it('fixes a blocked SAN plan with one click on "Choose auto" and plans it again', async () => {
+    const fake = await walkToTarget(sanBlocked);
+    fireEvent.change(screen.getByLabelText('Datastore', { exact: true }), { target: { value: 'ds1' } });
+    fireEvent.change(screen.getByLabelText('Transport'), { target: { value: 'san' } });
+    await waitFor(() => expect(screen.getByTestId('plan-status').textContent).toMatch(/^BLOCKED by XPORT-SAN-NEEDS-PHYSICAL/));
+    fireEvent.click(screen.getByRole('button', { name: 'Next: review the plan' }));
+    await screen.findByRole('heading', { name: 'Plan for sql01' });
+    expect(screen.getByTestId('plan-verdict').textContent).toMatch(/^BLOCKED/);
+    expect(screen.getByRole('button', { name: 'Use NBDSSL' })).toBeTruthy();
+    fake.inputs['restore.plan'] = undefined;
+    (baseAnswersFor(fake) as Record<string, CallResult>)['restore.plan'] = { ok: true, value: warnPlan };
+    fireEvent.click(screen.getByRole('button', { name: 'Choose auto' }));
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ transport: 'auto' }));
+    await waitFor(() => expect(screen.getByTestId('plan-verdict').textContent).toMatch(/^OK/));
+  });
+
+  it('shows per-disk bars, the sparkline and the checklist; Power on and the report at the end', async () => {
+    const fake = await walkToPlan({ ...warnPlan, findings: [] });
+    fireEvent.click(screen.getByRole('button', { name: 'Start restore' }));
+    await screen.findByText('Starting job restore-1…');
+    const disks = [
+      { key: 2000, label: 'Hard disk 1', state: 'writing', bytesDone: 512 * 1024 ** 2, bytesTotal: 1024 ** 3, bytesPerSecond: 40 * 1024 ** 2, etaSeconds: 13 },
+      { key: 2001, label: 'Hard disk 2', state: 'waiting', bytesDone: 0, bytesTotal: 1024 ** 3, bytesPerSecond: 0, etaSeconds: null },
+    ];
+    const checklist = [
+      { rule: 'STEP-CONFIG-FROM-CONFIGINFO', phase: 'create-vm', title: 'Create the VM from the saved ConfigInfo', status: 'done' as const },
+      { rule: 'XPORT-ALIGNED-BUFFERS', phase: 'write-disks', title: 'Write the allocated extents of every disk', status: 'running' as const },
+      { rule: 'STEP-POWER-ON', phase: 'power-on', title: 'Power the VM on', status: 'skipped' as const },
+    ];
+    act(() => fake.emit('jobs.onProgress', snapshot({ bytesDone: 256 * 1024 ** 2, bytesPerSecond: 30 * 1024 ** 2, disks, checklist })));
+    act(() => fake.emit('jobs.onProgress', snapshot({ bytesDone: 512 * 1024 ** 2, bytesPerSecond: 40 * 1024 ** 2, disks, checklist, connection: 'vc01' })));
+    expect((screen.getByRole('progressbar', { name: 'Hard disk 1 progress' }) as HTMLProgressElement).value).toBe(512 * 1024 ** 2);
+    expect(screen.getByTestId('disk-progress-2000').textContent).toContain('13 s left');
+    expect(screen.getByTestId('rate-sparkline').getAttribute('aria-label')).toBe('Throughput, peak 40.0 MiB/s');
+    expect(screen.getByTestId('job-checklist').textContent).toContain('[done] Create the VM');
+    expect(screen.getByTestId('job-checklist').textContent).toContain('[running] Write the allocated extents');
+    expect(screen.getByTestId('job-checklist').textContent).toContain('[skipped] Power the VM on');
+
+    const answers = baseAnswersFor(fake) as Record<string, CallResult>;
+    answers['vms.powerOn'] = { ok: true, value: { poweredOn: true } };
+    answers['jobs.report'] = {
+      ok: true,
+      value: {
+        jobId: 'restore-1', vm: 'sql01', target: 'vc01 ds1', outcome: 'succeeded', restoredVm: 'sql01-restored', reason: 'ticket 42', startedAt: '2026-11-25T05:00:00Z',
+        finishedAt: '2026-11-25T05:01:00Z', durationSeconds: 60, steps: [], disks: [], findings: [], errors: [], htmlPath: '/home/u/.lifeboat/jobs/restore-1-report.html',
+      },
+    };
+    act(() =>
+      fake.emit('jobs.onProgress', snapshot({ phase: 'succeeded', step: null, restoredVm: 'sql01-restored', connection: 'vc01', reportPath: '/home/u/.lifeboat/jobs/restore-1-report.html' })),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Power on sql01-restored' }));
+    expect(await screen.findByTestId('power-status')).toHaveProperty('textContent', 'sql01-restored is powered on.');
+    expect(fake.inputs['vms.powerOn']).toEqual({ connection: 'vc01', name: 'sql01-restored' });
+    fireEvent.click(screen.getByRole('button', { name: 'Open the report' }));
+    expect((await screen.findByTestId('report-view')).textContent).toContain('Reason: ticket 42');
+  });
+
+  it('offers Resume (same job, from its checkpoint) and Retry (a new job) when a restore failed', async () => {
+    const fake = await walkToPlan({ ...warnPlan, findings: [] });
+    fireEvent.click(screen.getByRole('button', { name: 'Start restore' }));
+    await screen.findByText('Starting job restore-1…');
+    fake.answers['restore.resume'] = { ok: true, value: { jobId: 'restore-1' } };
+    act(() => fake.emit('jobs.onProgress', snapshot({ phase: 'failed', step: null, error: 'NFC connection lost', connection: 'vc01' })));
+    expect((await screen.findByTestId('job-outcome')).getAttribute('role')).toBe('alert');
+    expect(screen.queryByRole('button', { name: /^Power on/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Resume this job' }));
+    await waitFor(() => expect(fake.inputs['restore.resume']).toEqual({ jobId: 'restore-1' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry as a new job' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c === 'restore.start')).toHaveLength(2));
+  });
+
+  it('lists every job on disk on the Jobs page and filters them', async () => {
+    const answers = baseAnswers(warnPlan);
+    const row = (jobId: string, vm: string, outcome: 'succeeded' | 'interrupted') => ({
+      jobId, kind: 'full-vm', vm, restoredVm: `${vm}-restored`, target: 'vc01', outcome, startedAt: '2026-11-25T05:00:00Z', finishedAt: null, durationSeconds: null, reason: null,
+      reportPath: outcome === 'succeeded' ? `/h/jobs/${jobId}-report.html` : null,
+    });
+    answers['jobs.history'] = { ok: true, value: [row('restore-a', 'sql01', 'succeeded'), row('restore-b', 'web01', 'interrupted')] };
+    answers['restore.resume'] = { ok: false, error: { message: 'the repository /r is not open in this session', code: 'repository-not-open', hint: 'Open it on the Repositories page first.' } };
+    const fake = recordingBridge(answers);
+    bootstrap(fake.bridge, window);
+    window.location.hash = '#/jobs';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    render(<AppFrame />);
+    await waitFor(() => expect(screen.getByTestId('history-count').textContent).toBe('2 of 2 jobs'));
+    expect(screen.getByRole('button', { name: 'Resume restore-b' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Resume restore-a' })).toBeNull();
+    // Resuming needs the job's repository open: the engine says so, and the page shows it as an alert with what to do.
+    fireEvent.click(screen.getByRole('button', { name: 'Resume restore-b' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not resume restore-b: the repository /r is not open in this session Open it on the Repositories page first.');
+    expect(fake.inputs['restore.resume']).toEqual({ jobId: 'restore-b' });
+    fireEvent.change(screen.getByLabelText('Filter by VM, job or target'), { target: { value: 'web' } });
+    expect(screen.getByTestId('history-count').textContent).toBe('1 of 2 jobs');
+    fireEvent.change(screen.getByLabelText('Filter by VM, job or target'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'succeeded' } });
+    expect(screen.getByTestId('history-count').textContent).toBe('1 of 2 jobs');
+    expect(screen.getByRole('button', { name: 'Open report of restore-a' })).toBeTruthy();
   });
 });

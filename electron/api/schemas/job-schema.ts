@@ -2,6 +2,25 @@ import { z } from 'zod';
 
 export const JobPhase = z.enum(['queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled']);
 
+export const JobDiskProgress = z.object({
+  key: z.number(),
+  label: z.string(),
+  state: z.string(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+export type JobDiskProgress = z.infer<typeof JobDiskProgress>;
+
+export const JobChecklistItem = z.object({
+  rule: z.string(),
+  phase: z.string(),
+  title: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+});
+export type JobChecklistItem = z.infer<typeof JobChecklistItem>;
+
 /** A throttled snapshot of a long job, pushed by the engine; the renderer only mirrors it. */
 export const JobSnapshot = z.object({
   id: z.string(),
@@ -21,5 +40,15 @@ export const JobSnapshot = z.object({
   reportPath: z.string().optional(),
   /** Finished jobs: a one-line summary of what happened. */
   outcome: z.string().optional(),
+  /** Restores: 'write' while disks are written, 'verify' while they are read back. */
+  pass: z.enum(['write', 'verify']).optional(),
+  /** Restores: progress of each disk, with its own rate and time left. */
+  disks: z.array(JobDiskProgress).optional(),
+  /** Restores: the plan's steps as a checklist, with the rule that asks for each. */
+  checklist: z.array(JobChecklistItem).optional(),
+  /** Restores: the VM written (for Power on at the end). */
+  restoredVm: z.string().optional(),
+  /** Restores: the connection the VM was restored to. */
+  connection: z.string().optional(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;

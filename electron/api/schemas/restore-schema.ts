@@ -47,6 +47,8 @@ export const PlanFinding = z.object({
   message: z.string(),
   remedy: z.string(),
   transport: Transport.optional(),
+  /** The rule's title in the catalogue (the wizard's "why" disclosure for trainers). */
+  ruleTitle: z.string().optional(),
 });
 export type PlanFinding = z.infer<typeof PlanFinding>;
 

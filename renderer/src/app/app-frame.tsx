@@ -6,6 +6,7 @@ import { LabPage } from '../pages/lab-page';
 import { RepositoriesPage } from '../pages/repositories-page';
 import { RestorePage } from '../pages/restore-page';
 import { useNavigationStore, type PageId } from '../stores/navigation-store';
+import { usePageTitle } from './use-page-title';
 
 const NAV: Array<{ id: PageId; label: string }> = [
   { id: 'connections', label: 'Connections' },
@@ -30,8 +31,17 @@ export function AppFrame(): ReactElement {
   const page = useNavigationStore((s) => s.page);
   const go = useNavigationStore((s) => s.go);
   const Page = PAGES[page];
+  const label = NAV.find((n) => n.id === page)?.label ?? 'Lifeboat';
+  // The restore wizard names its own step in the title.
+  usePageTitle(page === 'restore' ? null : label);
   return (
     <div className="frame">
+      <a className="skip-link" href="#main-content" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main-content')?.focus();
+      }}>
+        Skip to the main content
+      </a>
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
           <svg className="brand-mark" width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
@@ -57,7 +67,7 @@ export function AppFrame(): ReactElement {
           ))}
         </ul>
       </nav>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <Page />
       </main>
     </div>

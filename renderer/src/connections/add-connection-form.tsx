@@ -66,11 +66,11 @@ export function AddConnectionForm({ onAdded }: { onAdded: (name: string) => void
       <div className="form-grid">
         <label>
           Server
-          <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="vcenter.example.com or https://host:port/sdk" required />
+          <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="e.g. vcenter.example.com or https://host:port/sdk" required />
         </label>
         <label>
           User
-          <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="administrator@vsphere.local" autoComplete="username" required />
+          <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="e.g. administrator@vsphere.local" autoComplete="username" required />
         </label>
         <label>
           Password
@@ -78,7 +78,7 @@ export function AddConnectionForm({ onAdded }: { onAdded: (name: string) => void
         </label>
         <label>
           Name <span className="muted">(optional)</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="defaults to the server address" />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="empty: the server address" />
         </label>
       </div>
       {problem ? (

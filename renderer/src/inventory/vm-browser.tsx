@@ -19,7 +19,7 @@ function VmList({ vms }: { vms: VmRow[] }): ReactElement {
   return (
     <div>
       <div className="toolbar">
-        <input aria-label="Filter VMs" placeholder="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input aria-label="Filter VMs" placeholder="e.g. web or sql" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <span className="muted" data-testid="vm-count">
           {shown.length === vms.length ? `${vms.length} VMs` : `${shown.length} of ${vms.length} VMs`}
         </span>

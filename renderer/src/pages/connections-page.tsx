@@ -28,7 +28,9 @@ export function ConnectionsPage(): ReactElement {
 
   return (
     <section>
-      <PageHeader title="Connections">vCenter Server and ESXi hosts Lifeboat restores to. Passwords are kept in the OS keychain.</PageHeader>
+      <PageHeader title="Connections">
+        vCenter Server and ESXi hosts Lifeboat restores to. Passwords are kept in the OS keychain.
+      </PageHeader>
       <LoadView state={connections} what="connections">
         {(list) =>
           list.length === 0 ? (
@@ -39,42 +41,50 @@ export function ConnectionsPage(): ReactElement {
               </p>
             </div>
           ) : (
-            <table className="table" aria-label="Saved connections">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Server</th>
-                  <th>User</th>
-                  <th>Kind</th>
-                  <th>Password</th>
-                  <th>Trusted certificate (SHA-256)</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.name} data-testid={`connection-${c.name}`}>
-                    <td>{c.name}</td>
-                    <td>{c.url}</td>
-                    <td>{c.user}</td>
-                    <td>{c.kind === 'vcenter' ? 'vCenter' : c.kind === 'esxi' ? 'ESXi host' : 'unknown'}</td>
-                    <td>{c.hasSavedPassword ? 'saved in keychain' : 'not saved'}</td>
-                    <td className="mono">{c.thumbprintSha256 ?? 'not trusted yet'}</td>
-                    <td className="actions">
-                      <button type="button" className="button button-small" onClick={() => void test(c.name)}>
-                        Test
-                      </button>
-                      <button type="button" className="button button-small" onClick={() => void browse(c.name)}>
-                        Browse VMs
-                      </button>
-                      <button type="button" className="button button-small button-danger" onClick={() => void confirmRemove(c.name)}>
-                        Remove
-                      </button>
-                    </td>
+            <div className="table-scroll">
+              <table className="table" aria-label="Saved connections">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Server</th>
+                    <th>User</th>
+                    <th>Kind</th>
+                    <th>Password</th>
+                    <th>Trusted certificate (SHA-256)</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.name} data-testid={`connection-${c.name}`}>
+                      <td>{c.name}</td>
+                      <td>{c.url}</td>
+                      <td>{c.user}</td>
+                      <td>{c.kind === 'vcenter' ? 'vCenter' : c.kind === 'esxi' ? 'ESXi host' : 'unknown'}</td>
+                      <td>{c.hasSavedPassword ? 'saved in keychain' : 'not saved'}</td>
+                      <td className="mono">{c.thumbprintSha256 ?? 'not trusted yet'}</td>
+                      <td className="actions">
+                        <button type="button" className="button button-small" onClick={() => void test(c.name)}>
+                          Test
+                        </button>
+                        <button type="button" className="button button-small" onClick={() => void browse(c.name)}>
+                          Browse VMs
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small button-danger"
+                          onClick={() => void confirmRemove(c.name)}
+                        >
+                          Remove
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </LoadView>

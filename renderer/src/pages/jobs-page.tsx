@@ -1,46 +1,37 @@
 import type { ReactElement } from 'react';
-import { formatBytes } from '../app/byte-size';
 import { PageHeader } from '../app/page-header';
+import { JobHistoryTable } from '../jobs/job-history-table';
+import { JobProgress } from '../jobs/job-progress';
 import { useJobsStore } from '../stores/jobs-store';
 
-/** Restores, backups and exports the engine runs, mirrored live. */
+const FINAL = ['succeeded', 'failed', 'cancelled'];
+
+/** Jobs running in this session (live progress from the engine) and every job on disk with its report. */
 export function JobsPage(): ReactElement {
   const jobs = Object.values(useJobsStore((s) => s.jobs));
+  const rates = useJobsStore((s) => s.rates);
+  const running = jobs.filter((j) => !FINAL.includes(j.phase));
+  // The list on disk is read again whenever a job of this session finishes.
+  const refreshKey = jobs
+    .filter((j) => FINAL.includes(j.phase))
+    .map((j) => j.id)
+    .join(',');
   return (
     <section>
-      <PageHeader title="Jobs">Restores, backups and exports, with live progress from the engine.</PageHeader>
-      {jobs.length === 0 ? (
+      <PageHeader title="Jobs">Restores, backups and exports: live progress from the engine, and every job on disk with its report.</PageHeader>
+      {running.length === 0 ? (
         <p className="empty" data-testid="jobs-empty">
-          No jobs have run in this session.
+          No job is running now.
         </p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Job</th>
-              <th>Phase</th>
-              <th>Step</th>
-              <th>Progress</th>
-              <th>Speed</th>
-              <th>Report</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.id}>
-                <td>{j.title}</td>
-                <td>{j.phase}</td>
-                <td>{j.step ?? ''}</td>
-                <td>
-                  {formatBytes(j.bytesDone)} / {formatBytes(j.bytesTotal)}
-                </td>
-                <td>{formatBytes(j.bytesPerSecond)}/s</td>
-                <td className="mono">{j.reportPath ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        running.map((j) => (
+          <section key={j.id} className="card" aria-label={j.title} aria-live="polite">
+            <h2>{j.title}</h2>
+            <JobProgress job={j} rates={rates[j.id] ?? []} />
+          </section>
+        ))
       )}
+      <JobHistoryTable refreshKey={refreshKey} />
     </section>
   );
 }

@@ -27,7 +27,7 @@ export function OpenRepositoryForm({ onOpened }: { onOpened?: (repo: OpenedRepos
       <div className="form-grid">
         <label>
           Repository folder
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/backups/lifeboat" required />
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="e.g. /backups/lifeboat" required />
         </label>
         <label>
           Repository password <span className="muted">(empty: use the keychain)</span>

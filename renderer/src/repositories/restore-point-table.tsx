@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { OpenedRepository } from '../../../electron/api/contract';
 import { formatBytes } from '../app/byte-size';
+import { localTime } from '../app/local-time';
 
 /** The restore points of one opened repository; with `onSelect`, each row can be chosen (radio). */
 export function RestorePointTable({
@@ -23,7 +24,11 @@ export function RestorePointTable({
     <table className="table" aria-label={`Restore points in ${repo.path}`}>
       <thead>
         <tr>
-          {onSelect ? <th aria-label="Choose" /> : null}
+          {onSelect ? (
+            <th>
+              <span className="visually-hidden">Choose</span>
+            </th>
+          ) : null}
           <th>VM</th>
           <th>Created</th>
           <th>Kind</th>
@@ -42,12 +47,14 @@ export function RestorePointTable({
                   name={`point-${repo.id}`}
                   checked={selectedId === p.id}
                   onChange={() => onSelect(p.id)}
-                  aria-label={`Restore point of ${p.vm} from ${p.createdAt}`}
+                  aria-label={`Restore point of ${p.vm} from ${localTime(p.createdAt)}`}
                 />
               </td>
             ) : null}
             <td>{p.vm}</td>
-            <td>{p.createdAt}</td>
+            <td>
+              <time dateTime={p.createdAt}>{localTime(p.createdAt)}</time>
+            </td>
             <td>{p.kind}</td>
             <td>{p.disks}</td>
             <td>{formatBytes(p.allocatedBytes)}</td>

@@ -22,17 +22,25 @@ function FindingItem({ finding, diskLabel }: { finding: PlanFinding; diskLabel?:
   const spotlight = isSpotlightRule(finding.rule);
   return (
     <li className={`finding${spotlight ? ' finding-spotlight' : ''}`} data-testid={`finding-${finding.rule}`}>
-      <div className="finding-head">
-        <code className="rule-id">{finding.rule}</code>
-        {diskLabel ? <span className="muted"> · {diskLabel}</span> : null}
-      </div>
-      <p>{finding.message}</p>
+      <p>
+        {diskLabel ? <span className="muted">{diskLabel}: </span> : null}
+        {finding.message} <code className="rule-tag rule-id">{finding.rule}</code>
+      </p>
       <p className="hint">What to do: {finding.remedy}</p>
+      <details className="why">
+        <summary>Why (rule {finding.rule})</summary>
+        <p>
+          {finding.ruleTitle ? <strong>{finding.ruleTitle}. </strong> : null}
+          The planner applied the restore rule {finding.rule}
+          {finding.transport ? ` to the ${finding.transport.toUpperCase()} transport` : ''}
+          {diskLabel ? ` for ${diskLabel}` : ''}. Its severity here is {finding.severity === 'block' ? 'blocking: the restore cannot start' : finding.severity === 'warn' ? 'a warning: the restore can start' : 'information only'}. The rule is described in the restore rules catalogue under this ID.
+        </p>
+      </details>
     </li>
   );
 }
 
-/** Findings grouped block / warn / info, each with its rule ID and remedy; the well-known pitfalls first and marked. */
+/** Findings grouped block / warn / info in plain sentences, each with its rule ID as a small tag and a "why" for trainers. */
 export function PlanFindings({ findings, diskLabels }: { findings: PlanFinding[]; diskLabels: Record<number, string> }): ReactElement {
   return (
     <div className="findings">

@@ -1,20 +1,15 @@
 import type { ReactElement } from 'react';
 import type { WizardStep } from '../stores/restore-wizard-store';
 
-const STEPS: Array<{ step: WizardStep; label: string }> = [
-  { step: 1, label: 'Restore point' },
-  { step: 2, label: 'Target' },
-  { step: 3, label: 'Plan' },
-  { step: 4, label: 'Run' },
-];
+export const STEP_LABELS: Record<WizardStep, string> = { 1: 'Restore point', 2: 'Restore mode', 3: 'Target', 4: 'Plan', 5: 'Run' };
 
 /** Where the user is in the wizard (navigation happens through each step's buttons). */
 export function WizardSteps({ current }: { current: WizardStep }): ReactElement {
   return (
     <ol className="wizard-steps" aria-label="Restore steps">
-      {STEPS.map((s) => (
-        <li key={s.step} aria-current={s.step === current ? 'step' : undefined} className={s.step < current ? 'done' : undefined}>
-          {s.step}. {s.label}
+      {([1, 2, 3, 4, 5] as WizardStep[]).map((step) => (
+        <li key={step} aria-current={step === current ? 'step' : undefined} className={step < current ? 'done' : undefined}>
+          {step}. {STEP_LABELS[step]}
         </li>
       ))}
     </ol>

@@ -1,20 +1,17 @@
 import { create } from 'zustand';
 import type { RestorePlanView } from '../../../electron/api/contract';
 import { api } from '../bridge/api-access';
-import type { LoadState } from './load-state';
+import {
+  initialChoices,
+  plannable,
+  requestOf,
+  type EncryptionChoice,
+  type RestoreChoices,
+  type WizardStep,
+} from '../restore/restore-choices';
 import { problemOf, type Problem } from './repositories-store';
 
-export type WizardStep = 1 | 2 | 3 | 4;
-export type TransportChoice = 'auto' | 'san' | 'hotadd' | 'nbdssl' | 'nbd';
-export type EncryptionChoice = 'keep' | 'new-keys' | 'unencrypted';
-
-export interface RestoreTargetChoice {
-  connection: string;
-  datastore: string;
-  host: string;
-  name: string;
-  transport: TransportChoice;
-}
+export type { EncryptionChoice, RestoreChoices, RestoreMode, TransportChoice, WizardStep } from '../restore/restore-choices';
 
 /** The rules after which the encryption of the restored VM is the user's explicit choice. */
 export const ENCRYPTION_CHOICE_RULES = ['CRYPT-KEYS-MISSING', 'CRYPT-KMS-MISMATCH'];
@@ -23,27 +20,39 @@ export function needsEncryptionChoice(plan: RestorePlanView): boolean {
   return plan.findings.some((f) => ENCRYPTION_CHOICE_RULES.includes(f.rule));
 }
 
+/** Quiet time after the last change before the engine is asked for a new plan. */
+export const REPLAN_DELAY_MS = 350;
+
+export interface PlanState {
+  /** The latest plan; kept on screen while a newer one is made, so the page updates in place. */
+  data: RestorePlanView | null;
+  planning: boolean;
+  problem: Problem | null;
+}
+
 interface RestoreWizardStore {
   step: WizardStep;
   repositoryId: string | null;
   pointId: string | null;
-  target: RestoreTargetChoice;
-  plan: LoadState<RestorePlanView>;
+  choices: RestoreChoices;
+  plan: PlanState;
   /** null until chosen, when a CRYPT fallback rule fired; 'keep' otherwise. */
   encryption: EncryptionChoice | null;
-  /** The user picked the encryption option (the plan is then made with it). */
   encryptionChosen: boolean;
-  verify: boolean;
   jobId: string | null;
   startProblem: Problem | null;
   starting: boolean;
   goTo: (step: WizardStep) => void;
   choosePoint: (repositoryId: string, pointId: string) => void;
-  setTarget: (patch: Partial<RestoreTargetChoice>) => void;
+  /** Any change of a choice: the plan is made again (debounced) and updates in place. */
+  choose: (patch: Partial<RestoreChoices>) => void;
   setEncryption: (choice: EncryptionChoice) => void;
-  setVerify: (verify: boolean) => void;
   makePlan: () => Promise<void>;
   start: () => Promise<void>;
+  /** Runs the same request again as a new job (a failed or cancelled job). */
+  retry: () => Promise<void>;
+  /** Continues the failed or cancelled job from its checkpoint (same job id). */
+  resume: () => Promise<void>;
   cancel: () => Promise<void>;
   reset: () => void;
 }
@@ -52,75 +61,96 @@ const initial = {
   step: 1 as WizardStep,
   repositoryId: null,
   pointId: null,
-  target: { connection: '', datastore: '', host: '', name: '', transport: 'auto' as TransportChoice },
-  plan: { status: 'idle' } as LoadState<RestorePlanView>,
+  choices: initialChoices,
+  plan: { data: null, planning: false, problem: null } as PlanState,
   encryption: 'keep' as EncryptionChoice | null,
   encryptionChosen: false,
-  verify: true,
   jobId: null,
   startProblem: null,
   starting: false,
 };
 
-function optional(text: string): string | undefined {
-  return text.trim() === '' ? undefined : text.trim();
-}
-
 /** The restore wizard's choices; the plan and the job's progress come from the engine. */
 export const useRestoreWizardStore = create<RestoreWizardStore>((set, get) => {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Answers can arrive out of order; only the newest request's plan is shown.
+  let sequence = 0;
   const request = () => {
     const s = get();
     if (!s.repositoryId || !s.pointId) throw new Error('choose a restore point first');
-    return {
-      repositoryId: s.repositoryId,
-      point: s.pointId,
-      connection: s.target.connection,
-      datastore: s.target.datastore.trim(),
-      host: optional(s.target.host),
-      name: optional(s.target.name),
-      transport: s.target.transport,
-      encryption: s.encryption ?? 'keep',
-      encryptionChosen: s.encryptionChosen,
-      verify: s.verify,
-    };
+    return requestOf(s.choices, { repositoryId: s.repositoryId, pointId: s.pointId }, { choice: s.encryption ?? 'keep', chosen: s.encryptionChosen });
+  };
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void get().makePlan();
+    }, REPLAN_DELAY_MS);
   };
   return {
     ...initial,
-    goTo: (step) => set({ step }),
-    choosePoint: (repositoryId, pointId) => set({ repositoryId, pointId, plan: { status: 'idle' }, encryption: 'keep', encryptionChosen: false }),
-    setTarget: (patch) => set((s) => ({ target: { ...s.target, ...patch }, plan: { status: 'idle' } })),
+    goTo: (step) => {
+      set({ step });
+      if (step === 4 && !get().plan.data && !get().plan.planning) void get().makePlan();
+    },
+    choosePoint: (repositoryId, pointId) =>
+      set({ repositoryId, pointId, plan: initial.plan, encryption: 'keep', encryptionChosen: false, choices: { ...get().choices, diskFormats: {}, networkMap: {} } }),
+    choose: (patch) => {
+      set((s) => ({ choices: { ...s.choices, ...patch } }));
+      if (plannable(get().choices) && get().pointId) schedule();
+    },
     // The plan is the contract: a new choice is planned again, so what is shown is what runs.
     setEncryption: (encryption) => {
       set({ encryption, encryptionChosen: true });
-      void get().makePlan();
+      schedule();
     },
-    setVerify: (verify) => set({ verify }),
     makePlan: async () => {
-      set({ step: 3, plan: { status: 'loading' }, startProblem: null });
+      if (!plannable(get().choices)) return;
+      const mine = ++sequence;
+      set((s) => ({ plan: { ...s.plan, planning: true }, startProblem: null }));
       try {
         const plan = await api().restore.plan(request());
+        if (mine !== sequence) return;
         const { encryptionChosen, encryption } = get();
-        set({ plan: { status: 'ready', data: plan }, encryption: encryptionChosen ? encryption : needsEncryptionChoice(plan) ? null : 'keep' });
+        set({ plan: { data: plan, planning: false, problem: null }, encryption: encryptionChosen ? encryption : needsEncryptionChoice(plan) ? null : 'keep' });
       } catch (err) {
-        const p = problemOf(err);
-        set({ plan: { status: 'error', message: p.message, hint: p.hint } });
+        if (mine !== sequence) return;
+        set((s) => ({ plan: { data: s.plan.data, planning: false, problem: problemOf(err) } }));
       }
     },
     start: async () => {
-      const { plan, encryption, verify } = get();
-      if (plan.status !== 'ready' || !plan.data.ok || encryption === null) return;
+      const { plan, encryption } = get();
+      if (!plan.data || !plan.data.ok || plan.planning || encryption === null) return;
       set({ starting: true, startProblem: null });
       try {
-        const { jobId } = await api().restore.start({ ...request(), verify, encryption, encryptionChosen: true });
-        set({ jobId, step: 4, starting: false });
+        const { jobId } = await api().restore.start({ ...request(), encryption, encryptionChosen: true });
+        set({ jobId, step: 5, starting: false });
       } catch (err) {
         set({ startProblem: problemOf(err), starting: false });
+      }
+    },
+    retry: async () => {
+      set({ jobId: null });
+      await get().start();
+    },
+    resume: async () => {
+      const { jobId } = get();
+      if (!jobId) return;
+      set({ startProblem: null });
+      try {
+        await api().restore.resume({ jobId });
+      } catch (err) {
+        set({ startProblem: problemOf(err) });
       }
     },
     cancel: async () => {
       const { jobId } = get();
       if (jobId) await api().jobs.cancel({ jobId });
     },
-    reset: () => set({ ...initial }),
+    reset: () => {
+      if (timer) clearTimeout(timer);
+      sequence++;
+      set({ ...initial });
+    },
   };
 });

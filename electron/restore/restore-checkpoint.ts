@@ -42,7 +42,15 @@ export const restoreCheckpointSchema = z.object({
   /** Disk restores as new disks: restore-point disk key → device key of the disk added to the VM. */
   diskTargets: z.record(z.string(), z.number()).default({}),
   /** Per disk key: byte ranges known to be written, and whether the disk is complete. */
-  disks: z.record(z.string(), z.object({ copied: z.array(range), complete: z.boolean() })),
+  disks: z.record(
+    z.string(),
+    z.object({
+      copied: z.array(range),
+      complete: z.boolean(),
+      /** The read-back verification that passed, so a resumed job's report still says the disk was verified. */
+      verified: z.object({ bytesCompared: z.number(), sourceSha256: z.string(), targetSha256: z.string() }).optional(),
+    }),
+  ),
   startedAt: z.string(),
   updatedAt: z.string(),
 });
@@ -120,6 +128,17 @@ export class RestoreCheckpointFile {
     if (last && last.offset + last.length === r.offset) last.length += r.length;
     else disk.copied.push({ ...r });
     if (Date.now() - this.lastSave >= SAVE_INTERVAL_MS) void this.save();
+  }
+
+  /** Records a disk's passed verification (kept for the report of a later resume). */
+  markDiskVerified(diskKey: number, v: { bytesCompared: number; sourceSha256: string; targetSha256: string }): Promise<void> {
+    const disk = (this.state.disks[String(diskKey)] ??= { copied: [], complete: false });
+    disk.verified = { ...v };
+    return this.save();
+  }
+
+  verifiedResult(diskKey: number): { bytesCompared: number; sourceSha256: string; targetSha256: string } | undefined {
+    return this.state.disks[String(diskKey)]?.verified;
   }
 
   markDiskComplete(diskKey: number): Promise<void> {

@@ -6,6 +6,7 @@ import { describeIdentity, diskIdentity, sameIdentity } from './disk-signature';
 import type { RestoreCheckpointFile } from './restore-checkpoint';
 import { initialPhases, RESTORE_PHASES, type PhaseRecord, type RestorePhase } from './restore-phases';
 import { LifeboatError } from '../errors/lifeboat-error';
+import { killPoint } from './fault-points';
 import { RestoreRuleError } from './restore-rule-error';
 import type { RestoreTarget, RestoreVm, VmPlacement } from './restore-target';
 
@@ -142,7 +143,17 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     const bytes = pointDisk(d.key).allocatedBytes;
     progress.disks[d.key] = { bytesDone: 0, bytesTotal: bytes, state: 'waiting' };
     progress.bytesTotal += bytes;
-    outcomes.set(d.key, { key: d.key, label: d.label, transport: d.transport, transportUsed: null, copy: null, verify: null, signature: null });
+    // A disk an earlier run of this job verified keeps that result in the report.
+    const verified = checkpoint.verifiedResult(d.key);
+    outcomes.set(d.key, {
+      key: d.key,
+      label: d.label,
+      transport: d.transport,
+      transportUsed: null,
+      copy: null,
+      verify: verified ? { ok: true, firstMismatch: null, ...verified } : null,
+      signature: null,
+    });
   }
   const report = () => {
     progress.bytesDone = Object.values(progress.disks).reduce((n, d) => n + d.bytesDone, 0);
@@ -178,6 +189,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       record.finishedAt = new Date().toISOString();
       await checkpoint.update({ phases });
     }
+    killPoint(`after:${name}`);
   }
 
   // Where each restore-point disk is written: the same device key, or the disk added for it.
@@ -242,6 +254,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
         throw new Error(`${d.label}: the restored disk differs from the restore point at byte ${outcome.verify.firstMismatch}`);
       }
       if (state) state.state = 'verified';
+      await checkpoint.markDiskVerified(d.key, outcome.verify);
     } finally {
       await opened.close();
       await source.close();
@@ -355,6 +368,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
       }
       await checkpoint.update({ creating: { name: placement.name, marker: input.jobId } });
       vm = await target.createVm(input.manifest, { ...placement, jobMarker: input.jobId });
+      killPoint('create-vm:before-record');
       await checkpoint.update({ vm, vmIdentity: await target.vmIdentity(vm) });
       return `created ${vm.name} (${vm.moref}) on ${placement.datastore}`;
     });

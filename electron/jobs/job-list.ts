@@ -62,6 +62,7 @@ export async function jobSummary(home: string, jobId: string): Promise<JobSummar
     vm: report?.vm ?? restoredVm ?? text(request.name),
     restoredVm,
     connection: text(request.connection),
+    reason: text(request.reason) ?? report?.reason ?? null,
     pointId: report?.restorePoint.pointId ?? text(request.point),
     startedAt: checkpoint?.startedAt ?? report!.startedAt,
     finishedAt: state === 'succeeded' || state === 'failed' || state === 'cancelled' ? report!.finishedAt : null,
@@ -86,7 +87,8 @@ export async function listJobs(home: string): Promise<JobSummary[]> {
       .filter((n) => n.endsWith('.json'))
       .map((n) => (n.endsWith(REPORT_SUFFIX) ? n.slice(0, -REPORT_SUFFIX.length) : n.slice(0, -'.json'.length))),
   );
-  const jobs = await Promise.all([...ids].map((id) => jobSummary(home, id)));
+  // A file that is neither a readable checkpoint nor a readable report (half written, foreign) is not a job: the list shows the rest.
+  const jobs = (await Promise.all([...ids].map((id) => jobSummary(home, id).catch(() => null)))).filter((j): j is JobSummary => j !== null);
   return jobs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
 }
 

@@ -14,6 +14,8 @@ export interface JobSummary {
   /** The VM the job created or wrote into, once known. */
   restoredVm: string | null;
   connection: string | null;
+  /** Why the restore was done, as the user gave it (audit trail). */
+  reason: string | null;
   pointId: string | null;
   startedAt: string;
   /** When the last run ended (null while running or when it was interrupted). */

@@ -7,8 +7,8 @@ export const JobHistoryRow = z.object({
   vm: z.string(),
   restoredVm: z.string().nullable(),
   target: z.string(),
-  /** 'interrupted': a checkpoint without a report (the process died or was cancelled mid-way); it can be resumed. */
-  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'interrupted']),
+  /** 'interrupted': the last run stopped without a report (the process died); 'running': a process is running it now. */
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'interrupted', 'running']),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   durationSeconds: z.number().nullable(),

@@ -5,7 +5,7 @@ import { api } from '../bridge/api-access';
 import type { LoadState } from '../stores/load-state';
 import { ReportView } from './report-view';
 
-const OUTCOMES = ['all', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+const OUTCOMES = ['all', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 
 /** Every job on disk (the CLI's too), filterable by text and outcome, each with its report. */
 export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactElement {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listJobHistory, readJobReport } from '../../../electron/engine/job-history';
+import { RestoreCheckpointFile } from '../../../electron/restore/restore-checkpoint';
 
 describe('jobs on disk (jobs.history, jobs.report)', () => {
   let home: string;
@@ -23,15 +24,15 @@ describe('jobs on disk (jobs.history, jobs.report)', () => {
 
   it('lists finished jobs from their reports and interrupted ones from a checkpoint without a report, newest first; skips junk', async () => {
     await writeFile(join(home, 'jobs', 'restore-a-report.json'), JSON.stringify(report('restore-a', '2026-11-20T10:00:00Z', 'succeeded')));
-    await writeFile(join(home, 'jobs', 'restore-a.json'), JSON.stringify({ request: { point: 'p1' }, startedAt: '2026-11-20T10:00:00Z' }));
-    await writeFile(join(home, 'jobs', 'restore-b.json'), JSON.stringify({ request: { point: 'p2', connection: 'vc01', datastore: 'ds2' }, vm: null, startedAt: '2026-11-21T10:00:00Z' }));
+    // restore-b: a checkpoint without a report, its process gone (the one job list of electron/jobs reads it).
+    await RestoreCheckpointFile.create(home, { jobId: 'restore-b', request: { point: 'p2', connection: 'vc01', datastore: 'ds2' }, vm: null, cbtWasOn: null, phases: [], disks: {} });
     await writeFile(join(home, 'jobs', 'restore-c-report.json'), '{ half written');
     const rows = await listJobHistory(home);
     expect(rows.map((r) => [r.jobId, r.outcome])).toEqual([
       ['restore-b', 'interrupted'],
       ['restore-a', 'succeeded'],
     ]);
-    expect(rows[0]).toMatchObject({ target: 'vc01, ds2', reportPath: null });
+    expect(rows[0]).toMatchObject({ target: 'vc01', reportPath: null });
     expect(rows[1]).toMatchObject({ vm: 'sql01', restoredVm: 'sql01-restored', reason: 'ticket 7', reportPath: join(home, 'jobs', 'restore-a-report.html') });
   });
 
@@ -39,7 +40,9 @@ describe('jobs on disk (jobs.history, jobs.report)', () => {
     await writeFile(join(home, 'jobs', 'restore-a-report.json'), JSON.stringify(report('restore-a', '2026-11-20T10:00:00Z', 'failed')));
     const view = await readJobReport(home, 'restore-a');
     expect(view).toMatchObject({ outcome: 'failed', restoredVm: 'sql01-restored', steps: [{ rule: 'STEP-POWER-ON', status: 'skipped' }], disks: [{ verified: true }] });
-    await expect(readJobReport(home, 'restore-x')).rejects.toMatchObject({ code: 'report-not-found' });
+    await expect(readJobReport(home, 'restore-x')).rejects.toMatchObject({ code: 'job-not-found' });
+    await RestoreCheckpointFile.create(home, { jobId: 'restore-y', request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} });
+    await expect(readJobReport(home, 'restore-y')).rejects.toMatchObject({ code: 'report-not-found' });
   });
 
   it('is empty when the jobs folder does not exist yet', async () => {

@@ -1,17 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labVddkConfig } from '../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../electron/lab/vcsim-process';
 import { labVddkDir } from '../../electron/vddk/vddk-discovery';
 import { listVms } from '../../electron/vsphere/inventory';
-import type { VimSession } from '../../electron/vsphere/vim-session';
 import { fetchVmConfigInfo } from '../../electron/vsphere/vm-config-info';
-import { encryptedVmPoint, labSession } from '../integration/restore/lab-restore-fixture';
-import { bundleCli, jsonEvents, resultEvent, runCliProcess } from '../support/cli-process';
+import { startCliLab, type CliLab } from '../integration/restore/cli-lab-fixture';
+import { jsonEvents, resultEvent } from '../support/cli-process';
 
 const run = promisify(execFile);
 
@@ -22,41 +19,25 @@ const run = promisify(execFile);
  * which cannot be saved — must come out on stderr.
  */
 describe('restore with a full Lifeboat folder (ENOSPC on the checkpoint and report)', () => {
-  let dir: string;
-  let lab: RunningLab;
-  let session: VimSession;
-  let cli: string;
-  let pointId: string;
+  let f: CliLab;
 
+  // Connection "lab" is saved into a seed folder that the test copies onto the small tmpfs.
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lifeboat-full-home-'));
-    lab = await startVcsim({ mode: 'vcenter' });
-    session = await labSession(lab.info);
-    cli = await bundleCli('full-home');
-    pointId = (await encryptedVmPoint(session, join(dir, 'repo'))).point.id;
-    await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
-    const added = await runCliProcess(
-      cli,
-      ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
-      { ...process.env, LIFEBOAT_HOME: join(dir, 'seed-home') },
-      lab.info.password,
-    );
-    expect(added.code, added.stderr).toBe(0);
-  });
+    f = await startCliLab('full-home', { home: 'seed-home' });
+  }, 240_000);
 
   afterAll(async () => {
-    await session?.close().catch(() => undefined);
-    await lab?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await f?.close();
   });
 
   it('keeps running, runs the closing steps and prints the report it could not save', async () => {
+    const dir = f.dir;
     const config = join(dir, 'slow.conf');
-    await writeFile(config, labVddkConfig(lab.info, { extra: { 'labvddk.stateDir': join(dir, 'vddk-state'), 'labvddk.serverMode': 'vcenter', 'labvddk.fault.delayMs': 300 } }));
+    await writeFile(config, labVddkConfig(f.lab.info, { extra: { 'labvddk.stateDir': join(dir, 'vddk-state'), 'labvddk.serverMode': 'vcenter', 'labvddk.fault.delayMs': 300 } }));
     const home = join(dir, 'home');
     const args = [
-      cli, '--json', 'restore', '--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--point', pointId,
-      '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name, '--name', 'full-home', '--transport', 'nbdssl',
+      f.cli, '--json', 'restore', ...f.repoArgs(), '--point', f.pointId,
+      '--connection', 'lab', '--datastore', f.lab.info.datastores[0]!.name, '--name', 'full-home', '--transport', 'nbdssl',
       '--yes', '--vddk-dir', labVddkDir(), '--vddk-config', config,
     ];
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
@@ -68,7 +49,7 @@ describe('restore with a full Lifeboat folder (ENOSPC on the checkpoint and repo
       cp -a '${join(dir, 'seed-home')}/.' '${home}/'
       LIFEBOAT_HOME='${home}' '${process.execPath}' ${quoted} > '${dir}/out' 2> '${dir}/err' &
       pid=$!
-      for i in $(seq 1 600); do grep -q '"phase":"write-disks"' '${dir}/out' && break; sleep 0.1; done
+      for i in $(seq 1 600); do grep -q '"event":"progress","phase":"write-disks"' '${dir}/out' && break; sleep 0.1; done
       dd if=/dev/zero of='${home}/filler' bs=4k 2>/dev/null
       df -k '${home}' | tail -1 > '${dir}/df'
       wait $pid
@@ -90,8 +71,8 @@ describe('restore with a full Lifeboat folder (ENOSPC on the checkpoint and repo
     for (const phase of ['cbt-on', 'end-access']) expect(report.steps.find((s: { phase: string }) => s.phase === phase)?.status).toBe('done');
     expect(jsonEvents(stdout).filter((e) => e.event === 'progress').length).toBeGreaterThan(0);
     // Change tracking is back on for the restored VM.
-    const vm = (await listVms(session)).find((v) => v.name === 'full-home')!;
-    const { raw } = await fetchVmConfigInfo(session, vm.ref);
+    const vm = (await listVms(f.session)).find((v) => v.name === 'full-home')!;
+    const { raw } = await fetchVmConfigInfo(f.session, vm.ref);
     expect(String(raw.changeTrackingEnabled)).toBe('true');
   }, 180_000);
 });

@@ -1,14 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import type { RunningLab } from '../../../electron/lab/vcsim-process';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { listVms } from '../../../electron/vsphere/inventory';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
-import { bundleCli, jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
-import { encryptedVmPoint, labSession } from '../restore/lab-restore-fixture';
+import { jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
+import { startCliLab, type CliLab } from '../restore/cli-lab-fixture';
 
 /**
  * `lifeboat jobs` and the exit codes the README promises, as a user meets
@@ -51,28 +50,14 @@ describe('lifeboat jobs and exit codes (CLI, lab vCenter)', () => {
     return { child, jobId, closed, stderr: () => stderr };
   }
 
+  let f: CliLab;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-cli-'));
-    lab = await startVcsim({ mode: 'vcenter' });
-    cli = await bundleCli('jobs');
-    env = { ...process.env, LIFEBOAT_HOME: join(dir, 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
-    session = await labSession(lab.info);
-    pointId = (await encryptedVmPoint(session, join(dir, 'repo'))).point.id;
-    await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
-    const added = await runCliProcess(
-      cli,
-      ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
-      env,
-      lab.info.password,
-    );
-    expect(added.code, added.stderr).toBe(0);
+    f = await startCliLab('jobs-cli');
+    ({ dir, lab, cli, session, pointId, env } = f);
   }, 240_000);
 
   afterAll(async () => {
-    await session?.close().catch(() => undefined);
-    await runCliProcess(cli, ['connect', 'remove', 'lab'], env).catch(() => undefined);
-    await lab?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await f?.close();
   });
 
   it('lists no jobs before the first restore', async () => {

@@ -1,18 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import type { RunningLab } from '../../../electron/lab/vcsim-process';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import { associatedPolicies, listStoragePolicies } from '../../../electron/vsphere/storage-policies';
 import type { VimSession } from '../../../electron/vsphere/vim-session';
-import { bundleCli, jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
+import { jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
+import { startCliLab, type CliLab } from './cli-lab-fixture';
 import { qemuImg } from '../disks/qemu-img';
-import { encryptedVmPoint, labSession, writeRaw } from './lab-restore-fixture';
+import { writeRaw } from './lab-restore-fixture';
 import type { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
 import type { Plan } from '../../../electron/planner/plan-types';
 import { NOT_IN_PLAN, plannedPhases } from '../../../electron/restore/restore-job';
@@ -54,30 +54,14 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     return config;
   }
 
+  let f: CliLab;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lifeboat-restore-cli-'));
-    lab = await startVcsim({ mode: 'vcenter' });
-    cli = await bundleCli('restore');
-    env = { ...process.env, LIFEBOAT_HOME: join(dir, 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
-    session = await labSession(lab.info);
-    const made = await encryptedVmPoint(session, join(dir, 'repo'));
-    pointId = made.point.id;
-    disks = made.disks;
-    await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
-    const added = await runCliProcess(
-      cli,
-      ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
-      env,
-      lab.info.password,
-    );
-    expect(added.code, added.stderr).toBe(0);
+    f = await startCliLab('restore-cli');
+    ({ dir, lab, cli, session, pointId, env, disks } = f);
   }, 240_000);
 
   afterAll(async () => {
-    await session?.close().catch(() => undefined);
-    await runCliProcess(cli, ['connect', 'remove', 'lab'], env).catch(() => undefined);
-    await lab?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await f?.close();
   });
 
   it('plans live against the connection with the same planner as --scenario (exit 0, or 3 when blocked)', async () => {

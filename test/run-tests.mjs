@@ -55,14 +55,21 @@ const run = spawnSync(
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// The one allowed skip: the opt-in real vCenter/VDDK tier (test/real) says why it did not run when its settings are absent.
+let realTierSkipped = 0;
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   passed = results.numPassedTests ?? 0;
   failed = results.numFailedTests ?? 0;
   skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
+  for (const file of results.testResults ?? []) {
+    if (!/[\\/]test[\\/]real[\\/]/.test(file.name ?? '')) continue;
+    realTierSkipped += (file.assertionResults ?? []).filter((a) => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo').length;
+  }
 }
+if (realTierSkipped > 0) console.log(`\n${realTierSkipped} skipped: the opt-in real vCenter/VDDK tier (set LIFEBOAT_REAL_VCENTER and LIFEBOAT_REAL_VDDK_DIR to run it; see the README).`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-if (process.env.CI && skipped > 0) {
+if (process.env.CI && skipped > realTierSkipped) {
   console.error('CI runs every test: skipped tests are not allowed (install the missing dependency in .ci/run instead).');
   process.exit(1);
 }

@@ -193,7 +193,9 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   }
 
   // Where each restore-point disk is written: the same device key, or the disk added for it.
-  const targetKey = (pointKey: number): number => checkpoint.data.diskTargets[String(pointKey)] ?? pointKey;
+  // DATA-DISK-MAP: the disk the plan named (same slot, or the user's --disk-map), or the disk added for it.
+  const plannedTarget = new Map(input.plan.disks.flatMap((d) => (typeof d.targetDisk === 'number' ? [[d.key, d.targetDisk] as const] : [])));
+  const targetKey = (pointKey: number): number => checkpoint.data.diskTargets[String(pointKey)] ?? plannedTarget.get(pointKey) ?? pointKey;
   const freshDisks = input.kind === 'full-vm' || Boolean(input.addAsNewDisks);
 
   const requireVm = (): RestoreVm => {

@@ -92,6 +92,22 @@ describe('plan == run (restore job over the stand-in target)', () => {
     });
   }
 
+  it('a disks restore writes the disk the plan mapped (--disk-map), not the one with the same key', async () => {
+    const target = new LocalImagesTarget(dir);
+    const vm = await target.createVm(point.manifest, { name: 'app01', datastore: 'ds1', encryption: 'keep' });
+    const [extra] = await target.addDisks(vm, [{ pointKey: 2000, capacity: 16 * MiB, provisioning: 'thin' }]).then((m) => [...m.values()]);
+    const p = plan({
+      restoreKind: 'disks',
+      diskMap: { 2000: extra },
+      intoVm: { name: 'app01', disks: [{ key: 2000, capacityBytes: 16 * MiB }, { key: extra, bus: 0, unit: 1, capacityBytes: 16 * MiB }] },
+    });
+    expect(p.disks[0]!.targetDisk).toBe(extra);
+    const outcome = await run(p, target, 'disks', { existingVm: vm });
+    expect(outcome.errors).toEqual([]);
+    const opened = target.calls.filter((c) => c.startsWith('open:')).map((c) => c.split(':')[1]);
+    expect(new Set(opened)).toEqual(new Set([String(extra)]));
+  });
+
   it('a disks restore adding new disks to an existing VM: create-vm is the add-disks step, no NVRAM, no power on', async () => {
     const target = new LocalImagesTarget(dir);
     const vm = await target.createVm(point.manifest, { name: 'app01', datastore: 'ds1', encryption: 'keep' });

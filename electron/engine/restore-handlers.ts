@@ -31,6 +31,7 @@ export function planView(plan: Plan): RestorePlanView {
     ok: plan.ok,
     vm: plan.vm,
     vmName: plan.vmName,
+    estimate: plan.estimate,
     verify: plan.verify,
     powerOn: plan.powerOn,
     encryption: plan.encryption,

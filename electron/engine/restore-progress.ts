@@ -38,9 +38,12 @@ export class RestoreProgressTracker {
   private readonly perDisk = new Map<number, RateWindow>();
   private pass: 'write' | 'verify' = 'write';
   private readonly labels: Map<number, string>;
+  /** The plan's assumed rate: the time left until this run has measured its own. */
+  private readonly assumedRate: number;
 
   constructor(plan: Plan) {
     this.labels = new Map(plan.disks.map((d) => [d.key, d.label]));
+    this.assumedRate = plan.estimate?.assumedBytesPerSecond ?? 0;
   }
 
   update(p: RestoreProgress): RestoreJobProgress {
@@ -78,7 +81,7 @@ export class RestoreProgressTracker {
       bytesDone: done,
       bytesTotal: total,
       bytesPerSecond: Math.round(rate),
-      etaSeconds: secondsLeft(total - done, rate),
+      etaSeconds: secondsLeft(total - done, rate, this.assumedRate),
       disks,
     };
   }

@@ -7,6 +7,7 @@ import { diskTargets, intoVmFindings, overwritesExistingDisks } from './rules/in
 import { networkMappings, newVmFindings, restoredHardwareVersion, restoredVmName } from './rules/request-rules';
 import { bytesToWrite, dataFindings, restoredProvisioning } from './rules/data-rules';
 import { restoreSteps } from './rules/restore-steps';
+import { estimateTime } from './rules/time-estimate';
 import { chooseTransports } from './rules/transport-choice';
 import { controllerOrderFindings, diskIoShape, streamsPerHost } from './rules/transport-effects';
 import type { Scenario } from './scenario-schema';
@@ -69,6 +70,7 @@ export function planRestore(s: Scenario): Plan {
     ok: !findings.some((f) => f.severity === 'block'),
     vm: s.restorePoint.vm.name,
     vmName: fullVm ? restoredVmName(s) : (intoVm?.name ?? s.restorePoint.vm.name),
+    estimate: estimateTime(disks, streams.streams, s.options.verify),
     verify: s.options.verify,
     powerOn: s.options.powerOn,
     encryption: s.options.encryption,

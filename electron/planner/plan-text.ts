@@ -1,6 +1,6 @@
 import type { Finding, Plan } from './plan-types';
 import { ruleEntry, type Severity } from './rule-catalogue';
-import { formatBytes } from './rules/exclusion';
+import { formatBytes, formatEta } from '../units/byte-units';
 
 const HEADINGS: Record<Severity, string> = {
   block: 'Blocking (the plan cannot run until these are fixed)',
@@ -33,6 +33,11 @@ export function formatPlanText(plan: Plan): string {
     out.push(`      why: ${d.why}`);
   }
   out.push(`  Streams per host: ${plan.streamsPerHost}`);
+  if (plan.estimate.seconds !== null) {
+    out.push(
+      `  Estimated time: about ${formatEta(plan.estimate.seconds)} for ${formatBytes(plan.estimate.bytesToWrite)}${plan.verify ? ', read-back included' : ''} (at assumed transport rates; the run shows the measured rate)`,
+    );
+  }
 
   for (const severity of ['block', 'warn', 'info'] as const) {
     const group = plan.findings.filter((f) => f.severity === severity);

@@ -1,5 +1,6 @@
 import type { RuleId, Severity } from './rule-catalogue';
 import type { JobPhaseName } from './rules/step-draft';
+import type { TimeEstimate } from './rules/time-estimate';
 import type { TransportName } from './scenario-schema';
 
 /** One thing the user should know, tied to a rule ID (and to a disk when it is about one). */
@@ -71,6 +72,8 @@ export interface Plan {
   vm: string;
   /** The name the VM has after the restore: the new VM's, or the existing one a disks restore writes into. */
   vmName: string;
+  /** How long the restore should take at assumed rates per transport (the run replaces them with measured ones). */
+  estimate: TimeEstimate;
   /** Every written disk is read back and compared (part of each disk's write step). */
   verify: boolean;
   /** STEP-POWER-ON: the VM is powered on after the restore. */

@@ -72,6 +72,8 @@ export const RestorePlanView = z.object({
   ok: z.boolean(),
   vm: z.string(),
   vmName: z.string(),
+  /** Seconds at assumed transport rates (null: nothing to write); the run measures its own. */
+  estimate: z.object({ seconds: z.number().nullable(), bytesToWrite: z.number(), assumedBytesPerSecond: z.number() }).optional(),
   verify: z.boolean(),
   powerOn: z.boolean(),
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),

@@ -337,3 +337,16 @@ describe('restore request facts and options (plan-scenario.md, Extension)', () =
     );
   });
 });
+
+describe('time estimate (bytes per transport at assumed rates)', () => {
+  it('estimates writing and reading back at the transport rate, thin first writes slower, and drops the read-back when not verifying', () => {
+    const disks = [{ key: 2000, capacityBytes: 100 * GiB, allocatedBytes: 6 * GiB, provisioning: 'eagerzeroed' }];
+    const verified = planRestore(scenario({ restorePoint: { disks } }));
+    // 6 GiB over nbdssl at 60 MiB/s: 102.4 s to write, as much to read back.
+    expect(verified.estimate).toMatchObject({ seconds: 205, bytesToWrite: 6 * GiB });
+    expect(planRestore(scenario({ restorePoint: { disks }, options: { verify: false } })).estimate.seconds).toBe(103);
+    const thin = planRestore(scenario({ restorePoint: { disks: [{ ...disks[0], provisioning: 'thin' }] }, options: { verify: false } }));
+    expect(thin.estimate.seconds).toBe(128);
+    expect(planRestore(scenario({ connection: { thumbprintTrusted: false } })).estimate.seconds).toBeGreaterThan(0);
+  });
+});

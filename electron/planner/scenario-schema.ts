@@ -73,6 +73,8 @@ export const hostSchema = z
     supportedHardwareVersions: z.array(hardwareVersion).default(() => []),
     /** [] = not known: no check (DATA-NETWORK-MAP). */
     networks: z.array(hostNetworkSchema).default(() => []),
+    /** Extension (DATA-HW-VERSION): guest OS ids the host can create VMs for at the restored hardware version; [] = not known. */
+    supportedGuestIds: z.array(z.string().min(1)).default(() => []),
   })
   .prefault({});
 
@@ -114,6 +116,8 @@ export const vmSchema = z
     /** false for a point made by `import` from an image (DATA-NO-CONFIGINFO). */
     configInfoSaved: z.boolean().default(true),
     hardwareVersion: hardwareVersion.nullable().default(null),
+    /** Extension: the saved guest OS id (config.guestId), e.g. "windows2019srvNext_64Guest". */
+    guestId: z.string().min(1).nullable().default(null),
     /** Source NICs' network names, in NIC order. */
     networks: z.array(z.string().min(1)).default(() => []),
   })

@@ -9,7 +9,7 @@ import { findStoragePolicy, listStoragePolicies, type StoragePolicy } from '../v
 import { savedVmPolicyId } from './saved-storage-policy';
 import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
 import { listVms } from '../vsphere/inventory';
-import { hostNetworks, supportedHardwareVersions } from '../vsphere/host-capabilities';
+import { hostNetworks, supportedGuestIds, supportedHardwareVersions } from '../vsphere/host-capabilities';
 import type { VimSession } from '../vsphere/vim-session';
 import { readVmConfig } from '../vsphere/vm-config-info';
 import { readVmDiskGuard } from '../vsphere/vm-snapshots';
@@ -214,6 +214,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
   // DATA-HW-VERSION: not knowing is no check ([]), never a failed plan.
   const hardwareVersions = await supportedHardwareVersions(session, inv, host).catch(() => []);
   const saved = readVmConfig(m.configInfo as Record<string, never>);
+  // DATA-HW-VERSION (guest): what the host can create at the version the VM will have; not knowing is no check.
+  const guestIds = await supportedGuestIds(session, inv, host, input.hardwareVersion ?? saved.hardwareVersion ?? null, saved.guestId || null).catch(() => []);
   const scenario = {
     workstation: await workstationFacts(input, isVcenter ? input.server : null, visibleLuns),
     connection: { kind: isVcenter ? 'vcenter' : 'esxi', server: input.server, resolves, thumbprintTrusted: true, vcenter: isVcenter ? input.server : null },
@@ -225,6 +227,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         sanAttached: hostDatastores.some((d) => d.type === 'VMFS' && !d.local),
         supportedHardwareVersions: hardwareVersions,
         networks: hostNetworks(inv, host),
+        supportedGuestIds: guestIds,
       },
       datastore: { name: datastore.name, type: datastoreType(datastore), lun: datastoreLun(datastore, visibleLuns), freeBytes: datastore.freeBytes },
       keyProviders,
@@ -245,6 +248,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         nvramSaved: m.nvram !== null,
         independentDisks: m.skippedIndependentDisks.length,
         hardwareVersion: saved.hardwareVersion ?? null,
+        guestId: saved.guestId || null,
         // By name: a distributed port group NIC carries the key, which the target may know by name.
         networks: saved.nics.map((n) => inv.networks.find((x) => x.portgroupKey === n.sourceNetwork)?.name ?? n.sourceNetwork),
       },

@@ -22,6 +22,22 @@ function highestSupported(s: Scenario): string | null {
   return [...versions].sort((a, b) => versionNumber(b) - versionNumber(a))[0]!;
 }
 
+/** DATA-HW-VERSION, guest half: ESXi refuses a guest OS it does not know for that hardware version (UnsupportedGuest). */
+function guestFindings(s: Scenario): Finding[] {
+  const guest = s.restorePoint.vm.guestId;
+  const supported = s.target.host.supportedGuestIds;
+  if (guest === null || supported.length === 0 || supported.includes(guest)) return [];
+  const version = restoredHardwareVersion(s);
+  return [
+    {
+      rule: 'DATA-HW-VERSION',
+      severity: 'block',
+      message: `The target host does not support the guest OS of ${s.restorePoint.vm.name} (${guest})${version ? ` with hardware version ${version}` : ''}; vCenter would refuse to create the VM (UnsupportedGuest).`,
+      remedy: 'Restore to a host whose ESXi release knows this guest OS (usually a newer one), or to a cluster that has such a host.',
+    },
+  ];
+}
+
 function hardwareVersionFindings(s: Scenario): Finding[] {
   const saved = s.restorePoint.vm.hardwareVersion;
   const chosen = restoredHardwareVersion(s);
@@ -168,6 +184,18 @@ export function newVmFindings(s: Scenario): Finding[] {
         'If the guest needs another firmware, guest OS or controller, change them in the vSphere Client before its first power-on; add a network card there too.',
     });
   }
-  out.push(...hardwareVersionFindings(s), ...networkFindings(s));
+  // One DATA-HW-VERSION finding for the VM, as severe as its worst part (a lowered version never hides an unknown guest OS).
+  const hw = [...hardwareVersionFindings(s), ...guestFindings(s)];
+  const rank = { block: 0, warn: 1, info: 2 } as const;
+  const worst = [...hw].sort((a, b) => rank[a.severity] - rank[b.severity])[0];
+  if (worst) {
+    out.push({
+      rule: 'DATA-HW-VERSION',
+      severity: worst.severity,
+      message: hw.map((f) => f.message).join(' '),
+      remedy: hw.filter((f) => f.severity === worst.severity).map((f) => f.remedy).join(' '),
+    });
+  }
+  out.push(...networkFindings(s));
   return out;
 }

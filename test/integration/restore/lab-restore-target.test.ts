@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentFacts } from '../../../electron/api/schemas/environment-schema';
 import type { LabInfo } from '../../../electron/lab/lab-info';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { planRestore } from '../../../electron/planner/plan-restore';
 import { parseScenario } from '../../../electron/planner/scenario-parse';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
@@ -290,6 +291,45 @@ describe('the restore target as vCenter has it (lab vCenter + lab VDDK)', () => 
     const lowered = await job({ jobId: 'hw-lowered', kind: 'full-vm', manifest: point.manifest, point, plan, placement: { ...placement, name: 'demo-hw-18', hardwareVersion: 'vmx-18' } }, 'slot');
     expect(lowered.errors).toEqual([]);
     expect((await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: lowered.vm!.moref })).config.hardwareVersion).toBe('vmx-18');
+  });
+
+  it('DATA-HW-VERSION (guest OS): the older host does not know a vSphere 8 guest id; the plan blocks and CreateVM is refused', async () => {
+    const point = await demoPoint('guest-repo');
+    // A VM saved on vSphere 8 as Windows Server 2025 (windows2022srvNext_64Guest).
+    const manifest = { ...point.manifest, configInfo: { ...(point.manifest.configInfo as object), guestId: 'windows2022srvNext_64Guest' } };
+    const facts = async (datastore: string) => {
+      const parsed = parseScenario(
+        await gatherLiveScenario({
+          environment: { workstation: { isVirtualMachine: false }, os: { platform: 'linux' } } as unknown as EnvironmentFacts,
+          session,
+          inventory: await fetchInventory(session),
+          server: '127.0.0.1',
+          manifest,
+          datastore,
+          transport: 'nbdssl',
+          restoreKind: 'full-vm',
+          hardwareVersion: 'vmx-18',
+          visibleLuns: async () => [],
+        }),
+      );
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      return parsed.scenario;
+    };
+    const dr = await facts('lab-dr-ds');
+    expect(dr.restorePoint.vm.guestId).toBe('windows2022srvNext_64Guest');
+    expect(dr.target.host.supportedGuestIds.length).toBeGreaterThan(50);
+    expect(dr.target.host.supportedGuestIds).not.toContain('windows2022srvNext_64Guest');
+    const blocked = planRestore(dr).findings.find((f) => f.rule === 'DATA-HW-VERSION');
+    expect(blocked).toMatchObject({ severity: 'block', message: expect.stringMatching(/guest OS .*windows2022srvNext_64Guest/) });
+    // The same VM fits DC0's ESXi 8.0.2 hosts.
+    const dc0 = await facts(lab.info.datastores[0]!.name);
+    expect(dc0.target.host.supportedGuestIds).toContain('windows2022srvNext_64Guest');
+    expect(planRestore(dc0).findings.some((f) => f.rule === 'DATA-HW-VERSION' && /guest OS/.test(f.message))).toBe(false);
+    // The lab refuses it as ESXi does (UnsupportedGuest), before anything is created.
+    const plan = planOver(point, lab.info, 'nbdssl', 'full-vm');
+    const refused = await job({ jobId: 'guest-refused', kind: 'full-vm', manifest, point, plan, placement: { name: 'demo-guest', datastore: 'lab-dr-ds', encryption: 'keep', hardwareVersion: 'vmx-18' } }, 'slot');
+    expect(refused.errors.join(' ')).toMatch(/windows2022srvNext_64Guest.* is not supported/);
+    expect((await listVms(session)).some((v) => v.name === 'demo-guest')).toBe(false);
   });
 
   it('DATA-NETWORK-MAP (lab): CreateVM with a NIC on an uplink port group or on a network the host lacks fails', async () => {

@@ -98,8 +98,8 @@ func checkNic(i int, backing types.BaseVirtualDeviceBackingInfo, hosts []*simula
 }
 
 // checkCreateVM refuses what vCenter refuses before it creates anything:
-// a folder and pool in different datacenters, a hardware version no target
-// host supports, a NIC on a network the host lacks or on an uplink port group.
+// a folder and pool in different datacenters, a hardware version or guest OS no
+// target host supports, a NIC on a network the host lacks or on an uplink port group.
 func checkCreateVM(req *types.CreateVM_Task) *labFault {
 	if dcFolder, dcPool := datacenterOf(req.This), datacenterOf(req.Pool); dcFolder != dcPool {
 		return &labFault{fault: "InvalidArgument", message: "A specified parameter was not correct: pool (it is not in the datacenter of the folder)", detail: "<invalidProperty>pool</invalidProperty>"}
@@ -112,6 +112,20 @@ func checkCreateVM(req *types.CreateVM_Task) *labFault {
 		}
 		if !supported {
 			return &labFault{fault: "NotSupported", message: fmt.Sprintf("The operation is not supported on the object: hardware version %s is not supported by host %s (ESXi %s).", v, hosts[0].Name, hostRelease(hosts[0]))}
+		}
+	}
+	// ESXi refuses a guest OS its release does not know (UnsupportedGuest, an InvalidVmConfig).
+	if id := req.Config.GuestId; id != "" && len(hosts) > 0 {
+		supported := false
+		for _, h := range hosts {
+			supported = supported || hostSupportsGuest(h, id)
+		}
+		if !supported {
+			return &labFault{
+				fault:   "UnsupportedGuest",
+				message: fmt.Sprintf("The guest operating system '%s' is not supported on host %s (ESXi %s).", id, hosts[0].Name, hostRelease(hosts[0])),
+				detail:  "<property>configSpec.guestId</property><unsupportedGuestOS>" + xmlEscape(id) + "</unsupportedGuestOS>",
+			}
 		}
 	}
 	for i, change := range req.Config.DeviceChange {

@@ -168,3 +168,61 @@ func installEnvironmentBrowsers() {
 		simulator.Map.Put(wrapped)
 	}
 }
+
+// guestIDsSince80 are guest OS identifiers vSphere 8.0 added (VirtualMachineGuestOsIdentifier,
+// "since 8.0.0.1"); govmomi 0.24's list predates them, so an older host does not know them.
+var guestIDsSince80 = []string{"windows11_64Guest", "windows2022srvNext_64Guest"}
+
+// hostSupportsGuest: every guest id is known to the lab's hosts except, on a
+// release before 8.0, the ids vSphere 8.0 added.
+func hostSupportsGuest(h *simulator.HostSystem, id string) bool {
+	release := hostRelease(h)
+	if strings.HasPrefix(release, "6.") || strings.HasPrefix(release, "7.") {
+		for _, newer := range guestIDsSince80 {
+			if id == newer {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// QueryConfigOptionEx answers per host with the API's rule for spec.guestId:
+// the descriptor of each requested guest the host knows, else (no match) the
+// whole list, which then lacks the requested one.
+func (b *labEnvironmentBrowser) QueryConfigOptionEx(ctx *simulator.Context, req *types.QueryConfigOptionEx) soap.HasFault {
+	hosts := b.hosts()
+	if req.Spec != nil && req.Spec.Host != nil {
+		if h, ok := simulator.Map.Get(*req.Spec.Host).(*simulator.HostSystem); ok {
+			hosts = []*simulator.HostSystem{h}
+		}
+	}
+	knows := func(id string) bool {
+		for _, h := range hosts {
+			if !hostSupportsGuest(h, id) {
+				return false
+			}
+		}
+		return true
+	}
+	opt := &types.VirtualMachineConfigOption{}
+	if req.Spec != nil {
+		opt.Version = req.Spec.Key
+		for _, id := range req.Spec.GuestId {
+			if knows(id) {
+				opt.GuestOSDescriptor = append(opt.GuestOSDescriptor, types.GuestOsDescriptor{Id: id})
+			}
+		}
+	}
+	if len(opt.GuestOSDescriptor) == 0 {
+		for _, id := range simulator.GuestID {
+			opt.GuestOSDescriptor = append(opt.GuestOSDescriptor, types.GuestOsDescriptor{Id: string(id)})
+		}
+		for _, id := range guestIDsSince80 {
+			if knows(id) {
+				opt.GuestOSDescriptor = append(opt.GuestOSDescriptor, types.GuestOsDescriptor{Id: id})
+			}
+		}
+	}
+	return &methods.QueryConfigOptionExBody{Res: &types.QueryConfigOptionExResponse{Returnval: opt}}
+}

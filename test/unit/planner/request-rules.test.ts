@@ -209,6 +209,15 @@ describe('DATA-HW-VERSION', () => {
   it('fires as a block when the chosen version is not supported either', () => {
     expect(findings(hw('vmx-21', ['vmx-17', 'vmx-19'], 'vmx-20'), 'DATA-HW-VERSION')[0]!.severity).toBe('block');
   });
+  it('fires as a block when the host does not know the guest OS (UnsupportedGuest), and not when it does or cannot say', () => {
+    const guest = (supportedGuestIds: string[]) =>
+      planRestore(scenario({ target: { host: { supportedGuestIds } }, restorePoint: { vm: { guestId: 'windows2022srvNext_64Guest' } } }));
+    expect(findings(guest(['windows2019srvNext_64Guest', 'rhel9_64Guest']), 'DATA-HW-VERSION')).toEqual([
+      expect.objectContaining({ severity: 'block', message: expect.stringMatching(/windows2022srvNext_64Guest/) }),
+    ]);
+    expect(fired(guest(['windows2022srvNext_64Guest']), 'DATA-HW-VERSION')).toBe(false);
+    expect(fired(guest([]), 'DATA-HW-VERSION')).toBe(false);
+  });
   it('does not fire when the host supports the saved version, or its versions are not known', () => {
     expect(fired(hw('vmx-19', ['vmx-17', 'vmx-19']), 'DATA-HW-VERSION')).toBe(false);
     expect(fired(hw('vmx-21', []), 'DATA-HW-VERSION')).toBe(false);

@@ -31,7 +31,8 @@ describe('demo restore point', () => {
     expect(m.keyId).toMatchObject({ keyId: expect.stringMatching(/^DEMO-/) });
     expect(m.encryptionBundle).toMatch(/^DEMO-ONLY/);
     expect(m.storagePolicy).toMatchObject({ name: 'VM Encryption Policy' });
-    expect(m.configInfo.guestId).toMatch(/^windows2022/);
+    // Windows Server 2022 is vSphere's windows2019srvNext_64Guest (windows2022srvNext_64Guest is Server 2025, vSphere 8 only).
+    expect(m.configInfo.guestId).toBe('windows2019srvNext_64Guest');
     expect(m.nvram?.fileName).toBe('demo-win2022.nvram');
     expect(m.skippedIndependentDisks).toEqual([expect.objectContaining({ key: 2002, diskMode: 'independent_persistent' })]);
 

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     vddk: {
       dir: labVddkDir(),
       extraConfigText: labVddkConfig(info),
-      extraConfig: { 'labvddk.stateDir': stateDir!, 'labvddk.fault.delayMs': 400 },
+      // Slow enough that a loaded machine still kills it mid-read, long before it could finish.
+      extraConfig: { 'labvddk.stateDir': stateDir!, 'labvddk.fault.delayMs': 2000 },
       tmpRoot: work,
     },
     credentials: { userName: info.username, password: async () => info.password },

@@ -1,3 +1,4 @@
+import { formatBytes } from '../units/byte-units';
 import type { DiskImage } from '../disks/disk-image';
 import type { DiskPlan, Plan } from '../planner/plan-types';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
@@ -416,7 +417,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
         await writeDisk(d);
       });
       const written = [...outcomes.values()].reduce((n, o) => n + (o.copy?.bytesWritten ?? 0), 0);
-      return `${writable.length} disk(s), ${written} bytes written`;
+      return `${writable.length} disk(s), ${formatBytes(written)} written`;
     });
 
     await phase('signature-check', async () => {

@@ -13,6 +13,7 @@ import {
 import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobIdInput, JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 import { JobSnapshot } from './schemas/job-schema';
+import { LabStartInput, LabView } from './schemas/lab-schema';
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
@@ -21,6 +22,7 @@ export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts
 export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 export type { JobChecklistItem, JobDiskProgress } from './schemas/job-schema';
 export type { PointDetails } from './schemas/point-details-schema';
+export type { LabView } from './schemas/lab-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
@@ -75,6 +77,15 @@ export const apiContract = {
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
     /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
     resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
+  },
+  lab: {
+    /** The background lab (the one `lifeboat lab` controls): running or not, its datastores, hosts, VMs and the free space under them. */
+    status: invoke(NoInput, LabView),
+    /** Starts the lab in vCenter or ESXi mode; resolves once it answers. */
+    start: invoke(LabStartInput, LabView),
+    stop: invoke(NoInput, LabView),
+    /** Stop, remove the datastore folders, start again in the same mode (fresh disks, the special VMs back). */
+    reset: invoke(NoInput, LabView),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

@@ -23,6 +23,7 @@ import { EventHub } from './event-hub';
 import { pointDetailsOf } from './point-details';
 import { listJobHistory, readJobReport } from './job-history';
 import { JobRegistry } from './job-registry';
+import { LabHandlers } from './lab-handlers';
 import { RepositoryHandlers } from './repository-handlers';
 import { RestoreHandlers } from './restore-handlers';
 import { RestoreTargetHandlers } from './restore-target-handlers';
@@ -71,6 +72,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   });
 
   const targets = new RestoreTargetHandlers(connectionStore, secretStore);
+  const lab = new LabHandlers(home, secretStore);
 
   const handlers: ServerHandlers<ApiContract> = {
     app: {
@@ -134,6 +136,12 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
       resume: async ({ jobId }) => restores.resume(jobId),
+    },
+    lab: {
+      status: async () => lab.status(),
+      start: async ({ mode }) => lab.start(mode),
+      stop: async () => lab.stop(),
+      reset: async () => lab.reset(),
     },
     jobs: {
       list: async () => jobs.list(),

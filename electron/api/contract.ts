@@ -14,6 +14,8 @@ import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobIdInput, JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 import { JobSnapshot } from './schemas/job-schema';
 import { LabStartInput, LabView } from './schemas/lab-schema';
+import { ExportStartInput, VerifyStartInput } from './schemas/export-schema';
+import { PointSummary, RecentRepository } from './schemas/repository-view-schema';
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
@@ -23,6 +25,8 @@ export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema'
 export type { JobChecklistItem, JobDiskProgress } from './schemas/job-schema';
 export type { PointDetails } from './schemas/point-details-schema';
 export type { LabView } from './schemas/lab-schema';
+export type { PointSummary, RecentRepository } from './schemas/repository-view-schema';
+export type { ExportStartInput } from './schemas/export-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
@@ -69,6 +73,18 @@ export const apiContract = {
     open: invoke(OpenRepositoryInput, OpenedRepository),
     /** One restore point's badges (EFI, vTPM, encrypted, CBT) and disk sizes, for the restore wizard. */
     pointDetails: invoke(PointDetailsInput, PointDetails),
+    /** Folders opened before on this machine, newest first (no passwords). */
+    recent: invoke(NoInput, z.array(RecentRepository)),
+    /** Creates (or reuses) the demo repository in the Lifeboat folder and opens it with its public demo password. */
+    openDemo: invoke(NoInput, OpenedRepository),
+    /** The Repositories page's details of a point: ConfigInfo summary, disks, encryption, vTPM, NVRAM. */
+    pointSummary: invoke(PointDetailsInput, PointSummary),
+    /** Verifies the repository as a job (progress through jobs.onProgress; its bytes count packs). */
+    verify: invoke(VerifyStartInput, z.object({ jobId: z.string() })),
+  },
+  export: {
+    /** Exports one disk of a point to a file on the engine's machine, as a job; the destination is checked first. */
+    start: invoke(ExportStartInput, z.object({ jobId: z.string(), file: z.string() })),
   },
   restore: {
     /** Plans a restore against the live target; changes nothing. */

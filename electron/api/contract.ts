@@ -16,6 +16,7 @@ import { JobSnapshot } from './schemas/job-schema';
 import { LabStartInput, LabView } from './schemas/lab-schema';
 import { ExportStartInput, VerifyStartInput } from './schemas/export-schema';
 import { PointSummary, RecentRepository } from './schemas/repository-view-schema';
+import { WhatIfPlanInput, WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
@@ -27,6 +28,7 @@ export type { PointDetails } from './schemas/point-details-schema';
 export type { LabView } from './schemas/lab-schema';
 export type { PointSummary, RecentRepository } from './schemas/repository-view-schema';
 export type { ExportStartInput } from './schemas/export-schema';
+export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
@@ -102,6 +104,12 @@ export const apiContract = {
     stop: invoke(NoInput, LabView),
     /** Stop, remove the datastore folders, start again in the same mode (fresh disks, the special VMs back). */
     reset: invoke(NoInput, LabView),
+  },
+  whatIf: {
+    /** The scenarios shipped in resources/scenarios. */
+    scenarios: invoke(NoInput, z.array(WhatIfScenarioRow)),
+    /** Plans a scenario with the pure planner (no server); invalid facts come back as issues. */
+    plan: invoke(WhatIfPlanInput, WhatIfPlanView),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

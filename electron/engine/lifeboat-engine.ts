@@ -28,6 +28,7 @@ import { ExportHandlers } from './export-handlers';
 import { pointSummaryOf } from './point-summary';
 import { RecentRepositories } from './recent-repositories';
 import { VerifyHandlers } from './verify-handlers';
+import { listWhatIfScenarios, planWhatIf } from './what-if-handlers';
 import { DEMO_PASSWORD, ensureDemoRepository } from '../restore-points/demo-restore-point';
 import { join } from 'node:path';
 import { RepositoryHandlers } from './repository-handlers';
@@ -168,6 +169,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       start: async ({ mode }) => lab.start(mode),
       stop: async () => lab.stop(),
       reset: async () => lab.reset(),
+    },
+    whatIf: {
+      scenarios: async () => listWhatIfScenarios(),
+      plan: async ({ scenario }) => planWhatIf(scenario),
     },
     jobs: {
       list: async () => jobs.list(),

@@ -3,6 +3,7 @@ import { PageHeader } from '../app/page-header';
 import { LabControls } from '../lab/lab-controls';
 import { LabStatusCard } from '../lab/lab-status-card';
 import { useLabStore } from '../lab/lab-store';
+import { WhatIfPanel } from '../lab/what-if-panel';
 
 /** The lab for trainers: vcsim and the lab VDDK, started, stopped and reset here or with `lifeboat lab`. */
 export function LabPage(): ReactElement {
@@ -31,6 +32,7 @@ export function LabPage(): ReactElement {
       ) : (
         <p className="muted">Reading the lab&apos;s state…</p>
       )}
+      <WhatIfPanel />
       <p className="muted">
         The same lab from a terminal: <code>lifeboat lab start --mode esxi</code>, <code>lifeboat lab status</code>, <code>lifeboat lab stop</code>.
       </p>

@@ -13,6 +13,10 @@ import {
 import { EnvironmentFacts } from './schemas/environment-schema';
 import { JobIdInput, JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 import { JobSnapshot } from './schemas/job-schema';
+import { LabStartInput, LabView } from './schemas/lab-schema';
+import { ExportStartInput, VerifyStartInput } from './schemas/export-schema';
+import { PointSummary, RecentRepository } from './schemas/repository-view-schema';
+import { WhatIfPlanInput, WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
@@ -21,6 +25,10 @@ export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts
 export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema';
 export type { JobChecklistItem, JobDiskProgress } from './schemas/job-schema';
 export type { PointDetails } from './schemas/point-details-schema';
+export type { LabView } from './schemas/lab-schema';
+export type { PointSummary, RecentRepository } from './schemas/repository-view-schema';
+export type { ExportStartInput } from './schemas/export-schema';
+export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type { CallResult, WireError } from './contract-kit';
@@ -67,6 +75,18 @@ export const apiContract = {
     open: invoke(OpenRepositoryInput, OpenedRepository),
     /** One restore point's badges (EFI, vTPM, encrypted, CBT) and disk sizes, for the restore wizard. */
     pointDetails: invoke(PointDetailsInput, PointDetails),
+    /** Folders opened before on this machine, newest first (no passwords). */
+    recent: invoke(NoInput, z.array(RecentRepository)),
+    /** Creates (or reuses) the demo repository in the Lifeboat folder and opens it with its public demo password. */
+    openDemo: invoke(NoInput, OpenedRepository),
+    /** The Repositories page's details of a point: ConfigInfo summary, disks, encryption, vTPM, NVRAM. */
+    pointSummary: invoke(PointDetailsInput, PointSummary),
+    /** Verifies the repository as a job (progress through jobs.onProgress; its bytes count packs). */
+    verify: invoke(VerifyStartInput, z.object({ jobId: z.string() })),
+  },
+  export: {
+    /** Exports one disk of a point to a file on the engine's machine, as a job; the destination is checked first. */
+    start: invoke(ExportStartInput, z.object({ jobId: z.string(), file: z.string() })),
   },
   restore: {
     /** Plans a restore against the live target; changes nothing. */
@@ -75,6 +95,21 @@ export const apiContract = {
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
     /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
     resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
+  },
+  lab: {
+    /** The background lab (the one `lifeboat lab` controls): running or not, its datastores, hosts, VMs and the free space under them. */
+    status: invoke(NoInput, LabView),
+    /** Starts the lab in vCenter or ESXi mode; resolves once it answers. */
+    start: invoke(LabStartInput, LabView),
+    stop: invoke(NoInput, LabView),
+    /** Stop, remove the datastore folders, start again in the same mode (fresh disks, the special VMs back). */
+    reset: invoke(NoInput, LabView),
+  },
+  whatIf: {
+    /** The scenarios shipped in resources/scenarios. */
+    scenarios: invoke(NoInput, z.array(WhatIfScenarioRow)),
+    /** Plans a scenario with the pure planner (no server); invalid facts come back as issues. */
+    plan: invoke(WhatIfPlanInput, WhatIfPlanView),
   },
   jobs: {
     list: invoke(NoInput, z.array(JobSnapshot)),

@@ -23,6 +23,14 @@ import { EventHub } from './event-hub';
 import { pointDetailsOf } from './point-details';
 import { listJobHistory, readJobReport } from './job-history';
 import { JobRegistry } from './job-registry';
+import { LabHandlers } from './lab-handlers';
+import { ExportHandlers } from './export-handlers';
+import { pointSummaryOf } from './point-summary';
+import { RecentRepositories } from './recent-repositories';
+import { VerifyHandlers } from './verify-handlers';
+import { listWhatIfScenarios, planWhatIf } from './what-if-handlers';
+import { DEMO_PASSWORD, ensureDemoRepository } from '../restore-points/demo-restore-point';
+import { join } from 'node:path';
 import { RepositoryHandlers } from './repository-handlers';
 import { RestoreHandlers } from './restore-handlers';
 import { RestoreTargetHandlers } from './restore-target-handlers';
@@ -71,6 +79,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   });
 
   const targets = new RestoreTargetHandlers(connectionStore, secretStore);
+  const lab = new LabHandlers(home, secretStore);
+  const recent = new RecentRepositories(home);
+  const exports = new ExportHandlers(repositories, jobs);
+  const verifies = new VerifyHandlers(repositories, jobs);
 
   const handlers: ServerHandlers<ApiContract> = {
     app: {
@@ -127,13 +139,40 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       powerOn: async ({ connection, name }) => powerOnByName(connectionStore, secretStore, connection, name),
     },
     repositories: {
-      open: async (request) => repositories.openFolder(request),
+      open: async (request) => {
+        const opened = await repositories.openFolder(request);
+        await recent.remember(opened.path);
+        return opened;
+      },
       pointDetails: async ({ repositoryId, point }) => pointDetailsOf(await repositories.get(repositoryId).repo.loadPoint(point)),
+      recent: async () => recent.list(),
+      openDemo: async () => {
+        // The demo password is public demo material (see `lifeboat demo`), not a secret.
+        const demo = await ensureDemoRepository(join(home, 'demo-repository'));
+        const opened = await repositories.openFolder({ path: demo.location, password: DEMO_PASSWORD });
+        await recent.remember(opened.path);
+        return opened;
+      },
+      pointSummary: async ({ repositoryId, point }) => pointSummaryOf(await repositories.get(repositoryId).repo.loadPoint(point)),
+      verify: async ({ repositoryId, readData }) => verifies.start(repositoryId, readData ?? false),
+    },
+    export: {
+      start: async (request) => exports.start(request),
     },
     restore: {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
       resume: async ({ jobId }) => restores.resume(jobId),
+    },
+    lab: {
+      status: async () => lab.status(),
+      start: async ({ mode }) => lab.start(mode),
+      stop: async () => lab.stop(),
+      reset: async () => lab.reset(),
+    },
+    whatIf: {
+      scenarios: async () => listWhatIfScenarios(),
+      plan: async ({ scenario }) => planWhatIf(scenario),
     },
     jobs: {
       list: async () => jobs.list(),

@@ -1,16 +1,21 @@
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import { PageHeader } from '../app/page-header';
 import { OpenRepositoryForm } from '../repositories/open-repository-form';
+import { PointDetailsPanel } from '../repositories/point-details-panel';
+import { RecentRepositories } from '../repositories/recent-repositories';
 import { RestorePointTable } from '../repositories/restore-point-table';
+import { VerifyRepository } from '../repositories/verify-repository';
 import { useRepositoriesStore } from '../stores/repositories-store';
 
 /** Restore-point repositories: encrypted, deduplicated stores of full and incremental restore points. */
 export function RepositoriesPage(): ReactElement {
   const opened = Object.values(useRepositoriesStore((s) => s.opened));
+  const [details, setDetails] = useState<{ repositoryId: string; pointId: string } | null>(null);
   return (
     <section>
       <PageHeader title="Repositories">Encrypted, deduplicated folders of restore points. Every restore point is complete: no chain to walk at restore time.</PageHeader>
       <OpenRepositoryForm />
+      <RecentRepositories />
       {opened.map((repo) => (
         <section key={repo.id} className="card" aria-label={`Repository ${repo.path}`} data-testid={`repository-${repo.id}`}>
           <h2>{repo.path}</h2>
@@ -19,7 +24,19 @@ export function RepositoriesPage(): ReactElement {
               The password was not saved in the keychain: {repo.rememberProblem}
             </div>
           ) : null}
-          <RestorePointTable repo={repo} />
+          <RestorePointTable
+            repo={repo}
+            actions={(pointId) => {
+              const point = repo.points.find((p) => p.id === pointId);
+              return (
+                <button type="button" className="button button-secondary button-small" onClick={() => setDetails({ repositoryId: repo.id, pointId })}>
+                  Details of {point?.vm ?? pointId.slice(0, 12)}
+                </button>
+              );
+            }}
+          />
+          {details?.repositoryId === repo.id ? <PointDetailsPanel repo={repo} pointId={details.pointId} onClose={() => setDetails(null)} /> : null}
+          <VerifyRepository repositoryId={repo.id} path={repo.path} />
         </section>
       ))}
       {opened.length === 0 ? (

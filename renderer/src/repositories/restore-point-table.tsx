@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import type { OpenedRepository } from '../../../electron/api/contract';
 import { formatBytes } from '../app/byte-size';
 import { localTime } from '../app/local-time';
@@ -8,10 +8,13 @@ export function RestorePointTable({
   repo,
   selectedId,
   onSelect,
+  actions,
 }: {
   repo: OpenedRepository;
   selectedId?: string | null;
   onSelect?: (pointId: string) => void;
+  /** A last column of buttons per point (the Repositories page's Details). */
+  actions?: (pointId: string) => ReactNode;
 }): ReactElement {
   if (repo.points.length === 0) {
     return (
@@ -35,6 +38,11 @@ export function RestorePointTable({
           <th>Disks</th>
           <th>Stored data</th>
           <th>Id</th>
+          {actions ? (
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
@@ -59,6 +67,7 @@ export function RestorePointTable({
             <td>{p.disks}</td>
             <td>{formatBytes(p.allocatedBytes)}</td>
             <td className="mono">{p.id.slice(0, 12)}</td>
+            {actions ? <td className="actions">{actions(p.id)}</td> : null}
           </tr>
         ))}
       </tbody>

@@ -20,22 +20,28 @@ interface RepositoriesStore {
   busy: boolean;
   problem: Problem | null;
   open: (request: { path: string; password?: string; remember?: boolean }) => Promise<OpenedRepository | null>;
+  /** Creates (or reuses) the demo repository and opens it. */
+  openDemo: () => Promise<OpenedRepository | null>;
 }
 
 /** Opened repositories and their restore points, as the engine listed them. */
-export const useRepositoriesStore = create<RepositoriesStore>((set) => ({
-  opened: {},
-  busy: false,
-  problem: null,
-  open: async (request) => {
+export const useRepositoriesStore = create<RepositoriesStore>((set) => {
+  async function opening(call: () => Promise<OpenedRepository>): Promise<OpenedRepository | null> {
     set({ busy: true, problem: null });
     try {
-      const repo = await api().repositories.open(request);
+      const repo = await call();
       set((s) => ({ opened: { ...s.opened, [repo.id]: repo }, busy: false }));
       return repo;
     } catch (err) {
       set({ busy: false, problem: problemOf(err) });
       return null;
     }
-  },
-}));
+  }
+  return {
+    opened: {},
+    busy: false,
+    problem: null,
+    open: (request) => opening(() => api().repositories.open(request)),
+    openDemo: () => opening(() => api().repositories.openDemo()),
+  };
+});

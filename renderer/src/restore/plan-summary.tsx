@@ -65,7 +65,11 @@ export function PlanSummary({ plan, choices }: { plan: RestorePlanView; choices:
         </ul>
         <p className="summary-total" data-testid="summary-total">
           Total to write: <strong>{formatBytes(total)}</strong> · Estimated time:{' '}
-          {speed ? `${durationWords(total / speed)} (at the last restore's speed)` : 'shown once writing starts (no earlier restore to go by)'}
+          {speed
+            ? `${durationWords(total / speed)} (at the last restore's speed)`
+            : plan.estimate?.seconds
+              ? `${durationWords(plan.estimate.seconds)} (at assumed transport rates${plan.verify ? ', read-back included' : ''})`
+              : 'shown once writing starts'}
         </p>
       </div>
     </section>

@@ -1,0 +1,100 @@
+import { createHash as realCreateHash, randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { verifyCopy } from '../../../electron/restore/disk-copier';
+import { MemoryDiskImage } from '../repository/memory-disk-image';
+
+// Counts the hashes verifyCopy starts, passing everything through to the real module.
+const hashes = vi.hoisted(() => ({ started: [] as string[] }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return {
+    ...real,
+    createHash: (algorithm: string) => {
+      hashes.started.push(algorithm);
+      return real.createHash(algorithm);
+    },
+  };
+});
+
+const MiB = 1024 * 1024;
+
+/** 32 MiB with data at 1 MiB (5 MiB), 20 MiB (3 MiB) and the last MiB; the rest unallocated. */
+async function pair(): Promise<{ source: MemoryDiskImage; target: MemoryDiskImage }> {
+  const source = new MemoryDiskImage(32 * MiB);
+  const target = new MemoryDiskImage(32 * MiB);
+  for (const [offset, length] of [
+    [1 * MiB, 5 * MiB],
+    [20 * MiB, 3 * MiB],
+    [31 * MiB, 1 * MiB],
+  ] as const) {
+    const data = randomBytes(length);
+    await source.write(offset, data);
+    await target.write(offset, data);
+  }
+  return { source, target };
+}
+
+/** Records the most reads of `image` that were in flight at once. */
+function countingReads(image: MemoryDiskImage): { peak: () => number } {
+  let now = 0;
+  let peak = 0;
+  const read = image.read.bind(image);
+  image.read = async (offset: number, length: number) => {
+    peak = Math.max(peak, ++now);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      return await read(offset, length);
+    } finally {
+      now--;
+    }
+  };
+  return { peak: () => peak };
+}
+
+describe('read-back verification', () => {
+  it('hashes the target once and reports that digest for both sides when they are equal', async () => {
+    const { source, target } = await pair();
+    hashes.started.length = 0;
+    const verdict = await verifyCopy(source, target, 2 * MiB);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.bytesCompared).toBe(9 * MiB);
+    // The source's chunks were authenticated by AES-GCM already: one SHA-256 pass, over the target only.
+    expect(hashes.started).toEqual(['sha256']);
+    const expected = realCreateHash('sha256')
+      .update(target.bytes.subarray(1 * MiB, 6 * MiB))
+      .update(target.bytes.subarray(20 * MiB, 23 * MiB))
+      .update(target.bytes.subarray(31 * MiB))
+      .digest('hex');
+    expect(verdict.targetSha256).toBe(expected);
+    expect(verdict.sourceSha256).toBe(expected);
+  });
+
+  it('reads ahead on both sides while it compares', async () => {
+    const { source, target } = await pair();
+    const s = countingReads(source);
+    const t = countingReads(target);
+    expect((await verifyCopy(source, target, 1 * MiB)).ok).toBe(true);
+    expect(s.peak()).toBeGreaterThanOrEqual(2);
+    expect(t.peak()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names the first differing byte at a piece start, inside a piece and at the very end', async () => {
+    for (const at of [1 * MiB, 21 * MiB + 12345, 32 * MiB - 1]) {
+      const { source, target } = await pair();
+      target.bytes[at] = (target.bytes[at] ?? 0) ^ 0x01;
+      const verdict = await verifyCopy(source, target, 2 * MiB);
+      expect(verdict.ok).toBe(false);
+      expect(verdict.firstMismatch).toBe(at);
+      expect(verdict.sourceSha256).toBe('');
+    }
+  });
+
+  it('stray data in the target where the source holds none fails when target data is included', async () => {
+    const { source, target } = await pair();
+    await target.write(10 * MiB, Buffer.alloc(512, 0x77));
+    expect((await verifyCopy(source, target, 2 * MiB)).ok).toBe(true);
+    const verdict = await verifyCopy(source, target, 2 * MiB, { includeTargetData: true });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.firstMismatch).toBe(10 * MiB);
+  });
+});

@@ -46,6 +46,7 @@ export interface ExportResult {
     ok: boolean;
     /** Equal to exportSha256 when ok (the bytes were compared one by one); empty when not. */
     sourceSha256: string;
+    /** `crc32:<hex>` of the data read back (see VerifyResult.targetSha256). */
     exportSha256: string;
     bytesCompared: number;
     /** First byte of the disk that reads back differently, when not ok. */

@@ -57,7 +57,8 @@ export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buff
 export function sealChunkChecked(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
   const sealed = sealChunk(keys, id, plain);
   try {
-    const back = openChunk(keys, id, sealed, 'new chunk');
+    // Compared with the plain bytes themselves, which is stronger than hashing them for the id again.
+    const back = openAuthenticatedChunk(keys, id, sealed, 'new chunk');
     if (!back.equals(plain)) throw new Error('content differs');
   } catch (err) {
     throw new RepositoryCorruptError(

@@ -86,3 +86,25 @@ describe('chunk reads from packs', () => {
     expect((await disk.read(MiB, MiB)).equals(patternBytes(CAPACITY, 7).subarray(MiB, 2 * MiB))).toBe(true);
   });
 });
+
+describe('chunk writes', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await cleanup();
+  });
+
+  it('hashes each new chunk once: the check after encryption compares the plain bytes instead', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
+    const hashed = vi.spyOn(repo.keys, 'chunkId');
+    const img = new MemoryDiskImage(CAPACITY);
+    await img.write(0, patternBytes(CAPACITY, 11));
+    const writer = repo.beginPoint(pointMeta());
+    await copyImage(img, writer.addDisk(diskMeta(2000, CAPACITY)));
+    const { chunksWritten } = await writer.commit();
+    expect(chunksWritten).toBe(12);
+    expect(hashed).toHaveBeenCalledTimes(12);
+  });
+});

@@ -88,7 +88,13 @@ export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, wher
  * What is left (the decompressor's output) is checked against the plain
  * length the index records. Skipping the HMAC saved ~11 % of restore time.
  */
-export function openAuthenticatedChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string, rawLength?: number): Buffer {
+export function openAuthenticatedChunk(
+  keys: RepositoryKeys,
+  id: string,
+  stored: Buffer,
+  where: string,
+  rawLength?: number,
+): Buffer {
   const encoded = open(keys.encryption, stored, chunkAssociatedData(id));
   if (!encoded)
     throw new RepositoryCorruptError(where, `chunk ${id.slice(0, 16)} failed authentication (changed or damaged bytes)`);

@@ -188,7 +188,10 @@ function dataAtZeroBlocks(extents: DiskExtent[], capacity: number): DiskExtent[]
     .filter((e) => e.kind === 'data')
     .map((e) => {
       const start = e.offset - (e.offset % ZERO_BLOCK_SIZE);
-      return { offset: start, length: Math.min(capacity, Math.ceil((e.offset + e.length) / ZERO_BLOCK_SIZE) * ZERO_BLOCK_SIZE) - start };
+      return {
+        offset: start,
+        length: Math.min(capacity, Math.ceil((e.offset + e.length) / ZERO_BLOCK_SIZE) * ZERO_BLOCK_SIZE) - start,
+      };
     });
   return extentsFromAllocatedRanges(0, capacity, mergeRanges(widened));
 }

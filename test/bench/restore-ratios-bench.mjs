@@ -33,7 +33,9 @@ function parseArgs(argv) {
     else if (a === '--size') args.sizeMiB = Number(argv[++i]);
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node test/bench/restore-ratios-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--json] [--keep]\n');
+      process.stdout.write(
+        'usage: node test/bench/restore-ratios-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--json] [--keep]\n',
+      );
       process.exit(0);
     } else {
       process.stderr.write(`restore-ratios-bench: unknown argument ${a}\n`);
@@ -137,7 +139,9 @@ function writeImage(path, capacityMiB, dataMiB, strideMiB) {
   const fd = openSync(path, 'w');
   ftruncateSync(fd, capacityMiB * MiB);
   const dup = [randomBytes(MiB), randomBytes(MiB)];
-  const words = Buffer.from('restore point vmdk datastore snapshot change tracking vsphere lifeboat '.repeat(16000).slice(0, MiB));
+  const words = Buffer.from(
+    'restore point vmdk datastore snapshot change tracking vsphere lifeboat '.repeat(16000).slice(0, MiB),
+  );
   for (let i = 0; i < dataMiB; i++) {
     const kind = i % 4;
     const block = kind === 0 || kind === 2 ? randomBytes(MiB) : kind === 1 ? dup[i % 2] : words;
@@ -179,7 +183,18 @@ async function main() {
     writeImage(dense, half, half, 1);
     writeImage(thin, half * 16, half, 16);
 
-    const t = { lbImport: [], rsBackup: [], lbRestore: [], lbRestoreVerify: [], rsRestore: [], nbdcopy: [], denseImport: [], thinImport: [], denseRestore: [], thinRestore: [] };
+    const t = {
+      lbImport: [],
+      rsBackup: [],
+      lbRestore: [],
+      lbRestoreVerify: [],
+      rsRestore: [],
+      nbdcopy: [],
+      denseImport: [],
+      thinImport: [],
+      denseRestore: [],
+      thinRestore: [],
+    };
     const mem = { lbRestore: [], lbRestoreVerify: [], rsRestore: [], lbImport: [], rsBackup: [] };
     const engine = createRequire(import.meta.url)(bundle);
     for (let i = 0; i < args.runs; i++) {
@@ -257,12 +272,33 @@ async function main() {
     if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const table = [['workload', 'Lifeboat s', 'peer s', 'ratio', 'goal']];
-      for (const r of rows) table.push([r.workload, r.lifeboatSeconds.toFixed(2), r.peerSeconds.toFixed(2), r.ratio.toFixed(2), r.goal]);
-      table.push([`peak memory, restore (verify) vs restic restore, MiB`, `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`, mm.rsRestore.toFixed(0), (mm.lbRestore / mm.rsRestore).toFixed(2), '≤ 256 MiB']);
-      table.push(['peak memory, import vs restic backup, MiB', mm.lbImport.toFixed(0), mm.rsBackup.toFixed(0), (mm.lbImport / mm.rsBackup).toFixed(2), '≤ 256 MiB']);
+      for (const r of rows)
+        table.push([r.workload, r.lifeboatSeconds.toFixed(2), r.peerSeconds.toFixed(2), r.ratio.toFixed(2), r.goal]);
+      table.push([
+        `peak memory, restore (verify) vs restic restore, MiB`,
+        `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`,
+        mm.rsRestore.toFixed(0),
+        (mm.lbRestore / mm.rsRestore).toFixed(2),
+        '≤ 256 MiB',
+      ]);
+      table.push([
+        'peak memory, import vs restic backup, MiB',
+        mm.lbImport.toFixed(0),
+        mm.rsBackup.toFixed(0),
+        (mm.lbImport / mm.rsBackup).toFixed(2),
+        '≤ 256 MiB',
+      ]);
       const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-      process.stdout.write(`Issue 13 ratios: median of ${args.runs}, Lifeboat / peer (lower is better); ${args.sizeMiB} MiB mixed image, ${half} MiB of data\n`);
-      for (const r of table) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      process.stdout.write(
+        `Issue 13 ratios: median of ${args.runs}, Lifeboat / peer (lower is better); ${args.sizeMiB} MiB mixed image, ${half} MiB of data\n`,
+      );
+      for (const r of table)
+        process.stdout.write(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
       process.stdout.write(
         `Lifeboat restore ${(dataMB / m.lbRestore).toFixed(0)} MB/s of data; floors on this machine: AES-256-GCM ${floor.aesGcmMBps?.toFixed(0) ?? '?'} MB/s, zstd -3 decompress ${floor.zstdDecompressMBps?.toFixed(0) ?? '?'} MB/s (one core)\n`,
       );

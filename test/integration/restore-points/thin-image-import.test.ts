@@ -90,7 +90,9 @@ describe('import of a thin raw image', () => {
     const seekDisk = seek.manifest.disks[0]!;
     expect(seekDisk.blockMap).toEqual(scanned.manifest.disks[0]!.blockMap);
     // The allocated zeros at 100 MiB and the zero block in the tail are holes, as the zero scan says.
-    expect(seekDisk.blockMap.some((r) => r.offset <= 100 * MiB && r.offset + r.length >= 102 * MiB && r.kind === 'unallocated')).toBe(true);
+    expect(
+      seekDisk.blockMap.some((r) => r.offset <= 100 * MiB && r.offset + r.length >= 102 * MiB && r.kind === 'unallocated'),
+    ).toBe(true);
     const disk = (await repo.openPoint(seek.manifest.id)).disk(2000);
     const original = await fsp.open(file, 'r');
     try {

@@ -73,7 +73,9 @@ describe('chunk reads from packs', () => {
     const pack = [...repo.index.packs.values()][0]!;
     const secondBlob = pack.blobs.find(([b]) => b === second)!;
     // The first chunk's entry now names the second chunk's blob.
-    const swapped = pack.blobs.map((entry): BlobEntry => (entry[0] === first ? [first, secondBlob[1], secondBlob[2], secondBlob[3]] : entry));
+    const swapped = pack.blobs.map((entry): BlobEntry =>
+      entry[0] === first ? [first, secondBlob[1], secondBlob[2], secondBlob[3]] : entry,
+    );
     for (const obj of await backend.list(INDEX_PREFIX)) await backend.delete(obj.name);
     const crafted = encodeIndex(repo.keys, [{ ...pack, blobs: swapped }]);
     await backend.put(crafted.name, crafted.data);

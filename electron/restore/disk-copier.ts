@@ -28,7 +28,17 @@ export interface CopyOptions {
   onProgress?: (progress: CopyProgress) => void;
   /** Called after each range is durably written... by the target's next flush; checkpoints record it. */
   onRangeCopied?: (range: ByteRange) => void;
+  /** Filled with the CRC-32 of every piece as it was read, so verifyCopy need not decode the source again. */
+  digests?: PieceDigests;
 }
+
+/**
+ * CRC-32 of each piece copied, by its offset, taken from the bytes in memory
+ * when they were written (the source's chunks were authenticated by AES-GCM
+ * as they were read). verifyCopy checks the target against these and reads
+ * the source only where they differ or where a piece has none (resume).
+ */
+export type PieceDigests = Map<number, { length: number; crc: number }>;
 
 export interface CopyResult {
   bytesTotal: number;
@@ -108,6 +118,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
       const piece = pending[index];
       if (!piece) return;
       const data = await source.read(piece.offset, piece.length);
+      options.digests?.set(piece.offset, { length: piece.length, crc: crc32(data) });
       const zero = isAllZero(data);
       if (options.orderedWrites) await waitTurn(index);
       if (failure) return;
@@ -163,6 +174,8 @@ export interface VerifyOptions {
   /** Also compare where the target reports data (catches stray data in a new image); skip for formats whose map means a full scan. */
   includeTargetData?: boolean;
   onProgress?: (progress: CopyProgress) => void;
+  /** What copyDisk recorded (same ioBytes): pieces found there are checked against the target alone. */
+  written?: PieceDigests;
 }
 
 /** Pieces read ahead of the comparison, per side: both sides' reads overlap the compare and the hash. */
@@ -187,7 +200,10 @@ function firstDifference(a: Buffer, b: Buffer): number {
  * Ranges the source knows to be zero are not read when the target is not
  * asked for its data. No cryptographic hash: the source chunks were already
  * authenticated by AES-GCM and the bytes are compared; only a CRC-32 of the
- * target is kept as the disk's digest for the report.
+ * target is kept as the disk's digest for the report. With `written` (from
+ * copyDisk) a piece is checked by its CRC-32 against the bytes that were
+ * written, reading the target only; a CRC mismatch reads the source to name
+ * the first differing byte.
  */
 export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: number, options: VerifyOptions = {}): Promise<VerifyResult> {
   const { signal } = options;
@@ -201,7 +217,16 @@ export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: 
   let targetCrc = 0;
   let firstMismatch: number | null = null;
   let bytesCompared = 0;
-  const readPair = (r: ByteRange) => Promise.all([source.read(r.offset, r.length), target.read(r.offset, r.length)]);
+  const readPair = async (r: ByteRange): Promise<[Buffer, Buffer]> => {
+    const known = options.written?.get(r.offset);
+    if (known && known.length === r.length) {
+      const b = await target.read(r.offset, r.length);
+      // Same CRC as the bytes written: the piece is as copied. Otherwise read the source to find where it differs.
+      if (crc32(b) === known.crc) return [b, b];
+      return [await source.read(r.offset, r.length), b];
+    }
+    return Promise.all([source.read(r.offset, r.length), target.read(r.offset, r.length)]);
+  };
   const ahead: Array<Promise<[Buffer, Buffer]>> = [];
   let queued = 0;
   const fill = () => {
@@ -218,7 +243,7 @@ export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: 
     const [a, b] = await ahead.shift()!;
     fill();
     targetCrc = crc32(b, targetCrc);
-    if (firstMismatch === null && !a.equals(b)) firstMismatch = r.offset + firstDifference(a, b);
+    if (firstMismatch === null && a !== b && !a.equals(b)) firstMismatch = r.offset + firstDifference(a, b);
     bytesCompared += r.length;
     options.onProgress?.({ bytesDone: bytesCompared, bytesTotal });
   }

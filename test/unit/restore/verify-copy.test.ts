@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { verifyCopy } from '../../../electron/restore/disk-copier';
+import { copyDisk, verifyCopy, type PieceDigests } from '../../../electron/restore/disk-copier';
 import { MemoryDiskImage } from '../repository/memory-disk-image';
 
 // Counts the hashes verifyCopy starts, passing everything through to the real module.
@@ -96,5 +96,33 @@ describe('read-back verification', () => {
     const verdict = await verifyCopy(source, target, 2 * MiB, { includeTargetData: true });
     expect(verdict.ok).toBe(false);
     expect(verdict.firstMismatch).toBe(10 * MiB);
+  });
+});
+
+describe('read-back verification against what was written', () => {
+  it('reads only the target when its pieces match the CRC-32 of the bytes written, and still names a changed byte', async () => {
+    const { source, target } = await pair();
+    const copied = new MemoryDiskImage(32 * MiB);
+    const digests: PieceDigests = new Map();
+    await copyDisk(source, copied, { ioBytes: 2 * MiB, inFlight: 2, targetReadsZero: true, digests });
+    let sourceReads = 0;
+    const read = source.read.bind(source);
+    source.read = (offset: number, length: number) => {
+      sourceReads++;
+      return read(offset, length);
+    };
+    const verdict = await verifyCopy(source, copied, 2 * MiB, { written: digests });
+    expect(verdict.ok).toBe(true);
+    expect(verdict.bytesCompared).toBe(9 * MiB);
+    expect(sourceReads).toBe(0);
+    expect(verdict.targetSha256).toBe((await verifyCopy(source, target, 2 * MiB)).targetSha256);
+
+    sourceReads = 0;
+    copied.bytes[20 * MiB + 777] = (copied.bytes[20 * MiB + 777] ?? 0) ^ 0x10;
+    const bad = await verifyCopy(source, copied, 2 * MiB, { written: digests });
+    expect(bad.ok).toBe(false);
+    expect(bad.firstMismatch).toBe(20 * MiB + 777);
+    // Only the piece whose CRC-32 differs is read from the source.
+    expect(sourceReads).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../config/json-file';
+import { OpenFileCache } from './open-file-cache';
 import { assertObjectName, ObjectNotFoundError, type RepositoryBackend, type StoredObject } from './repository-backend';
 import { isOwnTemporary, TEMP_FOLDERS, tempNameFor } from './repository-temp-names';
 
@@ -26,8 +27,16 @@ async function* filesUnder(dir: string, deep = true): AsyncGenerator<string> {
   }
 }
 
+/** Handles kept open: restore reads ahead over a few packs at a time. */
+const OPEN_PACKS = 8;
+/** An idle handle is closed after this long. */
+const IDLE_HANDLE_MS = 2000;
+
 /** A repository in a local (or mounted) folder. */
 export class LocalFolderBackend implements RepositoryBackend {
+  /** Pack handles reused across chunk reads (a restore reads hundreds of chunks per pack). */
+  private readonly files = new OpenFileCache(OPEN_PACKS, IDLE_HANDLE_MS);
+
   constructor(readonly root: string) {}
 
   get location(): string {
@@ -41,6 +50,7 @@ export class LocalFolderBackend implements RepositoryBackend {
 
   async put(name: string, data: Buffer): Promise<void> {
     const target = this.path(name);
+    this.files.forget(target);
     // Crash safety: a reader (or the next run after a crash) never sees a partial object.
     await writeFileAtomic(target, data, { tempPath: (file) => tempNameFor(file, randomBytes(6).toString('hex')) });
   }
@@ -55,25 +65,27 @@ export class LocalFolderBackend implements RepositoryBackend {
   }
 
   async getRange(name: string, offset: number, length: number): Promise<Buffer> {
-    let handle: fs.FileHandle;
     try {
-      handle = await fs.open(this.path(name), 'r');
+      return await this.files.withHandle(this.path(name), async (handle) => {
+        // Every byte is overwritten by the read, or cut off below.
+        const buf = Buffer.allocUnsafe(length);
+        let done = 0;
+        while (done < length) {
+          const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return done === length ? buf : buf.subarray(0, done);
+      });
     } catch (err) {
       if (isMissing(err)) throw new ObjectNotFoundError(this.root, name);
       throw err;
     }
-    try {
-      const buf = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === length ? buf : buf.subarray(0, done);
-    } finally {
-      await handle.close();
-    }
+  }
+
+  /** Closes the pack handles kept open for reads (they also close on their own when idle). */
+  closeHandles(): void {
+    this.files.closeAll();
   }
 
   async size(name: string): Promise<number | null> {
@@ -102,6 +114,7 @@ export class LocalFolderBackend implements RepositoryBackend {
   }
 
   async delete(name: string): Promise<void> {
+    this.files.forget(this.path(name));
     await fs.rm(this.path(name), { force: true });
   }
 

@@ -1,6 +1,6 @@
 import { ChunkCache } from './chunk-cache';
 import { ChunkIndex } from './chunk-index';
-import { openChunk, packObjectName } from './pack-format';
+import { openAuthenticatedChunk, packObjectName } from './pack-format';
 import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
@@ -245,7 +245,7 @@ export class Repository {
     return id;
   }
 
-  /** Reads, decrypts and checks one chunk (no cache). */
+  /** Reads, decrypts and authenticates one chunk (no cache); see openAuthenticatedChunk for why its id is not hashed again. */
   async readChunk(id: string): Promise<Buffer> {
     const loc = this.index.get(id);
     if (!loc)
@@ -256,7 +256,7 @@ export class Repository {
     const name = packObjectName(loc.pack);
     const stored = await this.backend.getRange(name, loc.offset, loc.length);
     if (stored.length !== loc.length) throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
-    return openChunk(this.keys, id, stored, name);
+    return openAuthenticatedChunk(this.keys, id, stored, name, loc.rawLength);
   }
 
   /** Same master key under a new password; data is not rewritten. */

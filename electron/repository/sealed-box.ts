@@ -27,7 +27,10 @@ export function open(key: Buffer, sealed: Buffer, associated: string): Buffer | 
     const decipher = createDecipheriv('aes-256-gcm', key, nonce);
     decipher.setAAD(Buffer.from(associated, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    const plain = decipher.update(body);
+    const rest = decipher.final();
+    // GCM is a stream mode: final() is empty, so skip the copy a concat would make.
+    return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
   } catch {
     return null;
   }

@@ -49,7 +49,8 @@ export function encodeChunk(plain: Buffer): Buffer {
 export function decodeChunk(encoded: Buffer): Buffer {
   const codec = encoded[0];
   const body = encoded.subarray(1);
-  if (codec === Codec.stored) return Buffer.from(body);
+  // A view, not a copy: `encoded` is the decrypted buffer, owned by the caller alone.
+  if (codec === Codec.stored) return body;
   if (codec === Codec.zstd) return zstd().decompress(body);
   throw new Error(`unknown chunk codec ${String(codec)}`);
 }

@@ -42,14 +42,24 @@ export interface ExportResult {
   fileAllocatedBytes: number;
   seconds: number;
   megabytesPerSecond: number;
-  verification: { ok: boolean; sourceSha256: string; exportSha256: string; bytesCompared: number; seconds: number };
+  verification: {
+    ok: boolean;
+    /** Equal to exportSha256 when ok (the bytes were compared one by one); empty when not. */
+    sourceSha256: string;
+    /** `crc32:<hex>` of the data read back (see VerifyResult.targetSha256). */
+    exportSha256: string;
+    bytesCompared: number;
+    /** First byte of the disk that reads back differently, when not ok. */
+    firstMismatch: number | null;
+    seconds: number;
+  };
 }
 
 /** The export read back differently from the restore point. */
 export class ExportVerificationError extends Error {
   constructor(readonly result: ExportResult) {
     super(
-      `verification failed: ${result.file} reads back differently from the restore point (SHA-256 ${result.verification.exportSha256.slice(0, 16)}… vs ${result.verification.sourceSha256.slice(0, 16)}…)`,
+      `verification failed: ${result.file} reads back differently from the restore point from byte ${result.verification.firstMismatch} on; export it again (or check the disk it is on)`,
     );
     this.name = 'ExportVerificationError';
   }
@@ -83,7 +93,7 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
  * copier: only data extents are written and all-zero pieces are skipped, so
  * raw stays sparse and VMDK stores no zero grains; streamOptimized output is
  * written front to back. Then reads it back through our own reader and
- * compares SHA-256 (also over anything the new file holds as data, except for
+ * compares the bytes (also over anything the new file holds as data, except for
  * raw and flat files whose map would mean reading the whole sparse file).
  */
 async function exportDiskTo(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
@@ -131,6 +141,7 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
       sourceSha256: verdict.sourceSha256,
       exportSha256: verdict.targetSha256,
       bytesCompared: verdict.bytesCompared,
+      firstMismatch: verdict.firstMismatch,
       seconds: (Date.now() - verifyStarted) / 1000,
     },
   };

@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { DiskFormatError, SECTOR_SIZE, type DiskExtent, type DiskImage } from '../disks/disk-image';
+import { DiskFormatError, extentsFromAllocatedRanges, SECTOR_SIZE, type DiskExtent, type DiskImage } from '../disks/disk-image';
+import { mergeRanges } from '../disks/byte-ranges';
 import { detectDiskImageFormat, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { descriptorAdapterType, type VmdkDescriptor } from '../disks/vmdk-descriptor';
-import { isAllZero } from '../disks/zero-block';
+import { isAllZero, ZERO_BLOCK_SIZE } from '../disks/zero-block';
+import type { AllocationProbe } from '../disks/allocation-probe';
 import type { DiskWriter } from '../repository/disk-writer';
 import type { Repository } from '../repository/repository';
 import type { DiskMeta, PointMeta, RestorePointManifest } from '../repository/restore-point-manifest';
@@ -14,6 +16,9 @@ import { OvfFormatError, parseOvfDescriptor, type OvfDescriptor } from './ovf-de
 
 /** Bytes read and stored per step; a multiple of the repository's 1 MiB slots. */
 const PIECE = 4 * 1024 * 1024;
+
+/** Formats whose data map is "where the bytes are not zero" (the file's holes and zero blocks are both holes). */
+const MAP_BY_ZEROS: ReadonlySet<DiskImageFormat> = new Set(['raw', 'vmdk-flat', 'vmdk-vmfs']);
 
 /** Manifest fields an import cannot know (no server was asked): listed in the point so nobody mistakes them for saved. */
 export const UNKNOWN_ON_IMPORT = [
@@ -33,6 +38,12 @@ export interface ImportOptions {
   name?: string;
   /** Device key of the disk (single images; default 2000). */
   diskKey?: number;
+  /**
+   * Where a raw or flat image's holes are found: give the addon's SEEK_DATA/SEEK_HOLE
+   * probe so only allocated extents are read (a 64 GiB thin file with 4 GiB of data
+   * reads 4 GiB). Without one, the whole file is scanned for zeros first.
+   */
+  probe?: AllocationProbe;
   /** Called as data is stored: bytes done of bytes to read, and which file. */
   onProgress?: (done: number, total: number, file: string) => void;
 }
@@ -112,12 +123,19 @@ function importDiskMeta(
   };
 }
 
-/** Copies a local image into a point's disk: data extents stored, zero pieces marked zero, holes unallocated. */
+/**
+ * Copies a local image into a point's disk: data extents stored, zero pieces
+ * marked zero, holes unallocated. With `zeroBlocksAreHoles` (raw and flat
+ * images, whose map is "where the bytes are not zero"), all-zero 64 KiB blocks
+ * inside data extents are recorded as holes too, found by memcmp while the
+ * piece is in memory: the file is read once, and zero runs are never hashed.
+ */
 export async function copyImageToPoint(
   image: DiskImage,
   writer: DiskWriter,
   progress: (bytes: number) => void = () => undefined,
   extents?: DiskExtent[],
+  zeroBlocksAreHoles = false,
 ): Promise<void> {
   for (const extent of extents ?? (await image.extents())) {
     if (extent.kind === 'zero') {
@@ -129,12 +147,53 @@ export async function copyImageToPoint(
       // Pieces stay aligned to PIECE so whole repository slots are stored at once.
       const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
       const data = await image.read(pos, stop - pos);
-      if (isAllZero(data)) await writer.markZero(pos, stop - pos);
+      if (zeroBlocksAreHoles) await storeWithoutZeroBlocks(writer, pos, data);
+      else if (isAllZero(data)) await writer.markZero(pos, stop - pos);
       else await writer.writeRange(pos, data);
       progress(stop - pos);
       pos = stop;
     }
   }
+}
+
+/** Stores the non-zero runs of `data` (at disk offset `at`) and records its zero 64 KiB blocks (file-aligned) as holes. */
+async function storeWithoutZeroBlocks(writer: DiskWriter, at: number, data: Buffer): Promise<void> {
+  let runStart = 0;
+  let runZero: boolean | null = null;
+  const flush = async (until: number): Promise<void> => {
+    if (runZero === null || until <= runStart) return;
+    if (runZero) await writer.markUnallocated(at + runStart, until - runStart);
+    else await writer.writeRange(at + runStart, data.subarray(runStart, until));
+  };
+  for (let b = 0; b < data.length;) {
+    const next = Math.min(data.length, (Math.floor((at + b) / ZERO_BLOCK_SIZE) + 1) * ZERO_BLOCK_SIZE - at);
+    const zero = isAllZero(data.subarray(b, next));
+    if (zero !== runZero) {
+      await flush(b);
+      runStart = b;
+      runZero = zero;
+    }
+    b = next;
+  }
+  await flush(data.length);
+}
+
+/**
+ * Widens data extents to whole 64 KiB blocks (file-aligned), as the zero scan
+ * reports them, so a SEEK_DATA import records the same map (and the same
+ * chunks) as a zero-scanning one; the few hole bytes this reads are zeros.
+ */
+function dataAtZeroBlocks(extents: DiskExtent[], capacity: number): DiskExtent[] {
+  const widened = extents
+    .filter((e) => e.kind === 'data')
+    .map((e) => {
+      const start = e.offset - (e.offset % ZERO_BLOCK_SIZE);
+      return {
+        offset: start,
+        length: Math.min(capacity, Math.ceil((e.offset + e.length) / ZERO_BLOCK_SIZE) * ZERO_BLOCK_SIZE) - start,
+      };
+    });
+  return extentsFromAllocatedRanges(0, capacity, mergeRanges(widened));
 }
 
 function dataBytes(extents: DiskExtent[]): number {
@@ -145,9 +204,10 @@ async function openImage(
   path: string,
   shownAs: string,
   extentHome?: string,
+  probe?: AllocationProbe,
 ): Promise<{ image: DiskImage; format: DiskImageFormat }> {
   const format = await detectDiskImageFormat(path);
-  const image = await openDiskImage(path, { format, readOnly: true, extentHome });
+  const image = await openDiskImage(path, { format, readOnly: true, extentHome, probe });
   if (image.capacity % SECTOR_SIZE !== 0) throw new ImportInputError(`${shownAs}: capacity is not a whole number of sectors`);
   return { image, format };
 }
@@ -206,9 +266,12 @@ async function writePoint(
   disks: PlannedDisk[],
   options: ImportOptions,
 ): Promise<{ manifest: RestorePointManifest; bytesAdded: number }> {
-  // Extents once per disk: for raw images they come from scanning the whole file.
+  // Extents once per disk: for raw images from SEEK_DATA (options.probe), else from scanning the whole file.
   const extents: DiskExtent[][] = [];
-  for (const d of disks) extents.push(await d.image.extents());
+  for (const d of disks) {
+    const found = await d.image.extents();
+    extents.push(MAP_BY_ZEROS.has(d.format) ? dataAtZeroBlocks(found, d.image.capacity) : found);
+  }
   const total = extents.reduce((sum, e) => sum + dataBytes(e), 0);
   const writer = repo.beginPoint(meta);
   let done = 0;
@@ -219,7 +282,7 @@ async function writePoint(
         done += n;
         options.onProgress?.(done, total, disk.meta.fileName ?? basename(disk.path));
       };
-      await copyImageToPoint(disk.image, dw, progress, extents[i]);
+      await copyImageToPoint(disk.image, dw, progress, extents[i], MAP_BY_ZEROS.has(disk.format));
     }
     const { manifest, bytesAdded } = await writer.commit();
     return { manifest, bytesAdded };
@@ -231,7 +294,7 @@ async function writePoint(
 
 /** Imports a raw or VMDK image file as a one-disk restore point. */
 export async function importImageFile(repo: Repository, file: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const { image, format } = await openImage(file, file);
+  const { image, format } = await openImage(file, file, undefined, options.probe);
   try {
     const key = options.diskKey ?? 2000;
     const controller = { type: controllerFromAdapter(adapterOf(image)), busNumber: 0, unitNumber: 0 };
@@ -281,7 +344,7 @@ export async function importOva(repo: Repository, file: string, options: ImportO
       const path = join(work, `disk-${i}`, '.disk');
       shownAs.set(path, `${file}:${entry.name}`);
       await extractOvaDisk(file, members, entry, join(work, `disk-${i}`));
-      const { image, format } = await openImage(path, `${file}:${entry.name}`, INSIDE_THE_OVA);
+      const { image, format } = await openImage(path, `${file}:${entry.name}`, INSIDE_THE_OVA, options.probe);
       planned.push({
         meta: importDiskMeta(2000 + i, disk.label, image.capacity, entry.name, disk.controller),
         path,

@@ -119,7 +119,7 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((e) => `<li>${esc(e
 <h2>Findings</h2>${r.findings.length ? table(['Rule', 'Severity', 'Disk', 'Message', 'Remedy'], r.findings.map((f) => [f.rule, f.severity, f.disk ?? '', f.message, f.remedy])) : '<p>None.</p>'}
 <h2>Steps</h2>${table(['Rule', 'Step', 'Status', 'Detail', 'Seconds'], r.steps.map((s) => [s.rule, s.title, s.status, s.detail ?? '', s.durationSeconds?.toFixed(1) ?? '']))}
 <h2>Disks</h2>${table(
-    ['Disk', 'Transport', 'Written bytes', 'Zero bytes skipped', 'Resumed bytes', 'MB/s', 'Verified', 'SHA-256', 'Signature'],
+    ['Disk', 'Transport', 'Written bytes', 'Zero bytes skipped', 'Resumed bytes', 'MB/s', 'Verified', 'Digest', 'Signature'],
     r.disks.map((d) => [
       `${d.label} (${d.key})`,
       d.transportUsed ?? d.transport ?? 'none',

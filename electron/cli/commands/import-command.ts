@@ -10,6 +10,17 @@ import { formatBytes } from '../../units/byte-units';
 import { importFile, ImportInputError, type ImportResult } from '../../restore-points/image-import';
 import { ArchiveFormatError } from '../../restore-points/ova-archive';
 import { OvfFormatError } from '../../restore-points/ovf-descriptor';
+import type { AllocationProbe } from '../../disks/allocation-probe';
+import { NativeAllocationProbe } from '../../vddk/native-allocation-probe';
+
+/** SEEK_DATA/SEEK_HOLE through the addon, so a thin image's holes are never read; the zero scan when the addon cannot load. */
+function holeProbe(): AllocationProbe | undefined {
+  try {
+    return new NativeAllocationProbe();
+  } catch {
+    return undefined;
+  }
+}
 
 /** Throttled "verb: done of total" lines on stderr (text mode only). */
 export function byteProgress(io: CliIo, json: boolean, verb: string): (done: number, total: number, what?: string) => void {
@@ -104,6 +115,7 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
       const result = await importFile(repo, path, {
         name: opts.name,
         diskKey,
+        probe: holeProbe(),
         onProgress: byteProgress(ctx.io, json, 'import'),
       }).catch((err: unknown) => inputError(err, path));
       printResult(

@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// Issue 13's ratios in one run: Lifeboat next to restic (and the copy, AES-GCM and zstd floors)
+// on the same generated images, Lifeboat and the peer alternated, median of --runs.
+//
+//   node test/bench/restore-ratios-bench.mjs [--size MiB] [--runs N] [--json] [--keep]
+//
+// --size is the mixed image (half allocated, default 1024 MiB: sized for a shared 2-core
+// machine; the issue's figures used 4 GiB). The dense image is --size/2 MiB fully allocated
+// and the thin one holds the same data in 16x the capacity. Each Lifeboat step runs in its
+// own child process so its peak memory (maxRSS) is its own. Writes JSON to test-output/bench/.
+// Needs restic, nbdcopy, openssl, zstd and /usr/bin/time on PATH, and `npm run build:native`.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const MiB = 1024 * 1024;
+const here = fileURLToPath(import.meta.url);
+const root = resolve(dirname(here), '../..');
+const outDir = join(root, 'test-output', 'bench');
+const addon = join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
+
+function parseArgs(argv) {
+  const args = { sizeMiB: 1024, runs: 3, json: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
+    else if (a === '--runs') args.runs = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        'usage: node test/bench/restore-ratios-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--json] [--keep]\n',
+      );
+      process.exit(0);
+    } else {
+      process.stderr.write(`restore-ratios-bench: unknown argument ${a}\n`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 64 || args.sizeMiB % 16 !== 0) {
+    process.stderr.write('restore-ratios-bench: --size must be a whole number of MiB, a multiple of 16, at least 64\n');
+    process.exit(2);
+  }
+  if (!Number.isInteger(args.runs) || args.runs < 1) {
+    process.stderr.write('restore-ratios-bench: --runs must be at least 1\n');
+    process.exit(2);
+  }
+  return args;
+}
+
+async function engineBundle() {
+  const outfile = join(outDir, 'restore-ratios-engine.cjs');
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    stdin: {
+      contents: [
+        "export { Repository } from './electron/repository/repository';",
+        "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
+        "export { importImageFile } from './electron/restore-points/image-import';",
+        "export { NativeAllocationProbe } from './electron/vddk/native-allocation-probe';",
+        "export { copyDisk, verifyCopy } from './electron/restore/disk-copier';",
+        "export { createDiskImage, openDiskImage } from './electron/disks/open-disk-image';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+// ---- child: one Lifeboat step, timed after the repository is open ----
+
+async function child(argv) {
+  const [op, bundle, repoDir, password, ...rest] = argv;
+  const engine = createRequire(import.meta.url)(bundle);
+  const repo = await engine.Repository.open(new engine.LocalFolderBackend(repoDir), password);
+  const start = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
+  const out = {};
+  if (op === 'init-and-import' || op === 'import') {
+    const result = await engine.importImageFile(repo, rest[0], { probe: new engine.NativeAllocationProbe() });
+    out.pointId = result.manifest.id;
+    out.seconds = seconds();
+  } else if (op === 'restore') {
+    const [pointId, target, verify] = rest;
+    const source = (await repo.openPoint(pointId)).disk(2000);
+    const image = await engine.createDiskImage(target, 'raw', source.capacity);
+    // CRC-32s of what was written, for the second verify below.
+    const digests = new Map();
+    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight: 2, targetReadsZero: true, digests });
+    await image.close();
+    out.copySeconds = seconds();
+    if (verify === '1') {
+      // As export and restore verify today: the source is decoded again and compared.
+      const back = await engine.openDiskImage(target, { format: 'raw', readOnly: true });
+      const verdict = await engine.verifyCopy(source, back, 4 * MiB);
+      out.verifySeconds = seconds() - out.copySeconds;
+      // Against the CRC-32s copyDisk recorded (PieceDigests): reads the target only.
+      const againstWritten = await engine.verifyCopy(source, back, 4 * MiB, { written: digests });
+      out.verifyWrittenSeconds = seconds() - out.copySeconds - out.verifySeconds;
+      await back.close();
+      if (!verdict.ok || !againstWritten.ok) throw new Error(`verify failed at byte ${verdict.firstMismatch}`);
+    }
+    out.seconds = seconds();
+  } else throw new Error(`unknown step ${op}`);
+  out.maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify(out));
+}
+
+// ---- parent ----
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * MiB });
+  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed: ${r.stderr.trim().slice(-800)}`);
+  return r;
+}
+
+/** Runs a command under /usr/bin/time: wall seconds and peak memory. */
+function timedRun(cmd, args, env = {}) {
+  const start = process.hrtime.bigint();
+  const r = run('/usr/bin/time', ['-f', 'MAXRSS %M', cmd, ...args], env);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const m = /MAXRSS (\d+)/.exec(r.stderr);
+  return { seconds, maxRssMiB: m ? Number(m[1]) / 1024 : null, stdout: r.stdout };
+}
+
+function lifeboatStep(bundle, repoDir, password, op, ...rest) {
+  const r = run(process.execPath, [here, '--child', op, bundle, repoDir, password, ...rest], { LIFEBOAT_ADDON: addon });
+  return JSON.parse(r.stdout);
+}
+
+/** Mixed data: unique random, duplicates and compressible text in 1 MiB blocks; `holeEvery` leaves gaps. */
+function writeImage(path, capacityMiB, dataMiB, strideMiB) {
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, capacityMiB * MiB);
+  const dup = [randomBytes(MiB), randomBytes(MiB)];
+  const words = Buffer.from(
+    'restore point vmdk datastore snapshot change tracking vsphere lifeboat '.repeat(16000).slice(0, MiB),
+  );
+  for (let i = 0; i < dataMiB; i++) {
+    const kind = i % 4;
+    const block = kind === 0 || kind === 2 ? randomBytes(MiB) : kind === 1 ? dup[i % 2] : words;
+    writeSync(fd, block, 0, MiB, i * strideMiB * MiB);
+  }
+  closeSync(fd);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function floors(work, image) {
+  const out = {};
+  const ssl = run('openssl', ['speed', '-seconds', '2', '-bytes', '1048576', '-evp', 'aes-256-gcm']).stdout;
+  const line = ssl.split('\n').find((l) => /^aes-256-gcm/i.test(l.trim()));
+  if (line) out.aesGcmMBps = Number(line.trim().split(/\s+/).pop().replace(/k$/, '')) / 1000;
+  const sample = join(work, 'zstd-sample.img');
+  run('dd', [`if=${image}`, `of=${sample}`, 'bs=1M', 'count=64', 'status=none']);
+  const z = run('zstd', ['-b3', '-i2', sample]);
+  const zm = /,\s*([\d.]+)\s*MB\/s\s*,\s*([\d.]+)\s*MB\/s/.exec(z.stdout + z.stderr);
+  if (zm) out.zstdDecompressMBps = Number(zm[2]);
+  return out;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (t) => process.stderr.write(`${t}\n`);
+  const work = mkdtempSync(join(tmpdir(), 'lifeboat-ratios-'));
+  try {
+    const bundle = await engineBundle();
+    const password = randomBytes(18).toString('base64');
+    const pwFile = join(work, 'password');
+    writeFileSync(pwFile, password, { mode: 0o600 });
+    const half = args.sizeMiB / 2;
+    const mixed = join(work, 'mixed.img');
+    const dense = join(work, 'dense.img');
+    const thin = join(work, 'thin.img');
+    log(`images: mixed ${args.sizeMiB} MiB (${half} MiB data), dense ${half} MiB, thin ${half * 16} MiB with ${half} MiB data…`);
+    writeImage(mixed, args.sizeMiB, half, 2);
+    writeImage(dense, half, half, 1);
+    writeImage(thin, half * 16, half, 16);
+
+    const t = {
+      lbImport: [],
+      rsBackup: [],
+      lbRestore: [],
+      lbRestoreVerify: [],
+      lbCopyInVerifyRun: [],
+      lbRestoreVerifyWritten: [],
+      rsRestore: [],
+      nbdcopy: [],
+      denseImport: [],
+      thinImport: [],
+      denseRestore: [],
+      thinRestore: [],
+    };
+    const mem = { lbRestore: [], lbRestoreVerify: [], rsRestore: [], lbImport: [], rsBackup: [] };
+    const engine = createRequire(import.meta.url)(bundle);
+    for (let i = 0; i < args.runs; i++) {
+      log(`run ${i + 1}/${args.runs}…`);
+      const repoDir = join(work, `lb-${i}`);
+      await engine.Repository.init(new engine.LocalFolderBackend(repoDir), password);
+      const resticDir = join(work, `rs-${i}`);
+      const renv = { RESTIC_PASSWORD_FILE: pwFile, RESTIC_REPOSITORY: resticDir, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
+      run('restic', ['init'], renv);
+
+      const imp = lifeboatStep(bundle, repoDir, password, 'import', mixed);
+      t.lbImport.push(imp.seconds);
+      mem.lbImport.push(imp.maxRssMiB);
+      const rb = timedRun('restic', ['backup', '--quiet', mixed], renv);
+      t.rsBackup.push(rb.seconds);
+      mem.rsBackup.push(rb.maxRssMiB);
+
+      const out = join(work, 'out.img');
+      const r1 = lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      t.lbRestore.push(r1.seconds);
+      mem.lbRestore.push(r1.maxRssMiB);
+      rmSync(out, { force: true });
+      const restoreDir = join(work, 'restic-out');
+      const rr = timedRun('restic', ['restore', 'latest', '--target', restoreDir], renv);
+      t.rsRestore.push(rr.seconds);
+      mem.rsRestore.push(rr.maxRssMiB);
+      rmSync(restoreDir, { recursive: true, force: true });
+      const r2 = lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '1');
+      t.lbRestoreVerify.push(r2.copySeconds + r2.verifySeconds);
+      t.lbCopyInVerifyRun.push(r2.copySeconds);
+      t.lbRestoreVerifyWritten.push(r2.copySeconds + r2.verifyWrittenSeconds);
+      mem.lbRestoreVerify.push(r2.maxRssMiB);
+      rmSync(out, { force: true });
+      const nc = timedRun('nbdcopy', [mixed, out]);
+      t.nbdcopy.push(nc.seconds);
+      rmSync(out, { force: true });
+
+      const di = lifeboatStep(bundle, repoDir, password, 'import', dense);
+      t.denseImport.push(di.seconds);
+      const ti = lifeboatStep(bundle, repoDir, password, 'import', thin);
+      t.thinImport.push(ti.seconds);
+      t.denseRestore.push(lifeboatStep(bundle, repoDir, password, 'restore', di.pointId, out, '0').seconds);
+      rmSync(out, { force: true });
+      t.thinRestore.push(lifeboatStep(bundle, repoDir, password, 'restore', ti.pointId, out, '0').seconds);
+      rmSync(out, { force: true });
+      rmSync(repoDir, { recursive: true, force: true });
+      rmSync(resticDir, { recursive: true, force: true });
+    }
+    log('floors (openssl speed, zstd -b)…');
+    const floor = floors(work, dense);
+
+    const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+    // Ratios are the median of each run's own pair (both sides measured moments apart), so
+    // load from other work on a shared machine cancels out better than in a ratio of medians.
+    const pairRatio = (a, b) => median(t[a].map((x, i) => x / t[b][i]));
+    const mm = Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, Math.max(...v)]));
+    const dataMB = (half * MiB) / 1e6;
+    const rows = [
+      ['restore repository → raw, no verify, vs restic restore', 'lbRestore', 'rsRestore', '≤ 0.5'],
+      ['same with read-back verify vs restic restore', 'lbRestoreVerify', 'rsRestore', '—'],
+      ['verify overhead (restore+verify / its own restore part)', 'lbRestoreVerify', 'lbCopyInVerifyRun', '≤ 1.25'],
+      ['same, verify against written CRC-32s (PieceDigests)', 'lbRestoreVerifyWritten', 'lbCopyInVerifyRun', '≤ 1.25'],
+      ['restore vs nbdcopy raw→raw of the plain image (copy floor)', 'lbRestore', 'nbdcopy', '—'],
+      ['import vs restic backup', 'lbImport', 'rsBackup', '≤ 0.5'],
+      [`thin ${half * 16} MiB / ${half} MiB data vs dense ${half} MiB: import`, 'thinImport', 'denseImport', '≤ 1.2'],
+      ['same: restore', 'thinRestore', 'denseRestore', '≤ 1.2'],
+    ].map(([name, a, b, goal]) => ({ workload: name, lifeboatSeconds: m[a], peerSeconds: m[b], ratio: pairRatio(a, b), goal }));
+    const report = {
+      bench: 'restore-ratios',
+      runs: args.runs,
+      images: { mixedMiB: args.sizeMiB, dataMiB: half, thinMiB: half * 16 },
+      medians: m,
+      peakMemoryMiB: mm,
+      lifeboatRestoreMBps: dataMB / m.lbRestore,
+      floors: floor,
+      rows,
+    };
+    mkdirSync(outDir, { recursive: true });
+    const jsonPath = join(outDir, 'restore-ratios.json');
+    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      const table = [['workload', 'Lifeboat s', 'peer s', 'ratio', 'goal']];
+      for (const r of rows)
+        table.push([r.workload, r.lifeboatSeconds.toFixed(2), r.peerSeconds.toFixed(2), r.ratio.toFixed(2), r.goal]);
+      table.push([
+        `peak memory, restore (verify) vs restic restore, MiB`,
+        `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`,
+        mm.rsRestore.toFixed(0),
+        (mm.lbRestore / mm.rsRestore).toFixed(2),
+        '≤ 256 MiB',
+      ]);
+      table.push([
+        'peak memory, import vs restic backup, MiB',
+        mm.lbImport.toFixed(0),
+        mm.rsBackup.toFixed(0),
+        (mm.lbImport / mm.rsBackup).toFixed(2),
+        '≤ 256 MiB',
+      ]);
+      const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+      process.stdout.write(
+        `Issue 13 ratios: median of ${args.runs}, Lifeboat / peer (lower is better); ${args.sizeMiB} MiB mixed image, ${half} MiB of data\n`,
+      );
+      for (const r of table)
+        process.stdout.write(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
+      process.stdout.write(
+        `Lifeboat restore ${(dataMB / m.lbRestore).toFixed(0)} MB/s of data; floors on this machine: AES-256-GCM ${floor.aesGcmMBps?.toFixed(0) ?? '?'} MB/s, zstd -3 decompress ${floor.zstdDecompressMBps?.toFixed(0) ?? '?'} MB/s (one core)\n`,
+      );
+      process.stdout.write(`JSON: ${jsonPath}\n`);
+    }
+  } finally {
+    if (args.keep) process.stderr.write(`work folder kept: ${work}\n`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  child(process.argv.slice(3)).catch((err) => {
+    process.stderr.write(`restore-ratios-bench step: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  });
+} else {
+  main().catch((err) => {
+    process.stderr.write(`restore-ratios-bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -2,7 +2,7 @@ import { formatBytes } from '../units/byte-units';
 import type { DiskImage } from '../disks/disk-image';
 import type { DiskPlan, Plan } from '../planner/plan-types';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
-import { copyDisk, verifyCopy, type CopyResult, type VerifyResult } from './disk-copier';
+import { copyDisk, verifyCopy, type CopyResult, type PieceDigests, type VerifyResult } from './disk-copier';
 import { describeIdentity, diskIdentity, sameIdentity } from './disk-signature';
 import type { RestoreCheckpointFile } from './restore-checkpoint';
 import { initialPhases, RESTORE_PHASES, type PhaseRecord, type RestorePhase } from './restore-phases';
@@ -128,6 +128,8 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
   }
   const errors: string[] = [];
   const outcomes = new Map<number, DiskOutcome>();
+  // CRC-32 of each piece as written, so the read-back compares the target with it instead of decoding the point again.
+  const written = new Map<number, PieceDigests>();
   let vm: RestoreVm | null = checkpoint.data.vm ?? input.existingVm ?? null;
   const writable = input.plan.disks.filter((d): d is DiskPlan & { transport: NonNullable<DiskPlan['transport']> } => d.transport !== null);
   const usedHotAdd = writable.some((d) => d.transport === 'hotadd');
@@ -223,6 +225,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
         inFlight: d.inFlight,
         targetReadsZero: opened.readsZero,
         alreadyDone: checkpoint.copiedRanges(d.key),
+        digests: written.set(d.key, new Map()).get(d.key),
         signal,
         onRangeCopied: (r) => checkpoint.recordCopied(d.key, r),
         onProgress: (p) => {
@@ -247,6 +250,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     if (state) state.state = 'verifying';
     try {
       outcome.verify = await verifyCopy(source, opened.image, d.ioBytes, {
+        written: written.get(d.key),
         signal,
         onProgress: (p) => {
           if (state) state.verifyDone = p.bytesDone;

@@ -3,6 +3,13 @@ import react from '@vitejs/plugin-react';
 
 // One runner, three projects: the engine in plain Node, the renderer in jsdom,
 // end-to-end in real Chromium against `lifeboat serve`.
+/**
+ * Killed-process tests whose leftovers (a snapshot a killed backup left) vanished
+ * while other lab tests ran beside them, though they hold alone and under CPU
+ * load: until the cause is found they run alone, after the rest.
+ */
+const ISOLATED = ['test/integration/repository/backup-leftovers.test.ts'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -15,8 +22,21 @@ export default defineConfig({
           environment: 'node',
           // test/real: the opt-in real-vCenter tier; without its settings it says why and skips.
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/real/**/*.test.ts'],
+          exclude: ISOLATED,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // Tests that must have the machine to themselves: they run after every other project, one file at a time.
+        test: {
+          name: 'engine-isolated',
+          environment: 'node',
+          include: ISOLATED,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -79,7 +79,7 @@ export class ExportHandlers {
           step: null,
           etaSeconds: null,
           finishedAt: new Date().toISOString(),
-          outcome: `${r.file}: ${formatBytes(r.fileBytes)} written (${formatBytes(r.dataBytes)} of data), verified: SHA-256 ${r.verification.exportSha256.slice(0, 16)}… matches the restore point`,
+          outcome: `${r.file}: ${formatBytes(r.fileBytes)} written (${formatBytes(r.dataBytes)} of data), read back identical to the restore point (digest ${r.verification.exportSha256})`,
         }),
       )
       .catch((err: unknown) => {

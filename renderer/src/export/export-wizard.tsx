@@ -125,7 +125,7 @@ export function ExportWizard({ repositoryId, point, onClose }: { repositoryId: s
               <dt>Destination</dt>
               <dd className="mono">{destination.trim()}</dd>
               <dt>Afterwards</dt>
-              <dd>The file is read back and compared with the restore point (SHA-256) before it is put in place.</dd>
+              <dd>The file is read back and compared byte for byte with the restore point before it is put in place.</dd>
             </dl>
           ) : null}
           {problem ? (

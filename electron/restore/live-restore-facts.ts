@@ -1,3 +1,4 @@
+import { isImportedPoint } from './default-vm-config';
 import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
 import { readdir, readFile } from 'node:fs/promises';
@@ -249,6 +250,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         independentDisks: m.skippedIndependentDisks.length,
         hardwareVersion: saved.hardwareVersion ?? null,
         guestId: saved.guestId || null,
+        // DATA-NO-CONFIGINFO: a point made by `lifeboat import` saved no ConfigInfo.
+        configInfoSaved: !isImportedPoint(m),
         // By name: a distributed port group NIC carries the key, which the target may know by name.
         networks: saved.nics.map((n) => inv.networks.find((x) => x.portgroupKey === n.sourceNetwork)?.name ?? n.sourceNetwork),
       },

@@ -15,6 +15,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import { asArray, type MoRef, type VimObject, type VimValue } from '../vsphere/vim-types';
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
+import { defaultVmConfig, isImportedPoint } from './default-vm-config';
 import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
 import { mapNetworks } from './target-network-map';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmIdentity, VmPlacement } from './restore-target';
@@ -175,11 +176,12 @@ export class VsphereRestoreTarget implements RestoreTarget {
 
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
-    const saved = point.configInfo as VimObject;
+    // DATA-NO-CONFIGINFO: an imported point has no ConfigInfo; its VM is built from the defaults the plan listed.
+    const saved: VimObject | SavedVmConfig = isImportedPoint(point) ? defaultVmConfig(point) : (point.configInfo as VimObject);
     const encryption = await encryptionChoice(this.options.session, placement, point);
     const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
     const policies = await this.storagePolicies(point, placement, encrypted);
-    const { mapping, fallback } = mapNetworks(inv, host, placement.networkMap, readVmConfig(saved).nics);
+    const { mapping, fallback } = mapNetworks(inv, host, placement.networkMap, 'nics' in saved ? (saved as SavedVmConfig).nics : readVmConfig(saved as VimObject).nics);
     const built = buildConfigSpec(saved, {
       name: placement.name,
       datastoreName: datastore.name,

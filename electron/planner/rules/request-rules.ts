@@ -154,9 +154,12 @@ function networkFindings(s: Scenario): Finding[] {
 /** The defaults a VM without saved ConfigInfo is built from; the plan lists them. */
 export function defaultVmShape(s: Scenario): { firmware: string; guest: string; controller: string; nics: number } {
   const vm = s.restorePoint.vm;
-  const guest =
-    vm.guestFamily === 'windows' ? 'windows9Server64Guest' : vm.guestFamily === 'linux' ? 'otherLinux64Guest' : 'otherGuest64';
-  return { firmware: vm.firmware, guest, controller: s.restorePoint.disks[0]?.controller ?? 'pvscsi', nics: 0 };
+  return { firmware: vm.firmware, guest: vm.guestId ?? defaultGuestId(vm.guestFamily), controller: s.restorePoint.disks[0]?.controller ?? 'pvscsi', nics: 0 };
+}
+
+/** The guest OS a VM without saved ConfigInfo gets when its image did not say (the engine uses the same). */
+export function defaultGuestId(family: 'windows' | 'linux' | 'other'): string {
+  return family === 'windows' ? 'windows9Server64Guest' : family === 'linux' ? 'otherLinux64Guest' : 'otherGuest64';
 }
 
 /** Findings about the new VM a full-VM restore creates: its name, hardware version, networks, defaults. */

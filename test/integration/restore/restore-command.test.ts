@@ -133,6 +133,35 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     expect(JSON.parse(missing.stdout).findings.find((f: { rule: string }) => f.rule === 'DATA-DISK-MAP').message).toMatch(/no VM named "nosuchvm"/);
   });
 
+  it('restores a point made by `lifeboat import` from a raw image as a VM built from the defaults its plan lists (DATA-NO-CONFIGINFO)', async () => {
+    const image = Buffer.alloc(16 * 1024 * 1024);
+    image.fill(7, 0, 512);
+    image.fill(9, 4 * 1024 * 1024, 6 * 1024 * 1024);
+    await writeFile(join(dir, 'imported.raw'), image);
+    await writeFile(join(dir, 'imp-password'), 'import-test-password\n', { mode: 0o600 });
+    const repoArgs = ['--repo', join(dir, 'imp-repo'), '--password-file', join(dir, 'imp-password')];
+    expect((await runCliProcess(cli, ['repo', 'init', ...repoArgs], env)).code).toBe(0);
+    const imported = await runCliProcess(cli, ['--json', 'import', ...repoArgs, join(dir, 'imported.raw')], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    const point = JSON.parse(imported.stdout).pointId as string;
+    const run = await runCliProcess(
+      cli,
+      ['--json', 'restore', ...repoArgs, '--vddk-dir', labVddkDir(), '--vddk-config', await vddkConfig('plain'), '--point', point, '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name, '--name', 'from-image', '--yes'],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const plan = jsonEvents(run.stdout).find((e) => e.event === 'plan')!.plan as Plan;
+    expect(plan.findings.find((f) => f.rule === 'DATA-NO-CONFIGINFO')?.message).toMatch(/firmware bios, guest OS otherGuest64, pvscsi controller, no network card/);
+    expect(resultEvent(run.stdout).outcome).toBe('succeeded');
+    const vm = (await listVms(session)).find((v) => v.name === 'from-image')!;
+    const { config } = await fetchVmConfigInfo(session, vm.ref);
+    expect(config.guestId).toBe('otherGuest64');
+    expect(config.disks).toHaveLength(1);
+    const local = join(lab.info.datastores[0]!.folder, parseDatastorePath(config.disks[0]!.fileName).path);
+    const compare = await qemuImg('compare', '-F', 'raw', local, join(dir, 'imported.raw'));
+    expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+  });
+
   it('runs exactly the plan it showed: a chosen name, power on and no read-back (phases, name, skipped steps and why)', async () => {
     const args = [...restoreArgs('cli-planned', await vddkConfig('plain')), '--power-on', '--no-verify', '--reason', 'DR rehearsal 42'];
     const run = await runCliProcess(cli, ['--json', ...args], env);

@@ -1,0 +1,63 @@
+import { defaultGuestId } from '../planner/rules/request-rules';
+import type { RestorePointManifest } from '../repository/restore-point-manifest';
+import type { SavedController, SavedDisk, SavedVmConfig } from '../vsphere/vm-config-info';
+
+/** A point made by `lifeboat import` from an image: no ConfigInfo was saved, only what the image said (DATA-NO-CONFIGINFO). */
+export function isImportedPoint(point: RestorePointManifest): boolean {
+  return Boolean((point.configInfo as { lifeboatImport?: unknown } | null)?.lifeboatImport);
+}
+
+const KNOWN_CONTROLLERS = /^(ParaVirtualSCSIController|VirtualLsiLogicController|VirtualLsiLogicSASController|VirtualBusLogicController|VirtualAHCIController|VirtualNVMEController|VirtualIDEController)$/;
+/** A new VM's built-in IDE controllers have these device keys. */
+const IDE_KEY_BASE = 200;
+
+function guestFamily(guestId: string): 'windows' | 'linux' | 'other' {
+  if (/^win/i.test(guestId)) return 'windows';
+  if (guestId && !/^other/i.test(guestId) && !/darwin|solaris|netware/i.test(guestId)) return 'linux';
+  return 'other';
+}
+
+/**
+ * DATA-NO-CONFIGINFO: the VM an imported point is restored as, from stated
+ * defaults the plan lists: the image's firmware and guest OS where it said
+ * them (else a generic guest of its family), its disks on their controllers
+ * (a paravirtual SCSI controller where the image named none), no network card.
+ */
+export function defaultVmConfig(point: RestorePointManifest): SavedVmConfig {
+  const info = (point.configInfo ?? {}) as { name?: unknown; guestId?: unknown; hardware?: { numCPU?: unknown; memoryMB?: unknown } };
+  const guestId = typeof info.guestId === 'string' && info.guestId !== '' ? info.guestId : defaultGuestId(guestFamily(''));
+  const controllers = new Map<string, SavedController>();
+  const disks: SavedDisk[] = point.disks.map((d) => {
+    const deviceType = KNOWN_CONTROLLERS.test(d.controller.type) ? d.controller.type : 'ParaVirtualSCSIController';
+    const id = `${deviceType}/${d.controller.busNumber}`;
+    if (!controllers.has(id)) {
+      const key = deviceType === 'VirtualIDEController' ? IDE_KEY_BASE + d.controller.busNumber : 1000 + controllers.size;
+      controllers.set(id, { key, deviceType, busNumber: d.controller.busNumber });
+    }
+    return {
+      key: d.key,
+      controllerKey: controllers.get(id)!.key,
+      unitNumber: d.controller.unitNumber,
+      capacityBytes: d.capacity,
+      fileName: '',
+      provisioning: d.provisioning === 'eagerzeroed' ? 'eagerZeroed' : d.provisioning === 'lazyzeroed' ? 'lazyZeroed' : 'thin',
+      diskMode: 'persistent',
+      label: d.label,
+      encrypted: false,
+    };
+  });
+  return {
+    name: typeof info.name === 'string' ? info.name : point.vm.name,
+    guestId,
+    numCPUs: typeof info.hardware?.numCPU === 'number' ? info.hardware.numCPU : 2,
+    memoryMB: typeof info.hardware?.memoryMB === 'number' ? info.hardware.memoryMB : 4096,
+    firmware: point.firmware ?? 'bios',
+    efiSecureBoot: false,
+    extraConfig: [],
+    changeTrackingEnabled: false,
+    controllers: [...controllers.values()],
+    disks,
+    nics: [],
+    hasVtpm: false,
+  };
+}

@@ -44,16 +44,9 @@ export class ExportHandlers {
       id: jobId,
       kind: 'export',
       title: `Export ${disk.label} of ${point.manifest.vm.name} to ${file}`,
-      phase: 'running',
       step: 'Writing the image',
-      bytesDone: 0,
       bytesTotal: disk.allocatedBytes,
-      bytesPerSecond: 0,
-      etaSeconds: null,
       startedAt: new Date(startedMs).toISOString(),
-      finishedAt: null,
-      error: null,
-      findings: [],
       pass: 'write',
     });
     let passStarted = startedMs;

@@ -24,8 +24,23 @@ export class JobRegistry {
     return [...this.jobs.values()].map((j) => j.snapshot);
   }
 
-  /** Registers a job; returns its abort signal and an updater that pushes throttled snapshots. */
-  start(initial: JobSnapshot): { signal: AbortSignal; update: (patch: Partial<JobSnapshot>) => void } {
+  /**
+   * Registers a job; returns its abort signal and an updater that pushes
+   * throttled snapshots. A new job is running, has done nothing and knows no
+   * rate yet; callers give what is theirs (id, kind, title, step, total, …).
+   */
+  start(fields: Pick<JobSnapshot, 'id' | 'kind' | 'title' | 'step' | 'bytesTotal'> & Partial<JobSnapshot>): { signal: AbortSignal; update: (patch: Partial<JobSnapshot>) => void } {
+    const initial: JobSnapshot = {
+      phase: 'running',
+      bytesDone: 0,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+      findings: [],
+      ...fields,
+    };
     const entry: JobEntry = { snapshot: initial, controller: new AbortController(), lastPush: 0, pending: null };
     this.jobs.set(initial.id, entry);
     this.push(entry, true);

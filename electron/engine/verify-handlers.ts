@@ -20,16 +20,9 @@ export class VerifyHandlers {
       id: jobId,
       kind: 'verify',
       title: `Verify ${path}${readData ? ' (reading every pack)' : ''}`,
-      phase: 'running',
       step: 'Starting',
-      bytesDone: 0,
       bytesTotal: 0,
-      bytesPerSecond: 0,
-      etaSeconds: null,
       startedAt: new Date(startedMs).toISOString(),
-      finishedAt: null,
-      error: null,
-      findings: [],
     });
     void verifyRepository(repo, {
       readData,

@@ -94,11 +94,13 @@ export class RestoreHandlers {
 
   /** Continues an interrupted or failed job from its checkpoint: the saved request, the same job id (as `lifeboat restore --resume`). */
   async resume(jobId: string): Promise<{ jobId: string }> {
-    return this.launch(await this.service.savedRequest(jobId), jobId);
+    const request = await this.service.savedRequest(jobId);
+    await this.service.vddkSetup();
+    return this.launch(request, jobId);
   }
 
+  /** Plans, refuses what cannot run, then runs the job in the background (VDDK was checked by the caller). */
   private async launch(request: RestoreRequest, resumeJobId?: string): Promise<{ jobId: string }> {
-    await this.service.vddkSetup();
     const input = request;
     const prepared = await this.service.prepare(request, resumeJobId);
     try {

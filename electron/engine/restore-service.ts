@@ -1,7 +1,7 @@
 import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { RestoreRequest } from '../api/schemas/restore-request';
 import type { ConnectionStore } from '../connections/connection-store';
-import { BadInputError, CancelledError, PlanBlockedError } from '../errors/lifeboat-error';
+import { BadInputError, PlanBlockedError } from '../errors/lifeboat-error';
 import { markJobRunning } from '../jobs/job-liveness';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
@@ -143,9 +143,4 @@ export class RestoreService {
       await prepared.close().catch(() => undefined);
     }
   }
-}
-
-/** The error a front door shows when a run ended cancelled. */
-export function cancelledRun(result: RestoreRunResult): CancelledError {
-  return new CancelledError(`restore ${result.jobId} cancelled; the closing steps ran (resume with: lifeboat restore --resume ${result.jobId})`);
 }

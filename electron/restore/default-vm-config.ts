@@ -1,4 +1,4 @@
-import { defaultGuestId } from '../planner/rules/request-rules';
+import { defaultGuestId, guestFamilyOf } from '../planner/rules/request-rules';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import type { SavedController, SavedDisk, SavedVmConfig } from '../vsphere/vm-config-info';
 
@@ -11,12 +11,6 @@ const KNOWN_CONTROLLERS = /^(ParaVirtualSCSIController|VirtualLsiLogicController
 /** A new VM's built-in IDE controllers have these device keys. */
 const IDE_KEY_BASE = 200;
 
-function guestFamily(guestId: string): 'windows' | 'linux' | 'other' {
-  if (/^win/i.test(guestId)) return 'windows';
-  if (guestId && !/^other/i.test(guestId) && !/darwin|solaris|netware/i.test(guestId)) return 'linux';
-  return 'other';
-}
-
 /**
  * DATA-NO-CONFIGINFO: the VM an imported point is restored as, from stated
  * defaults the plan lists: the image's firmware and guest OS where it said
@@ -25,7 +19,7 @@ function guestFamily(guestId: string): 'windows' | 'linux' | 'other' {
  */
 export function defaultVmConfig(point: RestorePointManifest): SavedVmConfig {
   const info = (point.configInfo ?? {}) as { name?: unknown; guestId?: unknown; hardware?: { numCPU?: unknown; memoryMB?: unknown } };
-  const guestId = typeof info.guestId === 'string' && info.guestId !== '' ? info.guestId : defaultGuestId(guestFamily(''));
+  const guestId = typeof info.guestId === 'string' && info.guestId !== '' ? info.guestId : defaultGuestId(guestFamilyOf(''));
   const controllers = new Map<string, SavedController>();
   const disks: SavedDisk[] = point.disks.map((d) => {
     const deviceType = KNOWN_CONTROLLERS.test(d.controller.type) ? d.controller.type : 'ParaVirtualSCSIController';

@@ -1,3 +1,4 @@
+import { guestFamilyOf } from '../planner/rules/request-rules';
 import { isImportedPoint } from './default-vm-config';
 import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
@@ -71,13 +72,6 @@ async function dmiProductUuid(): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function guestFamilyOf(configInfo: Record<string, unknown>): 'windows' | 'linux' | 'other' {
-  const id = String(configInfo.guestId ?? '');
-  if (/^win/i.test(id)) return 'windows';
-  if (id && !/^other/i.test(id) && !/darwin|solaris|netware/i.test(id)) return 'linux';
-  return 'other';
 }
 
 function datastoreType(ds: InventoryDatastore): 'VMFS' | 'NFS' | 'VVOL' | 'vsan' | 'local' {
@@ -238,7 +232,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
     restorePoint: {
       vm: {
         name: m.vm.name,
-        guestFamily: guestFamilyOf(m.configInfo),
+        guestFamily: guestFamilyOf(String((m.configInfo as { guestId?: unknown }).guestId ?? '')),
         firmware: m.firmware ?? 'bios',
         encrypted: m.keyId !== null,
         keyProvider: keyId?.providerId?.id ?? null,

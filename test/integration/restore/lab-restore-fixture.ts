@@ -48,15 +48,43 @@ export async function encryptedVmPoint(
   repoDir: string,
   vmName: string = LAB_VMS.encrypted,
 ): Promise<{ point: RestorePoint; disks: Map<number, MemoryDiskImage>; nvram: Buffer }> {
-  const vm = (await listVms(session)).find((v) => v.name === vmName);
-  if (!vm) throw new Error('lab VM missing');
-  const { raw, config } = await fetchVmConfigInfo(session, vm.ref);
-  const inv = await fetchInventory(session);
   const repo = await Repository.init(new LocalFolderBackend(repoDir), 'pw', { kdf: TEST_KDF });
+  return labVmPoint(session, repo, vmName);
+}
+
+export interface LabVmPointOptions {
+  /** The VM name the point records (default: the lab VM's); a recovery rehearsal names its site's VMs. */
+  pointVmName?: string;
+  /** Every disk's capacity instead of the lab VM's (the data written stays small: 4 MiB + 1 MiB). */
+  capacityBytes?: number;
+  /** Every disk's saved provisioning instead of the lab VM's. */
+  provisioning?: 'thin' | 'lazyzeroed' | 'eagerzeroed';
+}
+
+/**
+ * A restore point of a lab VM written into `repo` as a backup would make it
+ * (see encryptedVmPoint). The disks' bytes are returned for comparisons.
+ */
+export async function labVmPoint(
+  session: VimSession,
+  repo: Repository,
+  vmName: string,
+  options: LabVmPointOptions = {},
+): Promise<{ point: RestorePoint; disks: Map<number, MemoryDiskImage>; nvram: Buffer }> {
+  const vm = (await listVms(session)).find((v) => v.name === vmName);
+  if (!vm) throw new Error(`lab VM ${vmName} missing`);
+  const { raw, config: labConfig } = await fetchVmConfigInfo(session, vm.ref);
+  const name = options.pointVmName ?? labConfig.name;
+  const config = {
+    ...labConfig,
+    name,
+    disks: labConfig.disks.map((d) => ({ ...d, capacityBytes: options.capacityBytes ?? d.capacityBytes })),
+  };
+  const inv = await fetchInventory(session);
   const bundle = config.extraConfig.find((o) => o.key === 'encryption.bundle')?.value;
   const writer = repo.beginPoint({
-    vm: { name: config.name, instanceUuid: config.uuid ?? 'uuid', moref: vm.ref.value, sourceServer: 'lab' },
-    configInfo: { ...raw, changeTrackingEnabled: true },
+    vm: { name, instanceUuid: config.uuid ?? 'uuid', moref: vm.ref.value, sourceServer: 'lab' },
+    configInfo: { ...withDiskCapacity(raw, options.capacityBytes), name, changeTrackingEnabled: true },
     firmware: config.firmware === 'efi' ? 'efi' : 'bios',
     // BACKUP-SAVE-CONFIG: the VirtualTPM device itself, endorsement key certificates included.
     vtpm: (asArray((raw.hardware as VimObject | undefined)?.device as VimObject[] | undefined).find((d) => d.$type === 'VirtualTPM') as Record<string, unknown> | undefined) ?? null,
@@ -89,7 +117,7 @@ export async function encryptedVmPoint(
         label: d.label,
         controller: { type: controller?.deviceType ?? 'ParaVirtualSCSIController', busNumber: controller?.busNumber ?? 0, unitNumber: d.unitNumber },
         capacity: d.capacityBytes,
-        provisioning: d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerZeroed' ? 'eagerzeroed' : 'lazyzeroed',
+        provisioning: options.provisioning ?? (d.provisioning === 'thin' ? 'thin' : d.provisioning === 'eagerZeroed' ? 'eagerzeroed' : 'lazyzeroed'),
         diskMode: d.diskMode,
         datastore: { name: inv.datastores[0]?.name ?? 'LocalDS_0', type: 'VMFS' },
         allocationMapSaved: true,
@@ -101,6 +129,17 @@ export async function encryptedVmPoint(
   await writer.setNvram(`${config.name}.nvram`, nvram);
   const { manifest } = await writer.commit();
   return { point: await repo.openPoint(manifest.id), disks, nvram };
+}
+
+/** The saved ConfigInfo with every VirtualDisk's capacity set to `bytes` (when given), as a bigger VM's backup would have it. */
+function withDiskCapacity(raw: Record<string, unknown>, bytes: number | undefined): Record<string, unknown> {
+  if (bytes === undefined) return raw;
+  const hardware = raw.hardware as VimObject | undefined;
+  if (!hardware) return raw;
+  const devices = asArray(hardware.device as VimObject[] | undefined).map((d) =>
+    d.$type === 'VirtualDisk' ? { ...d, capacityInKB: Math.floor(bytes / 1024), capacityInBytes: bytes } : d,
+  );
+  return { ...raw, hardware: { ...hardware, device: devices } };
 }
 
 /** The plan for restoring `point` as the live planner would make it for the lab. */

@@ -31,13 +31,25 @@ function issuesOf(err: z.ZodError): Array<{ path: string; message: string }> {
 export function toWireError(err: unknown): WireError {
   if (err instanceof ApiError) return { message: err.message, code: err.code, rule: err.rule, hint: err.hint };
   if (err instanceof z.ZodError) return { message: 'invalid input', code: 'invalid-input', issues: issuesOf(err) };
-  const e = err as { message?: unknown; rule?: unknown; code?: unknown; hint?: unknown };
+  const e = err as { message?: unknown; rule?: unknown; code?: unknown; hint?: unknown; issues?: unknown };
+  const issues = fileIssuesOf(e?.issues);
   return {
     message: typeof e?.message === 'string' ? e.message : String(err),
     code: typeof e?.code === 'string' ? e.code : 'engine-error',
     rule: typeof e?.rule === 'string' ? e.rule : undefined,
     hint: typeof e?.hint === 'string' ? e.hint : undefined,
+    ...(issues ? { issues } : {}),
   };
+}
+
+/** An engine error's own list of problems (a recovery plan file's, with their lines) crosses too: only path, message and line. */
+function fileIssuesOf(value: unknown): WireError['issues'] {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value.slice(0, 200).map((raw: unknown) => {
+    const i = (raw ?? {}) as { path?: unknown; message?: unknown; line?: unknown };
+    const path = typeof i.path === 'string' ? i.path : Array.isArray(i.path) ? i.path.map(String).join('.') : '';
+    return { path: path || '(file)', message: typeof i.message === 'string' ? i.message : String(raw), ...(typeof i.line === 'number' ? { line: i.line } : {}) };
+  });
 }
 
 export interface Dispatcher {

@@ -83,7 +83,8 @@ export interface WireError {
   code: string;
   rule?: string;
   hint?: string;
-  issues?: Array<{ path: string; message: string }>;
+  /** What was wrong, field by field; `line` when the input is a file (a recovery plan's YAML). */
+  issues?: Array<{ path: string; message: string; line?: number }>;
 }
 
 type BridgeInvokeFn<D> =

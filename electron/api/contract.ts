@@ -19,6 +19,7 @@ import { PointSummary, RecentRepository } from './schemas/repository-view-schema
 import { WhatIfPlanInput, WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
+import { RecoveryJobState, RecoveryPlanSource, RecoveryPlanView, RecoveryProgress } from './schemas/recovery-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
 
 export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
@@ -31,6 +32,19 @@ export type { ExportStartInput } from './schemas/export-schema';
 export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
+export type {
+  RecoveryDatastoreUse,
+  RecoveryFinding,
+  RecoveryGroupPlan,
+  RecoveryGroupProgress,
+  RecoveryHostUse,
+  RecoveryJobState,
+  RecoveryPlanSource,
+  RecoveryPlanView,
+  RecoveryProgress,
+  RecoveryVmPlan,
+  RecoveryVmProgress,
+} from './schemas/recovery-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -95,6 +109,18 @@ export const apiContract = {
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
     /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
     resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
+  },
+  recovery: {
+    /** Reads and plans a recovery plan file (a path on the engine's machine, or its text); changes nothing. */
+    plan: invoke(RecoveryPlanSource, RecoveryPlanView),
+    /** Plans again and, unless blocked, runs the recovery as one job of kind `recovery` (Jobs page, jobs.cancel). */
+    start: invoke(RecoveryPlanSource, z.object({ jobId: z.string() })),
+    /** Continues an interrupted, failed or cancelled recovery: finished VMs are skipped, the others resume from their checkpoints. */
+    resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
+    /** A recovery job's last progress (for a reloaded page), and whether it was interrupted. */
+    get: invoke(JobIdInput, RecoveryJobState),
+    /** Every VM's state and bytes, each group's state, per-host streams: pushed while a recovery runs. */
+    onProgress: event(RecoveryProgress),
   },
   lab: {
     /** The background lab (the one `lifeboat lab` controls): running or not, its datastores, hosts, VMs and the free space under them. */

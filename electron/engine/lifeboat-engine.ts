@@ -32,7 +32,10 @@ import { listWhatIfScenarios, planWhatIf } from './what-if-handlers';
 import { DEMO_PASSWORD, ensureDemoRepository } from '../restore-points/demo-restore-point';
 import { join } from 'node:path';
 import { RepositoryHandlers } from './repository-handlers';
+import { RecoveryHandlers, type RecoveryRunner } from './recovery-handlers';
+import { RecoveryService, type RecoveryServiceDeps } from './recovery-service';
 import { RestoreHandlers } from './restore-handlers';
+import { RestoreService } from './restore-service';
 import { RestoreTargetHandlers } from './restore-target-handlers';
 import { powerOnByName } from './vm-power-handlers';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
@@ -44,6 +47,8 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Tests may fix the VDDK setup restores use; by default it is resolved per restore (settings, then LIFEBOAT_VDDK_DIR). */
   vddk?: () => Promise<VddkSetup>;
+  /** Engine unit tests hand in a stand-in recovery service; by default the real one, built on the engine's restore service. */
+  recoveryService?: (deps: RecoveryServiceDeps) => RecoveryRunner;
 }
 
 /** The engine as the front doors see it: one dispatcher, one event stream. */
@@ -77,6 +82,22 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     // The engine's env (not only process.env) names the VDDK folder when no setting does.
     vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })),
   });
+
+  // A recovery plan names its repository by folder: it must be open in this session (as for a single restore).
+  const openRepository = async (path: string) => {
+    const entry = repositories.byPath(path);
+    if (!entry) throw new BadInputError(`the plan's repository ${path} is not open in this session`, 'repository-not-open', `Open the repository ${path} on the Repositories page first.`);
+    return entry.repo;
+  };
+  const vddk = options.vddk ?? (() => resolveVddkSetup({ home, env }));
+  const recoveryDeps: RecoveryServiceDeps = {
+    home,
+    restore: new RestoreService({ home, connections: connectionStore, secrets: sessionSecrets, environment: environmentFacts, openRepository, vddk }),
+    connections: connectionStore,
+    secrets: sessionSecrets,
+    openRepository,
+  };
+  const recoveries = new RecoveryHandlers({ home, jobs, events, service: (options.recoveryService ?? ((d) => new RecoveryService(d)))(recoveryDeps) });
 
   const targets = new RestoreTargetHandlers(connectionStore, secretStore);
   const lab = new LabHandlers(home, secretStore);
@@ -163,6 +184,12 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
       resume: async ({ jobId }) => restores.resume(jobId),
+    },
+    recovery: {
+      plan: async (source) => recoveries.plan(source),
+      start: async (source) => recoveries.start(source),
+      resume: async ({ jobId }) => recoveries.resume(jobId),
+      get: async ({ jobId }) => recoveries.get(jobId),
     },
     lab: {
       status: async () => lab.status(),

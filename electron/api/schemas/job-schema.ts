@@ -24,7 +24,7 @@ export type JobChecklistItem = z.infer<typeof JobChecklistItem>;
 /** A throttled snapshot of a long job, pushed by the engine; the renderer only mirrors it. */
 export const JobSnapshot = z.object({
   id: z.string(),
-  kind: z.enum(['restore', 'backup', 'export', 'import', 'verify', 'demo']),
+  kind: z.enum(['restore', 'backup', 'export', 'import', 'verify', 'demo', 'recovery']),
   title: z.string(),
   phase: JobPhase,
   step: z.string().nullable(),

@@ -167,6 +167,15 @@ export const RecoveryProgress = z.object({
 });
 export type RecoveryProgress = z.infer<typeof RecoveryProgress>;
 
+/**
+ * recovery.get: a recovery job's last progress, as this engine last saw it.
+ * `interrupted`: it was running and nothing runs it now (the engine restarted
+ * or the run stopped without an end): resume it. `resumable`: the engine kept
+ * the plan source it ran (recoveries started from the CLI are resumed there).
+ */
+export const RecoveryJobState = RecoveryProgress.extend({ interrupted: z.boolean(), resumable: z.boolean() });
+export type RecoveryJobState = z.infer<typeof RecoveryJobState>;
+
 /** The end of a recovery run: its last progress, per-host utilisation and where the report is. */
 export const RecoveryRunResult = RecoveryProgress.extend({
   ok: z.boolean(),

@@ -3,6 +3,7 @@ import { AboutPage } from '../pages/about-page';
 import { ConnectionsPage } from '../pages/connections-page';
 import { JobsPage } from '../pages/jobs-page';
 import { LabPage } from '../pages/lab-page';
+import { RecoveryPage } from '../pages/recovery-page';
 import { RepositoriesPage } from '../pages/repositories-page';
 import { RestorePage } from '../pages/restore-page';
 import { useNavigationStore, type PageId } from '../stores/navigation-store';
@@ -12,6 +13,7 @@ const NAV: Array<{ id: PageId; label: string }> = [
   { id: 'connections', label: 'Connections' },
   { id: 'repositories', label: 'Repositories' },
   { id: 'restore', label: 'Restore' },
+  { id: 'recovery', label: 'Recovery' },
   { id: 'jobs', label: 'Jobs' },
   { id: 'lab', label: 'Lab' },
   { id: 'about', label: 'About' },
@@ -21,6 +23,7 @@ const PAGES: Record<PageId, () => ReactElement> = {
   connections: ConnectionsPage,
   repositories: RepositoriesPage,
   restore: RestorePage,
+  recovery: RecoveryPage,
   jobs: JobsPage,
   lab: LabPage,
   about: AboutPage,

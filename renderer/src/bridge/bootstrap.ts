@@ -1,4 +1,5 @@
 import type { LifeboatBridge } from '../../../electron/api/contract';
+import { useRecoveryStore } from '../recovery/recovery-store';
 import { useJobsStore } from '../stores/jobs-store';
 import { useNavigationStore } from '../stores/navigation-store';
 import { installApi } from './api-access';
@@ -23,7 +24,10 @@ export function chooseBridge(win: Window): LifeboatBridge {
 export function bootstrap(bridge: LifeboatBridge, win: Window = window): () => void {
   const client = createClient(bridge);
   installApi(client);
-  const unsubscribers = [client.jobs.onProgress((job) => useJobsStore.getState().applySnapshot(job))];
+  const unsubscribers = [
+    client.jobs.onProgress((job) => useJobsStore.getState().applySnapshot(job)),
+    client.recovery.onProgress((progress) => useRecoveryStore.getState().applyProgress(progress)),
+  ];
   void client.jobs
     .list()
     .then((jobs) => useJobsStore.getState().replaceAll(jobs))

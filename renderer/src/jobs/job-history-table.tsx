@@ -14,9 +14,9 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('all');
   const [reportOf, setReportOf] = useState<string | null>(null);
   const [resumed, setResumed] = useState<{ jobId: string; problem?: string } | null>(null);
-  const resume = (jobId: string) =>
-    api()
-      .restore.resume({ jobId })
+  const resume = (jobId: string, kind: string) =>
+    // A recovery resumes as a whole (finished VMs skipped); a restore from its checkpoint.
+    (kind === 'recovery' ? api().recovery.resume({ jobId }) : api().restore.resume({ jobId }))
       .then(() => setResumed({ jobId }))
       .catch((err: { message?: string; hint?: string }) => setResumed({ jobId, problem: [err.message, err.hint].filter(Boolean).join(' ') }));
   useEffect(() => {
@@ -93,7 +93,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
                       </button>
                     ) : null}
                     {r.outcome !== 'succeeded' ? (
-                      <button type="button" className="button button-small button-secondary" onClick={() => void resume(r.jobId)} aria-label={`Resume ${r.jobId}`}>
+                      <button type="button" className="button button-small button-secondary" onClick={() => void resume(r.jobId, r.kind)} aria-label={`Resume ${r.jobId}`}>
                         Resume
                       </button>
                     ) : null}

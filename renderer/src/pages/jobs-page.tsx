@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { PageHeader } from '../app/page-header';
 import { JobHistoryTable } from '../jobs/job-history-table';
 import { JobProgress } from '../jobs/job-progress';
+import { RecoveryJobsPanel } from '../recovery/recovery-jobs-panel';
 import { useJobsStore } from '../stores/jobs-store';
 
 const FINAL = ['succeeded', 'failed', 'cancelled'];
@@ -31,6 +32,7 @@ export function JobsPage(): ReactElement {
           </section>
         ))
       )}
+      <RecoveryJobsPanel />
       <JobHistoryTable refreshKey={refreshKey} />
     </section>
   );

@@ -94,13 +94,16 @@ describe('end to end: run a small recovery plan from the Recovery page', () => {
     await page.getByTestId(/^repository-/).first().waitFor({ timeout: 60_000 });
 
     await keys.press(nav('Recovery'));
-    // Line 3 names a field the file format does not have.
-    const broken = await site.writePlan('broken.yaml', `name: Broken\nrepository: ${site.repoDir}\nconection: lab\ngroups: []\n`);
+    // Line 8 asks for a restore point in words the file format does not know.
+    const broken = await site.writePlan(
+      'broken.yaml',
+      `name: Broken\nrepository: ${site.repoDir}\nconnection: lab\ngroups:\n  - name: Directory\n    vms:\n      - vm: site-dc01\n        point: yesterday\n`,
+    );
     await keys.type(page.getByLabel('Plan file on the Lifeboat machine'), broken);
     await keys.press(page.getByRole('button', { name: 'Open and plan' }));
     const problem = page.getByTestId('recovery-problem');
     await problem.waitFor({ timeout: 60_000 });
-    expect(await problem.textContent()).toMatch(/line 3/i);
+    expect(await problem.getByTestId('plan-file-problem').allTextContents()).toEqual([expect.stringMatching(/^Line 8/)]);
     await checks.check('02-recovery-file-problems');
   }, 180_000);
 

@@ -110,12 +110,12 @@ describe('Recovery page', () => {
       'recovery.plan': {
         ok: false,
         error: {
-          message: 'the recovery plan file site-a.yaml is not valid (2 problems)',
+          message: 'recovery plan site-a.yaml has 2 problems:\n  site-a.yaml:4:16: groups[0].vms[0].point: expected "latest"\n  site-a.yaml:9:5: groups[1]: unknown field "wait"',
           code: 'recovery-file-invalid',
           hint: 'Fix the lines named and open the file again.',
           issues: [
-            { line: 4, path: 'groups.0.vms.0.point', message: 'expected "latest", "latest before <time>" or a restore point id' },
-            { line: 9, path: 'groups.1', message: 'unknown field "wait"' },
+            { line: 4, path: 'groups[0].vms[0].point', message: 'expected "latest", "latest before <time>" or a restore point id' },
+            { line: 9, path: 'groups[1]', message: 'unknown field "wait"' },
           ],
         },
       },
@@ -127,9 +127,11 @@ describe('Recovery page', () => {
     expect(fake.inputs['recovery.plan']).toEqual([{ text: yaml, name: 'site-a.yaml' }]);
     const lines = within(problem).getAllByTestId('plan-file-problem').map((li) => li.textContent);
     expect(lines).toEqual([
-      'Line 4groups.0.vms.0.point expected "latest", "latest before <time>" or a restore point id',
-      'Line 9groups.1 unknown field "wait"',
+      'Line 4groups[0].vms[0].point expected "latest", "latest before <time>" or a restore point id',
+      'Line 9groups[1] unknown field "wait"',
     ]);
+    // The headline is the message's first line; its other lines are the list above.
+    expect(within(problem).getByText('recovery plan site-a.yaml has 2 problems:')).toBeTruthy();
     expect(problem.textContent).toContain('Fix the lines named and open the file again.');
     // The form is still there to open the fixed file.
     expect(screen.getByRole('button', { name: 'Open and plan' })).toBeTruthy();

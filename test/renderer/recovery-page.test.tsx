@@ -63,7 +63,7 @@ async function planByPath(path = '/plans/site-a.yaml') {
 
 describe('Recovery page', () => {
   beforeEach(() => {
-    useRecoveryStore.setState({ source: null, plan: null, planning: false, problem: null, jobId: null, progress: {}, interrupted: {} });
+    useRecoveryStore.setState({ source: null, plan: null, planning: false, problem: null, jobId: null, progress: {}, interrupted: {}, notResumable: {} });
     useJobsStore.setState({ jobs: {}, rates: {} });
     window.location.hash = '#/recovery';
     useNavigationStore.getState().syncFromHash('#/recovery');
@@ -207,6 +207,17 @@ describe('Recovery page', () => {
     await waitFor(() => expect(screen.getByTestId('recovery-state').textContent).toBe('Running'));
     act(() => fake.emit('recovery.onProgress', finishedProgress));
     expect(screen.getByTestId('recovery-state').textContent).toBe('Recovery succeeded');
+  });
+
+  it('a recovery started from the command line is shown, and the page says to resume it there', async () => {
+    const fromCli: RecoveryJobState = RecoveryJobStateSchema.parse({ ...cancelledProgress, jobId: 'recovery-cli', interrupted: false, resumable: false });
+    window.location.hash = '#/recovery/recovery-cli';
+    useNavigationStore.getState().syncFromHash(window.location.hash);
+    openPage({ 'recovery.get': { ok: true, value: fromCli } });
+    await screen.findByTestId('recovery-run');
+    expect(screen.getByTestId('recovery-state').textContent).toBe('Recovery cancelled');
+    expect(screen.queryByRole('button', { name: 'Resume the recovery' })).toBeNull();
+    expect(screen.getByTestId('resume-from-cli').textContent).toContain('lifeboat recovery run FILE --resume recovery-cli');
   });
 
   it('the Jobs page lists a cancelled recovery of this session and resumes it on the Recovery page', async () => {

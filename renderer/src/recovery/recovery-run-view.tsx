@@ -19,6 +19,7 @@ export function RecoveryRunView({ progress, interrupted, nowOverride }: { progre
   const resume = useRecoveryStore((s) => s.resume);
   const clear = useRecoveryStore((s) => s.clear);
   const job = useJobsStore((s) => s.jobs[progress.jobId]);
+  const notResumable = useRecoveryStore((s) => s.notResumable[progress.jobId] ?? false);
   const cancelling = job?.phase === 'cancelling';
   const finished = progress.vms.filter((v) => DONE.includes(v.state)).length;
   const elapsed = ((progress.finishedAt ? Date.parse(progress.finishedAt) : now) - Date.parse(progress.startedAt)) / 1000;
@@ -38,6 +39,11 @@ export function RecoveryRunView({ progress, interrupted, nowOverride }: { progre
         {interrupted ? (
           <p className="notice notice-warn">This recovery stopped without an end (the engine was stopped). Resume it: finished VMs are skipped, the others continue from their checkpoints.</p>
         ) : null}
+        {!running && progress.state !== 'succeeded' && notResumable ? (
+          <p className="hint" data-testid="resume-from-cli">
+            This recovery was started from the command line; resume it there: <code>lifeboat recovery run FILE --resume {progress.jobId}</code>
+          </p>
+        ) : null}
         {job?.reportPath && !running ? (
           <p>
             Report: <code data-testid="recovery-report">{job.reportPath}</code>
@@ -49,7 +55,7 @@ export function RecoveryRunView({ progress, interrupted, nowOverride }: { progre
               {cancelling ? 'Cancelling…' : 'Cancel the recovery'}
             </button>
           ) : null}
-          {!running && progress.state !== 'succeeded' ? (
+          {!running && progress.state !== 'succeeded' && !notResumable ? (
             <button type="button" className="button" onClick={() => void resume(progress.jobId)}>
               Resume the recovery
             </button>

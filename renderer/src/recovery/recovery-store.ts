@@ -27,6 +27,8 @@ interface RecoveryStore {
   progress: Record<string, RecoveryProgress>;
   /** Jobs the engine reported as interrupted (running when its process stopped). */
   interrupted: Record<string, boolean>;
+  /** Jobs this app cannot resume (started from the command line: the engine does not know their plan source). */
+  notResumable: Record<string, boolean>;
   openPlan: (source: RecoveryPlanSource) => Promise<void>;
   start: () => Promise<void>;
   resume: (jobId: string) => Promise<void>;
@@ -47,6 +49,7 @@ export const useRecoveryStore = create<RecoveryStore>((set, get) => ({
   jobId: null,
   progress: {},
   interrupted: {},
+  notResumable: {},
   openPlan: async (source) => {
     set({ planning: true, problem: null, source, plan: null });
     try {
@@ -87,11 +90,12 @@ export const useRecoveryStore = create<RecoveryStore>((set, get) => ({
   show: async (jobId) => {
     set({ jobId, problem: null });
     try {
-      const { interrupted, resumable: _resumable, ...progress } = await api().recovery.get({ jobId });
+      const { interrupted, resumable, ...progress } = await api().recovery.get({ jobId });
       set((s) => ({
         // A push that arrived while asking is newer than the answer.
         progress: s.progress[jobId] ? s.progress : { ...s.progress, [jobId]: progress },
         interrupted: { ...s.interrupted, [jobId]: interrupted },
+        notResumable: { ...s.notResumable, [jobId]: !resumable },
       }));
     } catch (err) {
       set({ problem: problemOf(err) });

@@ -231,4 +231,17 @@ describe('Recovery page', () => {
     await waitFor(() => expect(fake.inputs['recovery.resume']).toEqual([{ jobId: 'recovery-1' }]));
     await waitFor(() => expect(window.location.hash).toBe('#/recovery/recovery-1'));
   });
+
+  it('the Jobs page resumes an interrupted recovery from the jobs on disk with recovery.resume, not restore.resume', async () => {
+    window.location.hash = '#/jobs';
+    useNavigationStore.getState().syncFromHash('#/jobs');
+    const row = {
+      jobId: 'recovery-9', kind: 'recovery', vm: 'Site A failover (3 VMs)', restoredVm: null, target: 'dr-vc', outcome: 'interrupted',
+      startedAt: '2026-11-29T10:00:00Z', finishedAt: null, durationSeconds: null, reason: null, reportPath: null,
+    };
+    const fake = openPage({ 'jobs.history': { ok: true, value: [row] }, 'recovery.resume': { ok: true, value: { jobId: 'recovery-9' } } });
+    fireEvent.click(await screen.findByRole('button', { name: 'Resume recovery-9' }));
+    await waitFor(() => expect(fake.inputs['recovery.resume']).toEqual([{ jobId: 'recovery-9' }]));
+    expect(fake.calls).not.toContain('restore.resume');
+  });
 });

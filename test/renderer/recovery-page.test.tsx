@@ -160,6 +160,8 @@ describe('Recovery page', () => {
       fake.emit('recovery.onProgress', runningProgress);
     });
     expect(screen.getByTestId('recovery-state').textContent).toBe('Running');
+    // Keyboard and screen reader users start reading at the run screen's heading.
+    expect(document.activeElement?.textContent).toBe('Site A failover: Running');
     expect(screen.getByTestId('recovery-overall').textContent).toContain('1 of 3 VMs done; 14.0 GiB of 34.0 GiB written');
     expect(screen.getByTestId('vm-state-sql01').textContent).toContain('running');
     expect(screen.getByTestId('vm-state-sql01').textContent).toContain('10.0 GiB of 20.0 GiB');

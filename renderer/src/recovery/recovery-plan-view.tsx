@@ -1,6 +1,7 @@
 import { useState, type ReactElement } from 'react';
 import type { RecoveryPlanView as Plan } from '../../../electron/api/contract';
 import { formatBytes } from '../app/byte-size';
+import { StepHeading } from '../app/step-heading';
 import { DatastoreSpace } from './datastore-space';
 import { HostStreams } from './host-streams';
 import { RecoveryFindings } from './recovery-findings';
@@ -30,7 +31,9 @@ export function RecoveryPlanView({ plan }: { plan: Plan }): ReactElement {
         {plan.ok ? `${vms.length} VMs in ${plan.groups.length} groups, about ${formatDuration(plan.estimateSeconds)} in all.` : 'Nothing can run until the blocking findings below are fixed.'}
       </div>
       <div className="card">
-        <h2 id="plan-heading">{plan.name}</h2>
+        <div id="plan-heading">
+          <StepHeading>{plan.name}</StepHeading>
+        </div>
         <dl className="job-facts recovery-facts">
           <dt>Plan file</dt>
           <dd className="mono">{plan.source}</dd>

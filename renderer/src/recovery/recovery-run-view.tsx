@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { RecoveryProgress } from '../../../electron/api/contract';
 import { formatBytes } from '../app/byte-size';
+import { StepHeading } from '../app/step-heading';
 import { useJobsStore } from '../stores/jobs-store';
 import { RecoveryTimeline } from './recovery-timeline';
 import { useRecoveryStore } from './recovery-store';
@@ -27,9 +28,12 @@ export function RecoveryRunView({ progress, interrupted, nowOverride }: { progre
   return (
     <section aria-labelledby="run-heading" data-testid="recovery-run">
       <div className="card">
-        <h2 id="run-heading">
-          {progress.name}: <span data-testid="recovery-state">{title}</span>
-        </h2>
+        {/* Focus lands here when the run screen appears (after the confirm, a resume or a reload). */}
+        <div id="run-heading">
+          <StepHeading>
+            {progress.name}: <span data-testid="recovery-state">{title}</span>
+          </StepHeading>
+        </div>
         <p className="muted small mono">{progress.jobId}</p>
         <div aria-live="polite" data-testid="recovery-overall">
           {finished} of {progress.vms.length} VMs done; {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)} written; {formatDuration(elapsed)}{' '}

@@ -32,6 +32,8 @@ export interface RestoreRunOptions {
   /** Called once the job id is known, before anything changes on the target. */
   onStart?: (info: { jobId: string; plan: Plan }) => void;
   onProgress?: (progress: RestoreJobProgress) => void;
+  /** At most this many disk streams at once (a recovery's share of the host's cap); default: the plan's. */
+  maxStreams?: number;
 }
 
 export interface RestoreRunResult extends LiveRestoreResult {
@@ -127,6 +129,7 @@ export class RestoreService {
         resume: Boolean(options.resumeJobId),
         signal: options.signal,
         onProgress,
+        maxStreams: options.maxStreams,
       });
       return { ...result, jobId, plan };
     } finally {

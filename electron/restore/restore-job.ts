@@ -68,6 +68,8 @@ export interface RestoreJobDeps {
   checkpoint: RestoreCheckpointFile;
   signal?: AbortSignal;
   onProgress?: (progress: RestoreProgress) => void;
+  /** At most this many disk streams at once (a recovery's share of the host's cap); default: the plan's. */
+  maxStreams?: number;
 }
 
 const SECTOR = 512;
@@ -416,7 +418,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     });
 
     await phase('write-disks', async () => {
-      await eachLimited(writable, input.plan.streamsPerHost, async (d) => {
+      await eachLimited(writable, Math.min(input.plan.streamsPerHost, deps.maxStreams ?? Infinity), async (d) => {
         throwIfAborted(signal);
         await writeDisk(d);
       });
@@ -440,7 +442,7 @@ export async function runRestoreJob(input: RestoreJobInput, deps: RestoreJobDeps
     await phase('verify-disks', async () => {
       if (!input.plan.verify) return { skipped: 'verification not requested' };
       progress.verify = { bytesDone: 0, bytesTotal: writable.reduce((n, d) => n + (progress.disks[d.key]?.bytesTotal ?? 0), 0) };
-      await eachLimited(writable, input.plan.streamsPerHost, verifyDisk);
+      await eachLimited(writable, Math.min(input.plan.streamsPerHost, deps.maxStreams ?? Infinity), verifyDisk);
       return `${writable.length} disk(s) read back identical`;
     });
 

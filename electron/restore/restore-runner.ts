@@ -166,6 +166,8 @@ export interface RunLiveRestoreOptions {
   resume: boolean;
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
+  /** At most this many disk streams at once (a recovery's share of the host's cap). */
+  maxStreams?: number;
 }
 
 export interface LiveRestoreResult {
@@ -278,6 +280,7 @@ export async function runLiveRestore(
             checkpoint,
             signal: options.signal ? AbortSignal.any([options.signal, lockSignal]) : lockSignal,
             onProgress: options.onProgress,
+            maxStreams: options.maxStreams,
           },
         ),
     );

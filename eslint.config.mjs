@@ -26,7 +26,7 @@ export const LAYERS = {
   engine: ['api', 'backup', 'config', 'connections', 'environment', 'errors', 'jobs', 'keychain', 'lab', 'planner', 'recovery', 'repository', 'restore', 'restore-points', 'units', 'vddk', 'vsphere'],
   environment: ['api', 'config', 'keychain', 'vddk'],
   errors: [],
-  jobs: ['config', 'errors', 'restore'],
+  jobs: ['config', 'errors', 'recovery', 'restore'],
   keychain: ['errors'],
   lab: ['config', 'keychain', 'vddk'],
   packaging: [],

@@ -1,0 +1,47 @@
+import { access } from 'node:fs/promises';
+import { RestoreCheckpointFile } from '../restore/restore-checkpoint';
+import { newJobId } from '../restore/restore-runner';
+import type { RecoveryRestorePort } from '../recovery/recovery-run-port';
+import type { RestoreService } from './restore-service';
+
+/**
+ * The recovery's restore port backed by the one restore service: each VM's
+ * whole restore (plan, run, closing steps, report) exactly as `lifeboat
+ * restore` does it, with the VM's share of its host's stream cap.
+ */
+export function recoveryRestorePort(restore: RestoreService, home: string): RecoveryRestorePort {
+  return {
+    newJobId,
+    jobExists: async (jobId) =>
+      access(RestoreCheckpointFile.path(home, jobId)).then(
+        () => true,
+        () => false,
+      ),
+    start: async (request, options) => {
+      const result = await restore.start(request, {
+        jobId: options.jobId,
+        resumeJobId: options.resumeJobId,
+        signal: options.signal,
+        maxStreams: options.maxStreams,
+        onProgress: options.onProgress
+          ? (p) => options.onProgress?.({ pass: p.pass, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal })
+          : undefined,
+      });
+      const { report } = result;
+      // The failed step names the rule that decided; the report's error text says what went wrong.
+      const failed = report.steps.filter((s) => s.status === 'failed');
+      const errors = report.errors.map((message, i) => ({
+        code: 'restore-failed',
+        message,
+        ...(failed[i] ? { rule: failed[i].rule } : {}),
+      }));
+      return {
+        jobId: result.jobId,
+        outcome: report.outcome,
+        poweredOn: report.steps.some((s) => s.phase === 'power-on' && s.status === 'done'),
+        bytesWritten: report.disks.reduce((n, d) => n + d.bytesWritten + d.bytesResumed, 0),
+        errors,
+      };
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RecoveryPlanView, RecoveryVmState } from '../api/schemas/recovery-schema';
+import { readJsonFile, writeJsonFile } from '../config/json-file';
+import { homePaths } from '../config/paths';
+import { BadInputError } from '../errors/lifeboat-error';
+
+/** The ids a recovery job gives (an id is a folder name). */
+const JOB_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+const VmError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), rule: z.string().optional() });
+
+export const RecoveryVmRecord = z.object({
+  group: z.string(),
+  vm: z.string(),
+  vmName: z.string(),
+  host: z.string().nullable(),
+  /** Its restore request, recorded when the job was created: a resume runs exactly this. */
+  request: z.record(z.string(), z.unknown()),
+  /** Its restore job, recorded BEFORE that restore starts, so a resume continues it and never creates the VM twice. */
+  restoreJobId: z.string().nullable(),
+  state: RecoveryVmState,
+  streams: z.number().int().min(0),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  poweredOn: z.boolean(),
+  /** Set when a run found it finished by an earlier run. */
+  finishedEarlier: z.boolean().optional(),
+  /** Runs of this VM's restore (1 + resumes). */
+  runs: z.number().int().min(0),
+  error: VmError.nullable(),
+});
+export type RecoveryVmRecord = z.infer<typeof RecoveryVmRecord>;
+
+/** What a recovery job has done so far; enough to resume after a crash or kill -9. */
+export const RecoveryCheckpoint = z.object({
+  version: z.literal(1),
+  kind: z.literal('recovery'),
+  jobId: z.string(),
+  name: z.string(),
+  source: z.string(),
+  /** The plan file's hash: a resume refuses a changed file. */
+  sourceSha256: z.string(),
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  /** The plan as confirmed by the first run (findings, limits, hosts) for the report. */
+  plan: RecoveryPlanView,
+  vms: z.array(RecoveryVmRecord),
+  groups: z.array(z.object({ name: z.string(), startedAt: z.string().nullable(), upAt: z.string().nullable() })),
+  /** Every run of this job (the first, then each resume). */
+  runs: z.array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable() })),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RecoveryCheckpoint = z.infer<typeof RecoveryCheckpoint>;
+
+export const recoveryJobPaths = {
+  folder: (home: string, jobId: string) => {
+    if (!JOB_ID.test(jobId))
+      throw new BadInputError(`"${jobId}" is not a job id`, 'job-not-found', 'List the jobs with `lifeboat jobs list`.');
+    return join(homePaths.jobs(home), jobId);
+  },
+  checkpoint: (home: string, jobId: string) => join(recoveryJobPaths.folder(home, jobId), 'recovery.json'),
+  report: (home: string, jobId: string) => ({
+    json: join(recoveryJobPaths.folder(home, jobId), 'report.json'),
+    html: join(recoveryJobPaths.folder(home, jobId), 'report.html'),
+  }),
+};
+
+/**
+ * The checkpoint of one recovery job (`<home>/jobs/<id>/recovery.json`), saved
+ * atomically at every change of a VM's or group's state. Saves are serialised,
+ * so an older state never overwrites a newer one.
+ */
+export class RecoveryCheckpointFile {
+  private pending: Promise<void> = Promise.resolve();
+  private problem: string | null = null;
+
+  private constructor(
+    readonly file: string,
+    private state: RecoveryCheckpoint,
+  ) {}
+
+  static async create(
+    home: string,
+    init: Omit<RecoveryCheckpoint, 'version' | 'kind' | 'updatedAt'>,
+  ): Promise<RecoveryCheckpointFile> {
+    const cp = new RecoveryCheckpointFile(recoveryJobPaths.checkpoint(home, init.jobId), {
+      version: 1,
+      kind: 'recovery',
+      ...init,
+      updatedAt: init.startedAt,
+    });
+    // The first save must work: a job that cannot record what it starts does not start (nothing has changed yet).
+    await writeJsonFile(cp.file, cp.state);
+    return cp;
+  }
+
+  static async load(home: string, jobId: string): Promise<RecoveryCheckpointFile> {
+    const file = recoveryJobPaths.checkpoint(home, jobId);
+    const state = await readJsonFile(file, RecoveryCheckpoint, { remedy: 'the recovery cannot be resumed from it' });
+    if (!state) {
+      throw new BadInputError(
+        `there is no recovery job "${jobId}" (looked for ${file})`,
+        'job-not-found',
+        'List the jobs with `lifeboat jobs list`.',
+      );
+    }
+    return new RecoveryCheckpointFile(file, state);
+  }
+
+  /** Reads a checkpoint without failing: null when it is missing or unreadable (the job list). */
+  static async read(home: string, jobId: string): Promise<RecoveryCheckpoint | null> {
+    try {
+      return (await readJsonFile(recoveryJobPaths.checkpoint(home, jobId), RecoveryCheckpoint, { remedy: 'skipped' })) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  get data(): Readonly<RecoveryCheckpoint> {
+    return this.state;
+  }
+
+  /** Why the last save failed (a full or read-only folder), or null. */
+  get saveProblem(): string | null {
+    return this.problem;
+  }
+
+  vm(vmName: string): RecoveryVmRecord {
+    const found = this.state.vms.find((v) => v.vmName === vmName);
+    if (!found) throw new Error(`no VM "${vmName}" in recovery ${this.state.jobId}`);
+    return found;
+  }
+
+  /** Applies a change and saves it; resolves once it is on disk (a failed save is kept in `saveProblem`). */
+  update(change: (state: RecoveryCheckpoint) => void): Promise<void> {
+    change(this.state);
+    this.state.updatedAt = new Date().toISOString();
+    const snapshot = JSON.parse(JSON.stringify(this.state)) as RecoveryCheckpoint;
+    this.pending = this.pending.then(() =>
+      writeJsonFile(this.file, snapshot).then(
+        () => {
+          this.problem = null;
+        },
+        (err: unknown) => {
+          this.problem = `the recovery checkpoint ${this.file} could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+        },
+      ),
+    );
+    return this.pending;
+  }
+}

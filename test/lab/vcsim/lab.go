@@ -146,7 +146,7 @@ func startLab(o options) (*runningLab, error) {
 	m.Service.RegisterEndpoints = o.mode == "vcenter"
 	lab.server = m.Service.NewServer()
 	// Swapped before the URL is published, so no request has been served yet.
-	lab.server.Config.Handler = withTargetHooks(withLabHooks(lab.server.Config.Handler))
+	lab.server.Config.Handler = withVMHostMap(withTargetHooks(withLabHooks(lab.server.Config.Handler)))
 
 	u := *lab.server.URL
 	u.User = nil

@@ -3,7 +3,7 @@ import { RecoveryPlanFile } from '../api/schemas/recovery-plan-file';
 import { checkPlanFile, withWaitForDefaults } from './recovery-plan-checks';
 import { InvalidRecoveryPlanError, type RecoveryPlanIssue } from './recovery-plan-error';
 import { PlanLocator } from './recovery-plan-locator';
-import { formatPlanPath } from './recovery-plan-path';
+import { formatPlanPath, type PlanPath } from './recovery-plan-path';
 import { schemaProblems, type PlanProblem } from './recovery-plan-schema-issues';
 
 /** First sentence of a YAML error (the library appends the position and an excerpt, which we give our own way). */
@@ -18,6 +18,17 @@ function yamlMessage(message: string): string {
  * what to do; `file` is how messages name the file.
  */
 export function parseRecoveryPlan(text: string, file: string): RecoveryPlanFile {
+  return readRecoveryPlan(text, file).plan;
+}
+
+/** A parsed plan and a way to name the line of one of its fields (for problems found later, e.g. a point the repository lacks). */
+export interface ReadRecoveryPlan {
+  plan: RecoveryPlanFile;
+  issueAt: (path: PlanPath, message: string) => RecoveryPlanIssue;
+}
+
+/** parseRecoveryPlan, keeping the file's positions for later messages. */
+export function readRecoveryPlan(text: string, file: string): ReadRecoveryPlan {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const locator = new PlanLocator(doc, lines);
@@ -41,5 +52,5 @@ export function parseRecoveryPlan(text: string, file: string): RecoveryPlanFile 
   if (!parsed.success) throw new InvalidRecoveryPlanError(file, at(schemaProblems(parsed.error.issues, input)));
   const problems = checkPlanFile(parsed.data, (path) => locator.at(path).line);
   if (problems.length > 0) throw new InvalidRecoveryPlanError(file, at(problems));
-  return withWaitForDefaults(parsed.data);
+  return { plan: withWaitForDefaults(parsed.data), issueAt: (path, message) => at([{ path, part: 'value', message }])[0]! };
 }

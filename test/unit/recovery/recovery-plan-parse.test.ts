@@ -108,3 +108,13 @@ describe('parseRecoveryPlan', () => {
     }
   });
 });
+
+describe('the example plan in resources/', () => {
+  it('is a valid plan', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const text = await readFile(join(__dirname, '../../../resources/recovery/example-recovery-plan.yaml'), 'utf8');
+    const plan = parseRecoveryPlan(text, 'example-recovery-plan.yaml');
+    expect(plan.groups.map((g) => [g.name, g.vms.length, g.then.waitFor])).toEqual([['identity', 2, 'powered-on'], ['databases', 2, 'powered-on'], ['applications', 2, 'restored']]);
+  });
+});

@@ -1,4 +1,7 @@
 import { access } from 'node:fs/promises';
+import type { RecoveryPlanView, RecoveryRunResult } from '../api/schemas/recovery-schema';
+import { markJobRunning } from '../jobs/job-liveness';
+import { runRecovery, type RunRecoveryOptions } from '../recovery/recovery-run';
 import { RestoreCheckpointFile } from '../restore/restore-checkpoint';
 import { newJobId } from '../restore/restore-runner';
 import type { RecoveryRestorePort } from '../recovery/recovery-run-port';
@@ -44,4 +47,17 @@ export function recoveryRestorePort(restore: RestoreService, home: string): Reco
       };
     },
   };
+}
+
+/**
+ * Runs a planned recovery with the engine's restore service (what
+ * `RecoveryService.start` does after planning; the CLI calls it after the user
+ * confirmed the plan it was shown, so the plan run is the plan confirmed).
+ */
+export function runPlannedRecovery(
+  deps: { home: string; restore: RestoreService },
+  plan: RecoveryPlanView,
+  options: RunRecoveryOptions = {},
+): Promise<RecoveryRunResult> {
+  return runRecovery(plan, { home: deps.home, restore: recoveryRestorePort(deps.restore, deps.home), markRunning: markJobRunning }, options);
 }

@@ -9,6 +9,7 @@ import { registerJobsCommand } from './jobs-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
 import { registerRecoveryCommand } from './recovery-command';
+import { registerRecoveryRunCommand } from './recovery-run-command';
 import { registerRepoCommand } from './repo-command';
 import { registerRestoreCommand } from './restore-command';
 import { registerServeCommand } from './serve-command';
@@ -23,6 +24,7 @@ export const commandModules: RegisterCommand[] = [
   registerPlanCommand,
   registerRestoreCommand,
   registerRecoveryCommand,
+  registerRecoveryRunCommand,
   registerJobsCommand,
   registerExportCommand,
   registerBackupCommand,

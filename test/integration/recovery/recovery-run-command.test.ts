@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecoveryProgress, RecoveryRunResult } from '../../../electron/api/schemas/recovery-schema';
+import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
+import { listVms } from '../../../electron/vsphere/inventory';
+import { jsonEvents, resultEvent, runCliProcess, spawnCli } from '../../support/cli-process';
+import { startRecoveryLab, type RecoveryLab } from './recovery-lab-fixture';
+import {
+  SITE,
+  SITE_GROUPS,
+  countingVddkConfig,
+  expectGroupsInOrder,
+  expectLargestFirst,
+  expectRestoredIdentical,
+  hostPeaks,
+  sitePlanYaml,
+} from './recovery-run-lab-support';
+
+const CAP = 2;
+
+/**
+ * `lifeboat recovery run` against the lab (3 hosts, lab VDDK counting streams
+ * per host): a 3-group, 10-VM plan with 2 NBD streams per host runs to the end
+ * within the caps (from the lab VDDK's own counters), groups in order, largest
+ * first, disks byte-identical; killed with SIGKILL in the middle, `--resume`
+ * completes it without making any VM twice.
+ */
+describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
+  let f: RecoveryLab;
+  beforeAll(async () => {
+    f = await startRecoveryLab('recovery-run', SITE, { hosts: 3 });
+  }, 600_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  const args = (file: string, config: string, ...more: string[]) => [
+    '--json', 'recovery', 'run', file, '--password-file', f.repoPasswordFile, '--vddk-dir', labVddkDir(), '--vddk-config', config, ...more,
+  ];
+  const hostNames = () => f.lab.info.hosts.map((h) => h.name).sort();
+
+  it('refuses to run without --yes when it cannot ask, and changes nothing', async () => {
+    const file = await f.writePlan('ask.yaml', sitePlanYaml(f, 'ask', CAP));
+    const { config } = await countingVddkConfig(f, 'ask');
+    const run = await runCliProcess(f.cli, args(file, config), f.env);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/pass --yes/);
+    expect((await listVms(f.session)).some((v) => v.name.startsWith('ask-'))).toBe(false);
+  });
+
+  it('runs a 3-group, 10-VM plan within 2 streams per host on every host, groups in order, largest first, disks identical', async () => {
+    const file = await f.writePlan('full.yaml', sitePlanYaml(f, 'full', CAP));
+    const { config, streamsDir } = await countingVddkConfig(f, 'full');
+    const run = await runCliProcess(f.cli, args(file, config, '--yes'), f.env);
+    expect(run.code, run.stderr).toBe(0);
+    const events = jsonEvents(run.stdout);
+    expect(events[0]!.event).toBe('plan');
+    const result = resultEvent(run.stdout) as RecoveryRunResult;
+    expect(result.state).toBe('succeeded');
+    expect(result.vms.map((v) => v.state)).toEqual(SITE.map(() => 'succeeded'));
+    // The lab VDDK's own count: no host ever had more than its cap open for writing, and every host was used.
+    const peaks = await hostPeaks(streamsDir);
+    expect([...peaks.keys()].sort()).toEqual(hostNames());
+    for (const [host, peak] of peaks) expect(peak, `peak streams on ${host}`).toBeLessThanOrEqual(CAP);
+    expect(Math.max(...peaks.values())).toBe(CAP);
+    expect(result.hostUtilisation.every((h) => h.peakStreams <= CAP && h.cap === CAP)).toBe(true);
+    expectGroupsInOrder(result);
+    expectLargestFirst(result);
+    for (const g of result.groups) expect(g.upAt, `group ${g.name} up`).not.toBeNull();
+    for (const { name } of SITE) await expectRestoredIdentical(f, name, `full-${name}`);
+    const jobs = await runCliProcess(f.cli, ['--json', 'jobs', 'list'], f.env);
+    expect(JSON.parse(jobs.stdout).jobs).toEqual(expect.arrayContaining([expect.objectContaining({ id: result.jobId, kind: 'recovery', state: 'succeeded' })]));
+  }, 600_000);
+
+  it('killed with SIGKILL in the middle, --resume completes it: finished VMs skipped, none made twice, disks identical, caps held', async () => {
+    const file = await f.writePlan('killed.yaml', sitePlanYaml(f, 'killed', CAP));
+    const { config, streamsDir } = await countingVddkConfig(f, 'killed');
+    const child = spawnCli(f.cli, args(file, config, '--yes'), f.env);
+    let stdout = '';
+    let stderr = '';
+    let atKill: RecoveryProgress | null = null;
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (atKill) return;
+      for (const e of jsonEvents(stdout.slice(0, stdout.lastIndexOf('\n') + 1))) {
+        const p = e as unknown as RecoveryProgress & { event: string };
+        // In the middle: the first group done, VMs of the second running.
+        if (e.event === 'progress' && p.vms.filter((v) => v.state === 'succeeded').length >= 2 && p.vms.some((v) => v.state === 'running' && v.group === 'data')) {
+          atKill = p;
+          child.kill('SIGKILL');
+          break;
+        }
+      }
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((done) => child.on('close', (_code, sig) => done(sig)));
+    expect(signal, stderr).toBe('SIGKILL');
+    const killed = atKill as RecoveryProgress | null;
+    expect(killed).not.toBeNull();
+    const doneBefore = killed!.vms.filter((v) => v.state === 'succeeded').map((v) => v.vmName);
+    const runningAtKill = killed!.vms.filter((v) => v.state === 'running');
+
+    const listed = JSON.parse((await runCliProcess(f.cli, ['--json', 'jobs', 'list'], f.env)).stdout).jobs;
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ id: killed!.jobId, kind: 'recovery', state: 'interrupted', resumable: true })]));
+
+    const resumed = await runCliProcess(f.cli, args(file, config, '--resume', killed!.jobId), f.env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = resultEvent(resumed.stdout) as RecoveryRunResult;
+    expect(result.jobId).toBe(killed!.jobId);
+    expect(result.state).toBe('succeeded');
+    for (const name of doneBefore) expect(result.vms.find((v) => v.vmName === name)!.finishedEarlier, `${name} finished earlier`).toBe(true);
+    // A VM cut off mid-restore continued its own restore job (never a second VM).
+    for (const v of runningAtKill) expect(result.vms.find((x) => x.vmName === v.vmName)!.restoreJobId).toBe(v.restoreJobId);
+    const names = (await listVms(f.session)).map((v) => v.name).filter((n) => n.startsWith('killed-'));
+    expect(names.sort()).toEqual(SITE.map((s) => `killed-${s.name}`).sort());
+    for (const { name } of SITE) await expectRestoredIdentical(f, name, `killed-${name}`);
+    const peaks = await hostPeaks(streamsDir);
+    for (const [host, peak] of peaks) expect(peak, `peak streams on ${host}`).toBeLessThanOrEqual(CAP);
+    expect(SITE_GROUPS.map((g) => result.groups.find((x) => x.name === g.name)!.upAt)).not.toContain(null);
+  }, 900_000);
+});

@@ -59,5 +59,9 @@ export function runPlannedRecovery(
   plan: RecoveryPlanView,
   options: RunRecoveryOptions = {},
 ): Promise<RecoveryRunResult> {
-  return runRecovery(plan, { home: deps.home, restore: recoveryRestorePort(deps.restore, deps.home), markRunning: markJobRunning }, options);
+  return runRecovery(
+    plan,
+    { home: deps.home, restore: recoveryRestorePort(deps.restore, deps.home), markRunning: markJobRunning },
+    options,
+  );
 }

@@ -134,21 +134,31 @@ export class RecoveryCheckpointFile {
     return found;
   }
 
-  /** Applies a change and saves it; resolves once it is on disk (a failed save is kept in `saveProblem`). */
+  /**
+   * Saves a change, then makes it the state everyone reads: what progress
+   * shows (a VM running under its restore job id) is on disk first, so a kill
+   * -9 never leaves a shown state unrecorded. Changes apply in call order; a
+   * failed save is kept in `saveProblem` and the change still applies (the
+   * job goes on; the report says it cannot be resumed exactly).
+   */
   update(change: (state: RecoveryCheckpoint) => void): Promise<void> {
-    change(this.state);
-    this.state.updatedAt = new Date().toISOString();
-    const snapshot = JSON.parse(JSON.stringify(this.state)) as RecoveryCheckpoint;
-    this.pending = this.pending.then(() =>
-      writeJsonFile(this.file, snapshot).then(
-        () => {
-          this.problem = null;
-        },
-        (err: unknown) => {
-          this.problem = `the recovery checkpoint ${this.file} could not be saved: ${err instanceof Error ? err.message : String(err)}`;
-        },
-      ),
-    );
+    this.pending = this.pending.then(async () => {
+      const next = JSON.parse(JSON.stringify(this.state)) as RecoveryCheckpoint;
+      change(next);
+      next.updatedAt = new Date().toISOString();
+      try {
+        await writeJsonFile(this.file, next);
+        this.problem = null;
+      } catch (err) {
+        this.problem = `the recovery checkpoint ${this.file} could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      this.state = next;
+    });
     return this.pending;
+  }
+
+  /** Changes that need not be on disk at once (bytes written so far); saved with the next update. */
+  touch(change: (state: RecoveryCheckpoint) => void): void {
+    change(this.state);
   }
 }

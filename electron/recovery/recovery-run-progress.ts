@@ -37,14 +37,12 @@ export class HostStreamMeter {
 
   hosts(): RecoveryProgress['hosts'] {
     const names = new Set([...this.caps.keys(), ...this.active.keys()]);
-    return [...names]
-      .sort()
-      .map((name) => ({
-        name,
-        activeStreams: this.active.get(name) ?? 0,
-        cap: this.caps.get(name) ?? 0,
-        peakStreams: this.peak.get(name) ?? 0,
-      }));
+    return [...names].sort().map((name) => ({
+      name,
+      activeStreams: this.active.get(name) ?? 0,
+      cap: this.caps.get(name) ?? 0,
+      peakStreams: this.peak.get(name) ?? 0,
+    }));
   }
 
   /** Busy stream-seconds over cap × wall seconds, per host. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { RecoveryPlanView, RecoveryProgress, RecoveryRunResult } from '../api/schemas/recovery-schema';
 import { RestoreRequest } from '../api/schemas/restore-request';
 import { BadInputError, CancelledError, LifeboatError, PlanBlockedError } from '../errors/lifeboat-error';
@@ -21,6 +21,16 @@ export interface RunRecoveryOptions {
 
 export function newRecoveryJobId(): string {
   return `recovery-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The plan a resume runs: the one the job was started with (and the user
+ * confirmed), never a new plan of the file, in which the VMs the job already
+ * made would be "names taken". The file's text must still hash the same.
+ */
+export async function resumePlan(home: string, jobId: string, fileText: string): Promise<RecoveryPlanView> {
+  const saved = (await RecoveryCheckpointFile.load(home, jobId)).data;
+  return { ...saved.plan, sourceSha256: createHash('sha256').update(fileText).digest('hex') };
 }
 
 /** Wakes the run loop when a VM ends, the user cancels or a group's delay is over. */
@@ -258,8 +268,12 @@ async function runJob(
         maxStreams: start.streams,
         onProgress: (p) => {
           if (p.pass !== 'write') return;
-          record.bytesDone = p.bytesDone;
-          record.bytesTotal = p.bytesTotal;
+          cp.touch((s) =>
+            Object.assign(
+              s.vms.find((x) => x.vmName === start.key)!,
+              { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal },
+            ),
+          );
           emit(false);
         },
       });

@@ -12,6 +12,7 @@ import type { SecretStore } from '../../keychain/secret-store';
 import type { Repository } from '../../repository/repository';
 import { parseRecoveryPlan } from '../../recovery/recovery-plan-parse';
 import { formatRecoveryPlanText } from '../../recovery/recovery-plan-text';
+import { resumePlan } from '../../recovery/recovery-run';
 import { formatBytes } from '../../units/byte-units';
 import { CliError, ExitCode } from '../cli-error';
 import type { CliIo } from '../cli-output';
@@ -33,10 +34,20 @@ export interface RecoveryRunCommandDeps {
   confirm: (question: string) => Promise<boolean>;
 }
 
-const defaultDeps: RecoveryRunCommandDeps = { secrets: () => new OsKeychain(), home: () => lifeboatHome(), confirm: (q) => askYesNo(q) };
+const defaultDeps: RecoveryRunCommandDeps = {
+  secrets: () => new OsKeychain(),
+  home: () => lifeboatHome(),
+  confirm: (q) => askYesNo(q),
+};
 
 /** The recovery and restore services as the CLI runs them: one unlock per repository, the session's secrets. */
-async function services(ctx: CommandContext, deps: RecoveryRunCommandDeps, opts: RecoveryRunOptions, json: boolean, file: string) {
+async function services(
+  ctx: CommandContext,
+  deps: RecoveryRunCommandDeps,
+  opts: RecoveryRunOptions,
+  json: boolean,
+  file: string,
+) {
   const home = deps.home();
   const connections = new ConnectionStore(home);
   const session = await cliSessionSecrets(opts, deps.secrets(), connections);
@@ -49,7 +60,23 @@ async function services(ctx: CommandContext, deps: RecoveryRunCommandDeps, opts:
     return opened.get(path)!;
   };
   const restore = cliRestoreService(ctx, { ...opts, repo: undefined }, json, home, session.secrets, open);
-  return { home, restore, recovery: new RecoveryService({ home, restore, connections, secrets: session.secrets, openRepository: open }) };
+  return {
+    home,
+    restore,
+    recovery: new RecoveryService({ home, restore, connections, secrets: session.secrets, openRepository: open }),
+  };
+}
+
+async function readPlanText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read recovery plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      ExitCode.usage,
+      'Give the plan file the job was started from.',
+    );
+  }
 }
 
 /** One line per VM when its state changes, and the bytes of running VMs about every 5 s; JSON lines with --json. */
@@ -71,8 +98,12 @@ function progressPrinter(io: CliIo, json: boolean): (p: RecoveryProgress) => voi
       if (v.state === 'waiting') continue;
       const where = `[${v.group}] ${v.vm} → ${v.vmName}`;
       if (v.state === 'running') io.stderr(`${where}: restoring on ${v.host ?? '?'} (restore job ${v.restoreJobId})\n`);
-      else if (v.state === 'succeeded') io.stderr(`${where}: ${v.finishedEarlier ? 'done by an earlier run' : `restored${v.poweredOn ? ' and powered on' : ''}`}\n`);
-      else if (v.state === 'failed') io.stderr(`${where}: FAILED${v.error ? ` — ${v.error.rule ? `${v.error.rule}: ` : ''}${v.error.message}` : ''}\n`);
+      else if (v.state === 'succeeded')
+        io.stderr(
+          `${where}: ${v.finishedEarlier ? 'done by an earlier run' : `restored${v.poweredOn ? ' and powered on' : ''}`}\n`,
+        );
+      else if (v.state === 'failed')
+        io.stderr(`${where}: FAILED${v.error ? ` — ${v.error.rule ? `${v.error.rule}: ` : ''}${v.error.message}` : ''}\n`);
       else io.stderr(`${where}: ${v.state}\n`);
     }
     if (now - last >= 5000) {
@@ -85,18 +116,27 @@ function progressPrinter(io: CliIo, json: boolean): (p: RecoveryProgress) => voi
 }
 
 function resultText(r: RecoveryRunResult, file: string): string {
-  const verdict = r.state === 'succeeded' ? 'Recovery succeeded' : r.state === 'cancelled' ? 'Recovery cancelled' : 'Recovery FAILED';
-  const lines = [`${verdict}: ${r.name} (job ${r.jobId}), ${r.vms.filter((v) => v.state === 'succeeded').length} of ${r.vms.length} VMs restored.`];
+  const verdict =
+    r.state === 'succeeded' ? 'Recovery succeeded' : r.state === 'cancelled' ? 'Recovery cancelled' : 'Recovery FAILED';
+  const lines = [
+    `${verdict}: ${r.name} (job ${r.jobId}), ${r.vms.filter((v) => v.state === 'succeeded').length} of ${r.vms.length} VMs restored.`,
+  ];
   for (const g of r.groups) lines.push(`  group ${g.name}: ${g.upAt ? `up at ${g.upAt}` : g.state}`);
-  for (const v of r.vms.filter((x) => x.state !== 'succeeded')) lines.push(`  ${v.vmName}: ${v.state}${v.error ? ` — ${v.error.rule ? `${v.error.rule}: ` : ''}${v.error.message}` : ''}`);
-  for (const h of r.hostUtilisation) lines.push(`  host ${h.host}: cap ${h.cap}, peak ${h.peakStreams} streams, ${(h.utilisation * 100).toFixed(0)} % busy`);
+  for (const v of r.vms.filter((x) => x.state !== 'succeeded'))
+    lines.push(`  ${v.vmName}: ${v.state}${v.error ? ` — ${v.error.rule ? `${v.error.rule}: ` : ''}${v.error.message}` : ''}`);
+  for (const h of r.hostUtilisation)
+    lines.push(`  host ${h.host}: cap ${h.cap}, peak ${h.peakStreams} streams, ${(h.utilisation * 100).toFixed(0)} % busy`);
   lines.push(`Report: ${r.report.html} (JSON: ${r.report.json})`);
   if (r.state !== 'succeeded') lines.push(`Resume with: lifeboat recovery run ${file} --resume ${r.jobId}`);
   return lines.join('\n');
 }
 
 /** Adds `run FILE` to the `recovery` command group. */
-export function addRecoveryRunCommand(group: Command, ctx: CommandContext, overrides: Partial<RecoveryRunCommandDeps> = {}): void {
+export function addRecoveryRunCommand(
+  group: Command,
+  ctx: CommandContext,
+  overrides: Partial<RecoveryRunCommandDeps> = {},
+): void {
   const deps: RecoveryRunCommandDeps = { ...defaultDeps, ...overrides };
   withRecoveryOptions(
     group
@@ -107,23 +147,32 @@ export function addRecoveryRunCommand(group: Command, ctx: CommandContext, overr
           'Exit 0 every VM restored, 1 some failed, 3 a rule blocks the plan, 130 cancelled (Ctrl+C; resume with --resume).',
       )
       .option('-y, --yes', 'run without asking after showing the plan')
-      .option('--resume <job>', 'continue this recovery job: finished VMs are skipped, started ones continue from their checkpoints')
+      .option(
+        '--resume <job>',
+        'continue this recovery job: finished VMs are skipped, started ones continue from their checkpoints',
+      )
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
       .option('--vddk-config <file>', "extra VDDK config lines (default for the lab VDDK: the running lab's labvddk.conf)"),
   ).action(
     commandAction(ctx, async (file: string, opts: RecoveryRunOptions, command: Command) => {
       const { json } = globalOptions(command);
       const { home, restore, recovery } = await services(ctx, deps, opts, json, file);
-      const plan = await recovery.plan({ path: file });
+      // A resume continues the plan the job was started with (the file must be unchanged: its hash is checked).
+      const plan = opts.resume
+        ? await resumePlan(home, opts.resume, await readPlanText(file))
+        : await recovery.plan({ path: file });
       if (json) ctx.io.stdout(JSON.stringify({ event: 'plan', plan }) + '\n');
       else ctx.io.stderr(formatRecoveryPlanText(plan) + '\n');
-      if (!plan.ok) throw new CliError('the recovery plan is blocked (see the findings above); nothing was changed', ExitCode.blocked);
+      if (!plan.ok)
+        throw new CliError('the recovery plan is blocked (see the findings above); nothing was changed', ExitCode.blocked);
       if (!opts.yes && !opts.resume) {
         if (!ctx.io.interactive) throw new CliError('not confirmed: pass --yes to run the plan shown above', ExitCode.usage);
-        if (!(await deps.confirm(`Restore these ${plan.groups.reduce((n, g) => n + g.vms.length, 0)} VMs? [y/N] `))) throw new CliError('recovery not started', ExitCode.failure);
+        if (!(await deps.confirm(`Restore these ${plan.groups.reduce((n, g) => n + g.vms.length, 0)} VMs? [y/N] `)))
+          throw new CliError('recovery not started', ExitCode.failure);
       }
       const controller = new AbortController();
-      const onSigint = () => controller.abort(new CancelledError('cancelled (Ctrl+C); the running restores run their closing steps'));
+      const onSigint = () =>
+        controller.abort(new CancelledError('cancelled (Ctrl+C); the running restores run their closing steps'));
       process.once('SIGINT', onSigint);
       try {
         const result = await runPlannedRecovery({ home, restore }, plan, {

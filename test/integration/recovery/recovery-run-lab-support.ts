@@ -8,26 +8,41 @@ import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
 import { qemuImg } from '../disks/qemu-img';
-import { writeRaw } from '../restore/lab-restore-fixture';
+import { MiB, writeRaw } from '../restore/lab-restore-fixture';
 import type { RecoveryLab, SiteVmSpec } from './recovery-lab-fixture';
 
-/** A 10-VM site: 3-disk VMs (15 MiB to write) and 1-disk IDE VMs (5 MiB), so "largest first" shows. */
+/** A 10-VM site: 2-disk VMs (10 MiB to write, one disk on each of two SCSI controllers) and 1-disk IDE VMs (5 MiB), so "largest first" shows. */
 export const SITE_GROUPS: Array<{ name: string; vms: Array<{ vm: string; from: string }> }> = [
-  { name: 'identity', vms: [{ vm: 'dns01', from: LAB_VMS.ideDisk }, { vm: 'dc01', from: LAB_VMS.thinThick }] },
-  { name: 'data', vms: [{ vm: 'db03', from: LAB_VMS.ideDisk }, { vm: 'db01', from: LAB_VMS.thinThick }, { vm: 'db02', from: LAB_VMS.thinThick }] },
+  {
+    name: 'identity',
+    vms: [
+      { vm: 'dns01', from: LAB_VMS.ideDisk },
+      { vm: 'dc01', from: LAB_VMS.proxy },
+    ],
+  },
+  {
+    name: 'data',
+    vms: [
+      { vm: 'db03', from: LAB_VMS.ideDisk },
+      { vm: 'db01', from: LAB_VMS.proxy },
+      { vm: 'db02', from: LAB_VMS.proxy },
+    ],
+  },
   {
     name: 'apps',
     vms: [
       { vm: 'app03', from: LAB_VMS.ideDisk },
-      { vm: 'app01', from: LAB_VMS.thinThick },
+      { vm: 'app01', from: LAB_VMS.proxy },
       { vm: 'app04', from: LAB_VMS.ideDisk },
-      { vm: 'app02', from: LAB_VMS.thinThick },
+      { vm: 'app02', from: LAB_VMS.proxy },
       { vm: 'app05', from: LAB_VMS.ideDisk },
     ],
   },
 ];
 
-export const SITE: SiteVmSpec[] = SITE_GROUPS.flatMap((g) => g.vms.map((v) => ({ name: v.vm, from: v.from })));
+export const SITE: SiteVmSpec[] = SITE_GROUPS.flatMap((g) =>
+  g.vms.map((v) => ({ name: v.vm, from: v.from, capacityBytes: 16 * MiB })),
+);
 
 /** The plan file of the site, every VM restored as `<prefix>-<vm>`, spread over the lab's cluster, `cap` NBD streams per host. */
 export function sitePlanYaml(f: RecoveryLab, prefix: string, cap: number, extra: { stopOnFailure?: string } = {}): string {
@@ -57,7 +72,12 @@ export async function countingVddkConfig(f: RecoveryLab, name: string): Promise<
   const stateDir = join(f.dir, `${name}-vddk-state`);
   await mkdir(stateDir, { recursive: true });
   const config = join(f.dir, `${name}.conf`);
-  await writeFile(config, labVddkConfig(f.lab.info, { extra: { 'labvddk.stateDir': stateDir, 'labvddk.serverMode': 'vcenter', 'labvddk.hostStreamsDir': streamsDir } }));
+  await writeFile(
+    config,
+    labVddkConfig(f.lab.info, {
+      extra: { 'labvddk.stateDir': stateDir, 'labvddk.serverMode': 'vcenter', 'labvddk.hostStreamsDir': streamsDir },
+    }),
+  );
   return { config, streamsDir };
 }
 
@@ -76,10 +96,18 @@ export async function expectRestoredIdentical(f: RecoveryLab, vm: string, restor
   const found = (await listVms(f.session)).filter((v) => v.name === restoredName);
   expect(found, `VMs named ${restoredName}`).toHaveLength(1);
   const { config } = await fetchVmConfigInfo(f.session, found[0]!.ref);
-  const sources = [...f.points.get(vm)!.disks.values()];
-  expect(config.disks).toHaveLength(sources.length);
-  for (const disk of config.disks) {
-    const source = sources.find((img) => img.capacity === disk.capacityBytes)!;
+  const site = f.points.get(vm)!;
+  // Matched by slot (bus, unit), as the restore matches them.
+  const bySlot = <T>(list: T[], slot: (x: T) => [number, number]) =>
+    [...list].sort((a, b) => slot(a)[0] - slot(b)[0] || slot(a)[1] - slot(b)[1]);
+  const sources = bySlot(site.point.manifest.disks, (d) => [d.controller.busNumber, d.controller.unitNumber]).map((d) =>
+    site.disks.get(d.key)!,
+  );
+  const bus = (key: number) => config.controllers.find((c) => c.key === key)?.busNumber ?? 0;
+  const restored = bySlot(config.disks, (d) => [bus(d.controllerKey), d.unitNumber]);
+  expect(restored).toHaveLength(sources.length);
+  for (const [i, disk] of restored.entries()) {
+    const source = sources[i]!;
     const local = join(f.lab.info.datastores[0]!.folder, parseDatastorePath(disk.fileName).path);
     const raw = await writeRaw(join(f.dir, `src-${vm}-${disk.key}.raw`), source);
     const compare = await qemuImg('compare', '-F', 'raw', local, raw);
@@ -94,7 +122,11 @@ export function expectGroupsInOrder(result: Pick<RecoveryRunResult, 'vms'>): voi
     const before = result.vms.filter((v) => v.group === SITE_GROUPS[i - 1]!.name);
     const these = result.vms.filter((v) => v.group === g.name);
     const lastEnd = Math.max(...before.map((v) => Date.parse(v.finishedAt!)));
-    for (const v of these) expect(Date.parse(v.startedAt!), `${v.vmName} started before group ${SITE_GROUPS[i - 1]!.name} ended`).toBeGreaterThanOrEqual(lastEnd);
+    for (const v of these)
+      expect(
+        Date.parse(v.startedAt!),
+        `${v.vmName} started before group ${SITE_GROUPS[i - 1]!.name} ended`,
+      ).toBeGreaterThanOrEqual(lastEnd);
   }
 }
 
@@ -105,7 +137,10 @@ export function expectLargestFirst(result: Pick<RecoveryRunResult, 'vms'>): void
     for (const host of new Set(vms.map((v) => v.host))) {
       const onHost = vms.filter((v) => v.host === host).sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
       for (let i = 1; i < onHost.length; i++) {
-        expect(onHost[i]!.bytesTotal, `${onHost[i]!.vmName} started after the smaller ${onHost[i - 1]!.vmName} on ${host}`).toBeLessThanOrEqual(onHost[i - 1]!.bytesTotal);
+        expect(
+          onHost[i]!.bytesTotal,
+          `${onHost[i]!.vmName} started after the smaller ${onHost[i - 1]!.vmName} on ${host}`,
+        ).toBeLessThanOrEqual(onHost[i - 1]!.bytesTotal);
       }
     }
   }

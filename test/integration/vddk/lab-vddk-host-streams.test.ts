@@ -31,13 +31,21 @@ describe('lab VDDK: disks open for writing per host, across processes', () => {
     writeFileSync(join(lab.datastore, '.lab-vm-hosts'), '# map\nvm-42 esx-a\nvm-43 esx-b\n');
     const extra = { transports: 'nbdssl' as const };
     const start = async () => {
-      const s = await startLabSession(lab!, extra, { extraConfig: { 'labvddk.datastore.ds1': lab!.datastore, 'labvddk.stateDir': lab!.state, 'labvddk.transports': 'nbdssl', 'labvddk.hostStreamsDir': streams } });
+      const s = await startLabSession(lab!, extra, {
+        extraConfig: {
+          'labvddk.datastore.ds1': lab!.datastore,
+          'labvddk.stateDir': lab!.state,
+          'labvddk.transports': 'nbdssl',
+          'labvddk.hostStreamsDir': streams,
+        },
+      });
       sessions.push(s);
       return s;
     };
     const a = await start();
     const local = await a.connect({});
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'r']) await local.createDisk(join(lab.datastore, `${name}.vmdk`), { capacityBytes: MiB });
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'r'])
+      await local.createDisk(join(lab.datastore, `${name}.vmdk`), { capacityBytes: MiB });
     await local.disconnect();
     const vm42 = await a.connect({ ...labRemote, transports: ['nbdssl'] });
     const vm43 = await a.connect({ ...labRemote, vmxSpec: 'moref=vm-43', transports: ['nbdssl'] });

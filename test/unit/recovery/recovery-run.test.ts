@@ -5,7 +5,8 @@ import type { RecoveryPlanView, RecoveryProgress, RecoveryVmPlan } from '../../.
 import { RestoreRequest } from '../../../electron/api/schemas/restore-request';
 import { CancelledError, PlanBlockedError } from '../../../electron/errors/lifeboat-error';
 import { RecoveryCheckpointFile, recoveryJobPaths } from '../../../electron/recovery/recovery-checkpoint';
-import { runRecovery } from '../../../electron/recovery/recovery-run';
+import { createHash } from 'node:crypto';
+import { resumePlan, runRecovery } from '../../../electron/recovery/recovery-run';
 import type {
   RecoveryRestoreOutcome,
   RecoveryRestorePort,
@@ -140,10 +141,17 @@ describe('recovery run (job, checkpoint, resume) over a scripted restore port', 
     const progress: RecoveryProgress[] = [];
     let jobId = '';
     restores.checkpoints = [recoveryJobPaths.checkpoint(home, 'recovery-one')];
+    const durable: boolean[] = [];
+    const onProgress = (p: RecoveryProgress) => {
+      progress.push(p);
+      // What progress shows as started is on disk already (a kill -9 right now loses nothing shown).
+      const onDisk = readFileSync(recoveryJobPaths.checkpoint(home, 'recovery-one'), 'utf8');
+      durable.push(p.vms.filter((v) => v.restoreJobId).every((v) => onDisk.includes(`"restoreJobId": "${v.restoreJobId}"`)));
+    };
     const run = runRecovery(
       planView(),
       { home, restore: restores },
-      { jobId: 'recovery-one', onStart: (i) => (jobId = i.jobId), onProgress: (p) => progress.push(p) },
+      { jobId: 'recovery-one', onStart: (i) => (jobId = i.jobId), onProgress },
     );
     const first = await restores.started(2);
     expect(first.map((c) => c.vm).sort()).toEqual(['dc1', 'dc2']);
@@ -166,12 +174,10 @@ describe('recovery run (job, checkpoint, resume) over a scripted restore port', 
         .sort(),
     ).toEqual(['app2', 'app3']);
     restores.call('app2').finish({});
-    restores
-      .call('app3')
-      .finish({
-        outcome: 'failed',
-        errors: [{ code: 'restore-failed', message: 'disk write failed', rule: 'STEP-WRITE-DISKS' }],
-      });
+    restores.call('app3').finish({
+      outcome: 'failed',
+      errors: [{ code: 'restore-failed', message: 'disk write failed', rule: 'STEP-WRITE-DISKS' }],
+    });
     (await restores.started(5)).at(-1)!.finish({});
     const result = await run;
     expect(result.state).toBe('failed');
@@ -184,6 +190,7 @@ describe('recovery run (job, checkpoint, resume) over a scripted restore port', 
       ['esx2', 1, 1],
     ]);
     expect(progress.some((p) => p.vms.some((v) => v.state === 'running' && v.bytesDone === 1))).toBe(true);
+    expect(durable.every(Boolean)).toBe(true);
     expect(progress.every((p) => p.hosts.every((h) => h.activeStreams <= h.cap))).toBe(true);
     const report = JSON.parse(await readFile(result.report.json, 'utf8'));
     expect(report.vms.find((v: { vmName: string }) => v.vmName === 'app3').error.rule).toBe('STEP-WRITE-DISKS');
@@ -229,6 +236,27 @@ describe('recovery run (job, checkpoint, resume) over a scripted restore port', 
     expect(again.calls.map((c) => c.vm)).not.toContain('dc1');
     expect(result.vms.find((v) => v.vmName === 'dc1')!.finishedEarlier).toBe(true);
     expect(result.jobId).toBe(jobId);
+  });
+
+  it('a resume runs the plan the job started with, checked against the file text by hash', async () => {
+    const text = 'name: site\n';
+    const sha = createHash('sha256').update(text).digest('hex');
+    const restores = new ScriptedRestores();
+    const controller = new AbortController();
+    const run = runRecovery(planView(sha), { home, restore: restores }, { jobId: 'recovery-r', signal: controller.signal });
+    await restores.started(2);
+    controller.abort(new CancelledError());
+    await run;
+    const again = await resumePlan(home, 'recovery-r', text);
+    expect(again.groups.map((g) => g.vms.map((v) => v.vmName))).toEqual([
+      ['dc1', 'dc2'],
+      ['app1', 'app2', 'app3'],
+    ]);
+    expect(again.sourceSha256).toBe(sha);
+    const changed = await resumePlan(home, 'recovery-r', 'name: site 2\n');
+    await expect(runRecovery(changed, { home, restore: restores }, { resumeJobId: 'recovery-r' })).rejects.toMatchObject({
+      code: 'recovery-plan-changed',
+    });
   });
 
   it('refuses a blocked plan before anything starts', async () => {

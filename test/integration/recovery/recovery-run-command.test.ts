@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecoveryProgress, RecoveryRunResult } from '../../../electron/api/schemas/recovery-schema';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
@@ -142,5 +144,42 @@ describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
     const peaks = await hostPeaks(streamsDir);
     for (const [host, peak] of peaks) expect(peak, `peak streams on ${host}`).toBeLessThanOrEqual(CAP);
     expect(SITE_GROUPS.map((g) => result.groups.find((x) => x.name === g.name)!.upAt)).not.toContain(null);
+  }, 900_000);
+  it('Ctrl+C: the running restores are cancelled (their closing steps run), exit 130 with the exact resume command, and the resume completes', async () => {
+    const file = await f.writePlan('ctrlc.yaml', sitePlanYaml(f, 'ctrlc', CAP));
+    const { config } = await countingVddkConfig(f, 'ctrlc');
+    const child = spawnCli(f.cli, args(file, config, '--yes').slice(1), f.env);
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Text mode: one line per VM; interrupt once the second group is restoring.
+      if (!sent && /\[data\] \S+ → \S+: restoring on/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(code, stdout + stderr).toBe(130);
+    const jobId = /Recovery job (\S+) \(resume with/.exec(stderr)![1]!;
+    expect(stdout).toContain('Recovery cancelled');
+    expect(stdout).toContain(`Resume with: lifeboat recovery run ${file} --resume ${jobId}`);
+    const jobs = JSON.parse((await runCliProcess(f.cli, ['--json', 'jobs', 'list'], f.env)).stdout).jobs as Array<{
+      id: string;
+      kind: string;
+      state: string;
+    }>;
+    expect(jobs.find((j) => j.id === jobId)).toMatchObject({ kind: 'recovery', state: 'cancelled' });
+    // The restores that were running ended as cancelled jobs (closing steps ran), not killed ones.
+    const report = JSON.parse(await readFile(join(f.env.LIFEBOAT_HOME!, 'jobs', jobId, 'report.json'), 'utf8'));
+    const cancelled = report.vms.filter((v: { result: string }) => v.result === 'cancelled');
+    expect(cancelled.length).toBeGreaterThan(0);
+    for (const v of cancelled) expect(jobs.find((j) => j.id === v.restoreJobId)?.state, v.vmName).toBe('cancelled');
+    const resumed = await runCliProcess(f.cli, args(file, config, '--resume', jobId), f.env);
+    expect(resumed.code, resumed.stdout.slice(-3000) + resumed.stderr).toBe(0);
+    expect((resultEvent(resumed.stdout) as RecoveryRunResult).state).toBe('succeeded');
+    for (const { name } of SITE) await expectRestoredIdentical(f, name, `ctrlc-${name}`);
   }, 900_000);
 });

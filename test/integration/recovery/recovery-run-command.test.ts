@@ -84,6 +84,11 @@ describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
     expectLargestFirst(result);
     for (const g of result.groups) expect(g.upAt, `group ${g.name} up`).not.toBeNull();
     for (const { name } of SITE) await expectRestoredIdentical(f, name, `full-${name}`);
+    // The same file again: every name is taken now, so the plan is blocked (3) and nothing is made twice.
+    const again = await runCliProcess(f.cli, args(file, config, '--yes'), f.env);
+    expect(again.code, again.stdout.slice(-2000)).toBe(3);
+    expect(again.stdout).toMatch(/DATA-VM-NAME-TAKEN/);
+    for (const { name } of SITE) expect((await listVms(f.session)).filter((v) => v.name === `full-${name}`)).toHaveLength(1);
     const jobs = await runCliProcess(f.cli, ['--json', 'jobs', 'list'], f.env);
     expect(JSON.parse(jobs.stdout).jobs).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: result.jobId, kind: 'recovery', state: 'succeeded' })]),

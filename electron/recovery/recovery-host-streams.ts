@@ -14,10 +14,7 @@ export function streamCaps(limits: RecoveryLimits): StreamCaps {
  * after another). XPORT-SAN-STREAMS when a group wants more SAN streams on a
  * host than its cap: the run holds it to the cap.
  */
-export function hostStreams(
-  groups: readonly RecoveryGroupPlan[],
-  limits: RecoveryLimits,
-): { hosts: RecoveryHostUse[]; findings: RecoveryFinding[] } {
+export function hostStreams(groups: readonly RecoveryGroupPlan[], limits: RecoveryLimits): { hosts: RecoveryHostUse[]; findings: RecoveryFinding[] } {
   const caps = streamCaps(limits);
   const vms = groups.flatMap((g) => g.vms);
   const names = [...new Set(vms.map((v) => v.host).filter((h): h is string => h !== null))].sort();
@@ -26,10 +23,7 @@ export function hostStreams(
     let peak = 0;
     for (const group of groups) {
       const here = group.vms.filter((v) => v.host === name);
-      peak = Math.max(
-        peak,
-        here.reduce((n, v) => n + v.streams, 0),
-      );
+      peak = Math.max(peak, here.reduce((n, v) => n + v.streams, 0));
       const san = here.filter((v) => streamKind(v.transports) === 'san').reduce((n, v) => n + v.streams, 0);
       if (san > caps.san) {
         findings.push({

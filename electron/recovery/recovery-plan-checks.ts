@@ -12,8 +12,7 @@ function placement(options: RecoveryRestoreOptions, at: PlanPath): PlanProblem[]
     {
       path: [...at, 'cluster'],
       part: 'key',
-      message:
-        'give either host or cluster, not both: host restores every VM through that one ESXi host, cluster spreads the VMs over its connected hosts',
+      message: 'give either host or cluster, not both: host restores every VM through that one ESXi host, cluster spreads the VMs over its connected hosts',
     },
   ];
 }
@@ -51,11 +50,7 @@ export function checkPlanFile(file: RecoveryPlanFile, lineOf: LineOf): PlanProbl
         });
       }
       if ((entry.datastore ?? file.defaults.datastore) === undefined) {
-        out.push({
-          path: at,
-          part: 'value',
-          message: `no datastore for VM "${entry.vm}": set defaults.datastore, or datastore: on this VM`,
-        });
+        out.push({ path: at, part: 'value', message: `no datastore for VM "${entry.vm}": set defaults.datastore, or datastore: on this VM` });
       }
     });
     const offVm = group.vms.findIndex((e) => !(e.powerOn ?? file.defaults.powerOn ?? false));
@@ -78,8 +73,7 @@ export function withWaitForDefaults(file: RecoveryPlanFile): RecoveryPlanFile {
       ...group,
       then: {
         ...group.then,
-        waitFor:
-          group.then.waitFor ?? (group.vms.every((e) => e.powerOn ?? file.defaults.powerOn ?? false) ? 'powered-on' : 'restored'),
+        waitFor: group.then.waitFor ?? (group.vms.every((e) => e.powerOn ?? file.defaults.powerOn ?? false) ? 'powered-on' : 'restored'),
       },
     })),
   };

@@ -18,10 +18,7 @@ export function formatRecoveryPlanIssue(i: RecoveryPlanIssue): string {
 
 /** A plan file that cannot be planned as written: every problem found, each with its line (exit 2). */
 export class InvalidRecoveryPlanError extends BadInputError {
-  constructor(
-    readonly file: string,
-    readonly issues: readonly RecoveryPlanIssue[],
-  ) {
+  constructor(readonly file: string, readonly issues: readonly RecoveryPlanIssue[]) {
     super(
       `recovery plan ${file} has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatRecoveryPlanIssue(i)}`).join('\n')}`,
       'invalid-recovery-plan',

@@ -40,27 +40,13 @@ export function readRecoveryPlan(text: string, file: string): ReadRecoveryPlan {
       file,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return {
-          file,
-          line: pos.line,
-          column: pos.col,
-          path: '(file)',
-          message: `${yamlMessage(e.message)}: fix the YAML syntax here (indent with spaces, quote text that holds ": " or starts with a special character)`,
-        };
+        return { file, line: pos.line, column: pos.col, path: '(file)', message: `${yamlMessage(e.message)}: fix the YAML syntax here (indent with spaces, quote text that holds ": " or starts with a special character)` };
       }),
     );
   }
   const input: unknown = doc.toJS();
   if (input === null || input === undefined) {
-    throw new InvalidRecoveryPlanError(file, [
-      {
-        file,
-        line: 1,
-        column: 1,
-        path: '(file)',
-        message: 'the file is empty: write a plan with name, repository, connection and groups',
-      },
-    ]);
+    throw new InvalidRecoveryPlanError(file, [{ file, line: 1, column: 1, path: '(file)', message: 'the file is empty: write a plan with name, repository, connection and groups' }]);
   }
   const parsed = RecoveryPlanFile.safeParse(input);
   if (!parsed.success) throw new InvalidRecoveryPlanError(file, at(schemaProblems(parsed.error.issues, input)));

@@ -1,11 +1,5 @@
 import type { z } from 'zod';
-import {
-  RecoveryGroup,
-  RecoveryLimits,
-  RecoveryPlanFile,
-  RecoveryRestoreOptions,
-  RecoveryVmEntry,
-} from '../api/schemas/recovery-plan-file';
+import { RecoveryGroup, RecoveryLimits, RecoveryPlanFile, RecoveryRestoreOptions, RecoveryVmEntry } from '../api/schemas/recovery-plan-file';
 import type { PlanPath } from './recovery-plan-path';
 
 /** A schema problem, before it is given its line: the field, whether the key or the value is wrong, and what to do. */
@@ -47,9 +41,7 @@ function distance(a: string, b: string): number {
 
 function unknownKey(path: PlanPath, key: string): string {
   const allowed = allowedKeys(path);
-  const near = allowed
-    .filter((k) => distance(k, key) <= Math.max(1, Math.floor(k.length / 4)))
-    .sort((a, b) => distance(a, key) - distance(b, key));
+  const near = allowed.filter((k) => distance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => distance(a, key) - distance(b, key));
   const hint = near.length ? ` (did you mean "${near[0]}"?)` : '';
   return `unknown key "${key}"${hint}; allowed here: ${allowed.join(', ')}`;
 }
@@ -91,8 +83,7 @@ function sizeMessage(issue: z.core.$ZodIssue): string {
   const n = Number(i.code === 'too_small' ? i.minimum : i.maximum);
   const bound = i.code === 'too_small' ? 'at least' : 'at most';
   if (i.origin === 'array') return `needs ${bound} ${n} entr${n === 1 ? 'y' : 'ies'}`;
-  if (i.origin === 'string')
-    return n === 1 && i.code === 'too_small' ? 'must not be empty' : `must be ${bound} ${n} characters long`;
+  if (i.origin === 'string') return n === 1 && i.code === 'too_small' ? 'must not be empty' : `must be ${bound} ${n} characters long`;
   return `must be ${bound} ${n}`;
 }
 
@@ -110,11 +101,7 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], input: unkno
         out.push({ path, part: 'value', message: typeMessage(issue.expected, value, path[path.length - 1]) });
         break;
       case 'invalid_value':
-        out.push({
-          path,
-          part: 'value',
-          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describe(value)}`,
-        });
+        out.push({ path, part: 'value', message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describe(value)}` });
         break;
       case 'too_small':
       case 'too_big':

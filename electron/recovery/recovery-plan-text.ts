@@ -29,24 +29,17 @@ export function formatRecoveryPlanText(view: RecoveryPlanView): string {
     `  Estimated time: ${formatEta(view.estimateSeconds)} (the groups one after another, with the delays between them)`,
   ];
   view.groups.forEach((g, i) => {
-    out.push(
-      '',
-      `Group ${i + 1}: ${g.name} — estimate ${formatEta(g.estimateSeconds)}; next group after its VMs are ${g.waitFor}${g.delaySeconds ? ` + ${g.delaySeconds} s` : ''}${g.stopOnFailure ? '; a failed VM stops the plan' : ''}`,
-    );
+    out.push('', `Group ${i + 1}: ${g.name} — estimate ${formatEta(g.estimateSeconds)}; next group after its VMs are ${g.waitFor}${g.delaySeconds ? ` + ${g.delaySeconds} s` : ''}${g.stopOnFailure ? '; a failed VM stops the plan' : ''}`);
     for (const vm of g.vms) out.push(...vmLines(vm));
   });
   out.push('', 'Datastores (space summed over every VM restored to each):');
   for (const d of view.datastores) {
     const free = d.freeBytes === null ? 'free space not known' : `${formatBytes(d.freeBytes)} free`;
-    out.push(
-      `  ${d.name}: needs ${formatBytes(d.neededBytes)} (thick ${formatBytes(d.thickBytes)}, thin data ${formatBytes(d.thinBytes)}), ${free}${d.ok ? '' : '  TOO SMALL'} — ${d.vms.join(', ')}`,
-    );
+    out.push(`  ${d.name}: needs ${formatBytes(d.neededBytes)} (thick ${formatBytes(d.thickBytes)}, thin data ${formatBytes(d.thinBytes)}), ${free}${d.ok ? '' : '  TOO SMALL'} — ${d.vms.join(', ')}`);
   }
   out.push('', 'Hosts (disk streams the largest group opens at once; caps per host):');
   for (const h of view.hosts) {
-    out.push(
-      `  ${h.name}: ${h.peakStreamsWanted} stream${h.peakStreamsWanted === 1 ? '' : 's'}; caps SAN ${h.caps.san}, NBD/NBDSSL ${h.caps.nbd}, HotAdd ${h.caps.hotadd} — ${h.vms.join(', ')}`,
-    );
+    out.push(`  ${h.name}: ${h.peakStreamsWanted} stream${h.peakStreamsWanted === 1 ? '' : 's'}; caps SAN ${h.caps.san}, NBD/NBDSSL ${h.caps.nbd}, HotAdd ${h.caps.hotadd} — ${h.vms.join(', ')}`);
   }
   if (view.findings.length > 0) {
     out.push('', 'Across the plan:');

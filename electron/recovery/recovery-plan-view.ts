@@ -21,14 +21,7 @@ export interface PlanViewInput {
 function groupEstimate(vms: readonly RecoveryVmPlan[], file: RecoveryPlanFile): number | null {
   if (vms.some((v) => v.estimateSeconds === null && v.bytesToWrite > 0)) return null;
   return simulateGroupSchedule(
-    vms.map((v) => ({
-      key: v.vm,
-      host: v.host,
-      kind: streamKind(v.transports),
-      streams: v.streams,
-      bytesToWrite: v.bytesToWrite,
-      seconds: v.estimateSeconds ?? 0,
-    })),
+    vms.map((v) => ({ key: v.vm, host: v.host, kind: streamKind(v.transports), streams: v.streams, bytesToWrite: v.bytesToWrite, seconds: v.estimateSeconds ?? 0 })),
     streamCaps(file.limits),
     file.limits.concurrentVms,
   ).seconds;
@@ -46,20 +39,11 @@ export function recoveryPlanView(input: PlanViewInput): RecoveryPlanView {
   const { file } = input;
   const groups: RecoveryGroupPlan[] = file.groups.map((g) => {
     const vms = input.vms.filter((v) => v.group === g.name);
-    return {
-      name: g.name,
-      vms,
-      waitFor: g.then.waitFor ?? 'restored',
-      delaySeconds: g.then.delaySeconds,
-      stopOnFailure: g.stopOnFailure,
-      estimateSeconds: groupEstimate(vms, file),
-    };
+    return { name: g.name, vms, waitFor: g.then.waitFor ?? 'restored', delaySeconds: g.then.delaySeconds, stopOnFailure: g.stopOnFailure, estimateSeconds: groupEstimate(vms, file) };
   });
   const space = datastoreSpace(input.vms, input.freeBytes);
   const streams = hostStreams(groups, file.limits);
-  const findings: RecoveryFinding[] = [...space.findings, ...nameConflicts(input.vms), ...streams.findings].sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
-  );
+  const findings: RecoveryFinding[] = [...space.findings, ...nameConflicts(input.vms), ...streams.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const estimates = groups.map((g) => g.estimateSeconds);
   const delays = groups.slice(0, -1).reduce((n, g) => n + g.delaySeconds, 0);
   return {

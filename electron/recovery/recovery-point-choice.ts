@@ -15,19 +15,10 @@ export function choosePoint(vm: string, selector: string, points: readonly Point
   const sel = parsePointSelector(selector);
   if (sel.kind === 'id') {
     const matches = points.filter((p) => p.id.toLowerCase().startsWith(sel.id));
-    if (matches.length === 0)
-      return {
-        ok: false,
-        message: `the repository has no restore point "${selector}"; list them with \`lifeboat repo list\`${own.length ? `, or write point: latest (the newest of ${vm} is ${own[own.length - 1]!.id.slice(0, 12)})` : ''}`,
-      };
-    if (matches.length > 1)
-      return { ok: false, message: `"${selector}" matches ${matches.length} restore points; give more characters of the id` };
+    if (matches.length === 0) return { ok: false, message: `the repository has no restore point "${selector}"; list them with \`lifeboat repo list\`${own.length ? `, or write point: latest (the newest of ${vm} is ${own[own.length - 1]!.id.slice(0, 12)})` : ''}` };
+    if (matches.length > 1) return { ok: false, message: `"${selector}" matches ${matches.length} restore points; give more characters of the id` };
     const point = matches[0]!;
-    if (point.vm !== vm)
-      return {
-        ok: false,
-        message: `restore point ${point.id.slice(0, 12)} is of VM "${point.vm}", not "${vm}"; give a point of ${vm} (or point: latest)`,
-      };
+    if (point.vm !== vm) return { ok: false, message: `restore point ${point.id.slice(0, 12)} is of VM "${point.vm}", not "${vm}"; give a point of ${vm} (or point: latest)` };
     return { ok: true, point };
   }
   if (own.length === 0) {
@@ -41,15 +32,9 @@ export function choosePoint(vm: string, selector: string, points: readonly Point
   if (sel.kind === 'latest-before') {
     const before = own.filter((p) => Date.parse(p.createdAt) < sel.before.getTime());
     if (before.length === 0) {
-      return {
-        ok: false,
-        message: `VM "${vm}" has no restore point before ${sel.before.toISOString()}; its oldest is from ${own[0]!.createdAt}: give a later time, or point: latest`,
-      };
+      return { ok: false, message: `VM "${vm}" has no restore point before ${sel.before.toISOString()}; its oldest is from ${own[0]!.createdAt}: give a later time, or point: latest` };
     }
     return { ok: true, point: before[before.length - 1]! };
   }
-  return {
-    ok: false,
-    message: `"${selector}" is not a point selector; write latest, "latest before <ISO time>" or a restore point id`,
-  };
+  return { ok: false, message: `"${selector}" is not a point selector; write latest, "latest before <ISO time>" or a restore point id` };
 }

@@ -14,8 +14,7 @@ export function vmOptions(defaults: RecoveryRestoreOptions, entry: RecoveryVmEnt
   if (own.cluster !== undefined) delete base.host;
   const merged: RecoveryRestoreOptions = { ...base, ...own };
   if (defaults.networkMap || own.networkMap) merged.networkMap = { ...defaults.networkMap, ...own.networkMap };
-  if (defaults.diskProvisioning || own.diskProvisioning)
-    merged.diskProvisioning = { ...defaults.diskProvisioning, ...own.diskProvisioning };
+  if (defaults.diskProvisioning || own.diskProvisioning) merged.diskProvisioning = { ...defaults.diskProvisioning, ...own.diskProvisioning };
   return merged;
 }
 
@@ -30,13 +29,7 @@ export function planRepositoryPath(file: RecoveryPlanFile, baseDir: string): str
  * restored through (a cluster's VMs get the host the plan spread them to).
  * `encryptionChosen` holds when the file states `encryption` for the VM.
  */
-export function vmRestoreRequest(input: {
-  file: RecoveryPlanFile;
-  repo: string;
-  pointId: string;
-  options: RecoveryRestoreOptions;
-  host?: string;
-}): RestoreRequest {
+export function vmRestoreRequest(input: { file: RecoveryPlanFile; repo: string; pointId: string; options: RecoveryRestoreOptions; host?: string }): RestoreRequest {
   const { cluster: _cluster, ...options } = input.options;
   return RestoreRequest.parse({
     ...options,

@@ -7,10 +7,7 @@ import { formatBytes } from '../units/byte-units';
  * thin disks' data after them. A VM's own plan sees only itself, so a
  * datastore each VM fits alone can still be too small for all of them.
  */
-export function datastoreSpace(
-  vms: readonly RecoveryVmPlan[],
-  freeBytes: ReadonlyMap<string, number | null>,
-): { datastores: RecoveryDatastoreUse[]; findings: RecoveryFinding[] } {
+export function datastoreSpace(vms: readonly RecoveryVmPlan[], freeBytes: ReadonlyMap<string, number | null>): { datastores: RecoveryDatastoreUse[]; findings: RecoveryFinding[] } {
   const names = [...new Set(vms.map((v) => v.datastore))].sort();
   const datastores: RecoveryDatastoreUse[] = [];
   const findings: RecoveryFinding[] = [];
@@ -20,15 +17,7 @@ export function datastoreSpace(
     const thinBytes = on.reduce((n, v) => n + v.thinBytes, 0);
     const free = freeBytes.get(name) ?? null;
     const neededBytes = thickBytes + thinBytes;
-    datastores.push({
-      name,
-      freeBytes: free,
-      thickBytes,
-      thinBytes,
-      neededBytes,
-      vms: on.map((v) => v.vm),
-      ok: free === null || neededBytes <= free,
-    });
+    datastores.push({ name, freeBytes: free, thickBytes, thinBytes, neededBytes, vms: on.map((v) => v.vm), ok: free === null || neededBytes <= free });
     // One VM alone: its own plan has the finding already.
     if (free === null || on.length < 2 || neededBytes <= free) continue;
     const list = on.map((v) => v.vm).join(', ');

@@ -28,12 +28,8 @@ export function vmPlanView(input: VmPlanInput): RecoveryVmPlan {
   const written = plan.disks.filter((d) => d.transport !== null && d.bytesToWrite > 0);
   const size = (key: number) => input.disks.find((d) => d.key === key);
   // DATA-THICK-SPACE takes a thick disk at its provisioned size; DATA-THIN-SPACE a thin disk at its data.
-  const thickBytes = plan.disks
-    .filter((d) => d.restoredProvisioning !== 'thin')
-    .reduce((n, d) => n + (size(d.key)?.capacity ?? 0), 0);
-  const thinBytes = plan.disks
-    .filter((d) => d.restoredProvisioning === 'thin')
-    .reduce((n, d) => n + (size(d.key)?.allocatedBytes ?? 0), 0);
+  const thickBytes = plan.disks.filter((d) => d.restoredProvisioning !== 'thin').reduce((n, d) => n + (size(d.key)?.capacity ?? 0), 0);
+  const thinBytes = plan.disks.filter((d) => d.restoredProvisioning === 'thin').reduce((n, d) => n + (size(d.key)?.allocatedBytes ?? 0), 0);
   return {
     group: input.group,
     vm: input.vm,

@@ -9,8 +9,9 @@ import type { RecoveryLimits } from '../api/schemas/recovery-plan-file';
  * - Within a group, in parallel, largest VM (bytes to write) first; a VM starts
  *   only when its host has room for its streams under the cap of its transport
  *   (XPORT-SAN-STREAMS for san; the NBD/NBDSSL and HotAdd caps of the plan).
- *   A VM that cannot start holds back the smaller ones on its host, so the
- *   largest are never starved by a stream of small ones.
+ *   When a larger VM does not fit yet, a smaller one that fits starts ahead,
+ *   so every host stays busy up to its cap (as the plan's estimate assumes,
+ *   group-schedule.ts).
  * - `concurrentVms` caps VMs running at once over the whole plan.
  * - A failed VM stops nothing unless its group has `stopOnFailure`: then no
  *   new VM starts and the plan ends when the running ones have.
@@ -199,20 +200,15 @@ export class RecoveryScheduler {
 
   private fill(group: SchedulerGroup): VmStart[] {
     const started: VmStart[] = [];
-    const blockedHosts = new Set<string>();
     const waiting = group.vms
       .filter((vm) => this.state.get(vm.key) === 'waiting')
       .sort((a, b) => b.bytesToWrite - a.bytesToWrite || a.key.localeCompare(b.key));
     for (const vm of waiting) {
       if (this.limits.concurrentVms !== undefined && this.running.size >= this.limits.concurrentVms) break;
       const host = vm.host ?? UNKNOWN_HOST;
-      if (blockedHosts.has(host)) continue;
       const streams = vmStreams(vm, this.limits);
       const active = this.hostStreams.get(host) ?? 0;
-      if (active + streams > streamCap(vm.streamClass, this.limits)) {
-        blockedHosts.add(host);
-        continue;
-      }
+      if (active + streams > streamCap(vm.streamClass, this.limits)) continue;
       const run: VmStart = { key: vm.key, group: group.name, host: vm.host, streams };
       this.running.set(vm.key, run);
       this.hostStreams.set(host, active + streams);

@@ -130,7 +130,7 @@ export function expectGroupsInOrder(result: Pick<RecoveryRunResult, 'vms'>): voi
   }
 }
 
-/** Within a group, on each host, a bigger VM never started after a smaller one. */
+/** Within a group, on each host, a bigger VM never started after a smaller one (every VM here fits an empty host, so the start order shows "largest first"). */
 export function expectLargestFirst(result: Pick<RecoveryRunResult, 'vms'>): void {
   for (const g of SITE_GROUPS) {
     const vms = result.vms.filter((v) => v.group === g.name);

@@ -107,7 +107,7 @@ describe('recovery scheduler', () => {
     expect(s.next(1).start).toEqual([expect.objectContaining({ key: 'wide', streams: 3 })]);
   });
 
-  it('a VM that does not fit holds back the smaller ones on its host, but not on other hosts', () => {
+  it('a smaller VM fills the room on a host that a larger one cannot use yet (hosts kept busy up to their cap)', () => {
     const s = new RecoveryScheduler(
       [
         group('g', [
@@ -119,9 +119,13 @@ describe('recovery scheduler', () => {
       ],
       limits(),
     );
-    expect(keys(s.next(0).start)).toEqual(['first', 'other']);
+    // first takes one of esx1's two streams; wide (2) does not fit, tiny (1) does.
+    expect(keys(s.next(0).start)).toEqual(['first', 'other', 'tiny']);
+    expect(s.activeStreams().get('esx1')).toBe(2);
     s.ended('first', 'succeeded', 1);
-    expect(keys(s.next(1).start)).toEqual(['wide']);
+    expect(s.next(1).start).toEqual([]);
+    s.ended('tiny', 'succeeded', 2);
+    expect(keys(s.next(2).start)).toEqual(['wide']);
   });
 
   it('uses the cap of the VM transport: SAN, NBD/NBDSSL and HotAdd each their own', () => {

@@ -9,6 +9,7 @@ import { startRecoveryLab, type RecoveryLab } from './recovery-lab-fixture';
 import {
   SITE,
   SITE_GROUPS,
+  IDENTITY_DELAY_SECONDS,
   countingVddkConfig,
   expectGroupsInOrder,
   expectLargestFirst,
@@ -81,6 +82,11 @@ describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
     expect(Math.max(...peaks.values())).toBe(CAP);
     expect(result.hostUtilisation.every((h) => h.peakStreams <= CAP && h.cap === CAP)).toBe(true);
     expectGroupsInOrder(result);
+    // waitFor powered-on, then the delay: the data group started only after that.
+    const identity = result.groups.find((g) => g.name === 'identity')!;
+    for (const v of result.vms.filter((x) => x.group === 'identity')) expect(v.poweredOn, v.vmName).toBe(true);
+    for (const v of result.vms.filter((x) => x.group === 'data'))
+      expect(Date.parse(v.startedAt!)).toBeGreaterThanOrEqual(Date.parse(identity.upAt!) + IDENTITY_DELAY_SECONDS * 1000);
     expectLargestFirst(result);
     for (const g of result.groups) expect(g.upAt, `group ${g.name} up`).not.toBeNull();
     for (const { name } of SITE) await expectRestoredIdentical(f, name, `full-${name}`);

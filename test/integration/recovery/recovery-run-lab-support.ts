@@ -44,6 +44,9 @@ export const SITE: SiteVmSpec[] = SITE_GROUPS.flatMap((g) =>
   g.vms.map((v) => ({ name: v.vm, from: v.from, capacityBytes: 16 * MiB })),
 );
 
+/** The identity group's delay before the next group (then: delaySeconds). */
+export const IDENTITY_DELAY_SECONDS = 1;
+
 /** The plan file of the site, every VM restored as `<prefix>-<vm>`, spread over the lab's cluster, `cap` NBD streams per host. */
 export function sitePlanYaml(f: RecoveryLab, prefix: string, cap: number, extra: { stopOnFailure?: string } = {}): string {
   const cluster = f.lab.info.hosts.find((h) => h.cluster)!.cluster!;
@@ -51,7 +54,9 @@ export function sitePlanYaml(f: RecoveryLab, prefix: string, cap: number, extra:
     (g) =>
       `  - name: ${g.name}\n` +
       (extra.stopOnFailure === g.name ? '    stopOnFailure: true\n' : '') +
-      `    vms:\n${g.vms.map((v) => `      - { vm: ${v.vm}, name: ${prefix}-${v.vm} }`).join('\n')}\n`,
+      `    vms:\n${g.vms.map((v) => `      - { vm: ${v.vm}, name: ${prefix}-${v.vm}${g.name === 'identity' ? ', powerOn: true' : ''} }`).join('\n')}\n` +
+      // The identity group must be powered on, and a second pass, before the data group starts.
+      (g.name === 'identity' ? `    then: { waitFor: powered-on, delaySeconds: ${IDENTITY_DELAY_SECONDS} }\n` : ''),
   ).join('');
   return `name: lab site ${prefix}
 repository: repo

@@ -188,6 +188,10 @@ describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
     const cancelled = report.vms.filter((v: { result: string }) => v.result === 'cancelled');
     expect(cancelled.length).toBeGreaterThan(0);
     for (const v of cancelled) expect(jobs.find((j) => j.id === v.restoreJobId)?.state, v.vmName).toBe('cancelled');
+    // `jobs resume` resumes restores; for a recovery it says which command does.
+    const wrongDoor = await runCliProcess(f.cli, ['jobs', 'resume', jobId], f.env);
+    expect(wrongDoor.code).toBe(2);
+    expect(wrongDoor.stderr).toContain(`lifeboat recovery run FILE --resume ${jobId}`);
     const resumed = await runCliProcess(f.cli, args(file, config, '--resume', jobId), f.env);
     expect(resumed.code, resumed.stdout.slice(-3000) + resumed.stderr).toBe(0);
     expect((resultEvent(resumed.stdout) as RecoveryRunResult).state).toBe('succeeded');

@@ -197,4 +197,24 @@ describe('lifeboat recovery run (CLI, lab vCenter with 3 hosts)', () => {
     expect((resultEvent(resumed.stdout) as RecoveryRunResult).state).toBe('succeeded');
     for (const { name } of SITE) await expectRestoredIdentical(f, name, `ctrlc-${name}`);
   }, 900_000);
+  it('kill -9 between CreateVM and its record (the reliability kill point), then --resume: every VM exactly once, disks identical', async () => {
+    const file = await f.writePlan('killpoint.yaml', sitePlanYaml(f, 'kp', CAP));
+    const { config, streamsDir } = await countingVddkConfig(f, 'killpoint');
+    const child = spawnCli(f.cli, args(file, config, '--yes').slice(1), {
+      ...f.env,
+      LIFEBOAT_FAULT_KILL_AT: 'create-vm:before-record',
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((done) => child.on('close', (_code, sig) => done(sig)));
+    expect(signal, stderr).toBe('SIGKILL');
+    const jobId = /Recovery job (\S+) \(resume with/.exec(stderr)![1]!;
+    const resumed = await runCliProcess(f.cli, args(file, config, '--resume', jobId), f.env);
+    expect(resumed.code, resumed.stdout.slice(-3000) + resumed.stderr).toBe(0);
+    expect((resultEvent(resumed.stdout) as RecoveryRunResult).state).toBe('succeeded');
+    const names = (await listVms(f.session)).map((v) => v.name).filter((n) => n.startsWith('kp-'));
+    expect(names.sort()).toEqual(SITE.map((s) => `kp-${s.name}`).sort());
+    for (const { name } of SITE) await expectRestoredIdentical(f, name, `kp-${name}`);
+    for (const [host, peak] of await hostPeaks(streamsDir)) expect(peak, host).toBeLessThanOrEqual(CAP);
+  }, 900_000);
 });

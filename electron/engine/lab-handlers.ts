@@ -24,9 +24,9 @@ async function spaceOf(folders: string[]): Promise<{ folder: string; freeBytes: 
 }
 
 /** The same start options the lab had, so a reset brings back the same lab. */
-function startOptionsOf(state: LabState): { mode: LabMode; hosts?: number; vms: number; managed?: boolean } {
+function startOptionsOf(state: LabState): { mode: LabMode; hosts?: number; vms: number; managed?: boolean; site?: boolean } {
   if (state.mode === 'esxi') return { mode: 'esxi', vms: state.bulkVms, managed: state.hosts.some((h) => h.managementServerIp !== undefined) };
-  return { mode: 'vcenter', hosts: Math.max(1, state.hosts.length), vms: state.bulkVms };
+  return { mode: 'vcenter', hosts: Math.max(1, state.hosts.length), vms: state.bulkVms, site: state.siteVms.length > 0 };
 }
 
 /**

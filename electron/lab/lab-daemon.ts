@@ -105,6 +105,7 @@ export async function startBackgroundLab(
     hosts: info.hosts,
     vms: info.vms,
     bulkVms: info.bulkVms,
+    siteVms: info.siteVms,
     keychainAccount: account,
     passwordSaved: keychainError === undefined,
     binary,

@@ -16,6 +16,7 @@ import {
 } from '../../lab/lab-daemon';
 import type { LabState } from '../../lab/lab-state';
 import { VcsimToolchainMissingError } from '../../lab/vcsim-build';
+import { registerLabSitePoints } from './lab-site-points-command';
 
 /** What the lab command needs from outside; tests point these elsewhere. */
 export interface LabDeps {
@@ -165,6 +166,8 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
           return status.running && status.answering ? ExitCode.ok : ExitCode.failure;
         }),
       );
+
+    registerLabSitePoints(lab, ctx, deps);
 
     lab
       .command('stop')

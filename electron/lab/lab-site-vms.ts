@@ -20,3 +20,6 @@ export const LAB_SITE_DATASTORES = ['site-ds-01', 'site-ds-02'] as const;
 
 /** The cluster hosts a site lab has unless told more. */
 export const LAB_SITE_MIN_HOSTS = 3;
+
+/** Site VMs with EFI + vTPM and an encrypted home (dc, ca, jump) or fully encrypted (sql, mail). */
+export const LAB_SITE_ENCRYPTED_VMS = ['dc01', 'dc02', 'ca01', 'sql01', 'sql02', 'mail01', 'jump01'] as const;

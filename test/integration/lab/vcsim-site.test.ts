@@ -2,7 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_CRYPTO, type LabInfo } from '../../../electron/lab/lab-info';
-import { LAB_SITE_DATASTORES, LAB_SITE_VM_NAMES } from '../../../electron/lab/lab-site-vms';
+import { LAB_SITE_DATASTORES, LAB_SITE_ENCRYPTED_VMS, LAB_SITE_VM_NAMES } from '../../../electron/lab/lab-site-vms';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
 import { fetchInventory, listVms } from '../../../electron/vsphere/inventory';
 import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
@@ -90,6 +90,7 @@ describe('lab simulator, site mode (--site)', () => {
     const byKind = countBy(info.siteVms, (v) => v.encryption);
     expect(byKind.get('home')).toBeGreaterThanOrEqual(2);
     expect(byKind.get('full')).toBeGreaterThanOrEqual(2);
+    expect(info.siteVms.filter((v) => v.encryption !== 'none').map((v) => v.name)).toEqual([...LAB_SITE_ENCRYPTED_VMS]);
     const vms = await listVms(session);
     for (const site of info.siteVms) {
       const vm = vms.find((v) => v.name === site.name)!;

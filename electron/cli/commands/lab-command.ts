@@ -70,7 +70,8 @@ function startText(r: BackgroundLabStart): string {
   return (
     `${head}  Password:   ${r.password}\n` +
     `  Not saved: ${r.keychainError}\n` +
-    '  The password above is shown once and saved nowhere; copy it now.\n'
+    '  The password above is shown once and saved nowhere; copy it now.\n' +
+    '  Connection: saved as "lab" without its password; give it per session with --connection-password-file FILE\n'
   );
 }
 

@@ -11,6 +11,11 @@ import type { LabInfo, LabSiteVm } from '../../../electron/lab/lab-info';
 import { buildVcsim } from '../../../electron/lab/vcsim-build';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
+import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
+import { listVms } from '../../../electron/vsphere/inventory';
+import { fetchVmConfigInfo } from '../../../electron/vsphere/vm-config-info';
+import { VimSession } from '../../../electron/vsphere/vim-session';
+import { bundleCli, jsonEvents, runCliProcess } from '../../support/cli-process';
 import { flatExtentPath } from '../backup/lab-backup-fixture';
 import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
 
@@ -46,7 +51,8 @@ describe('lifeboat lab site-points (restore points of the site lab)', () => {
   let home: string;
   let repoDir: string;
   let passwordFile: string;
-  let lab: Pick<LabInfo, 'datastores' | 'siteVms'>;
+  let lab: Pick<LabInfo, 'datastores' | 'siteVms' | 'url' | 'username' | 'thumbprintSha256'>;
+  let keychainAccount: string;
 
   beforeAll(async () => {
     ensureNativeBuilt();
@@ -83,7 +89,8 @@ describe('lifeboat lab site-points (restore points of the site lab)', () => {
     const out = JSON.parse(started.stdout);
     expect(out.siteVms).toHaveLength(30);
     expect(out.hosts.filter((h: { cluster?: string }) => h.cluster === 'DC0_C0')).toHaveLength(3);
-    lab = { datastores: out.datastores, siteVms: out.siteVms };
+    lab = { datastores: out.datastores, siteVms: out.siteVms, url: out.url, username: out.username, thumbprintSha256: out.thumbprintSha256 };
+    keychainAccount = out.keychainAccount;
     const text = await lifeboat(home, ['lab', 'status']);
     expect(text.stdout).toMatch(/Site: {7}30 VMs \(dc01, dc02, /);
   }, 120_000);
@@ -136,6 +143,42 @@ describe('lifeboat lab site-points (restore points of the site lab)', () => {
     expect(run.stdout).toMatch(/^Used repository [0-9a-f]+ at /);
     expect(run.stdout).toMatch(/1 restore point made\./);
   }, 120_000);
+
+  it('restores a fully encrypted site VM with the example plan\'s options, byte for byte the lab VM\'s disks', async () => {
+    const points = await (await Repository.open(new LocalFolderBackend(repoDir), 'site-pw')).listPoints();
+    const point = points.find((p) => p.vm === 'sql01')!;
+    const cli = await bundleCli('site-restore');
+    const env = { ...process.env, LIFEBOAT_HOME: home, LIFEBOAT_VDDK_DIR: labVddkDir(), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
+    // As resources/recovery/lab-site-recovery.yaml restores sql01: site-ds-02, the cluster's network, new keys, power on.
+    const run = await runCliProcess(
+      cli,
+      ['--json', 'restore', '--repo', repoDir, '--password-file', passwordFile, '--point', point.id, '--connection', 'lab', '--datastore', 'site-ds-02',
+        '--host', 'DC0_C0_H1', '--network-map', 'VM Network=lab-cluster-net', '--transport', 'nbdssl', '--encryption', 'new-keys', '--power-on', '--yes'],
+      env,
+    );
+    const result = jsonEvents(run.stdout).find((e) => e.event === 'result');
+    expect(result?.ok, run.stdout.slice(-3000) + run.stderr).toBe(true);
+
+    const password = await new OsKeychain().get(keychainAccount);
+    const session = await VimSession.connect({ url: lab.url, username: lab.username, password: async () => password!, trustedSha256: lab.thumbprintSha256 });
+    try {
+      const restored = (await listVms(session)).find((v) => v.name === 'sql01-restored')!;
+      expect(restored.powerState).toBe('poweredOn');
+      expect(restored.encrypted).toBe(true);
+      const { config } = await fetchVmConfigInfo(session, restored.ref);
+      expect(config.nics.map((n) => n.sourceNetwork)).toEqual(['lab-cluster-net']);
+      const site = lab.siteVms.find((v) => v.name === 'sql01')!;
+      expect(config.disks).toHaveLength(site.diskMiB.length);
+      for (const [n, disk] of config.disks.entries()) {
+        expect(disk.fileName.startsWith('[site-ds-02] ')).toBe(true);
+        const source = `[${site.datastore}] sql01/sql01${n === 0 ? '' : `_${n}`}.vmdk`;
+        const [a, b] = await Promise.all([readFile(flatExtentPath(lab as LabInfo, disk.fileName)), readFile(flatExtentPath(lab as LabInfo, source))]);
+        expect(a.equals(b), `${disk.fileName} equals ${source}`).toBe(true);
+      }
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }, 300_000);
 
   it('refuses a wrong password for the existing repository', async () => {
     const wrong = join(work, 'wrong-password');

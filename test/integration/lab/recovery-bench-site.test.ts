@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RecoveryPlanFile } from '../../../electron/api/schemas/recovery-plan-file';
 import { LAB_SITE_VM_NAMES } from '../../../electron/lab/lab-site-vms';
 // @ts-expect-error the bench is plain JavaScript (an .mjs script without types)
-import { chooseVms, planYaml } from '../../bench/recovery-bench.mjs';
+import { chooseVms, hostUtilisationOf, planYaml } from '../../bench/recovery-bench.mjs';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -33,6 +34,20 @@ describe('the recovery bench (test/bench/recovery-bench.mjs)', () => {
     expect(plan.limits.nbdStreamsPerHost).toBe(4);
     expect(plan.groups[0]!.vms.map((v) => v.vm)).toEqual(chosen.map((v) => v.name));
     expect(plan.groups[0]!.vms.map((v) => v.name)).toEqual(chosen.map((v) => `${v.name}-rec`));
+  });
+
+  it('reads per-host utilisation from the recovery run\'s JSON, else from the report file it names, else says it cannot', async () => {
+    const hosts = [{ host: 'DC0_C0_H0', cap: 4, peakStreams: 4, utilisation: 0.8 }];
+    expect(hostUtilisationOf({ hostUtilisation: hosts })).toEqual(hosts);
+    const dir = await mkdtemp(join(tmpdir(), 'lifeboat-bench-report-'));
+    try {
+      const json = join(dir, 'report.json');
+      await writeFile(json, JSON.stringify({ hostUtilisation: hosts }));
+      expect(hostUtilisationOf({ report: { json, html: join(dir, 'report.html') } })).toEqual(hosts);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(() => hostUtilisationOf({ ok: true })).toThrow(/no hostUtilisation/);
   });
 
   it('runs everything before the recovery run: site lab, restore points and the restores one after another through the CLI', async () => {

@@ -229,5 +229,11 @@ groups:
     expect(error.code).toBe('invalid-recovery-plan');
     expect(error.message).toMatch(/missing\.yaml:8:\d+: groups\[0\]\.vms\[0\]\.point: the repository has no restore point of VM "DC01"; it has points of .*"dc01"/);
     expect(error.message).toMatch(/missing\.yaml:10:\d+: groups\[0\]\.vms\[1\]\.point: VM "dns01" has no restore point before 2001-01-01T00:00:00.000Z; its oldest is from 20/);
+
+    // What only the target can say (a datastore it does not have) names the VM's entry too.
+    const nods = await f.writePlan('nods.yaml', `name: n\nrepository: repo\nconnection: lab\ndefaults: { datastore: ${ds()} }\ngroups:\n  - name: one\n    vms:\n      - vm: dc01\n      - { vm: dns01, datastore: NoSuchDS }\n`);
+    const target = await runCliProcess(f.cli, ['recovery', 'plan', nods], f.env);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain(`${nods}:9:9: VM "dns01" (group one): datastore "NoSuchDS" not found on the target`);
   });
 });

@@ -6,6 +6,12 @@ import { LocalFolderBackend } from '../../../electron/repository/local-folder-ba
 import { Repository } from '../../../electron/repository/repository';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { runCliProcess } from '../../support/cli-process';
+import { ConnectionStore } from '../../../electron/connections/connection-store';
+import { RecoveryService } from '../../../electron/engine/recovery-service';
+import { RestoreService } from '../../../electron/engine/restore-service';
+import { environmentFactsFor } from '../../../electron/environment/environment-facts';
+import { OsKeychain } from '../../../electron/keychain/os-keychain';
+import { join } from 'node:path';
 import { labVmPoint, MiB } from '../restore/lab-restore-fixture';
 import { startRecoveryLab, type RecoveryLab } from './recovery-lab-fixture';
 
@@ -198,6 +204,24 @@ groups:
     expect(view.findings).toEqual([
       expect.objectContaining({ rule: 'DATA-VM-NAME-TAKEN', severity: 'block', vm: 'app02', message: expect.stringContaining('"app01" (group one) and "app02" (group two) would both be restored as "app-dr"') }),
     ]);
+  });
+
+  it('plans plan text (as the UI sends it) with its repository relative to baseDir, through the engine service', async () => {
+    const home = f.env.LIFEBOAT_HOME!;
+    const connections = new ConnectionStore(home);
+    const secrets = new OsKeychain();
+    const openRepository = (path: string) => Repository.open(new LocalFolderBackend(path), 'pw');
+    const restore = new RestoreService({ home, connections, secrets, environment: () => environmentFactsFor(home, 'cli', secrets), openRepository, vddk: () => Promise.reject(new Error('a plan needs no VDDK')) });
+    const service = new RecoveryService({ home, restore, connections, secrets, openRepository });
+    const text = `name: from the UI\nrepository: repo\nconnection: lab\ndefaults: { datastore: ${ds()} }\ngroups:\n  - name: one\n    vms: [{ vm: app01 }, { vm: db01, host: ${f.lab.info.hosts[1]!.name} }]\n`;
+    const view = await service.plan({ text, name: 'ui-plan.yaml', baseDir: f.dir });
+    expect(view).toMatchObject({ ok: true, source: 'ui-plan.yaml', repository: join(f.dir, 'repo') });
+    expect(view.groups[0]!.vms.map((v) => [v.vm, v.host, v.request.host])).toEqual([
+      // No host or cluster: the restore's own choice, said in the view, left out of the request as for a single restore.
+      ['app01', expect.any(String), undefined],
+      ['db01', f.lab.info.hosts[1]!.name, f.lab.info.hosts[1]!.name],
+    ]);
+    await expect(service.plan({ text: text.replace('repository: repo', 'repository: nowhere'), name: 'ui-plan.yaml', baseDir: f.dir })).rejects.toThrow(join(f.dir, 'nowhere'));
   });
 
   it('names the file, line, column and field of every problem (exit 2), the repository included', async () => {

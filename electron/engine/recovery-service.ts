@@ -143,9 +143,12 @@ export class RecoveryService {
     const session = await openConnection(profile, this.deps.secrets);
     try {
       const inventory = await fetchInventory(session);
-      return spreadOverHosts(
-        onCluster.map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: clusterHosts(inventory, c.options.cluster!, c.options.datastore!) })),
-      );
+      const pinned = chosen.filter((c) => c.options.host !== undefined).map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: [c.options.host!], pinned: true }));
+      const spread = spreadOverHosts([
+        ...pinned,
+        ...onCluster.map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: clusterHosts(inventory, c.options.cluster!, c.options.datastore!) })),
+      ]);
+      return new Map(onCluster.map((c) => [c.vm, spread.get(c.vm)!]));
     } finally {
       await session.close().catch(() => undefined);
     }

@@ -87,6 +87,14 @@ describe('spreadOverHosts', () => {
     // The order of a group's entries does not matter; the groups' order does (the plan runs them in order).
     expect(Object.fromEntries(spreadOverHosts([...vms.slice(0, 4).reverse(), vms[4]!]))).toEqual(Object.fromEntries(placed));
   });
+  it('counts a VM pinned to a host (host:) there before spreading the others', () => {
+    const placed = spreadOverHosts([
+      { key: 'pinned', group: 'g', bytesToWrite: 10, hosts: ['esx-1'], pinned: true },
+      { key: 'a', group: 'g', bytesToWrite: 100, hosts },
+      { key: 'b', group: 'g', bytesToWrite: 50, hosts },
+    ]);
+    expect(Object.fromEntries(placed)).toEqual({ pinned: 'esx-1', a: 'esx-2', b: 'esx-3' });
+  });
   it('only uses the hosts that can take the VM', () => {
     expect(spreadOverHosts([{ key: 'a', group: 'g', bytesToWrite: 1, hosts: ['esx-3'] }]).get('a')).toBe('esx-3');
   });

@@ -78,6 +78,13 @@ export class RestoreService {
     return prepared.plan;
   }
 
+  /** The plan and where it lands (host, datastore free space): what a recovery plan sums over its VMs. */
+  async planWithTarget(request: RestoreRequest): Promise<{ plan: Plan; target: PreparedRestore['target'] }> {
+    const prepared = await this.prepare(request);
+    await prepared.close().catch(() => undefined);
+    return { plan: prepared.plan, target: prepared.target };
+  }
+
   /** Throws when the plan cannot run as asked: a block, or unusable keys without an explicit encryption choice. */
   assertRunnable(plan: Plan, request: RestoreRequest): void {
     const block = plan.findings.find((f) => f.severity === 'block');

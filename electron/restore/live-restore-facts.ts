@@ -82,7 +82,8 @@ function datastoreType(ds: InventoryDatastore): 'VMFS' | 'NFS' | 'VVOL' | 'vsan'
   return 'VMFS';
 }
 
-function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string): InventoryHost {
+/** The host a restore goes through: the one named, else the first connected host that reaches the datastore. */
+export function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string): InventoryHost {
   const host = name
     ? inv.hosts.find((h) => h.name === name)
     : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));

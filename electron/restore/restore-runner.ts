@@ -18,7 +18,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import { mergeVddkCallSummaries } from '../vddk/vddk-call-stats';
 import { VddkSession } from '../vddk/vddk-session';
 import type { VddkSetup } from '../vddk/vddk-setup';
-import { gatherLiveScenario } from './live-restore-facts';
+import { gatherLiveScenario, pickHost } from './live-restore-facts';
 import { RestoreCheckpointFile } from './restore-checkpoint';
 import { runRestoreJob, type RestoreProgress } from './restore-job';
 import { buildRestoreReport, renderReportHtml, type RestoreReport } from './restore-report';
@@ -36,6 +36,8 @@ export interface PreparedRestore {
   session: VimSession;
   plan: Plan;
   server: string;
+  /** Where it lands, as the facts said: the host its disks are written through and the datastore's free bytes. */
+  target: { host: string; datastoreFreeBytes: number };
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function prepareRestore(
       throw new Error(
         `the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       );
+    const datastore = inventory.datastores.find((d) => d.name === request.datastore)!;
     return {
       request,
       repo: deps.repo,
@@ -86,6 +89,7 @@ export async function prepareRestore(
       session,
       plan: planRestore(parsed.scenario),
       server: profile.server,
+      target: { host: pickHost(inventory, datastore, request.host).name, datastoreFreeBytes: parsed.scenario.target.datastore.freeBytes },
       close: () => session.close(),
     };
   } catch (err) {

@@ -8,6 +8,7 @@ import { registerImportCommand } from './import-command';
 import { registerJobsCommand } from './jobs-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
+import { registerRecoveryCommand } from './recovery-command';
 import { registerRepoCommand } from './repo-command';
 import { registerRestoreCommand } from './restore-command';
 import { registerServeCommand } from './serve-command';
@@ -21,6 +22,7 @@ import { registerVddkCommand } from './vddk-command';
 export const commandModules: RegisterCommand[] = [
   registerPlanCommand,
   registerRestoreCommand,
+  registerRecoveryCommand,
   registerJobsCommand,
   registerExportCommand,
   registerBackupCommand,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { RestoreRequest, type RestoreRequestInput } from '../api/schemas/restore-request';
+import { RestoreRequest, type ImportedVmChoices, type RestoreRequestInput } from '../api/schemas/restore-request';
 import { CliError, ExitCode } from './cli-error';
 
 /** The command-line form of a restore request, shared by `plan` (live) and `restore`, so both take the same options. */
@@ -25,6 +25,9 @@ export interface RestoreRequestOptions {
   encryption?: string;
   storagePolicy?: string;
   hardwareVersion?: string;
+  firmware?: string;
+  guestOs?: string;
+  controller?: string;
   verify?: boolean;
   reason?: string;
 }
@@ -52,6 +55,9 @@ export function withRestoreRequestOptions(cmd: Command): Command {
     .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; required when the original keys cannot be used')
     .option('--storage-policy <name>', 'encryption storage policy for an encrypted restore (default: the saved one, else "VM Encryption Policy")')
     .option('--hardware-version <vmx-NN>', 'create the VM with this (lower) hardware version when the host does not support the saved one')
+    .option('--firmware <bios|efi>', 'a point imported from an image (DATA-NO-CONFIGINFO): firmware of the VM built for it (default: what the image said, else bios)')
+    .option('--guest-os <id>', 'a point imported from an image: vSphere guest OS id, e.g. ubuntu64Guest (default: what the image said, else a generic one)')
+    .option('--controller <type>', 'a point imported from an image: disk controller, one of pvscsi, lsilogic, lsisas, buslogic, sata, nvme (default: pvscsi)')
     .option('--no-verify', 'skip reading every disk back after writing')
     .option('--reason <text>', 'why this restore is done (kept in the report for the audit trail)');
 }
@@ -109,13 +115,18 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     storagePolicy: opts.storagePolicy,
     // "19" is read as vSphere's "vmx-19".
     hardwareVersion: opts.hardwareVersion && /^\d+$/.test(opts.hardwareVersion) ? `vmx-${opts.hardwareVersion}` : opts.hardwareVersion,
+    importedVm:
+      opts.firmware || opts.guestOs || opts.controller
+        ? { firmware: opts.firmware as 'bios' | 'efi' | undefined, guestId: opts.guestOs, controller: opts.controller as ImportedVmChoices['controller'] }
+        : undefined,
     verify: opts.verify !== false,
     reason: opts.reason,
   };
   const r = RestoreRequest.safeParse(input);
   if (!r.success) {
     const first = r.error.issues[0]!;
-    const option = OPTION_OF[String(first.path[0])] ?? String(first.path[0]);
+    const field = first.path[0] === 'importedVm' ? `importedVm.${String(first.path[1])}` : String(first.path[0]);
+    const option = OPTION_OF[field] ?? field;
     throw new CliError(`${option}: ${first.message}${first.path.length > 1 ? ` (${first.path.slice(1).join('.')})` : ''}`, ExitCode.usage, 'See `lifeboat restore --help`.');
   }
   return r.data;
@@ -126,6 +137,9 @@ const OPTION_OF: Record<string, string> = {
   encryption: '--encryption (keep, new-keys or unencrypted)',
   diskProvisioning: '--disk-format (as-source, thin, thick-lazy or thick-eager)',
   hardwareVersion: '--hardware-version',
+  'importedVm.firmware': '--firmware (bios or efi)',
+  'importedVm.guestId': '--guest-os',
+  'importedVm.controller': '--controller (pvscsi, lsilogic, lsisas, buslogic, sata or nvme)',
   networkMap: '--network-map',
   diskMap: '--disk-map',
   name: '--name',

@@ -18,7 +18,7 @@ import { z } from 'zod';
  * - `cbtEnabledOnTarget` for a full-VM restore: the restored VM should end with
  *   change tracking on (it is created without it and turned on after the writes).
  * - Extensions: `connection.thumbprintChanged`, `connection.keychainAvailable`, `options.verify`,
- *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, top-level
+ *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, `options.importedVm`, top-level
  *   `description` and `$schema`.
  * - The restore-request options (plan-scenario.md, "Extension"): a choice changes
  *   the plan exactly as it changes the run, so every option `lifeboat restore`
@@ -179,6 +179,15 @@ export const intoVmSchema = z.strictObject({
   disks: z.array(intoVmDiskSchema).default(() => []),
 });
 
+/** The user's choices for a VM built from defaults (a point imported from an image); ignored when ConfigInfo was saved. */
+export const importedVmSchema = z
+  .strictObject({
+    firmware: z.enum(['bios', 'efi']).nullable().default(null),
+    guestId: z.string().min(1).nullable().default(null),
+    controller: controllerKind.nullable().default(null),
+  })
+  .prefault({});
+
 export const optionsSchema = z
   .strictObject({
     transport: z.enum(['auto', ...transportName.options]).default('auto'),
@@ -208,6 +217,8 @@ export const optionsSchema = z
     powerOffTarget: z.boolean().default(false),
     /** Disks restore: the existing VM written into; null = not known (no check). */
     intoVm: intoVmSchema.nullable().default(null),
+    /** Extension (DATA-NO-CONFIGINFO): what replaces a default of a VM built without saved ConfigInfo; null = the default. */
+    importedVm: importedVmSchema,
   })
   .prefault({});
 

@@ -1,4 +1,5 @@
-import { guestFamilyOf } from '../planner/rules/request-rules';
+import type { ImportedVmChoices } from '../api/schemas/restore-request';
+import { defaultGuestId, guestFamilyOf } from '../planner/rules/guest-os';
 import { isImportedPoint } from './default-vm-config';
 import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
@@ -39,6 +40,8 @@ export interface LiveScenarioInput {
   hardwareVersion?: string;
   /** DATA-NETWORK-MAP: source network → target network. */
   networkMap?: Record<string, string>;
+  /** DATA-NO-CONFIGINFO: choices for a point imported from an image (its guest OS is checked against the host). */
+  importedVm?: ImportedVmChoices;
   /** Injected for tests; default lists every VM of the connection. */
   vmNames?: () => Promise<string[]>;
   /** Injected for tests; default reads /dev/disk/by-id and the DMI product UUID. */
@@ -55,6 +58,12 @@ const CONTROLLERS: Record<string, 'pvscsi' | 'lsilogic' | 'lsisas' | 'buslogic' 
   VirtualAHCIController: 'sata',
   VirtualNVMEController: 'nvme',
 };
+
+/** The guest OS the VM is created with: the saved one, or for an imported point the chosen one, else the image's, else the default (DATA-NO-CONFIGINFO). */
+function guestInForce(m: RestorePointManifest, savedGuestId: string, choices: ImportedVmChoices | undefined): string | null {
+  if (!isImportedPoint(m)) return savedGuestId || null;
+  return choices?.guestId ?? (savedGuestId || defaultGuestId(guestFamilyOf(savedGuestId)));
+}
 
 /** NAA ids of the block devices this (Linux) workstation sees: /dev/disk/by-id/wwn-0x… → naa.… */
 export async function linuxVisibleLuns(dir = '/dev/disk/by-id'): Promise<string[]> {
@@ -210,7 +219,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
   const hardwareVersions = await supportedHardwareVersions(session, inv, host).catch(() => []);
   const saved = readVmConfig(m.configInfo as Record<string, never>);
   // DATA-HW-VERSION (guest): what the host can create at the version the VM will have; not knowing is no check.
-  const guestIds = await supportedGuestIds(session, inv, host, input.hardwareVersion ?? saved.hardwareVersion ?? null, saved.guestId || null).catch(() => []);
+  const guestIds = await supportedGuestIds(session, inv, host, input.hardwareVersion ?? saved.hardwareVersion ?? null, guestInForce(m, saved.guestId, input.importedVm)).catch(() => []);
   const scenario = {
     workstation: await workstationFacts(input, isVcenter ? input.server : null, visibleLuns),
     connection: { kind: isVcenter ? 'vcenter' : 'esxi', server: input.server, resolves, thumbprintTrusted: true, vcenter: isVcenter ? input.server : null },

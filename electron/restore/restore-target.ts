@@ -1,3 +1,4 @@
+import type { ImportedVmChoices } from '../api/schemas/restore-request';
 import type { DiskImage } from '../disks/disk-image';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import type { TransportName } from '../planner/scenario-schema';
@@ -34,6 +35,8 @@ export interface VmPlacement {
   diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
   /** Written into the new VM's configuration (extraConfig `lifeboat.restoreJob`) so a crash during creation leaves a VM the resumed job can recognise. */
   jobMarker?: string;
+  /** DATA-NO-CONFIGINFO: for a point imported from an image, the firmware, guest OS or controller chosen instead of the defaults. */
+  importedVm?: ImportedVmChoices;
   /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
   includeIndependentDisks?: boolean;
 }

@@ -177,7 +177,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     // DATA-NO-CONFIGINFO: an imported point has no ConfigInfo; its VM is built from the defaults the plan listed.
-    const saved: VimObject | SavedVmConfig = isImportedPoint(point) ? defaultVmConfig(point) : (point.configInfo as VimObject);
+    const saved: VimObject | SavedVmConfig = isImportedPoint(point) ? defaultVmConfig(point, placement.importedVm) : (point.configInfo as VimObject);
     const encryption = await encryptionChoice(this.options.session, placement, point);
     const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
     const policies = await this.storagePolicies(point, placement, encrypted);

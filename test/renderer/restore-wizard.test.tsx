@@ -200,6 +200,27 @@ describe('Restore wizard', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 
+  it('a point imported from an image: the plan step offers firmware, guest OS and controller instead of the defaults, and plans again with them (DATA-NO-CONFIGINFO)', async () => {
+    const importedPlan: RestorePlanView = {
+      ...warnPlan,
+      importedVm: { firmware: 'bios', guestId: 'otherGuest64', controller: 'pvscsi', chosen: [] },
+      findings: [{ rule: 'DATA-NO-CONFIGINFO', severity: 'warn', message: 'Built from defaults: firmware bios, guest OS otherGuest64, pvscsi controller, no network card.', remedy: 'Choose others.' }],
+    };
+    const fake = await walkToPlan(importedPlan);
+    const group = screen.getByRole('group', { name: 'VM built from defaults' });
+    expect((within(group).getByLabelText('Firmware') as HTMLSelectElement).options[0]!.textContent).toBe('Default (bios)');
+    expect((within(group).getByLabelText('Guest OS') as HTMLInputElement).placeholder).toBe('otherGuest64');
+    fireEvent.change(within(group).getByLabelText('Firmware'), { target: { value: 'efi' } });
+    fireEvent.change(within(group).getByLabelText('Guest OS'), { target: { value: 'ubuntu64Guest' } });
+    fireEvent.change(within(group).getByLabelText('Disk controller'), { target: { value: 'lsilogic' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ importedVm: { firmware: 'efi', guestId: 'ubuntu64Guest', controller: 'lsilogic' } }));
+  });
+
+  it('a point with a saved configuration shows no defaults to choose', async () => {
+    await walkToPlan(warnPlan);
+    expect(screen.queryByRole('group', { name: 'VM built from defaults' })).toBeNull();
+  });
+
   it('shows a blocked plan with its rule and never starts it', async () => {
     const fake = await walkToPlan(blockedPlan);
     expect(screen.getByTestId('plan-verdict').textContent).toMatch(/^BLOCKED/);

@@ -79,6 +79,11 @@ export const RestorePlanView = z.object({
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
   storagePolicy: z.string().nullable(),
   hardwareVersion: z.string().nullable(),
+  /** DATA-NO-CONFIGINFO: a point imported from an image is built with these (the user's choices marked); null or absent otherwise. */
+  importedVm: z
+    .object({ firmware: z.enum(['bios', 'efi']), guestId: z.string(), controller: z.string(), chosen: z.array(z.enum(['firmware', 'guestId', 'controller'])) })
+    .nullable()
+    .optional(),
   networks: z.array(z.object({ source: z.string(), target: z.string().nullable(), how: z.string() })),
   restoreKind: z.enum(['full-vm', 'disks']),
   transportOption: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),

@@ -3,7 +3,8 @@ import type { Scenario } from '../scenario-schema';
 import { keysSaved, restoredStoragePolicy, vmHomeEncrypted } from './crypto-vtpm-rules';
 import { formatBytes } from './exclusion';
 import { keepaliveStep, nfcTimeoutSteps } from './nfc-rules';
-import { defaultVmShape, restoredHardwareVersion, restoredVmName } from './request-rules';
+import { importedVmInForce, importedVmText } from './imported-vm';
+import { restoredHardwareVersion, restoredVmName } from './request-rules';
 import { PHASE, type DraftStep } from './step-draft';
 
 type DiskFacts = Pick<
@@ -53,11 +54,10 @@ function newVmSteps(s: Scenario): DraftStep[] {
       description: `Build the ConfigSpec of ${name} from the saved ConfigInfo of ${vm.name} (never a copied .vmx)${versionText}.`,
     });
   } else {
-    const d = defaultVmShape(s);
     steps.push({
       rule: 'DATA-NO-CONFIGINFO',
       phase: PHASE.configSpec,
-      description: `Build the ConfigSpec of ${name} from defaults (no ConfigInfo was saved): firmware ${d.firmware}, guest OS ${d.guest}, ${d.controller} controller, no network card${versionText}.`,
+      description: `Build the ConfigSpec of ${name} from defaults (no ConfigInfo was saved): ${importedVmText(importedVmInForce(s)!)}${versionText}.`,
     });
   }
   steps.push({

@@ -27,6 +27,8 @@ export interface RestoreChoices {
   reason: string;
   storagePolicy: string;
   hardwareVersion: string;
+  /** A point imported from an image (DATA-NO-CONFIGINFO): '' keeps the default the plan lists. */
+  importedVm: { firmware: '' | 'bios' | 'efi'; guestId: string; controller: string };
   verify: boolean;
 }
 
@@ -48,6 +50,7 @@ export const initialChoices: RestoreChoices = {
   reason: '',
   storagePolicy: '',
   hardwareVersion: '',
+  importedVm: { firmware: '', guestId: '', controller: '' },
   verify: true,
 };
 
@@ -89,6 +92,8 @@ export function requestOf(
   if (c.mode === 'add-disks') request.addAsNew = true;
   if (formats.length > 0) request.diskProvisioning = Object.fromEntries(formats);
   if (networks.length > 0) request.networkMap = Object.fromEntries(networks);
+  const imported = Object.entries({ firmware: c.importedVm.firmware, guestId: c.importedVm.guestId.trim(), controller: c.importedVm.controller }).filter(([, v]) => v !== '');
+  if (c.mode === 'new-vm' && imported.length > 0) request.importedVm = Object.fromEntries(imported);
   // Undefined fields are not sent: the engine's defaults apply and the request stays readable in logs and tests.
   return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as RestorePlanInput;
 }

@@ -7,6 +7,7 @@ import { diskTargets, intoVmFindings, overwritesExistingDisks } from './rules/in
 import { networkMappings, newVmFindings, restoredHardwareVersion, restoredVmName } from './rules/request-rules';
 import { bytesToWrite, dataFindings, restoredProvisioning } from './rules/data-rules';
 import { restoreSteps } from './rules/restore-steps';
+import { diskDatastoreName } from './rules/disk-datastores';
 import { importedVmInForce, withImportedVmChoices } from './rules/imported-vm';
 import { estimateTime } from './rules/time-estimate';
 import { chooseTransports } from './rules/transport-choice';
@@ -32,6 +33,7 @@ export function planRestore(facts: Scenario): Plan {
     return {
       key: disk.key,
       label: disk.label,
+      datastore: diskDatastoreName(s, disk),
       transport: c.transport,
       excluded: c.excluded,
       ioBytes: io.ioBytes,

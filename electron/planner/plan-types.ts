@@ -31,6 +31,8 @@ export interface PlanStep {
 export interface DiskPlan {
   key: number;
   label: string;
+  /** The datastore the restored disk is placed on (options.diskDatastores, else the VM's). */
+  datastore: string;
   /** Chosen transport; null when no transport is allowed (see XPORT-NO-AVAILABLE). */
   transport: TransportName | null;
   /** Every rule that excluded each transport for this disk. */

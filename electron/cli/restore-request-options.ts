@@ -20,6 +20,7 @@ export interface RestoreRequestOptions {
   powerOffTarget?: boolean;
   diskMap?: string[];
   diskFormat?: string[];
+  diskDatastore?: string[];
   networkMap?: string[];
   powerOn?: boolean;
   encryption?: string;
@@ -50,6 +51,7 @@ export function withRestoreRequestOptions(cmd: Command): Command {
     .option('--power-off-target', 'with --disks-only: power the target VM off first if it is running (instead of stopping; a hard power-off)')
     .option('--disk-map <point=target>', 'with --disks-only: write restore-point disk KEY into target disk KEY (repeatable)', collect)
     .option('--disk-format <[key=]format>', 'restored disk format: as-source, thin, thick-lazy or thick-eager; KEY=FORMAT for one disk (repeatable)', collect)
+    .option('--disk-datastore <key=name>', 'put restore-point disk KEY on datastore NAME instead of --datastore; *=NAME for every disk not named (repeatable; a new VM only)', collect)
     .option('--network-map <source=target>', 'connect NICs of source network SOURCE to TARGET (repeatable)', collect)
     .option('--power-on', 'power the VM on after the restore (default: it stays powered off)')
     .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; required when the original keys cannot be used')
@@ -66,7 +68,7 @@ export function withRestoreRequestOptions(cmd: Command): Command {
 function pairs(option: string, values: string[] | undefined): Array<[string, string]> {
   return (values ?? []).map((v) => {
     const i = v.indexOf('=');
-    if (i <= 0 || i === v.length - 1) throw new CliError(`--${option} "${v}" is not of the form SOURCE=TARGET`, ExitCode.usage, `For example: --${option} ${option === 'disk-map' ? '2000=2001' : '"Prod-VLAN10=DR-VLAN10"'}`);
+    if (i <= 0 || i === v.length - 1) throw new CliError(`--${option} "${v}" is not of the form SOURCE=TARGET`, ExitCode.usage, `For example: --${option} ${option === 'disk-map' ? '2000=2001' : option === 'disk-datastore' ? '2001=ds-nfs-01' : '"Prod-VLAN10=DR-VLAN10"'}`);
     return [v.slice(0, i), v.slice(i + 1)];
   });
 }
@@ -92,6 +94,11 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     const [key, format] = v.includes('=') ? pairs('disk-format', [v])[0]! : ['*', v];
     diskProvisioning[key === '*' ? key : diskKey('disk-format', key)] = format;
   }
+  if (opts.disksOnly && opts.diskDatastore?.length) {
+    throw new CliError('--disk-datastore places the disks of a new VM; it does not go with --disks-only', ExitCode.usage, 'Leave it out: a disks restore writes the VM\'s disks where they are, new disks go to --datastore.');
+  }
+  const diskDatastores: Record<string, string> = {};
+  for (const [key, name] of pairs('disk-datastore', opts.diskDatastore)) diskDatastores[key === '*' ? key : diskKey('disk-datastore', key)] = name;
   const input: RestoreRequestInput = {
     repo: resolve(repo),
     point: opts.point!,
@@ -108,6 +115,7 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     powerOffTarget: Boolean(opts.powerOffTarget),
     diskMap: Object.fromEntries(pairs('disk-map', opts.diskMap).map(([a, b]) => [diskKey('disk-map', a), Number(diskKey('disk-map', b))])),
     diskProvisioning: diskProvisioning as RestoreRequestInput['diskProvisioning'],
+    diskDatastores,
     networkMap: Object.fromEntries(pairs('network-map', opts.networkMap)),
     powerOn: Boolean(opts.powerOn),
     encryption: (opts.encryption ?? 'keep') as RestoreRequestInput['encryption'],
@@ -142,6 +150,7 @@ const OPTION_OF: Record<string, string> = {
   'importedVm.controller': '--controller (pvscsi, lsilogic, lsisas, buslogic, sata or nvme)',
   networkMap: '--network-map',
   diskMap: '--disk-map',
+  diskDatastores: '--disk-datastore',
   name: '--name',
   reason: '--reason',
 };

@@ -17,6 +17,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import { readVmConfig } from '../vsphere/vm-config-info';
 import { readVmDiskGuard } from '../vsphere/vm-snapshots';
 import { normaliseLiveFacts } from './live-facts-normalise';
+import { datastoreFacts, otherDatastores } from './live-datastore-facts';
 
 /** The scenario the live planner hands to planRestore: the same contract as `plan --scenario`. */
 export interface LiveScenarioInput {
@@ -40,6 +41,8 @@ export interface LiveScenarioInput {
   hardwareVersion?: string;
   /** DATA-NETWORK-MAP: source network → target network. */
   networkMap?: Record<string, string>;
+  /** Full-VM restore: restore-point disk key ("*": the rest) → datastore; each one named is described to the planner. */
+  diskDatastores?: Record<string, string>;
   /** DATA-NO-CONFIGINFO: choices for a point imported from an image (its guest OS is checked against the host). */
   importedVm?: ImportedVmChoices;
   /** Injected for tests; default lists every VM of the connection. */
@@ -65,6 +68,8 @@ function guestInForce(m: RestorePointManifest, savedGuestId: string, choices: Im
   return choices?.guestId ?? (savedGuestId || defaultGuestId(guestFamilyOf(savedGuestId)));
 }
 
+
+
 /** NAA ids of the block devices this (Linux) workstation sees: /dev/disk/by-id/wwn-0x… → naa.… */
 export async function linuxVisibleLuns(dir = '/dev/disk/by-id'): Promise<string[]> {
   try {
@@ -83,13 +88,6 @@ async function dmiProductUuid(): Promise<string | null> {
   }
 }
 
-function datastoreType(ds: InventoryDatastore): 'VMFS' | 'NFS' | 'VVOL' | 'vsan' | 'local' {
-  if (ds.local) return 'local';
-  if (/^NFS/i.test(ds.type)) return 'NFS';
-  if (/vvol/i.test(ds.type)) return 'VVOL';
-  if (/vsan/i.test(ds.type)) return 'vsan';
-  return 'VMFS';
-}
 
 function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string): InventoryHost {
   const host = name
@@ -141,15 +139,6 @@ async function workstationFacts(input: LiveScenarioInput, vcenterName: string | 
   };
 }
 
-/**
- * XPORT-SAN-NO-LUN: the LUN a VMFS datastore lives on, from its extents
- * (HostVmfsVolume.extent[].diskName). A volume spanning several LUNs needs
- * all of them, so the first one the workstation does not see is the fact.
- */
-export function datastoreLun(ds: InventoryDatastore, visibleLuns: string[]): string | null {
-  const luns = ds.extents.map((e) => e.toLowerCase());
-  return luns.find((l) => !visibleLuns.includes(l)) ?? luns[0] ?? null;
-}
 
 /** The existing VM a disks restore writes into: running or not, its snapshots, its disks. */
 async function intoVmFacts(session: VimSession, name: string) {
@@ -233,7 +222,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         networks: hostNetworks(inv, host),
         supportedGuestIds: guestIds,
       },
-      datastore: { name: datastore.name, type: datastoreType(datastore), lun: datastoreLun(datastore, visibleLuns), freeBytes: datastore.freeBytes },
+      datastore: datastoreFacts(datastore, visibleLuns),
+      datastores: otherDatastores(inv, host, input, visibleLuns),
       keyProviders,
       storagePolicies,
       existingVmNames,
@@ -279,6 +269,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
       concurrentStreams: input.concurrentStreams ?? 4,
       hardwareVersion: input.hardwareVersion ?? null,
       networkMap: input.networkMap ?? {},
+      diskDatastores: input.restoreKind === 'full-vm' ? (input.diskDatastores ?? {}) : {},
       intoVm: input.restoreKind === 'disks' ? await intoVmFacts(session, input.intoVm ?? m.vm.name) : null,
     },
   };

@@ -56,6 +56,9 @@ export async function prepareRestore(
   ownVmName?: string,
 ): Promise<PreparedRestore> {
   const point = await deps.repo.openPoint(request.point);
+  if (request.kind === 'disks' && Object.keys(request.diskDatastores).length > 0) {
+    throw new BadInputError('a datastore per disk is for a full-VM restore', 'disk-datastores-not-applicable', 'Leave out --disk-datastore: a disks restore writes the existing VM\'s disks where they are (new disks go to --datastore).');
+  }
   if (request.importedVm && !isImportedPoint(point.manifest)) {
     throw new BadInputError(
       `restore point ${point.id} has a saved VM configuration; firmware, guest OS and controller choices are only for a point imported from an image (DATA-NO-CONFIGINFO)`,
@@ -83,6 +86,7 @@ export async function prepareRestore(
       hardwareVersion: request.hardwareVersion,
       networkMap: request.networkMap,
       importedVm: request.importedVm,
+      diskDatastores: request.diskDatastores,
     });
     const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available, ownVmName));
     if (!parsed.ok)
@@ -274,6 +278,8 @@ export async function runLiveRestore(
                     storagePolicy: request.storagePolicy,
                     hardwareVersion: plan.hardwareVersion ?? undefined,
                     importedVm: request.importedVm,
+                    // Each disk where the plan put it (plan == run).
+                    diskDatastores: Object.fromEntries(plan.disks.map((d) => [d.key, d.datastore])),
                     diskProvisioning: provisioningChoices(
                       request,
                       point.manifest.disks.map((d) => d.key),

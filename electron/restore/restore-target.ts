@@ -31,6 +31,8 @@ export interface VmPlacement {
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;
+  /** The datastore of each restore-point disk that does not go to `datastore` (the plan's per-disk datastore). */
+  diskDatastores?: Record<number, string>;
   /** Restored disk provisioning per restore-point disk key (absent: as saved). */
   diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
   /** Written into the new VM's configuration (extraConfig `lifeboat.restoreJob`) so a crash during creation leaves a VM the resumed job can recognise. */

@@ -52,6 +52,8 @@ export const RestoreRequestFields = {
   diskMap: z.record(diskKey, z.number().int()).default({}),
   /** Per restore-point disk key ("*": every disk not named): the restored disk's provisioning. */
   diskProvisioning: z.record(z.union([diskKey, z.literal('*')]), DiskProvisioningChoice).default({}),
+  /** Full-VM restore: restore-point disk key ("*": every disk not named) → the datastore its file goes to; default: `datastore`. */
+  diskDatastores: z.record(z.union([diskKey, z.literal('*')]), name(200)).default({}),
   /** Source network → target network (DATA-NETWORK-MAP). */
   networkMap: z.record(name(200), name(200)).default({}),
   /** STEP-POWER-ON: power the VM on after the restore. */

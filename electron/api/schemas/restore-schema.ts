@@ -55,6 +55,8 @@ export type PlanFinding = z.infer<typeof PlanFinding>;
 export const PlanDisk = z.object({
   key: z.number(),
   label: z.string(),
+  /** The datastore the restored disk goes to (a datastore per disk; absent in older plans). */
+  datastore: z.string().optional(),
   transport: Transport.nullable(),
   excluded: z.record(z.string(), z.array(z.string())),
   chosenBy: z.enum(['auto', 'options']),

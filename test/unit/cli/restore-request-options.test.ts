@@ -31,3 +31,22 @@ describe('restore request options (lifeboat plan and restore)', () => {
     });
   }
 });
+
+describe('--disk-datastore KEY=NAME (repeatable, *=NAME for the rest)', () => {
+  it('becomes the request\'s diskDatastores', () => {
+    expect(requestFromOptions({ ...base, diskDatastore: ['2001=lab-nfs', '*=ds2'] }).diskDatastores).toEqual({ '2001': 'lab-nfs', '*': 'ds2' });
+    expect(requestFromOptions(base).diskDatastores).toEqual({});
+  });
+  it('a malformed pair, a key that is not a disk key, or --disks-only is a usage error', () => {
+    expect(() => requestFromOptions({ ...base, diskDatastore: ['lab-nfs'] })).toThrow(/--disk-datastore "lab-nfs" is not of the form/);
+    expect(() => requestFromOptions({ ...base, diskDatastore: ['disk2=lab-nfs'] })).toThrow(/--disk-datastore: "disk2" is not a disk key/);
+    expect(() => requestFromOptions({ ...base, disksOnly: true, diskDatastore: ['2001=lab-nfs'] })).toThrow(/does not go with --disks-only/);
+  });
+  for (const command of ['plan', 'restore']) {
+    it(`\`lifeboat ${command} --help\` lists it`, async () => {
+      const io = captureIo();
+      expect(await runCli([command, '--help'], io)).toBe(0);
+      expect(io.out()).toContain('--disk-datastore <key=name>');
+    });
+  }
+});

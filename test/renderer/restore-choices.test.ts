@@ -44,3 +44,11 @@ describe('the restore request the wizard sends', () => {
     expect(plannable({ ...initialChoices, mode: 'add-disks', connection: 'vc01', datastore: 'ds1' })).toBe(false);
   });
 });
+
+describe('a datastore per disk in the request', () => {
+  it('sends only the disks placed off the VM\'s datastore, and only for a new VM', () => {
+    const c = { ...initialChoices, connection: 'vc01', datastore: 'ds1', diskDatastores: { '2000': 'ds1', '2001': 'nfs1', '2002': '' } };
+    expect(requestOf(c, point, keep).diskDatastores).toEqual({ '2001': 'nfs1' });
+    expect(requestOf({ ...c, mode: 'overwrite' }, point, keep)).not.toHaveProperty('diskDatastores');
+  });
+});

@@ -112,8 +112,8 @@ function baseAnswers(plan: RestorePlanView): Record<string, CallResult> {
 
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { exact: false }), { target: { value } });
 
-async function walkToTarget(plan: RestorePlanView) {
-  const fake = recordingBridge(baseAnswers(plan));
+async function walkToTarget(plan: RestorePlanView, overrides: Record<string, CallResult> = {}) {
+  const fake = recordingBridge({ ...baseAnswers(plan), ...overrides });
   bootstrap(fake.bridge, window);
   render(<AppFrame />);
   fill('Repository folder', '/backups/lifeboat');
@@ -300,6 +300,24 @@ describe('Restore wizard: live re-planning, one-click fixes, the run page and Jo
     expect(fake.calls.filter((c) => c === 'restore.plan').length).toBe(plansBefore + 1);
     // The plan status was never replaced by a loading message.
     expect(screen.getByTestId('plan-status').textContent).toMatch(/^OK: 2 disks/);
+  });
+
+  it('puts a disk of the new VM on another datastore the host mounts (a datastore per disk) and plans with it; back with the VM sends nothing', async () => {
+    const twoStores = {
+      ...targets,
+      hosts: targets.hosts.map((h) => (h.name === 'esx1' ? { ...h, datastores: ['ds1', 'nfs1'] } : h)),
+      datastores: [...targets.datastores, { name: 'nfs1', type: 'NFS', capacityBytes: 2 ** 40, freeBytes: 2 ** 39, accessible: true }],
+    };
+    const fake = await walkToTarget(mappedPlan, { 'inventory.restoreTargets': { ok: true, value: twoStores } });
+    fireEvent.change(screen.getByLabelText('Datastore', { exact: true }), { target: { value: 'ds1' } });
+    fireEvent.change(screen.getByLabelText('ESXi host'), { target: { value: 'esx1' } });
+    const placement = await screen.findByLabelText('Datastore of Hard disk 2');
+    expect([...(placement as HTMLSelectElement).options].map((o) => o.value)).toEqual(['', 'ds1', 'nfs1']);
+    fireEvent.change(placement, { target: { value: 'nfs1' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ datastore: 'ds1', diskDatastores: { '2001': 'nfs1' } }));
+    // Back with the VM: nothing is sent, every disk goes to the VM's datastore.
+    fireEvent.change(placement, { target: { value: '' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).not.toHaveProperty('diskDatastores'));
   });
 
   it('fixes a blocked SAN plan with one click on "Choose auto" and plans it again', async () => {

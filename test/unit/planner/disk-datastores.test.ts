@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planRestore } from '../../../electron/planner/plan-restore';
+import { formatPlanText } from '../../../electron/planner/plan-text';
 import { parseScenario } from '../../../electron/planner/scenario-parse';
 import { BASE, GiB, HOTADD_WORKSTATION, SAN_WORKSTATION, disk, findings, merge, scenario, steps } from './scenario-builder';
 
@@ -27,7 +28,9 @@ describe('options.diskDatastores: each disk on its own datastore', () => {
     );
     const all = planRestore(scenario(merge(TWO_DISKS, { options: { diskDatastores: { '*': 'nfs1', '2000': 'ds1' } } })));
     expect(all.disks.map((d) => d.datastore)).toEqual(['ds1', 'nfs1']);
+    expect(formatPlanText(plan)).toMatch(/2001 Hard disk 2 → datastore nfs1:/);
     // Without the option every disk goes to target.datastore, and the plan reads as before.
+    expect(formatPlanText(planRestore(scenario(TWO_DISKS)))).not.toMatch(/→ datastore/);
     expect(planRestore(scenario(TWO_DISKS)).disks.map((d) => d.datastore)).toEqual(['ds1', 'ds1']);
   });
 

@@ -50,6 +50,8 @@ export const LAYER_FILE_EXCEPTIONS = {
   },
   'electron/restore/vsphere-restore-target.ts': { allow: ['vddk', 'vsphere'], why: 'the vSphere adapter of the RestoreTarget port' },
   'electron/restore/live-restore-facts.ts': { allow: ['vsphere'], why: "gathers the planner's facts from the live target" },
+  'electron/restore/live-datastore-facts.ts': { allow: ['vsphere'], why: "describes the target's datastores (per-disk placement) as planner facts" },
+  'electron/restore/disk-placement.ts': { allow: ['vsphere'], why: 'part of the vSphere adapter: resolves each disk\'s datastore on the target host' },
   'electron/restore/default-vm-config.ts': { allow: ['vsphere'], why: "part of the vSphere RestoreTarget adapter: the SavedVmConfig an imported point's VM is built from" },
   'electron/restore/target-network-map.ts': { allow: ['vsphere'], why: "part of the vSphere RestoreTarget adapter: maps NICs to the chosen host's networks" },
   'electron/restore/restore-report.ts': { allow: ['vddk'], why: 'the report carries the per-function VDDK call stats (a type and a pure merge), as nbdkit reports them' },

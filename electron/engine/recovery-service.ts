@@ -101,6 +101,7 @@ export class RecoveryService {
       const request = requests[i]!;
       const { plan, target } = await this.deps.restore.planWithTarget(request).catch((err: unknown) => aboutVm(err, c));
       freeBytes.set(request.datastore, target.datastoreFreeBytes);
+      for (const [name, free] of Object.entries(target.datastoresFreeBytes)) freeBytes.set(name, free);
       return vmPlanView({
         group: c.group,
         vm: c.vm,

@@ -39,7 +39,8 @@ export interface PreparedRestore {
   plan: Plan;
   server: string;
   /** Where it lands, as the facts said: the host its disks are written through and the datastore's free bytes. */
-  target: { host: string; datastoreFreeBytes: number };
+  /** datastoresFreeBytes: every datastore the disks go to (diskDatastores), the VM home's included. */
+  target: { host: string; datastoreFreeBytes: number; datastoresFreeBytes: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -103,7 +104,11 @@ export async function prepareRestore(
       session,
       plan: planRestore(parsed.scenario),
       server: profile.server,
-      target: { host: pickHost(inventory, datastore, request.host).name, datastoreFreeBytes: parsed.scenario.target.datastore.freeBytes },
+      target: { host: pickHost(inventory, datastore, request.host).name, datastoreFreeBytes: parsed.scenario.target.datastore.freeBytes,
+        datastoresFreeBytes: Object.fromEntries(
+          [parsed.scenario.target.datastore, ...parsed.scenario.target.datastores].map((d) => [d.name, d.freeBytes]),
+        ),
+      },
       close: () => session.close(),
     };
   } catch (err) {

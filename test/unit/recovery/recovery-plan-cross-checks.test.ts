@@ -86,6 +86,18 @@ describe('recoveryPlanView', () => {
     expect(view(vms, 12 * GiB).ok).toBe(true);
   });
 
+  it('sums each disk on the datastore it goes to (a datastore per disk), not on the VM home\'s', () => {
+    // dc01 keeps its home on DS0 but puts its big thick disk on DS1; dc02 does the same: DS1 must hold both.
+    const split = (vm: string) =>
+      vmPlan({ vm, group: 'core', thickBytes: 60 * GiB, thinBytes: GiB, space: [{ datastore: 'DS0', thickBytes: 0, thinBytes: GiB }, { datastore: 'DS1', thickBytes: 60 * GiB, thinBytes: 0 }] });
+    const v = view([split('dc01'), split('dc02')], 10 * GiB);
+    expect(v.findings.map((f) => [f.rule, f.datastore])).toEqual([['DATA-THICK-SPACE', 'DS1']]);
+    expect(v.datastores.map((d) => [d.name, d.neededBytes, d.vms])).toEqual([
+      ['DS0', 2 * GiB, ['dc01', 'dc02']],
+      ['DS1', 120 * GiB, ['dc01', 'dc02']],
+    ]);
+  });
+
   it('blocks with DATA-THIN-SPACE when the thin data does not fit after the thick disks', () => {
     const v = view([vmPlan({ vm: 'dc01', group: 'core', thickBytes: 6 * GiB }), vmPlan({ vm: 'dc02', group: 'core', thinBytes: 5 * GiB })], 10 * GiB);
     expect(v.findings.map((f) => [f.rule, f.datastore])).toEqual([['DATA-THIN-SPACE', 'DS0']]);

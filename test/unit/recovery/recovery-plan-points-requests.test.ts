@@ -59,7 +59,7 @@ describe('per-VM restore requests', () => {
     const dcRequest = vmRestoreRequest({ file, repo: '/plans/repo', pointId: 'ab33', options: dcOptions, host: 'esx-3' });
     expect(dcRequest).toEqual({
       repo: '/plans/repo', point: 'ab33', connection: 'lab', datastore: 'DS0', host: 'esx-3', powerOn: true, networkMap: { a: 'A', b: 'B' },
-      transport: 'auto', kind: 'full-vm', addAsNew: false, powerOffTarget: false, diskMap: {}, diskProvisioning: {}, encryption: 'keep', encryptionChosen: false, verify: true,
+      transport: 'auto', kind: 'full-vm', addAsNew: false, powerOffTarget: false, diskMap: {}, diskProvisioning: {}, diskDatastores: {}, encryption: 'keep', encryptionChosen: false, verify: true,
     });
     const dbRequest = vmRestoreRequest({ file, repo: '/plans/repo', pointId: 'bb44', options: vmOptions(file.defaults, db!) });
     expect(dbRequest).toMatchObject({ host: 'esx-2', datastore: 'DS1', powerOn: false, networkMap: { a: 'A', b: 'B2' }, encryption: 'new-keys', encryptionChosen: true });

@@ -33,6 +33,7 @@ import { DEMO_PASSWORD, ensureDemoRepository } from '../restore-points/demo-rest
 import { join } from 'node:path';
 import { RepositoryHandlers } from './repository-handlers';
 import { RestoreHandlers } from './restore-handlers';
+import { BackupHandlers } from './backup-handlers';
 import { RestoreTargetHandlers } from './restore-target-handlers';
 import { powerOnByName } from './vm-power-handlers';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
@@ -77,6 +78,8 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     // The engine's env (not only process.env) names the VDDK folder when no setting does.
     vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })),
   });
+
+  const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })) });
 
   const targets = new RestoreTargetHandlers(connectionStore, secretStore);
   const lab = new LabHandlers(home, secretStore);
@@ -163,6 +166,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
       resume: async ({ jobId }) => restores.resume(jobId),
+    },
+    backup: {
+      plan: async (request) => backups.plan(request),
+      start: async (request) => backups.start(request),
     },
     lab: {
       status: async () => lab.status(),

@@ -1,17 +1,15 @@
 import type { PointWriter } from '../repository/point-writer';
 import type { Repository } from '../repository/repository';
-import { decideBackup, type BackupDecision } from './backup-decision';
 import { lockRepositoryAndClearLeftovers } from './backup-lock';
 import { BackupProgressTracker, type BackupProgressListener } from './backup-progress';
 import { BackupFailedError, type BackupDiskResult, type BackupResult } from './backup-result';
 import type { DiskReadPlan } from './backup-source';
+import { prepareBackup, type PreparedBackup } from './prepare-backup';
 import {
-  isIndependent,
   type BackupSource,
   type OpenedSourceDisk,
   type SnapshotDiskRef,
   type SourceSnapshot,
-  type SourceVm,
   type SourceVmDisk,
   type SourceVmExtras,
 } from './backup-source-port';
@@ -29,40 +27,6 @@ export interface BackupJobInput {
   onProgress?: BackupProgressListener;
   /** NFC-KEEPALIVE interval for the open disks (0 = off). */
   keepaliveMs?: number;
-}
-
-/** What the backup will do, worked out before anything changes on the source. */
-export interface PreparedBackup {
-  vm: SourceVm;
-  backupDisks: SourceVmDisk[];
-  skipped: SourceVmDisk[];
-  decision: BackupDecision;
-}
-
-/**
- * BACKUP-SAVE-CONFIG (read), BACKUP-SKIP-INDEPENDENT and the full/incremental
- * decision: reads the VM's configuration and the repository, changes nothing.
- * The backup service's plan is this; the job starts with it.
- */
-export async function prepareBackup(
-  source: BackupSource,
-  input: Pick<BackupJobInput, 'repo' | 'vm' | 'full' | 'quiesce'>,
-): Promise<PreparedBackup> {
-  const moref = 'moref' in input.vm ? input.vm.moref : await source.findVm(input.vm.name);
-  const vm = await source.readVm(moref);
-  const backupDisks = vm.disks.filter((d) => !isIndependent(d));
-  const skipped = vm.disks.filter(isIndependent);
-  if (backupDisks.length === 0)
-    throw new BackupFailedError(`${vm.name} has no disk that can be backed up (independent disks cannot be snapshotted).`, []);
-  const decision = await decideBackup({
-    repo: input.repo,
-    vm,
-    connection: { server: source.server, kind: source.kind },
-    disks: backupDisks,
-    full: input.full ?? false,
-    quiesce: input.quiesce ?? false,
-  });
-  return { vm, backupDisks, skipped, decision };
 }
 
 interface OpenDisk {

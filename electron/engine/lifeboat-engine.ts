@@ -81,7 +81,8 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
 
   const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })) });
 
-  const targets = new RestoreTargetHandlers(connectionStore, secretStore);
+  // The wizard's pickers and power-on log in like every other call: a session password (CONN-NO-KEYCHAIN) answers first.
+  const targets = new RestoreTargetHandlers(connectionStore, sessionSecrets);
   const lab = new LabHandlers(home, secretStore);
   const recent = new RecentRepositories(home);
   const exports = new ExportHandlers(repositories, jobs);
@@ -139,7 +140,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       vmNameInUse: async ({ connection, name }) => targets.vmNameInUse(connection, name),
     },
     vms: {
-      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, secretStore, connection, name),
+      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, sessionSecrets, connection, name),
     },
     repositories: {
       open: async (request) => {

@@ -27,7 +27,7 @@ const repo: OpenedRepository = {
 const plan: RestorePlanView = {
   ok: true, vm: 'sql01', vmName: 'sql01-restored', verify: true, powerOn: false, encryption: 'keep', storagePolicy: null, hardwareVersion: null,
   networks: [], restoreKind: 'full-vm', transportOption: 'nbdssl',
-  disks: [{ key: 2000, label: 'Hard disk 1', transport: 'nbdssl', excluded: {}, chosenBy: 'user', why: 'NBDSSL as chosen.', restoredProvisioning: 'thin', bytesToWrite: 1024 ** 3, firstWriteAllocates: true }],
+  disks: [{ key: 2000, label: 'Hard disk 1', transport: 'nbdssl', excluded: {}, chosenBy: 'options', why: 'NBDSSL as chosen.', restoredProvisioning: 'thin', bytesToWrite: 1024 ** 3, firstWriteAllocates: true }],
   findings: [], steps: [], rulesApplied: [],
 };
 

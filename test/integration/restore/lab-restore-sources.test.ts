@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup } from '../../../electron/backup/backup-job';
+import { runBackup } from '../../../electron/backup/backup-runner';
 import { createDiskImage } from '../../../electron/disks/open-disk-image';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';

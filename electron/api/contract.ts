@@ -20,6 +20,7 @@ import { WhatIfPlanInput, WhatIfPlanView, WhatIfScenarioRow } from './schemas/wh
 import { PointDetails, PointDetailsInput } from './schemas/point-details-schema';
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
+import { BackupPlanInput, BackupPlanView, BackupStartInput } from './schemas/backup-schema';
 
 export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
 export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema';
@@ -31,6 +32,7 @@ export type { ExportStartInput } from './schemas/export-schema';
 export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
 export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
+export type { BackupPlanInput, BackupPlanView, BackupStartInput } from './schemas/backup-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -95,6 +97,12 @@ export const apiContract = {
     start: invoke(RestoreStartInput, z.object({ jobId: z.string() })),
     /** Continues an interrupted or failed restore job from its checkpoint (its saved request; the repository must be open). */
     resume: invoke(JobIdInput, z.object({ jobId: z.string() })),
+  },
+  backup: {
+    /** What a backup of a VM would read (full or incremental per disk and why, at most how many bytes, the snapshot); changes nothing. */
+    plan: invoke(BackupPlanInput, BackupPlanView),
+    /** Plans again and, unless blocked, runs the backup as a job (progress through jobs.onProgress). */
+    start: invoke(BackupStartInput, z.object({ jobId: z.string() })),
   },
   lab: {
     /** The background lab (the one `lifeboat lab` controls): running or not, its datastores, hosts, VMs and the free space under them. */

@@ -33,6 +33,7 @@ import { DEMO_PASSWORD, ensureDemoRepository } from '../restore-points/demo-rest
 import { join } from 'node:path';
 import { RepositoryHandlers } from './repository-handlers';
 import { RestoreHandlers } from './restore-handlers';
+import { BackupHandlers } from './backup-handlers';
 import { RestoreTargetHandlers } from './restore-target-handlers';
 import { powerOnByName } from './vm-power-handlers';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
@@ -78,7 +79,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
     vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })),
   });
 
-  const targets = new RestoreTargetHandlers(connectionStore, secretStore);
+  const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })) });
+
+  // The wizard's pickers and power-on log in like every other call: a session password (CONN-NO-KEYCHAIN) answers first.
+  const targets = new RestoreTargetHandlers(connectionStore, sessionSecrets);
   const lab = new LabHandlers(home, secretStore);
   const recent = new RecentRepositories(home);
   const exports = new ExportHandlers(repositories, jobs);
@@ -136,7 +140,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       vmNameInUse: async ({ connection, name }) => targets.vmNameInUse(connection, name),
     },
     vms: {
-      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, secretStore, connection, name),
+      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, sessionSecrets, connection, name),
     },
     repositories: {
       open: async (request) => {
@@ -163,6 +167,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       plan: async (request) => restores.plan(request),
       start: async (request) => restores.start(request),
       resume: async ({ jobId }) => restores.resume(jobId),
+    },
+    backup: {
+      plan: async (request) => backups.plan(request),
+      start: async (request) => backups.start(request),
     },
     lab: {
       status: async () => lab.status(),

@@ -46,7 +46,8 @@ const PLAN_CONCURRENCY = 4;
 interface ChosenVm {
   group: string;
   vm: string;
-  at: ReadonlyArray<string | number>;
+  /** `file:line:column` of its entry, for messages about it. */
+  where: string;
   manifest: RestorePointManifest;
   options: ReturnType<typeof vmOptions>;
 }
@@ -65,12 +66,13 @@ async function readSource(source: RecoveryPlanSource): Promise<{ text: string; n
 /** Bytes the copy of a point writes (allocated data when the point knows it, else every byte), to spread VMs before planning. */
 const pointBytes = (m: RestorePointManifest) => m.disks.reduce((n, d) => n + (d.allocationMapSaved ? d.allocatedBytes : d.capacity), 0);
 
-/** A VM's planning failure, said about that VM (the error's kind, code and hint are kept). */
+/** A VM's planning failure, said about that VM and where the file lists it (the error's kind, code and hint are kept). */
 function aboutVm(err: unknown, vm: ChosenVm): never {
+  const about = `${vm.where}: VM "${vm.vm}" (group ${vm.group})`;
   if (err instanceof LifeboatError) {
-    throw new LifeboatError(`VM "${vm.vm}" (group ${vm.group}): ${err.message}`, { code: err.code, kind: err.kind, hint: err.hint, rule: err.rule, cause: err });
+    throw new LifeboatError(`${about}: ${err.message}`, { code: err.code, kind: err.kind, hint: err.hint, rule: err.rule, cause: err });
   }
-  throw new LifeboatError(`VM "${vm.vm}" (group ${vm.group}): ${err instanceof Error ? err.message : String(err)}`, { code: 'recovery-vm-plan-failed', cause: err });
+  throw new LifeboatError(`${about}: ${err instanceof Error ? err.message : String(err)}`, { code: 'recovery-vm-plan-failed', cause: err });
 }
 
 /**
@@ -99,6 +101,7 @@ export class RecoveryService {
       const request = requests[i]!;
       const { plan, target } = await this.deps.restore.planWithTarget(request).catch((err: unknown) => aboutVm(err, c));
       freeBytes.set(request.datastore, target.datastoreFreeBytes);
+      for (const [name, free] of Object.entries(target.datastoresFreeBytes)) freeBytes.set(name, free);
       return vmPlanView({
         group: c.group,
         vm: c.vm,
@@ -125,7 +128,8 @@ export class RecoveryService {
           issues.push(issueAt([...at, 'point'], choice.message));
           continue;
         }
-        chosen.push({ group: group.name, vm: entry.vm, at, manifest: await repo.loadPoint(choice.point.id), options: vmOptions(file.defaults, entry) });
+        const pos = issueAt(at, '');
+        chosen.push({ group: group.name, vm: entry.vm, where: `${pos.file}:${pos.line}:${pos.column}`, manifest: await repo.loadPoint(choice.point.id), options: vmOptions(file.defaults, entry) });
       }
     }
     if (issues.length > 0) throw new InvalidRecoveryPlanError(name, issues);
@@ -140,9 +144,12 @@ export class RecoveryService {
     const session = await openConnection(profile, this.deps.secrets);
     try {
       const inventory = await fetchInventory(session);
-      return spreadOverHosts(
-        onCluster.map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: clusterHosts(inventory, c.options.cluster!, c.options.datastore!) })),
-      );
+      const pinned = chosen.filter((c) => c.options.host !== undefined).map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: [c.options.host!], pinned: true }));
+      const spread = spreadOverHosts([
+        ...pinned,
+        ...onCluster.map((c) => ({ key: c.vm, group: c.group, bytesToWrite: pointBytes(c.manifest), hosts: clusterHosts(inventory, c.options.cluster!, c.options.datastore!) })),
+      ]);
+      return new Map(onCluster.map((c) => [c.vm, spread.get(c.vm)!]));
     } finally {
       await session.close().catch(() => undefined);
     }

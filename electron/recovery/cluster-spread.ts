@@ -4,13 +4,16 @@ export interface SpreadVm {
   group: string;
   bytesToWrite: number;
   hosts: readonly string[];
+  /** A VM the file puts on one host (host:): not moved, but its bytes count on that host. */
+  pinned?: boolean;
 }
 
 /**
  * Spreads a cluster's VMs over its hosts, group by group (a group runs at
  * once, so that is where balance matters): largest VM first, each to the
  * host with the fewest bytes of its group so far, then of the whole plan,
- * then by name. Deterministic: the same plan always lands the same way.
+ * then by name. VMs pinned to a host count there first. Deterministic: the
+ * same plan always lands the same way.
  */
 export function spreadOverHosts(vms: readonly SpreadVm[]): Map<string, string> {
   const placed = new Map<string, string>();
@@ -18,7 +21,9 @@ export function spreadOverHosts(vms: readonly SpreadVm[]): Map<string, string> {
   const groups = [...new Set(vms.map((v) => v.group))];
   for (const group of groups) {
     const groupBytes = new Map<string, number>();
-    const members = vms.filter((v) => v.group === group).sort((a, b) => b.bytesToWrite - a.bytesToWrite || a.key.localeCompare(b.key));
+    const members = vms
+      .filter((v) => v.group === group)
+      .sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)) || b.bytesToWrite - a.bytesToWrite || a.key.localeCompare(b.key));
     for (const vm of members) {
       const host = [...vm.hosts].sort(
         (a, b) => (groupBytes.get(a) ?? 0) - (groupBytes.get(b) ?? 0) || (planBytes.get(a) ?? 0) - (planBytes.get(b) ?? 0) || a.localeCompare(b),

@@ -29,7 +29,8 @@ export function formatRecoveryPlanText(view: RecoveryPlanView): string {
     `  Estimated time: ${formatEta(view.estimateSeconds)} (the groups one after another, with the delays between them)`,
   ];
   view.groups.forEach((g, i) => {
-    out.push('', `Group ${i + 1}: ${g.name} — estimate ${formatEta(g.estimateSeconds)}; next group after its VMs are ${g.waitFor}${g.delaySeconds ? ` + ${g.delaySeconds} s` : ''}${g.stopOnFailure ? '; a failed VM stops the plan' : ''}`);
+    const then = i === view.groups.length - 1 ? `the plan is done when its VMs are ${g.waitFor}` : `next group after its VMs are ${g.waitFor}${g.delaySeconds ? ` + ${g.delaySeconds} s` : ''}`;
+    out.push('', `Group ${i + 1}: ${g.name} — estimate ${formatEta(g.estimateSeconds)}; ${then}${g.stopOnFailure ? '; a failed VM stops the plan' : ''}`);
     for (const vm of g.vms) out.push(...vmLines(vm));
   });
   out.push('', 'Datastores (space summed over every VM restored to each):');

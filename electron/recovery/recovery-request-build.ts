@@ -5,7 +5,7 @@ import { RestoreRequest } from '../api/schemas/restore-request';
 /**
  * A VM's options: the plan's defaults, then the VM's own. A VM's `host`
  * replaces the defaults' `cluster` and the other way round; the maps
- * (networkMap, diskProvisioning) merge key by key, the VM's entries winning.
+ * (networkMap, diskProvisioning, diskDatastores) merge key by key, the VM's entries winning.
  */
 export function vmOptions(defaults: RecoveryRestoreOptions, entry: RecoveryVmEntry): RecoveryRestoreOptions {
   const { vm: _vm, point: _point, ...own } = entry;
@@ -15,6 +15,7 @@ export function vmOptions(defaults: RecoveryRestoreOptions, entry: RecoveryVmEnt
   const merged: RecoveryRestoreOptions = { ...base, ...own };
   if (defaults.networkMap || own.networkMap) merged.networkMap = { ...defaults.networkMap, ...own.networkMap };
   if (defaults.diskProvisioning || own.diskProvisioning) merged.diskProvisioning = { ...defaults.diskProvisioning, ...own.diskProvisioning };
+  if (defaults.diskDatastores || own.diskDatastores) merged.diskDatastores = { ...defaults.diskDatastores, ...own.diskDatastores };
   return merged;
 }
 

@@ -8,13 +8,16 @@ import { formatBytes } from '../units/byte-units';
  * datastore each VM fits alone can still be too small for all of them.
  */
 export function datastoreSpace(vms: readonly RecoveryVmPlan[], freeBytes: ReadonlyMap<string, number | null>): { datastores: RecoveryDatastoreUse[]; findings: RecoveryFinding[] } {
-  const names = [...new Set(vms.map((v) => v.datastore))].sort();
+  // Each VM's bytes per datastore its disks go to (older views: all on the VM's datastore).
+  const uses = vms.flatMap((v) => (v.space ?? [{ datastore: v.datastore, thickBytes: v.thickBytes, thinBytes: v.thinBytes }]).map((u) => ({ vm: v, ...u })));
+  const names = [...new Set([...vms.map((v) => v.datastore), ...uses.map((u) => u.datastore)])].sort();
   const datastores: RecoveryDatastoreUse[] = [];
   const findings: RecoveryFinding[] = [];
   for (const name of names) {
-    const on = vms.filter((v) => v.datastore === name);
-    const thickBytes = on.reduce((n, v) => n + v.thickBytes, 0);
-    const thinBytes = on.reduce((n, v) => n + v.thinBytes, 0);
+    const here = uses.filter((u) => u.datastore === name);
+    const on = [...new Set(here.map((u) => u.vm))];
+    const thickBytes = here.reduce((n, u) => n + u.thickBytes, 0);
+    const thinBytes = here.reduce((n, u) => n + u.thinBytes, 0);
     const free = freeBytes.get(name) ?? null;
     const neededBytes = thickBytes + thinBytes;
     datastores.push({ name, freeBytes: free, thickBytes, thinBytes, neededBytes, vms: on.map((v) => v.vm), ok: free === null || neededBytes <= free });

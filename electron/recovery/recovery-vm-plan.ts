@@ -30,6 +30,14 @@ export function vmPlanView(input: VmPlanInput): RecoveryVmPlan {
   // DATA-THICK-SPACE takes a thick disk at its provisioned size; DATA-THIN-SPACE a thin disk at its data.
   const thickBytes = plan.disks.filter((d) => d.restoredProvisioning !== 'thin').reduce((n, d) => n + (size(d.key)?.capacity ?? 0), 0);
   const thinBytes = plan.disks.filter((d) => d.restoredProvisioning === 'thin').reduce((n, d) => n + (size(d.key)?.allocatedBytes ?? 0), 0);
+  const space = new Map<string, { datastore: string; thickBytes: number; thinBytes: number }>();
+  for (const d of plan.disks) {
+    const datastore = d.datastore ?? input.request.datastore;
+    const use = space.get(datastore) ?? { datastore, thickBytes: 0, thinBytes: 0 };
+    if (d.restoredProvisioning === 'thin') use.thinBytes += size(d.key)?.allocatedBytes ?? 0;
+    else use.thickBytes += size(d.key)?.capacity ?? 0;
+    space.set(datastore, use);
+  }
   return {
     group: input.group,
     vm: input.vm,
@@ -54,6 +62,7 @@ export function vmPlanView(input: VmPlanInput): RecoveryVmPlan {
     bytesToWrite: plan.estimate.bytesToWrite,
     thickBytes,
     thinBytes,
+    space: [...space.values()],
     estimateSeconds: plan.estimate.seconds,
     powerOn: plan.powerOn,
   };

@@ -6,6 +6,12 @@ import { LocalFolderBackend } from '../../../electron/repository/local-folder-ba
 import { Repository } from '../../../electron/repository/repository';
 import { listVms } from '../../../electron/vsphere/inventory';
 import { runCliProcess } from '../../support/cli-process';
+import { ConnectionStore } from '../../../electron/connections/connection-store';
+import { RecoveryService } from '../../../electron/engine/recovery-service';
+import { RestoreService } from '../../../electron/engine/restore-service';
+import { environmentFactsFor } from '../../../electron/environment/environment-facts';
+import { OsKeychain } from '../../../electron/keychain/os-keychain';
+import { join } from 'node:path';
 import { labVmPoint, MiB } from '../restore/lab-restore-fixture';
 import { startRecoveryLab, type RecoveryLab } from './recovery-lab-fixture';
 
@@ -200,6 +206,24 @@ groups:
     ]);
   });
 
+  it('plans plan text (as the UI sends it) with its repository relative to baseDir, through the engine service', async () => {
+    const home = f.env.LIFEBOAT_HOME!;
+    const connections = new ConnectionStore(home);
+    const secrets = new OsKeychain();
+    const openRepository = (path: string) => Repository.open(new LocalFolderBackend(path), 'pw');
+    const restore = new RestoreService({ home, connections, secrets, environment: () => environmentFactsFor(home, 'cli', secrets), openRepository, vddk: () => Promise.reject(new Error('a plan needs no VDDK')) });
+    const service = new RecoveryService({ home, restore, connections, secrets, openRepository });
+    const text = `name: from the UI\nrepository: repo\nconnection: lab\ndefaults: { datastore: ${ds()} }\ngroups:\n  - name: one\n    vms: [{ vm: app01 }, { vm: db01, host: ${f.lab.info.hosts[1]!.name} }]\n`;
+    const view = await service.plan({ text, name: 'ui-plan.yaml', baseDir: f.dir });
+    expect(view).toMatchObject({ ok: true, source: 'ui-plan.yaml', repository: join(f.dir, 'repo') });
+    expect(view.groups[0]!.vms.map((v) => [v.vm, v.host, v.request.host])).toEqual([
+      // No host or cluster: the restore's own choice, said in the view, left out of the request as for a single restore.
+      ['app01', expect.any(String), undefined],
+      ['db01', f.lab.info.hosts[1]!.name, f.lab.info.hosts[1]!.name],
+    ]);
+    await expect(service.plan({ text: text.replace('repository: repo', 'repository: nowhere'), name: 'ui-plan.yaml', baseDir: f.dir })).rejects.toThrow(join(f.dir, 'nowhere'));
+  });
+
   it('names the file, line, column and field of every problem (exit 2), the repository included', async () => {
     const file = await f.writePlan(
       'bad.yaml',
@@ -229,5 +253,11 @@ groups:
     expect(error.code).toBe('invalid-recovery-plan');
     expect(error.message).toMatch(/missing\.yaml:8:\d+: groups\[0\]\.vms\[0\]\.point: the repository has no restore point of VM "DC01"; it has points of .*"dc01"/);
     expect(error.message).toMatch(/missing\.yaml:10:\d+: groups\[0\]\.vms\[1\]\.point: VM "dns01" has no restore point before 2001-01-01T00:00:00.000Z; its oldest is from 20/);
+
+    // What only the target can say (a datastore it does not have) names the VM's entry too.
+    const nods = await f.writePlan('nods.yaml', `name: n\nrepository: repo\nconnection: lab\ndefaults: { datastore: ${ds()} }\ngroups:\n  - name: one\n    vms:\n      - vm: dc01\n      - { vm: dns01, datastore: NoSuchDS }\n`);
+    const target = await runCliProcess(f.cli, ['recovery', 'plan', nods], f.env);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain(`${nods}:9:9: VM "dns01" (group one): datastore "NoSuchDS" not found on the target`);
   });
 });

@@ -25,14 +25,14 @@ export interface CliLab {
 }
 
 /**
- * Starts the lab (vCenter mode), makes the restore point, bundles the CLI and
+ * Starts the lab (vCenter mode unless told), makes the restore point, bundles the CLI and
  * saves connection "lab" with `connect add` into `home` (a folder under the
  * fixture's, by default "home"). For the CLI tests of restore, jobs and the
  * reliability suite; needs the keychain that `npm test` provides.
  */
-export async function startCliLab(name: string, options: { home?: string } = {}): Promise<CliLab> {
+export async function startCliLab(name: string, options: { home?: string; mode?: 'vcenter' | 'esxi' } = {}): Promise<CliLab> {
   const dir = await mkdtemp(join(tmpdir(), `lifeboat-${name}-`));
-  const lab = await startVcsim({ mode: 'vcenter' });
+  const lab = await startVcsim({ mode: options.mode ?? 'vcenter' });
   const session = await labSession(lab.info);
   const cli = await bundleCli(name);
   const env = { ...process.env, LIFEBOAT_HOME: join(dir, options.home ?? 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };

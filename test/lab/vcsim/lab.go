@@ -43,6 +43,7 @@ type labInfo struct {
 	BulkVMPrefix     string          `json:"bulkVmPrefix"`
 	KeyProviders     []string        `json:"keyProviders"`
 	StoragePolicies  []string        `json:"storagePolicies"`
+	SiteVMs          []siteVMInfo    `json:"siteVms,omitempty"`
 	Pid              int             `json:"pid"`
 }
 
@@ -165,6 +166,7 @@ func startLab(o options) (*runningLab, error) {
 		BulkVMPrefix:     bulkVMPrefix,
 		KeyProviders:     inv.keyProviders,
 		StoragePolicies:  inv.storagePolicies,
+		SiteVMs:          inv.siteVMs,
 		Pid:              os.Getpid(),
 	}
 	return lab, nil

@@ -5,6 +5,7 @@ import { RestoreRequest } from '../../../electron/api/schemas/restore-request';
 import { simulateGroupSchedule, type ScheduleVm } from '../../../electron/recovery/group-schedule';
 import { withWaitForDefaults } from '../../../electron/recovery/recovery-plan-checks';
 import { recoveryPlanView } from '../../../electron/recovery/recovery-plan-view';
+import { formatRecoveryPlanText } from '../../../electron/recovery/recovery-plan-text';
 
 const GiB = 1024 ** 3;
 const caps = { san: 6, hotadd: 15, nbd: 4 };
@@ -85,6 +86,18 @@ describe('recoveryPlanView', () => {
     expect(view(vms, 12 * GiB).ok).toBe(true);
   });
 
+  it('sums each disk on the datastore it goes to (a datastore per disk), not on the VM home\'s', () => {
+    // dc01 keeps its home on DS0 but puts its big thick disk on DS1; dc02 does the same: DS1 must hold both.
+    const split = (vm: string) =>
+      vmPlan({ vm, group: 'core', thickBytes: 60 * GiB, thinBytes: GiB, space: [{ datastore: 'DS0', thickBytes: 0, thinBytes: GiB }, { datastore: 'DS1', thickBytes: 60 * GiB, thinBytes: 0 }] });
+    const v = view([split('dc01'), split('dc02')], 10 * GiB);
+    expect(v.findings.map((f) => [f.rule, f.datastore])).toEqual([['DATA-THICK-SPACE', 'DS1']]);
+    expect(v.datastores.map((d) => [d.name, d.neededBytes, d.vms])).toEqual([
+      ['DS0', 2 * GiB, ['dc01', 'dc02']],
+      ['DS1', 120 * GiB, ['dc01', 'dc02']],
+    ]);
+  });
+
   it('blocks with DATA-THIN-SPACE when the thin data does not fit after the thick disks', () => {
     const v = view([vmPlan({ vm: 'dc01', group: 'core', thickBytes: 6 * GiB }), vmPlan({ vm: 'dc02', group: 'core', thinBytes: 5 * GiB })], 10 * GiB);
     expect(v.findings.map((f) => [f.rule, f.datastore])).toEqual([['DATA-THIN-SPACE', 'DS0']]);
@@ -115,5 +128,27 @@ describe('recoveryPlanView', () => {
     // core: dc01 holds both SAN streams for 100 s, then dc02 runs 40 s; apps 50 s; the delay after core only.
     expect(v.groups.map((g) => [g.name, g.estimateSeconds, g.waitFor])).toEqual([['core', 140, 'restored'], ['apps', 50, 'restored']]);
     expect(v.estimateSeconds).toBe(140 + 30 + 50);
+  });
+});
+
+describe('formatRecoveryPlanText', () => {
+  it('shows groups with their VMs, space per datastore, streams per host, findings with rule and remedy, and the whole estimate', () => {
+    const v = view(
+      [
+        vmPlan({ vm: 'dc01', group: 'core', thickBytes: 6 * GiB, estimateSeconds: 100, findings: [{ rule: 'DATA-NETWORK-MAP', severity: 'warn', message: 'mapped', remedy: 'map it' }] }),
+        vmPlan({ vm: 'dc02', group: 'core', thickBytes: 6 * GiB, host: 'esx-2' }),
+        vmPlan({ vm: 'app01', group: 'apps', datastore: 'DS1' }),
+      ],
+      10 * GiB,
+    );
+    const text = formatRecoveryPlanText(v);
+    expect(text).toContain('Recovery plan "site" (site.yaml): BLOCKED');
+    expect(text).toContain('Estimated time: 2 min 20 s');
+    expect(text).toMatch(/Group 1: core — estimate 1 min 40 s; next group after its VMs are restored \+ 30 s\n {2}dc01 → dc01-restored\n.*host esx-1 {2}datastore DS0 {2}transport nbdssl/);
+    expect(text).toContain('[warn] DATA-NETWORK-MAP: mapped');
+    expect(text).toContain('Group 2: apps — estimate 10 s; the plan is done when its VMs are restored\n');
+    expect(text).toMatch(/DS0: needs 14 GiB \(thick 12 GiB, thin data 2 GiB\), 10 GiB free {2}TOO SMALL — dc01, dc02/);
+    expect(text).toContain('esx-2: 1 stream; caps SAN 2, NBD/NBDSSL 50, HotAdd 15 — dc02');
+    expect(text).toMatch(/Across the plan:\n {2}\[block\] DATA-THICK-SPACE: .*\n\s+→ Free at least 4 GiB on DS0/);
   });
 });

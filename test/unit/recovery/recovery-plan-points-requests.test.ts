@@ -59,7 +59,7 @@ describe('per-VM restore requests', () => {
     const dcRequest = vmRestoreRequest({ file, repo: '/plans/repo', pointId: 'ab33', options: dcOptions, host: 'esx-3' });
     expect(dcRequest).toEqual({
       repo: '/plans/repo', point: 'ab33', connection: 'lab', datastore: 'DS0', host: 'esx-3', powerOn: true, networkMap: { a: 'A', b: 'B' },
-      transport: 'auto', kind: 'full-vm', addAsNew: false, powerOffTarget: false, diskMap: {}, diskProvisioning: {}, encryption: 'keep', encryptionChosen: false, verify: true,
+      transport: 'auto', kind: 'full-vm', addAsNew: false, powerOffTarget: false, diskMap: {}, diskProvisioning: {}, diskDatastores: {}, encryption: 'keep', encryptionChosen: false, verify: true,
     });
     const dbRequest = vmRestoreRequest({ file, repo: '/plans/repo', pointId: 'bb44', options: vmOptions(file.defaults, db!) });
     expect(dbRequest).toMatchObject({ host: 'esx-2', datastore: 'DS1', powerOn: false, networkMap: { a: 'A', b: 'B2' }, encryption: 'new-keys', encryptionChosen: true });
@@ -86,6 +86,14 @@ describe('spreadOverHosts', () => {
     expect(Object.fromEntries(placed)).toEqual({ a: 'esx-1', b: 'esx-2', c: 'esx-3', d: 'esx-3', e: 'esx-2' });
     // The order of a group's entries does not matter; the groups' order does (the plan runs them in order).
     expect(Object.fromEntries(spreadOverHosts([...vms.slice(0, 4).reverse(), vms[4]!]))).toEqual(Object.fromEntries(placed));
+  });
+  it('counts a VM pinned to a host (host:) there before spreading the others', () => {
+    const placed = spreadOverHosts([
+      { key: 'pinned', group: 'g', bytesToWrite: 10, hosts: ['esx-1'], pinned: true },
+      { key: 'a', group: 'g', bytesToWrite: 100, hosts },
+      { key: 'b', group: 'g', bytesToWrite: 50, hosts },
+    ]);
+    expect(Object.fromEntries(placed)).toEqual({ pinned: 'esx-1', a: 'esx-2', b: 'esx-3' });
   });
   it('only uses the hosts that can take the VM', () => {
     expect(spreadOverHosts([{ key: 'a', group: 'g', bytesToWrite: 1, hosts: ['esx-3'] }]).get('a')).toBe('esx-3');

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runBackup } from '../../backup/backup-job';
 import type { BackupProgress } from '../../backup/backup-progress';
 import { ConnectionStore } from '../../connections/connection-store';
-import { openConnection, requireConnectionPassword } from '../../connections/open-connection';
+import { BackupService } from '../../engine/backup-service';
 import type { SecretStore } from '../../keychain/secret-store';
 import { LAB_CONNECTION_NAME } from '../../lab/lab-connection';
 import { backgroundLabStatus } from '../../lab/lab-daemon';
@@ -151,7 +150,8 @@ export function registerLabSitePoints(lab: Command, ctx: CommandContext, deps: {
       await bind(LAB_CONNECTION_NAME);
       const vddk = await resolveVddkSetup({ dir: labVddkDir(), configFile: state.vddkConfigFile, home });
       const { repo, dir, created } = await openOrCreateRepository(ctx, opts, json, () => keychain);
-      const session = await openConnection(profile, secrets);
+      // The command loops over VMs and renders; each backup is the backup service's (plan, job, report).
+      const service = new BackupService({ home, connections, secrets, openRepository: async () => repo, vddk: async () => vddk });
       const controller = new AbortController();
       const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C)'));
       process.once('SIGINT', onSigint);
@@ -163,17 +163,8 @@ export function registerLabSitePoints(lab: Command, ctx: CommandContext, deps: {
           if (!json) ctx.io.stderr(`${prefix} backing up (${vm.diskMiB.join(' + ')} MiB on ${vm.datastore}, host ${vm.host})\n`);
           const where = { vm: vm.name, host: vm.host, datastore: vm.datastore };
           try {
-            const r = await runBackup({
-              session,
-              repo,
-              vm: { name: vm.name },
-              vddk,
-              credentials: { userName: profile.user, password: () => requireConnectionPassword(profile, secrets) },
-              thumbprintSha1: profile.thumbprintSha1,
-              transports: [opts.transport],
-              signal: controller.signal,
-              onProgress: json ? undefined : vmProgress(ctx.io, prefix),
-            });
+            const request = service.parseRequest({ repo: dir, connection: LAB_CONNECTION_NAME, vm: vm.name, transport: opts.transport });
+            const { result: r } = await service.start(request, { signal: controller.signal, onProgress: json ? undefined : vmProgress(ctx.io, prefix) });
             points.push({ ...where, ok: true, pointId: r.pointId, kind: r.kind, bytesRead: r.bytesRead, durationMs: r.durationMs });
             if (!json) ctx.io.stderr(`${prefix} restore point ${r.pointId.slice(0, 12)} (${r.kind})\n`);
           } catch (err) {
@@ -184,7 +175,6 @@ export function registerLabSitePoints(lab: Command, ctx: CommandContext, deps: {
         }
       } finally {
         process.removeListener('SIGINT', onSigint);
-        await session.close().catch(() => undefined);
       }
       if (controller.signal.aborted) throw new CliError(`cancelled after ${points.length} of ${vms.length} site VMs`, ExitCode.cancelled);
       const result: SitePointsResult = { ok: points.every((p) => p.ok), repository: dir, repositoryId: repo.id, created, points };

@@ -31,13 +31,10 @@ export function recoveryRestorePort(restore: RestoreService, home: string): Reco
           : undefined,
       });
       const { report } = result;
-      // The failed step names the rule that decided; the report's error text says what went wrong.
+      // The failed step names the rule that decided; only when one step failed with one error is the pairing certain.
       const failed = report.steps.filter((s) => s.status === 'failed');
-      const errors = report.errors.map((message, i) => ({
-        code: 'restore-failed',
-        message,
-        ...(failed[i] ? { rule: failed[i].rule } : {}),
-      }));
+      const rule = failed.length === 1 && report.errors.length === 1 ? failed[0]!.rule : undefined;
+      const errors = report.errors.map((message) => ({ code: 'restore-failed', message, ...(rule ? { rule } : {}) }));
       return {
         jobId: result.jobId,
         outcome: report.outcome,

@@ -12,6 +12,7 @@ import { mapWithLimit } from '../recovery/map-with-limit';
 import { InvalidRecoveryPlanError, type RecoveryPlanIssue } from '../recovery/recovery-plan-error';
 import { readRecoveryPlan } from '../recovery/recovery-plan-parse';
 import { recoveryPlanView } from '../recovery/recovery-plan-view';
+import { resumePlan } from '../recovery/recovery-run';
 import { choosePoint } from '../recovery/recovery-point-choice';
 import { planRepositoryPath, vmOptions, vmRestoreRequest } from '../recovery/recovery-request-build';
 import { vmPlanView } from '../recovery/recovery-vm-plan';
@@ -19,6 +20,7 @@ import type { Repository } from '../repository/repository';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import { fetchInventory } from '../vsphere/inventory';
 import { clusterHosts } from './recovery-cluster-hosts';
+import { runPlannedRecovery } from './recovery-restore-port';
 import type { RestoreService } from './restore-service';
 
 export interface RecoveryServiceDeps {
@@ -155,10 +157,24 @@ export class RecoveryService {
     }
   }
 
-  /** Plans, refuses a blocked plan, then runs it (or resumes `options.resumeJobId`) to its end. */
-  async start(source: RecoveryPlanSource, options: RecoveryRunOptions = {}): Promise<RecoveryRunResult> {
-    void source;
-    void options;
-    throw new Error('recovery runs are being built (issue 14)');
+  /**
+   * The plan a run carries out: a new plan of the file, or for a resume the
+   * plan the job was started with (the user confirmed it; a new plan would count
+   * the VMs the job already made as names taken). A resumed file must be unchanged.
+   */
+  async planForRun(source: RecoveryPlanSource, resumeJobId?: string): Promise<RecoveryPlanView> {
+    if (!resumeJobId) return this.plan(source);
+    const { text } = await readSource(source);
+    return resumePlan(this.deps.home, resumeJobId, text);
+  }
+
+  /** Runs a plan (as planForRun gave it, after the user saw it): refuses a blocked one, then every VM to its end. */
+  run(plan: RecoveryPlanView, options: RecoveryRunOptions & { jobId?: string } = {}): Promise<RecoveryRunResult> {
+    return runPlannedRecovery({ home: this.deps.home, restore: this.deps.restore }, plan, options);
+  }
+
+  /** planForRun + run: the whole recovery of a file (or the resume of a job). */
+  async start(source: RecoveryPlanSource, options: RecoveryRunOptions & { jobId?: string } = {}): Promise<RecoveryRunResult> {
+    return this.run(await this.planForRun(source, options.resumeJobId), options);
   }
 }

@@ -4,7 +4,6 @@ import type { RecoveryProgress, RecoveryRunResult } from '../../api/schemas/reco
 import { lifeboatHome } from '../../config/paths';
 import { askYesNo } from '../../connections/password-input';
 import { ConnectionStore } from '../../connections/connection-store';
-import { runPlannedRecovery } from '../../engine/recovery-restore-port';
 import { RecoveryService } from '../../engine/recovery-service';
 import { CancelledError } from '../../errors/lifeboat-error';
 import { OsKeychain } from '../../keychain/os-keychain';
@@ -12,7 +11,6 @@ import type { SecretStore } from '../../keychain/secret-store';
 import type { Repository } from '../../repository/repository';
 import { parseRecoveryPlan } from '../../recovery/recovery-plan-parse';
 import { formatRecoveryPlanText } from '../../recovery/recovery-plan-text';
-import { resumePlan } from '../../recovery/recovery-run';
 import { formatBytes } from '../../units/byte-units';
 import { CliError, ExitCode } from '../cli-error';
 import type { CliIo } from '../cli-output';
@@ -65,18 +63,6 @@ async function services(
     restore,
     recovery: new RecoveryService({ home, restore, connections, secrets: session.secrets, openRepository: open }),
   };
-}
-
-async function readPlanText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new CliError(
-      `cannot read recovery plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      ExitCode.usage,
-      'Give the plan file the job was started from.',
-    );
-  }
 }
 
 /** One line per VM when its state changes, and the bytes of running VMs about every 5 s; JSON lines with --json. */
@@ -156,11 +142,9 @@ export function addRecoveryRunCommand(
   ).action(
     commandAction(ctx, async (file: string, opts: RecoveryRunOptions, command: Command) => {
       const { json } = globalOptions(command);
-      const { home, restore, recovery } = await services(ctx, deps, opts, json, file);
+      const { recovery } = await services(ctx, deps, opts, json, file);
       // A resume continues the plan the job was started with (the file must be unchanged: its hash is checked).
-      const plan = opts.resume
-        ? await resumePlan(home, opts.resume, await readPlanText(file))
-        : await recovery.plan({ path: file });
+      const plan = await recovery.planForRun({ path: file }, opts.resume);
       if (json) ctx.io.stdout(JSON.stringify({ event: 'plan', plan }) + '\n');
       else ctx.io.stderr(formatRecoveryPlanText(plan) + '\n');
       if (!plan.ok)
@@ -175,7 +159,7 @@ export function addRecoveryRunCommand(
         controller.abort(new CancelledError('cancelled (Ctrl+C); the running restores run their closing steps'));
       process.once('SIGINT', onSigint);
       try {
-        const result = await runPlannedRecovery({ home, restore }, plan, {
+        const result = await recovery.run(plan, {
           resumeJobId: opts.resume,
           signal: controller.signal,
           onStart: ({ jobId }) => {

@@ -2,7 +2,6 @@ import type { BackupRequest } from '../api/schemas/backup-request';
 import type { BackupPlanInput, BackupPlanView, BackupStartInput } from '../api/schemas/backup-schema';
 import type { BackupProgress } from '../backup/backup-progress';
 import type { ConnectionStore } from '../connections/connection-store';
-import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { VddkSetup } from '../vddk/vddk-setup';
 import { BackupService, newBackupJobId, type OpenedBackupSource } from './backup-service';
@@ -29,16 +28,7 @@ export class BackupHandlers {
       home: deps.home,
       connections: deps.connections,
       secrets: deps.secrets,
-      openRepository: async (path) => {
-        const entry = deps.repositories.byPath(path);
-        if (!entry)
-          throw new BadInputError(
-            `the repository ${path} is not open in this session`,
-            'repository-not-open',
-            'Open it on the Repositories page first.',
-          );
-        return entry.repo;
-      },
+      openRepository: (path) => deps.repositories.openedAt(path),
       vddk: deps.vddk,
       ...(deps.openSource ? { openSource: deps.openSource } : {}),
     });

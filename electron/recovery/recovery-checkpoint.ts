@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { RecoveryPlanView, RecoveryVmState } from '../api/schemas/recovery-schema';
+import { RecoveryPlanView, RecoveryVmProgress } from '../api/schemas/recovery-schema';
 import { readJsonFile, writeJsonFile } from '../config/json-file';
 import { homePaths } from '../config/paths';
 import { BadInputError } from '../errors/lifeboat-error';
@@ -8,29 +8,15 @@ import { BadInputError } from '../errors/lifeboat-error';
 /** The ids a recovery job gives (an id is a folder name). */
 const JOB_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-const VmError = z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), rule: z.string().optional() });
-
-export const RecoveryVmRecord = z.object({
-  group: z.string(),
-  vm: z.string(),
-  vmName: z.string(),
-  host: z.string().nullable(),
+/** A VM as its progress shows it, plus what a resume needs: its request, its streams and how often it ran. */
+export const RecoveryVmRecord = RecoveryVmProgress.extend({
   /** Its restore request, recorded when the job was created: a resume runs exactly this. */
   request: z.record(z.string(), z.unknown()),
   /** Its restore job, recorded BEFORE that restore starts, so a resume continues it and never creates the VM twice. */
   restoreJobId: z.string().nullable(),
-  state: RecoveryVmState,
   streams: z.number().int().min(0),
-  bytesDone: z.number(),
-  bytesTotal: z.number(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  poweredOn: z.boolean(),
-  /** Set when a run found it finished by an earlier run. */
-  finishedEarlier: z.boolean().optional(),
   /** Runs of this VM's restore (1 + resumes). */
   runs: z.number().int().min(0),
-  error: VmError.nullable(),
 });
 export type RecoveryVmRecord = z.infer<typeof RecoveryVmRecord>;
 

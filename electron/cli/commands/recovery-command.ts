@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { SecretStore } from '../../keychain/secret-store';
 import { ConnectionStore } from '../../connections/connection-store';
 import { lifeboatHome } from '../../config/paths';
 import { RecoveryService } from '../../engine/recovery-service';
@@ -47,10 +48,16 @@ A recovery plan file (YAML; a commented example of every field: resources/recove
 `;
 
 /** The recovery service as the CLI runs it (repository password from the CLI's sources, VDDK from options or settings). */
-export async function cliRecoveryService(ctx: CommandContext, opts: RecoveryCommandOptions, json: boolean, planFile: string): Promise<RecoveryService> {
-  const home = lifeboatHome();
+export async function cliRecoveryService(
+  ctx: CommandContext,
+  opts: RecoveryCommandOptions,
+  json: boolean,
+  planFile: string,
+  deps: { home: string; keychain: SecretStore } = { home: lifeboatHome(), keychain: repoCommandDeps.keychain() },
+): Promise<RecoveryService> {
+  const { home } = deps;
   const connections = new ConnectionStore(home);
-  const session = await cliSessionSecrets(opts, repoCommandDeps.keychain(), connections);
+  const session = await cliSessionSecrets(opts, deps.keychain, connections);
   if (opts.connectionPasswordFile || opts.connectionPasswordStdin) {
     // The session password is for the plan's connection: read it from the file (its problems are the plan's own).
     await session.bind(parseRecoveryPlan(await readFile(planFile, 'utf8').catch(() => ''), planFile).connection);

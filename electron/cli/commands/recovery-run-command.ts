@@ -1,24 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { RecoveryProgress, RecoveryRunResult } from '../../api/schemas/recovery-schema';
 import { lifeboatHome } from '../../config/paths';
 import { askYesNo } from '../../connections/password-input';
-import { ConnectionStore } from '../../connections/connection-store';
-import { RecoveryService } from '../../engine/recovery-service';
 import { CancelledError } from '../../errors/lifeboat-error';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
-import type { Repository } from '../../repository/repository';
-import { parseRecoveryPlan } from '../../recovery/recovery-plan-parse';
 import { formatRecoveryPlanText } from '../../recovery/recovery-plan-text';
 import { formatBytes } from '../../units/byte-units';
 import { CliError, ExitCode } from '../cli-error';
 import type { CliIo } from '../cli-output';
 import { commandAction, globalOptions, type CommandContext, type RegisterCommand } from '../command-action';
-import { cliSessionSecrets } from '../connection-password-options';
-import { openRepository } from '../repository-options';
-import { cliRestoreService } from '../restore-service-cli';
-import { withRecoveryOptions, type RecoveryCommandOptions } from './recovery-command';
+import { cliRecoveryService, withRecoveryOptions, type RecoveryCommandOptions } from './recovery-command';
 
 interface RecoveryRunOptions extends RecoveryCommandOptions {
   yes?: boolean;
@@ -37,33 +29,6 @@ const defaultDeps: RecoveryRunCommandDeps = {
   home: () => lifeboatHome(),
   confirm: (q) => askYesNo(q),
 };
-
-/** The recovery and restore services as the CLI runs them: one unlock per repository, the session's secrets. */
-async function services(
-  ctx: CommandContext,
-  deps: RecoveryRunCommandDeps,
-  opts: RecoveryRunOptions,
-  json: boolean,
-  file: string,
-) {
-  const home = deps.home();
-  const connections = new ConnectionStore(home);
-  const session = await cliSessionSecrets(opts, deps.secrets(), connections);
-  if (opts.connectionPasswordFile || opts.connectionPasswordStdin) {
-    await session.bind(parseRecoveryPlan(await readFile(file, 'utf8').catch(() => ''), file).connection);
-  }
-  const opened = new Map<string, Promise<Repository>>();
-  const open = (path: string) => {
-    if (!opened.has(path)) opened.set(path, openRepository(ctx, { ...opts, repo: path }, json));
-    return opened.get(path)!;
-  };
-  const restore = cliRestoreService(ctx, { ...opts, repo: undefined }, json, home, session.secrets, open);
-  return {
-    home,
-    restore,
-    recovery: new RecoveryService({ home, restore, connections, secrets: session.secrets, openRepository: open }),
-  };
-}
 
 /** One line per VM when its state changes, and the bytes of running VMs about every 5 s; JSON lines with --json. */
 function progressPrinter(io: CliIo, json: boolean): (p: RecoveryProgress) => void {
@@ -142,7 +107,7 @@ export function addRecoveryRunCommand(
   ).action(
     commandAction(ctx, async (file: string, opts: RecoveryRunOptions, command: Command) => {
       const { json } = globalOptions(command);
-      const { recovery } = await services(ctx, deps, opts, json, file);
+      const recovery = await cliRecoveryService(ctx, opts, json, file, { home: deps.home(), keychain: deps.secrets() });
       // A resume continues the plan the job was started with (the file must be unchanged: its hash is checked).
       const plan = await recovery.planForRun({ path: file }, opts.resume);
       if (json) ctx.io.stdout(JSON.stringify({ event: 'plan', plan }) + '\n');

@@ -24,6 +24,17 @@ export interface CliLab {
   close: () => Promise<void>;
 }
 
+/** Saves the lab as connection "lab" with `lifeboat connect add` (password on stdin, the lab's thumbprint trusted). */
+export async function addLabConnection(cli: string, env: NodeJS.ProcessEnv, lab: RunningLab): Promise<void> {
+  const added = await runCliProcess(
+    cli,
+    ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
+    env,
+    lab.info.password,
+  );
+  expect(added.code, added.stderr).toBe(0);
+}
+
 /**
  * Starts the lab (vCenter mode unless told), makes the restore point, bundles the CLI and
  * saves connection "lab" with `connect add` into `home` (a folder under the
@@ -38,13 +49,7 @@ export async function startCliLab(name: string, options: { home?: string; mode?:
   const env = { ...process.env, LIFEBOAT_HOME: join(dir, options.home ?? 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
   const made = await encryptedVmPoint(session, join(dir, 'repo'));
   await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
-  const added = await runCliProcess(
-    cli,
-    ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
-    env,
-    lab.info.password,
-  );
-  expect(added.code, added.stderr).toBe(0);
+  await addLabConnection(cli, env, lab);
   return {
     dir,
     lab,

@@ -21,6 +21,7 @@ import { PointDetails, PointDetailsInput } from './schemas/point-details-schema'
 import { RestoreTargets, RestoreTargetsInput, VmNameCheck, VmNameCheckInput } from './schemas/restore-target-schema';
 import { RecoveryJobState, RecoveryPlanSource, RecoveryPlanView, RecoveryProgress } from './schemas/recovery-schema';
 import { OpenedRepository, OpenRepositoryInput, RestorePlanInput, RestorePlanView, RestoreStartInput } from './schemas/restore-schema';
+import { BackupPlanInput, BackupPlanView, BackupStartInput } from './schemas/backup-schema';
 
 export { ConnectionSummary, ConnectionTestResult, DatastoreRow, EnvironmentFacts, JobSnapshot, ServerProbe, VmRow };
 export type { JobHistoryRow, JobReportView } from './schemas/job-history-schema';
@@ -45,6 +46,7 @@ export type {
   RecoveryVmPlan,
   RecoveryVmProgress,
 } from './schemas/recovery-schema';
+export type { BackupPlanInput, BackupPlanView, BackupStartInput } from './schemas/backup-schema';
 export type { CallResult, WireError } from './contract-kit';
 
 /**
@@ -121,6 +123,12 @@ export const apiContract = {
     get: invoke(JobIdInput, RecoveryJobState),
     /** Every VM's state and bytes, each group's state, per-host streams: pushed while a recovery runs. */
     onProgress: event(RecoveryProgress),
+  },
+  backup: {
+    /** What a backup of a VM would read (full or incremental per disk and why, at most how many bytes, the snapshot); changes nothing. */
+    plan: invoke(BackupPlanInput, BackupPlanView),
+    /** Plans again and, unless blocked, runs the backup as a job (progress through jobs.onProgress). */
+    start: invoke(BackupStartInput, z.object({ jobId: z.string() })),
   },
   lab: {
     /** The background lab (the one `lifeboat lab` controls): running or not, its datastores, hosts, VMs and the free space under them. */

@@ -2,21 +2,43 @@ import { backupFactsSchema } from '../planner/backup-facts';
 import { planBackup, type BackupPlan } from '../planner/plan-backup';
 import type { Repository } from '../repository/repository';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
-import type { VimSession } from '../vsphere/vim-session';
-import { asString, type MoRef, type VimObject } from '../vsphere/vim-types';
-import type { SavedDisk, SavedVmConfig } from '../vsphere/vm-config-info';
-import { isIndependent } from './backup-manifest';
 import { BackupFailedError } from './backup-result';
 import type { DiskReadMode } from './backup-source';
+import { isIndependent, type SourceVm, type SourceVmDisk } from './backup-source-port';
 import { latestPointOfVm } from './previous-point';
 
 export interface BackupDecision {
   previous: RestorePointManifest | null;
   /** Per backed-up disk: read allocated areas, or changed areas since the previous point. */
   modes: Map<number, DiskReadMode>;
+  /** Per backed-up disk: why it is read in full or as changed areas, naming the rule. */
+  reasons: Map<number, string>;
   incremental: boolean;
   /** The planner's findings and steps (BACKUP-* rule IDs). */
   plan: BackupPlan;
+}
+
+/** Why a disk is read in full, or null when an incremental is possible. */
+function fullReadReason(input: {
+  previous: RestorePointManifest | null;
+  full: boolean;
+  cbtOn: boolean;
+  disk: SourceVmDisk;
+}): string | null {
+  const { previous, disk } = input;
+  if (!previous)
+    return 'BACKUP-ALLOCATED-FIRST: the repository has no earlier restore point of this VM, so the allocated areas are read';
+  if (input.full) return 'BACKUP-ALLOCATED-FIRST: a full backup was asked for, so the allocated areas are read';
+  if (!input.cbtOn)
+    return 'BACKUP-CBT-FIRST: change tracking is off on the VM, so no change id can be trusted; the allocated areas are read';
+  const prev = previous.disks.find((p) => p.key === disk.key);
+  if (!prev)
+    return `BACKUP-ALLOCATED-FIRST: the restore point ${previous.id} has no disk ${disk.key}, so the allocated areas are read`;
+  if (!prev.changeId)
+    return `BACKUP-ALLOCATED-FIRST: the restore point ${previous.id} saved no change id for this disk, so the allocated areas are read`;
+  if (prev.capacity !== disk.capacityBytes)
+    return 'BACKUP-ALLOCATED-FIRST: the disk was resized since the last restore point, so the allocated areas are read';
+  return null;
 }
 
 /**
@@ -25,46 +47,48 @@ export interface BackupDecision {
  * enabled say nothing), and the disk's saved change id at the same capacity.
  */
 export async function decideBackup(input: {
-  session: VimSession;
   repo: Repository;
-  vm: MoRef;
-  raw: VimObject;
-  config: SavedVmConfig;
-  disks: SavedDisk[];
+  vm: SourceVm;
+  /** The server the VM is read from, and whether it is vCenter or a standalone host. */
+  connection: { server: string; kind: 'vcenter' | 'esxi' };
+  disks: SourceVmDisk[];
   full: boolean;
   quiesce: boolean;
 }): Promise<BackupDecision> {
-  const { session, config } = input;
+  const { vm, connection } = input;
   const previous = await latestPointOfVm(input.repo, {
-    instanceUuid: asString(input.raw.instanceUuid) ?? config.uuid ?? '',
-    moref: input.vm.value,
-    sourceServer: session.server,
+    instanceUuid: vm.instanceUuid,
+    moref: vm.moref,
+    sourceServer: connection.server,
   });
-  const cbtWasOn = config.changeTrackingEnabled;
+  const cbtOn = vm.changeTrackingEnabled;
   const modes = new Map<number, DiskReadMode>();
+  const reasons = new Map<number, string>();
   for (const d of input.disks) {
-    const prev = previous && !input.full && cbtWasOn ? previous.disks.find((p) => p.key === d.key) : undefined;
-    if (previous && prev?.changeId && prev.capacity === d.capacityBytes)
+    const why = fullReadReason({ previous, full: input.full, cbtOn, disk: d });
+    const prev = previous?.disks.find((p) => p.key === d.key);
+    if (why === null && previous && prev?.changeId) {
       modes.set(d.key, { kind: 'changed', parentPointId: previous.id, sinceChangeId: prev.changeId });
-    else modes.set(d.key, { kind: 'allocated' });
+      reasons.set(
+        d.key,
+        `changed areas since the restore point ${previous.id} (change id ${prev.changeId}) that are still allocated`,
+      );
+    } else {
+      modes.set(d.key, { kind: 'allocated' });
+      reasons.set(d.key, why ?? 'BACKUP-ALLOCATED-FIRST');
+    }
   }
   const incremental = [...modes.values()].some((m) => m.kind === 'changed');
   const plan = planBackup(
     backupFactsSchema.parse({
       connection: {
-        kind: session.isHostAgent ? 'esxi' : 'vcenter',
-        server: session.server,
-        vcenter: session.isHostAgent ? null : session.server,
+        kind: connection.kind,
+        server: connection.server,
+        vcenter: connection.kind === 'esxi' ? null : connection.server,
       },
-      vm: {
-        name: config.name,
-        cbtEnabled: cbtWasOn,
-        encrypted: Boolean(config.keyId),
-        vtpm: config.hasVtpm,
-        quiesce: input.quiesce,
-      },
+      vm: { name: vm.name, cbtEnabled: cbtOn, encrypted: vm.encrypted, vtpm: vm.hasVtpm, quiesce: input.quiesce },
       firstBackup: !incremental,
-      disks: config.disks.map((d) => ({
+      disks: vm.disks.map((d) => ({
         key: d.key,
         label: d.label,
         capacityBytes: d.capacityBytes,
@@ -81,5 +105,5 @@ export async function decideBackup(input: {
       plan.findings,
     );
   }
-  return { previous, modes, incremental, plan };
+  return { previous, modes, reasons, incremental, plan };
 }

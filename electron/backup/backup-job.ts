@@ -1,45 +1,25 @@
-import type { Repository } from '../repository/repository';
 import type { PointWriter } from '../repository/point-writer';
-import type { VddkConnectParams, VddkConnection } from '../vddk/vddk-connection';
-import type { VddkDisk } from '../vddk/vddk-disk';
-import { VddkSession } from '../vddk/vddk-session';
-import { allChangedDiskAreas, snapshotDisks, type SnapshotDisk } from '../vsphere/changed-disk-areas';
-import { listVms } from '../vsphere/inventory';
-import type { VimSession } from '../vsphere/vim-session';
-import type { MoRef } from '../vsphere/vim-types';
-import { fetchVmConfigInfo } from '../vsphere/vm-config-info';
-import { createSnapshot, removeSnapshot, setChangeTracking } from '../vsphere/vm-operations';
-import { decideBackup } from './backup-decision';
+import type { Repository } from '../repository/repository';
 import { lockRepositoryAndClearLeftovers } from './backup-lock';
-import { diskMetaFromConfig, isIndependent, pointMetaFromConfig } from './backup-manifest';
 import { BackupProgressTracker, type BackupProgressListener } from './backup-progress';
 import { BackupFailedError, type BackupDiskResult, type BackupResult } from './backup-result';
 import type { DiskReadPlan } from './backup-source';
+import { prepareBackup, type PreparedBackup } from './prepare-backup';
+import {
+  type BackupSource,
+  type OpenedSourceDisk,
+  type SnapshotDiskRef,
+  type SourceSnapshot,
+  type SourceVmDisk,
+  type SourceVmExtras,
+} from './backup-source-port';
 import { backupDisk, planSourceDisk, throwIfAborted } from './disk-backup';
-import { vmDatacenterPath, vmDatastoreTypes, vmNvram, vmStoragePolicy } from './source-vm-facts';
-import { backupSnapshotDescription } from './stale-backup-snapshots';
 
-export interface BackupJobOptions {
-  /** A logged-in session to the vCenter or host that owns the VM. */
-  session: VimSession;
+/** What one backup is told; where it reads from is the BackupSource. */
+export interface BackupJobInput {
   repo: Repository;
-  /** The VM by name (looked up in the inventory) or by reference. */
-  vm: { name: string } | { ref: MoRef };
-  /** VDDK: its folder plus extra config (the lab's labvddk.conf, fault keys, log levels). */
-  vddk: {
-    dir: string;
-    extraConfigText?: string;
-    extraConfig?: Record<string, string | number | boolean>;
-    tmpRoot?: string;
-    /** The persistent VDDK tmpDirectory (vddkTmpDirectory(home)), so Cleanup finds what a crashed job left. */
-    tmpDirectory?: string;
-  };
-  /** VDDK logs in on its own; the password goes to the worker over its private pipe only. */
-  credentials: { userName: string; password: () => Promise<string> };
-  /** SHA-1 thumbprint of the server's certificate, as VDDK's connect parameters carry it. */
-  thumbprintSha1: string;
-  /** Allowed transports in order (default nbdssl). */
-  transports?: string[];
+  /** The VM by name (looked up on the source) or by moref. */
+  vm: { name: string } | { moref: string };
   /** Read every allocated area even when an incremental is possible. */
   full?: boolean;
   quiesce?: boolean;
@@ -49,261 +29,237 @@ export interface BackupJobOptions {
   keepaliveMs?: number;
 }
 
-/** VDDK's PrepareForAccess/EndAccess identity (at most 50 characters). */
-const ACCESS_IDENTITY = 'Lifeboat backup';
-
-async function resolveVm(session: VimSession, vm: BackupJobOptions['vm']): Promise<MoRef> {
-  if ('ref' in vm) return vm.ref;
-  const matches = (await listVms(session)).filter((v) => v.name === vm.name && !v.template);
-  if (matches.length === 0) throw new BackupFailedError(`No virtual machine named "${vm.name}" on ${session.server}.`, []);
-  if (matches.length > 1)
-    throw new BackupFailedError(
-      `${matches.length} virtual machines are named "${vm.name}" on ${session.server}; rename one.`,
-      [],
-    );
-  return matches[0]!.ref;
+interface OpenDisk {
+  disk: SourceVmDisk;
+  reader: OpenedSourceDisk;
+  plan: DiskReadPlan;
+  snapshotDisk: SnapshotDiskRef;
 }
 
-interface OpenDisk {
-  key: number;
-  label: string;
-  vddk: VddkDisk;
-  plan: DiskReadPlan;
-  snapshotDisk: SnapshotDisk;
+/** The state one run of the job shares between its steps. */
+interface BackupRun {
+  source: BackupSource;
+  input: BackupJobInput;
+  prepared: PreparedBackup;
+  tracker: BackupProgressTracker;
+  notes: string[];
+  snapshotName: string;
+  snapshot?: SourceSnapshot;
+  readerStarted: boolean;
+  connected: boolean;
+  accessPrepared: boolean;
+  cleanupDone: boolean;
+  open: OpenDisk[];
+  results: BackupDiskResult[];
+}
+
+/** BACKUP-ALLOCATED-FIRST: opens each snapshot disk and works out its ranges (allocated, or changed ∩ allocated). */
+async function openSnapshotDisks(run: BackupRun, readSignal: AbortSignal | undefined): Promise<void> {
+  const { source, prepared, snapshot } = run;
+  for (const d of prepared.backupDisks) {
+    throwIfAborted(readSignal);
+    const snapDisk = snapshot!.disks.find((s) => s.key === d.key);
+    if (!snapDisk) throw new Error(`The snapshot has no disk with key ${d.key} (${d.label}).`);
+    const target = { ...snapDisk, fileName: snapDisk.fileName || d.fileName };
+    const reader = await source.openDisk(target, { keepaliveMs: run.input.keepaliveMs });
+    let mode = prepared.decision.modes.get(d.key)!;
+    let plan: DiskReadPlan;
+    try {
+      plan = await planSourceDisk(reader, mode, () =>
+        source.changedAreas(prepared.vm, snapshot!, snapDisk, mode.kind === 'changed' ? mode.sinceChangeId : '*'),
+      );
+    } catch (err) {
+      if (mode.kind !== 'changed') throw err;
+      // The saved change id is no longer valid (CBT reset): read this disk in full instead.
+      run.notes.push(`${d.label}: changed areas unavailable (${(err as Error).message}); read in full.`);
+      mode = { kind: 'allocated' };
+      plan = await planSourceDisk(reader, mode, async () => []);
+    }
+    run.open.push({ disk: d, reader, plan, snapshotDisk: snapDisk });
+    run.tracker.addDisk(d.key, d.label, plan.bytesToRead);
+  }
+}
+
+/** Reads every planned range into the point, disk after disk. */
+async function readDisks(run: BackupRun, point: PointWriter, readSignal: AbortSignal | undefined): Promise<void> {
+  run.tracker.setPhase('reading', 'reading disks');
+  for (const o of run.open) {
+    const writer = point.addDisk(run.prepared.vm.diskMeta(o.disk.key, o.snapshotDisk.changeId));
+    const r = await backupDisk({
+      source: o.reader,
+      writer,
+      key: o.disk.key,
+      plan: o.plan,
+      pieceBytes: run.input.repo.chunkSize,
+      signal: readSignal,
+      onBytes: (n) => run.tracker.advance(o.disk.key, n),
+    });
+    run.results.push({
+      key: o.disk.key,
+      label: o.disk.label,
+      read: o.plan.mode.kind,
+      capacity: o.disk.capacityBytes,
+      bytesToRead: o.plan.bytesToRead,
+      bytesRead: r.bytesRead,
+      bytesZero: r.bytesZero,
+      bytesStored: r.bytesRead - r.bytesZero,
+      changeId: o.snapshotDisk.changeId,
+      transportMode: o.reader.transportMode,
+      ...(o.reader.allocationUnknown ? { allocationUnknown: o.reader.allocationUnknown } : {}),
+    });
+    if (o.reader.allocationUnknown) {
+      run.notes.push(
+        `DATA-ALLOCATION-UNKNOWN: ${o.disk.label}: VDDK could not report its allocated blocks (${o.reader.allocationUnknown}); the disk was read whole.`,
+      );
+    }
+  }
+}
+
+/** Cleanup (STEP-HOTADD-CLEANUP), snapshot removal, then EndAccess (STEP-PREPARE-ACCESS); each attempted on its own, after a failure or cancel too. */
+async function finishSession(run: BackupRun): Promise<void> {
+  const { source, notes } = run;
+  const attempt = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      notes.push(`${what} failed: ${(err as Error).message}`);
+      return false;
+    }
+  };
+  for (const o of run.open.splice(0)) await attempt(`closing ${o.disk.label}`, () => o.reader.close());
+  if (run.connected) await attempt('VDDK disconnect', () => source.disconnect());
+  if (run.readerStarted && !run.cleanupDone) await attempt('VDDK Cleanup', () => source.cleanup());
+  if (run.snapshot) {
+    const snapshot = run.snapshot;
+    run.tracker.setPhase('cleanup', `removing snapshot "${run.snapshotName}"`);
+    if (!(await attempt(`removing snapshot "${run.snapshotName}"`, () => source.removeSnapshot(snapshot)))) {
+      notes.push(`Remove the snapshot "${run.snapshotName}" of ${run.prepared.vm.name} by hand.`);
+    }
+  }
+  // STEP-PREPARE-ACCESS: EndAccess only after the snapshot is gone.
+  if (run.accessPrepared && run.readerStarted) {
+    run.tracker.setPhase('cleanup', 'EndAccess');
+    await attempt('EndAccess', () => source.endAccess(run.prepared.vm));
+  }
+  await attempt('closing the VDDK session', () => source.closeReader());
+}
+
+/** The reading session: Cleanup of leftovers, PrepareForAccess, snapshot, reads, close; the caller finishes the session. */
+async function readIntoPoint(run: BackupRun, point: PointWriter, extras: SourceVmExtras): Promise<void> {
+  const { source, input, notes, prepared } = run;
+  const readSignal = await lockRepositoryAndClearLeftovers(
+    point,
+    () => source.removeStaleSnapshots(prepared.vm, input.signal),
+    input.signal,
+    notes,
+  );
+  if (extras.nvram.data) await point.setNvram(extras.nvram.fileName, extras.nvram.data);
+
+  await source.startReader(prepared.vm);
+  run.readerStarted = true;
+  // STEP-HOTADD-CLEANUP: what an earlier job that stopped uncleanly left, in this fresh session first.
+  const leftovers = await source.cleanup();
+  if (leftovers > 0) notes.push(`VDDK Cleanup removed ${leftovers} leftover(s) of an earlier job that stopped uncleanly.`);
+
+  // STEP-PREPARE-ACCESS: before the snapshot exists, so nothing can move the VM between the two.
+  run.tracker.setPhase('access', 'PrepareForAccess');
+  if (!source.supportsPrepareForAccess) {
+    notes.push('STEP-PREPARE-ACCESS: skipped, a standalone ESXi host has no PrepareForAccess/EndAccess (vCenter only).');
+  } else {
+    await source.prepareForAccess(prepared.vm);
+    run.accessPrepared = true;
+  }
+  throwIfAborted(input.signal);
+
+  run.tracker.setPhase('snapshot', `creating snapshot "${run.snapshotName}"`);
+  run.snapshot = await source.createSnapshot(prepared.vm, run.snapshotName, {
+    quiesce: input.quiesce ?? false,
+    signal: input.signal,
+  });
+  throwIfAborted(input.signal);
+  await source.connect(run.snapshot);
+  run.connected = true;
+
+  await openSnapshotDisks(run, readSignal);
+  await readDisks(run, point, readSignal);
+
+  run.tracker.setPhase('cleanup', 'closing disks');
+  for (const o of run.open.splice(0)) await o.reader.close();
+  await source.disconnect();
+  await source.cleanup();
+  run.cleanupDone = true;
 }
 
 /**
  * One backup of one VM into a restore point, in the order the rules ask:
  * save config, CBT on, VDDK Cleanup of earlier leftovers, PrepareForAccess,
- * snapshot, VDDK reads, close, Cleanup, remove the snapshot, EndAccess. The snapshot removal and
- * EndAccess run on failure and cancel too; the point is committed only when
- * every disk was read.
+ * snapshot, VDDK reads, close, Cleanup, remove the snapshot, EndAccess. The
+ * snapshot removal and EndAccess run on failure and cancel too; the point is
+ * committed only when every disk was read. The job reaches vSphere and VDDK
+ * only through the BackupSource port.
  */
-export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
+export async function runBackupJob(
+  source: BackupSource,
+  input: BackupJobInput,
+  prepared?: PreparedBackup,
+): Promise<BackupResult> {
   const started = Date.now();
-  const { session, repo, signal } = opts;
-  const tracker = new BackupProgressTracker(opts.onProgress);
+  const tracker = new BackupProgressTracker(input.onProgress);
   const notes: string[] = [];
-  const vm = await resolveVm(session, opts.vm);
 
   // BACKUP-SAVE-CONFIG
   tracker.setPhase('config', 'saving the VM configuration');
-  const { raw, config } = await fetchVmConfigInfo(session, vm);
-  const backupDisks = config.disks.filter((d) => !isIndependent(d));
-  const skipped = config.disks.filter(isIndependent);
-  if (backupDisks.length === 0)
-    throw new BackupFailedError(
-      `${config.name} has no disk that can be backed up (independent disks cannot be snapshotted).`,
-      [],
-    );
-
-  const { previous, modes, incremental, plan } = await decideBackup({
-    session,
-    repo,
-    vm,
-    raw,
-    config,
-    disks: backupDisks,
-    full: opts.full ?? false,
-    quiesce: opts.quiesce ?? false,
-  });
-  const cbtWasOn = config.changeTrackingEnabled;
-
-  const datacenter = await vmDatacenterPath(session, vm);
-  const datastoreTypes = await vmDatastoreTypes(session, vm);
-  const policy = await vmStoragePolicy(
-    session,
-    vm,
-    backupDisks.map((d) => d.key),
-  );
-  if (policy.note) notes.push(policy.note);
-  const nvram = await vmNvram(session, datacenter, config);
-  if (nvram.note) notes.push(nvram.note);
-  throwIfAborted(signal);
+  const ready = prepared ?? (await prepareBackup(source, input));
+  const { vm, decision } = ready;
+  const extras = await source.readExtras(vm);
+  if (extras.policyNote) notes.push(extras.policyNote);
+  if (extras.nvram.note) notes.push(extras.nvram.note);
+  throwIfAborted(input.signal);
 
   // BACKUP-CBT-FIRST
-  if (!cbtWasOn) {
+  if (!vm.changeTrackingEnabled) {
     tracker.setPhase('change-tracking', 'enabling change tracking');
-    await setChangeTracking(session, vm, true, { signal });
-    notes.push(`BACKUP-CBT-FIRST: change tracking was off on ${config.name}; turned on before the snapshot.`);
+    await source.enableChangeTracking(vm, input.signal);
+    notes.push(`BACKUP-CBT-FIRST: change tracking was off on ${vm.name}; turned on before the snapshot.`);
   }
 
-  const meta = pointMetaFromConfig({
-    raw,
-    config,
-    vm,
-    server: session.server,
-    storagePolicy: policy.policy,
-    kind: incremental ? 'incremental' : 'full',
-    parentPointId: incremental ? previous!.id : null,
-  });
-
-  const snapshotName = `Lifeboat backup ${new Date().toISOString()}`;
+  const kind = decision.incremental ? 'incremental' : 'full';
+  const parentPointId = decision.incremental ? decision.previous!.id : null;
+  const meta = vm.pointMeta({ kind, parentPointId, storagePolicy: extras.policy });
+  const run: BackupRun = {
+    source,
+    input,
+    prepared: ready,
+    tracker,
+    notes,
+    snapshotName: `Lifeboat backup ${new Date().toISOString()}`,
+    readerStarted: false,
+    connected: false,
+    accessPrepared: false,
+    cleanupDone: false,
+    open: [],
+    results: [],
+  };
   let point: PointWriter | undefined;
-  let snapshot: MoRef | undefined;
-  let vddk: VddkSession | undefined;
-  let connection: VddkConnection | undefined;
-  let prepared = false;
-  let cleanupDone = false;
-  const open: OpenDisk[] = [];
-  const diskResults: BackupDiskResult[] = [];
   let failure: unknown;
-  let params: VddkConnectParams | undefined;
-  let readSignal = signal;
   try {
-    point = repo.beginPoint(meta);
-    readSignal = await lockRepositoryAndClearLeftovers(point, session, vm, signal, notes);
-    if (nvram.data) await point.setNvram(nvram.fileName, nvram.data);
-
-    vddk = await VddkSession.start({
-      vddkDir: opts.vddk.dir,
-      extraConfigText: opts.vddk.extraConfigText,
-      extraConfig: opts.vddk.extraConfig,
-      tmpRoot: opts.vddk.tmpRoot,
-      tmpDirectory: opts.vddk.tmpDirectory,
-    });
-    const hostParams: VddkConnectParams = {
-      server: session.address.host,
-      port: session.address.port,
-      thumbprint: opts.thumbprintSha1,
-      userName: opts.credentials.userName,
-      password: await opts.credentials.password(),
-      vmxSpec: `moref=${vm.value}`,
-      transports: opts.transports ?? ['nbdssl'],
-      readOnly: true,
-    };
-    params = hostParams;
-    // STEP-HOTADD-CLEANUP: what an earlier job that stopped uncleanly left, in this fresh session first.
-    const leftovers = await vddk.cleanup(hostParams);
-    if (leftovers.cleanedUp > 0)
-      notes.push(`VDDK Cleanup removed ${leftovers.cleanedUp} leftover(s) of an earlier job that stopped uncleanly.`);
-
-    // STEP-PREPARE-ACCESS: before the snapshot exists, so nothing can move the VM between the two.
-    tracker.setPhase('access', 'PrepareForAccess');
-    if (session.isHostAgent) {
-      notes.push('STEP-PREPARE-ACCESS: skipped, a standalone ESXi host has no PrepareForAccess/EndAccess (vCenter only).');
-    } else {
-      await vddk.prepareForAccess(hostParams, ACCESS_IDENTITY);
-      prepared = true;
-    }
-    throwIfAborted(signal);
-
-    tracker.setPhase('snapshot', `creating snapshot "${snapshotName}"`);
-    snapshot = await createSnapshot(session, vm, snapshotName, {
-      description: backupSnapshotDescription(),
-      memory: false,
-      quiesce: opts.quiesce ?? false,
-      signal,
-    });
-    const snapDisks = await snapshotDisks(session, snapshot);
-    throwIfAborted(signal);
-    params = { ...hostParams, snapshotRef: snapshot.value };
-    connection = await vddk.connect(params);
-
-    for (const d of backupDisks) {
-      throwIfAborted(readSignal);
-      const snapDisk = snapDisks.find((s) => s.key === d.key);
-      if (!snapDisk) throw new Error(`The snapshot has no disk with key ${d.key} (${d.label}).`);
-      const disk = await connection.openDisk(snapDisk.fileName || d.fileName, { readOnly: true, keepaliveMs: opts.keepaliveMs });
-      let mode = modes.get(d.key)!;
-      let diskPlan: DiskReadPlan;
-      try {
-        diskPlan = await planSourceDisk(disk, mode, async () =>
-          (await allChangedDiskAreas(session, vm, snapshot!, snapDisk, mode.kind === 'changed' ? mode.sinceChangeId : '*')).map(
-            (a) => ({ offset: a.start, length: a.length }),
-          ),
-        );
-      } catch (err) {
-        if (mode.kind !== 'changed') throw err;
-        // The saved change id is no longer valid (CBT reset): read this disk in full instead.
-        notes.push(`${d.label}: changed areas unavailable (${(err as Error).message}); read in full.`);
-        mode = { kind: 'allocated' };
-        diskPlan = await planSourceDisk(disk, mode, async () => []);
-      }
-      open.push({ key: d.key, label: d.label, vddk: disk, plan: diskPlan, snapshotDisk: snapDisk });
-      tracker.addDisk(d.key, d.label, diskPlan.bytesToRead);
-    }
-
-    tracker.setPhase('reading', 'reading disks');
-    for (const o of open) {
-      const d = backupDisks.find((x) => x.key === o.key)!;
-      const writer = point.addDisk(diskMetaFromConfig(d, config, datastoreTypes, o.snapshotDisk.changeId ?? null));
-      const r = await backupDisk({
-        source: o.vddk,
-        writer,
-        key: o.key,
-        plan: o.plan,
-        pieceBytes: repo.chunkSize,
-        signal: readSignal,
-        onBytes: (n) => tracker.advance(o.key, n),
-      });
-      diskResults.push({
-        key: o.key,
-        label: o.label,
-        read: o.plan.mode.kind,
-        capacity: d.capacityBytes,
-        bytesToRead: o.plan.bytesToRead,
-        bytesRead: r.bytesRead,
-        bytesZero: r.bytesZero,
-        bytesStored: r.bytesRead - r.bytesZero,
-        changeId: o.snapshotDisk.changeId ?? null,
-        transportMode: o.vddk.transportMode,
-        ...(o.vddk.allocationUnknown ? { allocationUnknown: o.vddk.allocationUnknown } : {}),
-      });
-      if (o.vddk.allocationUnknown) {
-        notes.push(
-          `DATA-ALLOCATION-UNKNOWN: ${o.label}: VDDK could not report its allocated blocks (${o.vddk.allocationUnknown}); the disk was read whole.`,
-        );
-      }
-    }
-
-    tracker.setPhase('cleanup', 'closing disks');
-    for (const o of open.splice(0)) await o.vddk.close();
-    await connection.disconnect();
-    await vddk.cleanup(params);
-    cleanupDone = true;
+    point = input.repo.beginPoint(meta);
+    await readIntoPoint(run, point, extras);
   } catch (err) {
     failure = err;
   } finally {
-    await finishSession();
+    await finishSession(run);
   }
 
-  async function finishSession(): Promise<void> {
-    const attempt = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
-      try {
-        await fn();
-        return true;
-      } catch (err) {
-        notes.push(`${what} failed: ${(err as Error).message}`);
-        return false;
-      }
-    };
-    for (const o of open.splice(0)) await attempt(`closing ${o.label}`, () => o.vddk.close());
-    if (connection) await attempt('VDDK disconnect', () => connection!.disconnect());
-    if (vddk && params && !cleanupDone) await attempt('VDDK Cleanup', () => vddk!.cleanup(params!));
-    if (snapshot) {
-      tracker.setPhase('cleanup', `removing snapshot "${snapshotName}"`);
-      // Not tied to the job's signal: a cancelled backup must still remove its snapshot.
-      if (!(await attempt(`removing snapshot "${snapshotName}"`, () => removeSnapshot(session, snapshot!)))) {
-        notes.push(`Remove the snapshot "${snapshotName}" of ${config.name} by hand.`);
-      }
-    }
-    // STEP-PREPARE-ACCESS: EndAccess only after the snapshot is gone.
-    if (prepared && vddk && params) {
-      tracker.setPhase('cleanup', 'EndAccess');
-      await attempt('EndAccess', () => vddk!.endAccess(params!, ACCESS_IDENTITY));
-    }
-    if (vddk) await attempt('closing the VDDK session', () => vddk!.close());
-  }
-
-  const vddkCalls = vddk ? vddk.callStats() : {};
+  const vddkCalls = source.readerCalls();
   if (failure !== undefined || !point) {
     await point?.abort();
     const message = (failure instanceof Error ? failure.message : String(failure)).replace(/([^.])$/, '$1.');
     const error = new BackupFailedError(
-      `The backup of ${config.name} failed: ${message} No restore point was saved.`,
+      `The backup of ${vm.name} failed: ${message} No restore point was saved.`,
       notes,
-      plan.findings,
+      decision.plan.findings,
       failure,
     );
     error.vddkCalls = vddkCalls;
@@ -318,19 +274,19 @@ export async function runBackup(opts: BackupJobOptions): Promise<BackupResult> {
     pointId: committed.manifest.id,
     kind: meta.kind,
     parentPointId: meta.parentPointId,
-    vm: { name: config.name, moref: vm.value, server: session.server },
-    snapshotName,
-    disks: diskResults,
-    skippedDisks: skipped.map((d) => ({ key: d.key, label: d.label, diskMode: d.diskMode })),
-    nvramSaved: Boolean(nvram.data),
-    bytesRead: diskResults.reduce((s, d) => s + d.bytesRead, 0),
+    vm: { name: vm.name, moref: vm.moref, server: source.server },
+    snapshotName: run.snapshotName,
+    disks: run.results,
+    skippedDisks: ready.skipped.map((d) => ({ key: d.key, label: d.label, diskMode: d.diskMode })),
+    nvramSaved: Boolean(extras.nvram.data),
+    bytesRead: run.results.reduce((s, d) => s + d.bytesRead, 0),
     bytesAdded: committed.bytesAdded,
     chunksWritten: committed.chunksWritten,
     chunksDeduplicated: committed.chunksDeduplicated,
     durationMs: Date.now() - started,
-    findings: plan.findings,
-    steps: plan.steps,
-    rulesApplied: plan.rulesApplied,
+    findings: decision.plan.findings,
+    steps: decision.plan.steps,
+    rulesApplied: decision.plan.rulesApplied,
     notes,
     vddkCalls,
   };

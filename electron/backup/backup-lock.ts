@@ -1,7 +1,4 @@
 import type { PointWriter } from '../repository/point-writer';
-import type { VimSession } from '../vsphere/vim-session';
-import type { MoRef } from '../vsphere/vim-types';
-import { removeStaleBackupSnapshots } from './stale-backup-snapshots';
 
 /**
  * Before a backup reads anything: hold the repository lock (a repository in
@@ -12,12 +9,11 @@ import { removeStaleBackupSnapshots } from './stale-backup-snapshots';
  */
 export async function lockRepositoryAndClearLeftovers(
   point: PointWriter,
-  session: VimSession,
-  vm: MoRef,
+  removeStaleSnapshots: () => Promise<string[]>,
   signal: AbortSignal | undefined,
   notes: string[],
 ): Promise<AbortSignal> {
   const lockSignal = await point.ready();
-  notes.push(...(await removeStaleBackupSnapshots(session, vm, signal)));
+  notes.push(...(await removeStaleSnapshots()));
   return signal ? AbortSignal.any([signal, lockSignal]) : lockSignal;
 }

@@ -1,17 +1,11 @@
 import type { DiskMeta, PointMeta } from '../repository/restore-point-manifest';
+import { isIndependent, type SavedPolicy } from './backup-source-port';
 import { parseDatastorePath } from '../vsphere/datastore-files';
 import type { SavedDisk, SavedVmConfig } from '../vsphere/vm-config-info';
 import { asArray, asObject, asString, type MoRef, type VimObject } from '../vsphere/vim-types';
 
 /** Storage policies as saved: the VM home's and each disk's policy ids. */
-export interface SavedStoragePolicy {
-  vm: string[];
-  disks: Array<{ key: number; policies: string[] }>;
-}
-
-export function isIndependent(disk: Pick<SavedDisk, 'diskMode'>): boolean {
-  return disk.diskMode.startsWith('independent');
-}
+export type SavedStoragePolicy = SavedPolicy;
 
 const PROVISIONING: Record<SavedDisk['provisioning'], DiskMeta['provisioning']> = {
   thin: 'thin',

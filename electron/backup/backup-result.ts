@@ -1,7 +1,9 @@
 import { LifeboatError } from '../errors/lifeboat-error';
 import type { Finding, PlanStep } from '../planner/plan-types';
 import type { RuleId } from '../planner/rule-catalogue';
-import type { VddkCallSummary } from '../vddk/vddk-call-stats';
+
+/** Per reader (VDDK) function: calls, errors, total milliseconds (the shape of VDDK's call stats). */
+export type VddkCallSummary = Record<string, { calls: number; errors: number; totalMs: number }>;
 
 export interface BackupDiskResult {
   key: number;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { RestoreRequest, type RestoreRequestInput } from '../api/schemas/restore-request';
+import { RestoreRequest, type ImportedVmChoices, type RestoreRequestInput } from '../api/schemas/restore-request';
 import { CliError, ExitCode } from './cli-error';
 
 /** The command-line form of a restore request, shared by `plan` (live) and `restore`, so both take the same options. */
@@ -20,11 +20,15 @@ export interface RestoreRequestOptions {
   powerOffTarget?: boolean;
   diskMap?: string[];
   diskFormat?: string[];
+  diskDatastore?: string[];
   networkMap?: string[];
   powerOn?: boolean;
   encryption?: string;
   storagePolicy?: string;
   hardwareVersion?: string;
+  firmware?: string;
+  guestOs?: string;
+  controller?: string;
   verify?: boolean;
   reason?: string;
 }
@@ -47,11 +51,15 @@ export function withRestoreRequestOptions(cmd: Command): Command {
     .option('--power-off-target', 'with --disks-only: power the target VM off first if it is running (instead of stopping; a hard power-off)')
     .option('--disk-map <point=target>', 'with --disks-only: write restore-point disk KEY into target disk KEY (repeatable)', collect)
     .option('--disk-format <[key=]format>', 'restored disk format: as-source, thin, thick-lazy or thick-eager; KEY=FORMAT for one disk (repeatable)', collect)
+    .option('--disk-datastore <key=name>', 'put restore-point disk KEY on datastore NAME instead of --datastore; *=NAME for every disk not named (repeatable; a new VM only)', collect)
     .option('--network-map <source=target>', 'connect NICs of source network SOURCE to TARGET (repeatable)', collect)
     .option('--power-on', 'power the VM on after the restore (default: it stays powered off)')
     .option('--encryption <choice>', 'keep (same keys), new-keys or unencrypted; required when the original keys cannot be used')
     .option('--storage-policy <name>', 'encryption storage policy for an encrypted restore (default: the saved one, else "VM Encryption Policy")')
     .option('--hardware-version <vmx-NN>', 'create the VM with this (lower) hardware version when the host does not support the saved one')
+    .option('--firmware <bios|efi>', 'a point imported from an image (DATA-NO-CONFIGINFO): firmware of the VM built for it (default: what the image said, else bios)')
+    .option('--guest-os <id>', 'a point imported from an image: vSphere guest OS id, e.g. ubuntu64Guest (default: what the image said, else a generic one)')
+    .option('--controller <type>', 'a point imported from an image: disk controller, one of pvscsi, lsilogic, lsisas, buslogic, sata, nvme (default: pvscsi)')
     .option('--no-verify', 'skip reading every disk back after writing')
     .option('--reason <text>', 'why this restore is done (kept in the report for the audit trail)');
 }
@@ -60,7 +68,7 @@ export function withRestoreRequestOptions(cmd: Command): Command {
 function pairs(option: string, values: string[] | undefined): Array<[string, string]> {
   return (values ?? []).map((v) => {
     const i = v.indexOf('=');
-    if (i <= 0 || i === v.length - 1) throw new CliError(`--${option} "${v}" is not of the form SOURCE=TARGET`, ExitCode.usage, `For example: --${option} ${option === 'disk-map' ? '2000=2001' : '"Prod-VLAN10=DR-VLAN10"'}`);
+    if (i <= 0 || i === v.length - 1) throw new CliError(`--${option} "${v}" is not of the form SOURCE=TARGET`, ExitCode.usage, `For example: --${option} ${option === 'disk-map' ? '2000=2001' : option === 'disk-datastore' ? '2001=ds-nfs-01' : '"Prod-VLAN10=DR-VLAN10"'}`);
     return [v.slice(0, i), v.slice(i + 1)];
   });
 }
@@ -86,6 +94,11 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     const [key, format] = v.includes('=') ? pairs('disk-format', [v])[0]! : ['*', v];
     diskProvisioning[key === '*' ? key : diskKey('disk-format', key)] = format;
   }
+  if (opts.disksOnly && opts.diskDatastore?.length) {
+    throw new CliError('--disk-datastore places the disks of a new VM; it does not go with --disks-only', ExitCode.usage, 'Leave it out: a disks restore writes the VM\'s disks where they are, new disks go to --datastore.');
+  }
+  const diskDatastores: Record<string, string> = {};
+  for (const [key, name] of pairs('disk-datastore', opts.diskDatastore)) diskDatastores[key === '*' ? key : diskKey('disk-datastore', key)] = name;
   const input: RestoreRequestInput = {
     repo: resolve(repo),
     point: opts.point!,
@@ -102,6 +115,7 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     powerOffTarget: Boolean(opts.powerOffTarget),
     diskMap: Object.fromEntries(pairs('disk-map', opts.diskMap).map(([a, b]) => [diskKey('disk-map', a), Number(diskKey('disk-map', b))])),
     diskProvisioning: diskProvisioning as RestoreRequestInput['diskProvisioning'],
+    diskDatastores,
     networkMap: Object.fromEntries(pairs('network-map', opts.networkMap)),
     powerOn: Boolean(opts.powerOn),
     encryption: (opts.encryption ?? 'keep') as RestoreRequestInput['encryption'],
@@ -109,13 +123,18 @@ export function requestFromOptions(opts: RestoreRequestOptions): RestoreRequest 
     storagePolicy: opts.storagePolicy,
     // "19" is read as vSphere's "vmx-19".
     hardwareVersion: opts.hardwareVersion && /^\d+$/.test(opts.hardwareVersion) ? `vmx-${opts.hardwareVersion}` : opts.hardwareVersion,
+    importedVm:
+      opts.firmware || opts.guestOs || opts.controller
+        ? { firmware: opts.firmware as 'bios' | 'efi' | undefined, guestId: opts.guestOs, controller: opts.controller as ImportedVmChoices['controller'] }
+        : undefined,
     verify: opts.verify !== false,
     reason: opts.reason,
   };
   const r = RestoreRequest.safeParse(input);
   if (!r.success) {
     const first = r.error.issues[0]!;
-    const option = OPTION_OF[String(first.path[0])] ?? String(first.path[0]);
+    const field = first.path[0] === 'importedVm' ? `importedVm.${String(first.path[1])}` : String(first.path[0]);
+    const option = OPTION_OF[field] ?? field;
     throw new CliError(`${option}: ${first.message}${first.path.length > 1 ? ` (${first.path.slice(1).join('.')})` : ''}`, ExitCode.usage, 'See `lifeboat restore --help`.');
   }
   return r.data;
@@ -126,8 +145,12 @@ const OPTION_OF: Record<string, string> = {
   encryption: '--encryption (keep, new-keys or unencrypted)',
   diskProvisioning: '--disk-format (as-source, thin, thick-lazy or thick-eager)',
   hardwareVersion: '--hardware-version',
+  'importedVm.firmware': '--firmware (bios or efi)',
+  'importedVm.guestId': '--guest-os',
+  'importedVm.controller': '--controller (pvscsi, lsilogic, lsisas, buslogic, sata or nvme)',
   networkMap: '--network-map',
   diskMap: '--disk-map',
+  diskDatastores: '--disk-datastore',
   name: '--name',
   reason: '--reason',
 };

@@ -24,9 +24,11 @@ async function spaceOf(folders: string[]): Promise<{ folder: string; freeBytes: 
 }
 
 /** The same start options the lab had, so a reset brings back the same lab. */
-function startOptionsOf(state: LabState): { mode: LabMode; hosts?: number; vms: number; managed?: boolean } {
+export function startOptionsOf(state: LabState): { mode: LabMode; hosts?: number; vms: number; managed?: boolean; site?: boolean } {
   if (state.mode === 'esxi') return { mode: 'esxi', vms: state.bulkVms, managed: state.hosts.some((h) => h.managementServerIp !== undefined) };
-  return { mode: 'vcenter', hosts: Math.max(1, state.hosts.length), vms: state.bulkVms };
+  // --hosts counts the cluster's hosts; the standalone DC0_H0 comes with every vcenter lab.
+  const clusterHosts = state.hosts.filter((h) => h.cluster !== undefined).length;
+  return { mode: 'vcenter', hosts: Math.max(1, clusterHosts), vms: state.bulkVms, site: state.siteVms.length > 0 };
 }
 
 /**
@@ -71,7 +73,7 @@ export class LabHandlers {
     });
   }
 
-  private async startLab(options: { mode: LabMode; hosts?: number; vms: number; managed?: boolean }): Promise<LabView> {
+  private async startLab(options: { mode: LabMode; hosts?: number; vms: number; managed?: boolean; site?: boolean }): Promise<LabView> {
     try {
       const started = await startBackgroundLab(this.home, this.secrets, options);
       // The password is never sent to a client: without a keychain, say so and point to the command line.

@@ -36,6 +36,7 @@ import { RecoveryHandlers, type RecoveryRunner } from './recovery-handlers';
 import { RecoveryService, type RecoveryServiceDeps } from './recovery-service';
 import { RestoreHandlers } from './restore-handlers';
 import { RestoreService } from './restore-service';
+import { BackupHandlers } from './backup-handlers';
 import { RestoreTargetHandlers } from './restore-target-handlers';
 import { powerOnByName } from './vm-power-handlers';
 import { resolveVddkSetup, type VddkSetup } from '../vddk/vddk-setup';
@@ -99,7 +100,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   };
   const recoveries = new RecoveryHandlers({ home, jobs, events, service: (options.recoveryService ?? ((d) => new RecoveryService(d)))(recoveryDeps) });
 
-  const targets = new RestoreTargetHandlers(connectionStore, secretStore);
+  const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })) });
+
+  // The wizard's pickers and power-on log in like every other call: a session password (CONN-NO-KEYCHAIN) answers first.
+  const targets = new RestoreTargetHandlers(connectionStore, sessionSecrets);
   const lab = new LabHandlers(home, secretStore);
   const recent = new RecentRepositories(home);
   const exports = new ExportHandlers(repositories, jobs);
@@ -157,7 +161,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       vmNameInUse: async ({ connection, name }) => targets.vmNameInUse(connection, name),
     },
     vms: {
-      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, secretStore, connection, name),
+      powerOn: async ({ connection, name }) => powerOnByName(connectionStore, sessionSecrets, connection, name),
     },
     repositories: {
       open: async (request) => {
@@ -190,6 +194,10 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       start: async (source) => recoveries.start(source),
       resume: async ({ jobId }) => recoveries.resume(jobId),
       get: async ({ jobId }) => recoveries.get(jobId),
+    },
+    backup: {
+      plan: async (request) => backups.plan(request),
+      start: async (request) => backups.start(request),
     },
     lab: {
       status: async () => lab.status(),

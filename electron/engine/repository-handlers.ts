@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiError } from '../api/api-dispatcher';
 import type { OpenedRepository } from '../api/schemas/restore-schema';
+import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import { LocalFolderBackend } from '../repository/local-folder-backend';
 import type { Repository } from '../repository/repository';
@@ -32,6 +33,13 @@ export class RepositoryHandlers {
   byPath(path: string): OpenRepositoryEntry | undefined {
     const wanted = resolve(path);
     return [...this.open.values()].find((e) => resolve(e.path) === wanted);
+  }
+
+  /** The repository at `path` if this session opened it (the engine services' openRepository); else a clear error. */
+  async openedAt(path: string): Promise<Repository> {
+    const entry = this.byPath(path);
+    if (!entry) throw new BadInputError(`the repository ${path} is not open in this session`, 'repository-not-open', 'Open it on the Repositories page first.');
+    return entry.repo;
   }
 
   async openFolder(input: { path: string; password?: string; remember?: boolean }): Promise<OpenedRepository> {

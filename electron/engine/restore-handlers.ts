@@ -2,7 +2,6 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import type { RestoreRequest } from '../api/schemas/restore-request';
 import type { RestorePlanInput, RestorePlanView, RestoreStartInput } from '../api/schemas/restore-schema';
 import type { ConnectionStore } from '../connections/connection-store';
-import { BadInputError } from '../errors/lifeboat-error';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Plan } from '../planner/plan-types';
 import { ruleEntry } from '../planner/rule-catalogue';
@@ -68,11 +67,7 @@ export class RestoreHandlers {
       connections: deps.connections,
       secrets: deps.secrets,
       environment: deps.environment,
-      openRepository: async (path) => {
-        const entry = deps.repositories.byPath(path);
-        if (!entry) throw new BadInputError(`the repository ${path} is not open in this session`, 'repository-not-open', 'Open it on the Repositories page first.');
-        return entry.repo;
-      },
+      openRepository: (path) => deps.repositories.openedAt(path),
       vddk: async () => (this.deps.vddk ?? (() => resolveVddkSetup({ home: this.deps.home })))(),
     });
   }

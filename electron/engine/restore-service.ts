@@ -32,6 +32,8 @@ export interface RestoreRunOptions {
   /** Called once the job id is known, before anything changes on the target. */
   onStart?: (info: { jobId: string; plan: Plan }) => void;
   onProgress?: (progress: RestoreJobProgress) => void;
+  /** At most this many disk streams at once (a recovery's share of the host's cap); default: the plan's. */
+  maxStreams?: number;
 }
 
 export interface RestoreRunResult extends LiveRestoreResult {
@@ -76,6 +78,13 @@ export class RestoreService {
     const prepared = await this.prepare(request);
     await prepared.close().catch(() => undefined);
     return prepared.plan;
+  }
+
+  /** The plan and where it lands (host, datastore free space): what a recovery plan sums over its VMs. */
+  async planWithTarget(request: RestoreRequest): Promise<{ plan: Plan; target: PreparedRestore['target'] }> {
+    const prepared = await this.prepare(request);
+    await prepared.close().catch(() => undefined);
+    return { plan: prepared.plan, target: prepared.target };
   }
 
   /** Throws when the plan cannot run as asked: a block, or unusable keys without an explicit encryption choice. */
@@ -127,6 +136,7 @@ export class RestoreService {
         resume: Boolean(options.resumeJobId),
         signal: options.signal,
         onProgress,
+        maxStreams: options.maxStreams,
       });
       return { ...result, jobId, plan };
     } finally {

@@ -5,6 +5,7 @@ import { BadInputError } from '../errors/lifeboat-error';
 import { RestoreCheckpointFile, type RestoreCheckpoint } from '../restore/restore-checkpoint';
 import type { RestoreReport } from '../restore/restore-report';
 import { isJobRunning } from './job-liveness';
+import { recoveryJobSummary } from './recovery-job-summary';
 import type { JobState, JobSummary } from './job-summary';
 
 const REPORT_SUFFIX = '-report.json';
@@ -37,6 +38,8 @@ function text(value: unknown): string | null {
 /** The summary of one job from its checkpoint, report and running marker. */
 export async function jobSummary(home: string, jobId: string): Promise<JobSummary> {
   if (!JOB_ID.test(jobId)) throw new BadInputError(`"${jobId}" is not a job id`, 'job-not-found', 'List the jobs with `lifeboat jobs list`.');
+  const recovery = await recoveryJobSummary(home, jobId);
+  if (recovery) return recovery;
   const checkpointFile = RestoreCheckpointFile.path(home, jobId);
   let checkpoint: RestoreCheckpoint | null = null;
   let problem: string | null = null;
@@ -76,8 +79,12 @@ export async function jobSummary(home: string, jobId: string): Promise<JobSummar
 /** Every job in `<home>/jobs`, newest first. */
 export async function listJobs(home: string): Promise<JobSummary[]> {
   let names: string[];
+  let folders: string[];
   try {
-    names = await readdir(homePaths.jobs(home));
+    const entries = await readdir(homePaths.jobs(home), { withFileTypes: true });
+    names = entries.filter((e) => !e.isDirectory()).map((e) => e.name);
+    // A recovery job is a folder of its own.
+    folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -88,7 +95,8 @@ export async function listJobs(home: string): Promise<JobSummary[]> {
       .map((n) => (n.endsWith(REPORT_SUFFIX) ? n.slice(0, -REPORT_SUFFIX.length) : n.slice(0, -'.json'.length))),
   );
   // A file that is neither a readable checkpoint nor a readable report (half written, foreign) is not a job: the list shows the rest.
-  const jobs = (await Promise.all([...ids].map((id) => jobSummary(home, id).catch(() => null)))).filter((j): j is JobSummary => j !== null);
+  const recoveries = folders.map((id) => recoveryJobSummary(home, id).catch(() => null));
+  const jobs = (await Promise.all([...[...ids].map((id) => jobSummary(home, id).catch(() => null)), ...recoveries])).filter((j): j is JobSummary => j !== null);
   return jobs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
 }
 
@@ -101,6 +109,7 @@ export interface JobDetail extends JobSummary {
 
 export async function showJob(home: string, jobId: string): Promise<JobDetail> {
   const summary = await jobSummary(home, jobId);
+  if (summary.kind === 'recovery') return { ...summary, request: null, phases: [], report: null };
   const checkpoint = summary.problem ? null : (await RestoreCheckpointFile.load(home, jobId)).data;
   return {
     ...summary,

@@ -4,8 +4,8 @@ export type JobState = 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'r
 /** One job on disk: what `lifeboat jobs list`, the API and the UI's job list show. */
 export interface JobSummary {
   id: string;
-  /** What kind of job (restore jobs are the ones with checkpoints today). */
-  kind: 'restore';
+  /** What kind of job: one VM's restore, or a recovery plan's run (a folder of its own). */
+  kind: 'restore' | 'recovery';
   /** Whole VM or disks into an existing VM. */
   restoreKind: 'full-vm' | 'disks' | null;
   state: JobState;

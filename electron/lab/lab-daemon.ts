@@ -105,6 +105,7 @@ export async function startBackgroundLab(
     hosts: info.hosts,
     vms: info.vms,
     bulkVms: info.bulkVms,
+    siteVms: info.siteVms,
     keychainAccount: account,
     passwordSaved: keychainError === undefined,
     binary,
@@ -117,7 +118,8 @@ export async function startBackgroundLab(
     if (root && !options.keep) await markLabRoot(home, root, info.pid, binary);
     await writeFile(state.vddkConfigFile, labVddkConfig(info), { mode: 0o600 });
     await writeLabState(home, state);
-    if (keychainError === undefined) await saveLabConnection(home, info);
+    // Saved with or without its password (CONN-NO-KEYCHAIN): without a keychain the password is given per session.
+    await saveLabConnection(home, info);
   } catch (err) {
     await lab.stop();
     throw err;

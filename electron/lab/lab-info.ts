@@ -21,6 +21,26 @@ export const labHostSchema = z.object({
   managementServerIp: z.string().optional(),
 });
 
+/**
+ * One VM of the lab's site (`--site`): a small company's VM for recovery
+ * rehearsals, powered off, its disks holding labelled data (see
+ * test/lab/vcsim/README.md, "Site mode").
+ */
+export const labSiteVmSchema = z.object({
+  name: z.string(),
+  /** identity, data, apps, web or infrastructure: the order a recovery brings them back. */
+  role: z.enum(['identity', 'data', 'apps', 'web', 'infrastructure']),
+  /** The cluster host it runs on. */
+  host: z.string(),
+  datastore: z.string(),
+  /** Capacity of each disk in MiB, in disk order. */
+  diskMiB: z.array(z.number().int().positive()),
+  firmware: z.enum(['bios', 'efi']),
+  /** none; home: EFI + vTPM with an encrypted VM home (as lab-efi-vtpm); full: home and disks encrypted (as lab-encrypted). */
+  encryption: z.enum(['none', 'home', 'full']),
+  guestId: z.string(),
+});
+
 /** The JSON line the lab simulator prints once it listens. */
 export const labInfoSchema = z.object({
   url: z.string().url(),
@@ -39,11 +59,14 @@ export const labInfoSchema = z.object({
   bulkVmPrefix: z.string(),
   keyProviders: z.array(z.string()),
   storagePolicies: z.array(z.string()),
+  /** The site's VMs when started with `--site` (none otherwise). */
+  siteVms: z.array(labSiteVmSchema).default([]),
   pid: z.number().int(),
 });
 
 export type LabDatastore = z.infer<typeof labDatastoreSchema>;
 export type LabHost = z.infer<typeof labHostSchema>;
+export type LabSiteVm = z.infer<typeof labSiteVmSchema>;
 export type LabInfo = z.infer<typeof labInfoSchema>;
 export type LabMode = LabInfo['mode'];
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from '../config/json-file';
 import { homePaths } from '../config/paths';
-import { labDatastoreSchema, labHostSchema } from './lab-info';
+import { labDatastoreSchema, labHostSchema, labSiteVmSchema } from './lab-info';
 
 /**
  * What `lifeboat lab start` remembers about a background lab, in
@@ -22,6 +22,8 @@ export const labStateSchema = z.object({
   hosts: z.array(labHostSchema),
   vms: z.array(z.string()),
   bulkVms: z.number().int(),
+  /** The site's VMs of a lab started with `--site`. */
+  siteVms: z.array(labSiteVmSchema).default([]),
   keychainAccount: z.string(),
   passwordSaved: z.boolean(),
   binary: z.string(),

@@ -8,6 +8,8 @@ export interface StartVcsimOptions {
   hosts?: number;
   /** Plain VMs besides the special ones (5000 is fine). */
   vms?: number;
+  /** vcenter mode: add the site (30 named VMs on site-ds-01/02, 3 hosts unless `hosts` says more) for recovery rehearsals. */
+  site?: boolean;
   /** Default 127.0.0.1:0 (a free port). */
   listen?: string;
   /** Folder under which the datastore folders are made (default: a new temp folder). */
@@ -36,6 +38,7 @@ export function vcsimArgs(o: StartVcsimOptions): string[] {
   const args = ['--mode', o.mode ?? 'vcenter', '--listen', o.listen ?? '127.0.0.1:0'];
   if (o.hosts !== undefined) args.push('--hosts', String(o.hosts));
   if (o.vms !== undefined) args.push('--vms', String(o.vms));
+  if (o.site) args.push('--site');
   if (o.datastoreRoot) args.push('--datastore-root', o.datastoreRoot);
   if (o.keep) args.push('--keep');
   if (o.managed) args.push('--managed');

@@ -7,6 +7,8 @@ import { diskTargets, intoVmFindings, overwritesExistingDisks } from './rules/in
 import { networkMappings, newVmFindings, restoredHardwareVersion, restoredVmName } from './rules/request-rules';
 import { bytesToWrite, dataFindings, restoredProvisioning } from './rules/data-rules';
 import { restoreSteps } from './rules/restore-steps';
+import { diskDatastoreName } from './rules/disk-datastores';
+import { importedVmInForce, withImportedVmChoices } from './rules/imported-vm';
 import { estimateTime } from './rules/time-estimate';
 import { chooseTransports } from './rules/transport-choice';
 import { controllerOrderFindings, diskIoShape, streamsPerHost } from './rules/transport-effects';
@@ -17,7 +19,9 @@ import type { Scenario } from './scenario-schema';
  * scenario always gives the same plan (the CLI, the wizards and the live
  * planner all rely on that). `ok` is false exactly when a finding is a block.
  */
-export function planRestore(s: Scenario): Plan {
+export function planRestore(facts: Scenario): Plan {
+  // DATA-NO-CONFIGINFO: an imported point is judged as the VM the run builds (the user's choices in force).
+  const s = withImportedVmChoices(facts);
   const choice = chooseTransports(s);
   const diskOrder = s.restorePoint.disks.map((d) => d.key);
   const intoVm = s.options.intoVm;
@@ -29,6 +33,7 @@ export function planRestore(s: Scenario): Plan {
     return {
       key: disk.key,
       label: disk.label,
+      datastore: diskDatastoreName(s, disk),
       transport: c.transport,
       excluded: c.excluded,
       ioBytes: io.ioBytes,
@@ -77,6 +82,7 @@ export function planRestore(s: Scenario): Plan {
     // A standalone ESXi host has no storage policies (no PBM): nothing is applied there.
     storagePolicy: encrypted && s.connection.kind !== 'esxi' ? restoredStoragePolicy(s) : null,
     hardwareVersion: fullVm ? restoredHardwareVersion(s) : null,
+    importedVm: fullVm ? importedVmValues(s) : null,
     networks: fullVm ? networkMappings(s) : [],
     restoreKind: s.options.restoreKind,
     transportOption: s.options.transport,
@@ -86,4 +92,10 @@ export function planRestore(s: Scenario): Plan {
     streamsPerHost: streams.streams,
     rulesApplied: collectRules({ findings, steps, more: [...excludedRules, ...disks.flatMap((d) => d.effects)] }),
   };
+}
+
+/** DATA-NO-CONFIGINFO: the firmware, guest OS and controller the VM is built with (null: built from saved ConfigInfo). */
+function importedVmValues(s: Scenario): Plan['importedVm'] {
+  const d = importedVmInForce(s);
+  return d ? { firmware: d.firmware, guestId: d.guestId, controller: d.controller, chosen: d.chosen } : null;
 }

@@ -23,10 +23,12 @@ export function formatPlanText(plan: Plan): string {
   for (const n of plan.networks) out.push(`  Network: ${n.source} → ${n.target ?? '(none usable)'}`);
   out.push('');
   out.push('Disks:');
+  // A datastore per disk: said per disk when the disks do not all go to one.
+  const spread = new Set(plan.disks.map((d) => d.datastore)).size > 1;
   for (const d of plan.disks) {
     const transport = d.transport ?? 'none';
     const io = d.transport ? `, ${formatBytes(d.ioBytes)} I/O x${d.inFlight}${d.unbuffered ? ', unbuffered' : ''}` : '';
-    const target = d.targetDisk === undefined ? '' : ` → target disk ${d.targetDisk ?? 'none'}`;
+    const target = d.targetDisk === undefined ? (spread ? ` → datastore ${d.datastore}` : '') : ` → target disk ${d.targetDisk ?? 'none'}`;
     out.push(
       `  ${d.key} ${d.label}${target}: ${transport} (${d.chosenBy === 'auto' ? 'chosen by auto' : 'requested'}; ${d.restoredProvisioning}, ${formatBytes(d.bytesToWrite)} to write${io})`,
     );

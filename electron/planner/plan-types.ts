@@ -31,6 +31,8 @@ export interface PlanStep {
 export interface DiskPlan {
   key: number;
   label: string;
+  /** The datastore the restored disk is placed on (options.diskDatastores, else the VM's). */
+  datastore: string;
   /** Chosen transport; null when no transport is allowed (see XPORT-NO-AVAILABLE). */
   transport: TransportName | null;
   /** Every rule that excluded each transport for this disk. */
@@ -84,6 +86,8 @@ export interface Plan {
   storagePolicy: string | null;
   /** The hardware version the new VM is created with (null: as saved, not known). */
   hardwareVersion: string | null;
+  /** DATA-NO-CONFIGINFO: what a VM built from defaults gets (which of them the user chose); null when built from saved ConfigInfo. */
+  importedVm: { firmware: 'bios' | 'efi'; guestId: string; controller: string; chosen: Array<'firmware' | 'guestId' | 'controller'> } | null;
   /** Each source NIC's network on the target. */
   networks: PlanNetwork[];
   restoreKind: 'full-vm' | 'disks';

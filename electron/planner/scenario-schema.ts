@@ -18,7 +18,7 @@ import { z } from 'zod';
  * - `cbtEnabledOnTarget` for a full-VM restore: the restored VM should end with
  *   change tracking on (it is created without it and turned on after the writes).
  * - Extensions: `connection.thumbprintChanged`, `connection.keychainAvailable`, `options.verify`,
- *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, top-level
+ *   `options.intoVm.exists`, `options.intoVm.disks[].allocationKnown`, `options.importedVm`, top-level
  *   `description` and `$schema`.
  * - The restore-request options (plan-scenario.md, "Extension"): a choice changes
  *   the plan exactly as it changes the run, so every option `lifeboat restore`
@@ -78,21 +78,26 @@ export const hostSchema = z
   })
   .prefault({});
 
-export const datastoreSchema = z
-  .strictObject({
-    name: z.string().min(1).default('ds1'),
-    type: z.enum(['VMFS', 'NFS', 'VVOL', 'vsan', 'local']).default('VMFS'),
-    lun: z.string().min(1).nullable().default('naa.600a0b80001234'),
-    freeBytes: bytes.default(1099511627776),
-    vmfsBlockBytes: z.number().int().positive().default(1048576),
-    nfsSeekData: z.boolean().default(true),
-  })
-  .prefault({});
+const datastoreFields = {
+  name: z.string().min(1).default('ds1'),
+  type: z.enum(['VMFS', 'NFS', 'VVOL', 'vsan', 'local']).default('VMFS'),
+  lun: z.string().min(1).nullable().default('naa.600a0b80001234'),
+  freeBytes: bytes.default(1099511627776),
+  vmfsBlockBytes: z.number().int().positive().default(1048576),
+  nfsSeekData: z.boolean().default(true),
+};
+
+export const datastoreSchema = z.strictObject(datastoreFields).prefault({});
+
+/** Extension: another datastore of the target, named by options.diskDatastores (its name is required). */
+export const otherDatastoreSchema = z.strictObject({ ...datastoreFields, name: z.string().min(1) });
 
 export const targetSchema = z
   .strictObject({
     host: hostSchema,
     datastore: datastoreSchema,
+    /** Extension: the other datastores disks are placed on (options.diskDatastores); the VM's home is on `datastore`. */
+    datastores: z.array(otherDatastoreSchema).default(() => []),
     keyProviders: z.array(z.string().min(1)).default(() => ['kms-a']),
     storagePolicies: z.array(z.string().min(1)).default(() => ['VM Encryption Policy']),
     /** VM names already present in the target datacenter (DATA-VM-NAME-TAKEN). */
@@ -179,6 +184,15 @@ export const intoVmSchema = z.strictObject({
   disks: z.array(intoVmDiskSchema).default(() => []),
 });
 
+/** The user's choices for a VM built from defaults (a point imported from an image); ignored when ConfigInfo was saved. */
+export const importedVmSchema = z
+  .strictObject({
+    firmware: z.enum(['bios', 'efi']).nullable().default(null),
+    guestId: z.string().min(1).nullable().default(null),
+    controller: controllerKind.nullable().default(null),
+  })
+  .prefault({});
+
 export const optionsSchema = z
   .strictObject({
     transport: z.enum(['auto', ...transportName.options]).default('auto'),
@@ -208,20 +222,35 @@ export const optionsSchema = z
     powerOffTarget: z.boolean().default(false),
     /** Disks restore: the existing VM written into; null = not known (no check). */
     intoVm: intoVmSchema.nullable().default(null),
+    /** Extension: restore-point disk key (or "*" for every disk not named) → datastore name; default: every disk on target.datastore. */
+    diskDatastores: z.record(z.union([z.string().regex(/^-?\d+$/, 'expected a disk key'), z.literal('*')]), z.string().min(1)).default(() => ({})),
+    /** Extension (DATA-NO-CONFIGINFO): what replaces a default of a VM built without saved ConfigInfo; null = the default. */
+    importedVm: importedVmSchema,
   })
   .prefault({});
 
-export const scenarioSchema = z.strictObject({
-  /** Lets editors validate scenario files; ignored by the planner. */
-  $schema: z.string().optional(),
-  /** Free text for trainers: what the scenario demonstrates. Ignored by the planner. */
-  description: z.string().optional(),
-  workstation: workstationSchema,
-  connection: connectionSchema,
-  target: targetSchema,
-  restorePoint: restorePointSchema,
-  options: optionsSchema,
-});
+export const scenarioSchema = z
+  .strictObject({
+    /** Lets editors validate scenario files; ignored by the planner. */
+    $schema: z.string().optional(),
+    /** Free text for trainers: what the scenario demonstrates. Ignored by the planner. */
+    description: z.string().optional(),
+    workstation: workstationSchema,
+    connection: connectionSchema,
+    target: targetSchema,
+    restorePoint: restorePointSchema,
+    options: optionsSchema,
+  })
+  .superRefine((s, ctx) => {
+    // options.diskDatastores must name disks of the point and datastores the target describes.
+    const known = new Set([s.target.datastore.name, ...s.target.datastores.map((d) => d.name)]);
+    const keys = new Set(s.restorePoint.disks.map((d) => String(d.key)));
+    for (const [key, name] of Object.entries(s.options.diskDatastores)) {
+      if (key !== '*' && !keys.has(key)) ctx.addIssue({ code: 'custom', path: ['options', 'diskDatastores', key], message: `the restore point has no disk ${key}` });
+      if (!known.has(name))
+        ctx.addIssue({ code: 'custom', path: ['options', 'diskDatastores', key], message: `datastore "${name}" is neither target.datastore nor in target.datastores` });
+    }
+  });
 
 /** A scenario with every default applied: the planner's input. */
 export type Scenario = z.output<typeof scenarioSchema>;

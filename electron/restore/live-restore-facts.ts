@@ -1,4 +1,5 @@
-import { guestFamilyOf } from '../planner/rules/request-rules';
+import type { ImportedVmChoices } from '../api/schemas/restore-request';
+import { defaultGuestId, guestFamilyOf } from '../planner/rules/guest-os';
 import { isImportedPoint } from './default-vm-config';
 import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { lookup } from 'node:dns/promises';
@@ -16,6 +17,7 @@ import type { VimSession } from '../vsphere/vim-session';
 import { readVmConfig } from '../vsphere/vm-config-info';
 import { readVmDiskGuard } from '../vsphere/vm-snapshots';
 import { normaliseLiveFacts } from './live-facts-normalise';
+import { datastoreFacts, otherDatastores } from './live-datastore-facts';
 
 /** The scenario the live planner hands to planRestore: the same contract as `plan --scenario`. */
 export interface LiveScenarioInput {
@@ -39,6 +41,10 @@ export interface LiveScenarioInput {
   hardwareVersion?: string;
   /** DATA-NETWORK-MAP: source network → target network. */
   networkMap?: Record<string, string>;
+  /** Full-VM restore: restore-point disk key ("*": the rest) → datastore; each one named is described to the planner. */
+  diskDatastores?: Record<string, string>;
+  /** DATA-NO-CONFIGINFO: choices for a point imported from an image (its guest OS is checked against the host). */
+  importedVm?: ImportedVmChoices;
   /** Injected for tests; default lists every VM of the connection. */
   vmNames?: () => Promise<string[]>;
   /** Injected for tests; default reads /dev/disk/by-id and the DMI product UUID. */
@@ -55,6 +61,14 @@ const CONTROLLERS: Record<string, 'pvscsi' | 'lsilogic' | 'lsisas' | 'buslogic' 
   VirtualAHCIController: 'sata',
   VirtualNVMEController: 'nvme',
 };
+
+/** The guest OS the VM is created with: the saved one, or for an imported point the chosen one, else the image's, else the default (DATA-NO-CONFIGINFO). */
+function guestInForce(m: RestorePointManifest, savedGuestId: string, choices: ImportedVmChoices | undefined): string | null {
+  if (!isImportedPoint(m)) return savedGuestId || null;
+  return choices?.guestId ?? (savedGuestId || defaultGuestId(guestFamilyOf(savedGuestId)));
+}
+
+
 
 /** NAA ids of the block devices this (Linux) workstation sees: /dev/disk/by-id/wwn-0x… → naa.… */
 export async function linuxVisibleLuns(dir = '/dev/disk/by-id'): Promise<string[]> {
@@ -74,15 +88,9 @@ async function dmiProductUuid(): Promise<string | null> {
   }
 }
 
-function datastoreType(ds: InventoryDatastore): 'VMFS' | 'NFS' | 'VVOL' | 'vsan' | 'local' {
-  if (ds.local) return 'local';
-  if (/^NFS/i.test(ds.type)) return 'NFS';
-  if (/vvol/i.test(ds.type)) return 'VVOL';
-  if (/vsan/i.test(ds.type)) return 'vsan';
-  return 'VMFS';
-}
 
-function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string): InventoryHost {
+/** The host a restore goes through: the one named, else the first connected host that reaches the datastore. */
+export function pickHost(inv: Inventory, datastore: InventoryDatastore, name?: string): InventoryHost {
   const host = name
     ? inv.hosts.find((h) => h.name === name)
     : inv.hosts.find((h) => h.connectionState === 'connected' && h.datastores.some((d) => d.value === datastore.ref.value));
@@ -132,15 +140,6 @@ async function workstationFacts(input: LiveScenarioInput, vcenterName: string | 
   };
 }
 
-/**
- * XPORT-SAN-NO-LUN: the LUN a VMFS datastore lives on, from its extents
- * (HostVmfsVolume.extent[].diskName). A volume spanning several LUNs needs
- * all of them, so the first one the workstation does not see is the fact.
- */
-export function datastoreLun(ds: InventoryDatastore, visibleLuns: string[]): string | null {
-  const luns = ds.extents.map((e) => e.toLowerCase());
-  return luns.find((l) => !visibleLuns.includes(l)) ?? luns[0] ?? null;
-}
 
 /** The existing VM a disks restore writes into: running or not, its snapshots, its disks. */
 async function intoVmFacts(session: VimSession, name: string) {
@@ -210,7 +209,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
   const hardwareVersions = await supportedHardwareVersions(session, inv, host).catch(() => []);
   const saved = readVmConfig(m.configInfo as Record<string, never>);
   // DATA-HW-VERSION (guest): what the host can create at the version the VM will have; not knowing is no check.
-  const guestIds = await supportedGuestIds(session, inv, host, input.hardwareVersion ?? saved.hardwareVersion ?? null, saved.guestId || null).catch(() => []);
+  const guestIds = await supportedGuestIds(session, inv, host, input.hardwareVersion ?? saved.hardwareVersion ?? null, guestInForce(m, saved.guestId, input.importedVm)).catch(() => []);
   const scenario = {
     workstation: await workstationFacts(input, isVcenter ? input.server : null, visibleLuns),
     connection: { kind: isVcenter ? 'vcenter' : 'esxi', server: input.server, resolves, thumbprintTrusted: true, vcenter: isVcenter ? input.server : null },
@@ -224,7 +223,8 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
         networks: hostNetworks(inv, host),
         supportedGuestIds: guestIds,
       },
-      datastore: { name: datastore.name, type: datastoreType(datastore), lun: datastoreLun(datastore, visibleLuns), freeBytes: datastore.freeBytes },
+      datastore: datastoreFacts(datastore, visibleLuns),
+      datastores: otherDatastores(inv, host, input, visibleLuns),
       keyProviders,
       storagePolicies,
       existingVmNames,
@@ -270,6 +270,7 @@ export async function gatherLiveScenario(input: LiveScenarioInput): Promise<Reco
       concurrentStreams: input.concurrentStreams ?? 4,
       hardwareVersion: input.hardwareVersion ?? null,
       networkMap: input.networkMap ?? {},
+      diskDatastores: input.restoreKind === 'full-vm' ? (input.diskDatastores ?? {}) : {},
       intoVm: input.restoreKind === 'disks' ? await intoVmFacts(session, input.intoVm ?? m.vm.name) : null,
     },
   };

@@ -21,6 +21,8 @@ export interface RestoreReport {
   disks: Array<{
     key: number;
     label: string;
+    /** Where the disk went: the datastore of the restored disk (a disks restore: the plan's target datastore). */
+    datastore: string | null;
     transport: string | null;
     transportUsed: string | null;
     bytesWritten: number;
@@ -78,6 +80,7 @@ export function buildRestoreReport(args: {
       return {
         key: d.key,
         label: d.label,
+        datastore: args.plan.disks.find((p) => p.key === d.key)?.datastore ?? null,
         transport: d.transport,
         transportUsed: d.transportUsed,
         bytesWritten: d.copy?.bytesWritten ?? 0,
@@ -119,9 +122,10 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((e) => `<li>${esc(e
 <h2>Findings</h2>${r.findings.length ? table(['Rule', 'Severity', 'Disk', 'Message', 'Remedy'], r.findings.map((f) => [f.rule, f.severity, f.disk ?? '', f.message, f.remedy])) : '<p>None.</p>'}
 <h2>Steps</h2>${table(['Rule', 'Step', 'Status', 'Detail', 'Seconds'], r.steps.map((s) => [s.rule, s.title, s.status, s.detail ?? '', s.durationSeconds?.toFixed(1) ?? '']))}
 <h2>Disks</h2>${table(
-    ['Disk', 'Transport', 'Written bytes', 'Zero bytes skipped', 'Resumed bytes', 'MB/s', 'Verified', 'Digest', 'Signature'],
+    ['Disk', 'Datastore', 'Transport', 'Written bytes', 'Zero bytes skipped', 'Resumed bytes', 'MB/s', 'Verified', 'Digest', 'Signature'],
     r.disks.map((d) => [
       `${d.label} (${d.key})`,
+      d.datastore ?? '',
       d.transportUsed ?? d.transport ?? 'none',
       d.bytesWritten,
       d.bytesZeroSkipped,

@@ -5,6 +5,7 @@ import type { EnvironmentFacts } from '../api/schemas/environment-schema';
 import { writeFileAtomic } from '../config/json-file';
 import { homePaths } from '../config/paths';
 import type { ConnectionStore } from '../connections/connection-store';
+import { BadInputError } from '../errors/lifeboat-error';
 import { openConnection, requireConnectionPassword } from '../connections/open-connection';
 import type { SecretStore } from '../keychain/secret-store';
 import { planRestore } from '../planner/plan-restore';
@@ -18,7 +19,8 @@ import type { VimSession } from '../vsphere/vim-session';
 import { mergeVddkCallSummaries } from '../vddk/vddk-call-stats';
 import { VddkSession } from '../vddk/vddk-session';
 import type { VddkSetup } from '../vddk/vddk-setup';
-import { gatherLiveScenario } from './live-restore-facts';
+import { isImportedPoint } from './default-vm-config';
+import { gatherLiveScenario, pickHost } from './live-restore-facts';
 import { RestoreCheckpointFile } from './restore-checkpoint';
 import { runRestoreJob, type RestoreProgress } from './restore-job';
 import { buildRestoreReport, renderReportHtml, type RestoreReport } from './restore-report';
@@ -36,6 +38,9 @@ export interface PreparedRestore {
   session: VimSession;
   plan: Plan;
   server: string;
+  /** Where it lands, as the facts said: the host its disks are written through and the datastore's free bytes. */
+  /** datastoresFreeBytes: every datastore the disks go to (diskDatastores), the VM home's included. */
+  target: { host: string; datastoreFreeBytes: number; datastoresFreeBytes: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -54,6 +59,16 @@ export async function prepareRestore(
   ownVmName?: string,
 ): Promise<PreparedRestore> {
   const point = await deps.repo.openPoint(request.point);
+  if (request.kind === 'disks' && Object.keys(request.diskDatastores).length > 0) {
+    throw new BadInputError('a datastore per disk is for a full-VM restore', 'disk-datastores-not-applicable', 'Leave out --disk-datastore: a disks restore writes the existing VM\'s disks where they are (new disks go to --datastore).');
+  }
+  if (request.importedVm && !isImportedPoint(point.manifest)) {
+    throw new BadInputError(
+      `restore point ${point.id} has a saved VM configuration; firmware, guest OS and controller choices are only for a point imported from an image (DATA-NO-CONFIGINFO)`,
+      'imported-vm-choice-not-applicable',
+      'Leave out --firmware, --guest-os and --controller: the VM is built from its saved configuration.',
+    );
+  }
   const profile = await deps.connections.get(request.connection);
   if (!profile) throw new Error(`There is no saved connection named "${request.connection}"; see \`lifeboat connect list\`.`);
   const session = await openConnection(profile, deps.secrets);
@@ -73,12 +88,15 @@ export async function prepareRestore(
       intoVm: request.intoVm,
       hardwareVersion: request.hardwareVersion,
       networkMap: request.networkMap,
+      importedVm: request.importedVm,
+      diskDatastores: request.diskDatastores,
     });
     const parsed = parseScenario(withRequestOptions(scenario, request, (await deps.environment()).keychain.available, ownVmName));
     if (!parsed.ok)
       throw new Error(
         `the gathered facts do not fit the planner: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       );
+    const datastore = inventory.datastores.find((d) => d.name === request.datastore)!;
     return {
       request,
       repo: deps.repo,
@@ -86,6 +104,11 @@ export async function prepareRestore(
       session,
       plan: planRestore(parsed.scenario),
       server: profile.server,
+      target: { host: pickHost(inventory, datastore, request.host).name, datastoreFreeBytes: parsed.scenario.target.datastore.freeBytes,
+        datastoresFreeBytes: Object.fromEntries(
+          [parsed.scenario.target.datastore, ...parsed.scenario.target.datastores].map((d) => [d.name, d.freeBytes]),
+        ),
+      },
       close: () => session.close(),
     };
   } catch (err) {
@@ -133,6 +156,7 @@ export function withRequestOptions(
       diskMap: request.diskMap,
       addAsNew: request.addAsNew,
       powerOffTarget: request.powerOffTarget,
+      importedVm: { firmware: null, guestId: null, controller: null, ...request.importedVm },
     },
   };
 }
@@ -166,6 +190,8 @@ export interface RunLiveRestoreOptions {
   resume: boolean;
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
+  /** At most this many disk streams at once (a recovery's share of the host's cap). */
+  maxStreams?: number;
 }
 
 export interface LiveRestoreResult {
@@ -262,6 +288,9 @@ export async function runLiveRestore(
                     // The user's pick; the target falls back exactly as the plan says (saved, else the encryption sample policy).
                     storagePolicy: request.storagePolicy,
                     hardwareVersion: plan.hardwareVersion ?? undefined,
+                    importedVm: request.importedVm,
+                    // Each disk where the plan put it (plan == run).
+                    diskDatastores: Object.fromEntries(plan.disks.map((d) => [d.key, d.datastore])),
                     diskProvisioning: provisioningChoices(
                       request,
                       point.manifest.disks.map((d) => d.key),
@@ -278,6 +307,7 @@ export async function runLiveRestore(
             checkpoint,
             signal: options.signal ? AbortSignal.any([options.signal, lockSignal]) : lockSignal,
             onProgress: options.onProgress,
+            maxStreams: options.maxStreams,
           },
         ),
     );

@@ -1,3 +1,4 @@
+import type { ImportedVmChoices } from '../api/schemas/restore-request';
 import type { DiskImage } from '../disks/disk-image';
 import type { RestorePointManifest } from '../repository/restore-point-manifest';
 import type { TransportName } from '../planner/scenario-schema';
@@ -30,10 +31,14 @@ export interface VmPlacement {
   /** CRYPT-KEYS-MISSING / CRYPT-KMS-MISMATCH fallbacks, chosen explicitly by the user; never silently. */
   encryption: 'keep' | 'new-keys' | 'unencrypted';
   storagePolicy?: string;
+  /** The datastore of each restore-point disk that does not go to `datastore` (the plan's per-disk datastore). */
+  diskDatastores?: Record<number, string>;
   /** Restored disk provisioning per restore-point disk key (absent: as saved). */
   diskProvisioning?: Record<number, 'thin' | 'lazyzeroed' | 'eagerzeroed'>;
   /** Written into the new VM's configuration (extraConfig `lifeboat.restoreJob`) so a crash during creation leaves a VM the resumed job can recognise. */
   jobMarker?: string;
+  /** DATA-NO-CONFIGINFO: for a point imported from an image, the firmware, guest OS or controller chosen instead of the defaults. */
+  importedVm?: ImportedVmChoices;
   /** DATA-INDEPENDENT-DISK: independent disks were never backed up; create them as new empty disks only when asked. */
   includeIndependentDisks?: boolean;
 }

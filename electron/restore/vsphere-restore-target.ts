@@ -16,6 +16,7 @@ import { asArray, type MoRef, type VimObject, type VimValue } from '../vsphere/v
 import type { VddkConnectParams } from '../vddk/vddk-connection';
 import type { VddkSession } from '../vddk/vddk-session';
 import { defaultVmConfig, isImportedPoint } from './default-vm-config';
+import { diskDatastoresOf } from './disk-placement';
 import { savedDiskPolicyIds, savedVmPolicyId } from './saved-storage-policy';
 import { mapNetworks } from './target-network-map';
 import type { NewTargetDisk, OpenDiskOptions, OpenedTargetDisk, RestoreTarget, RestoreVm, VmDiskState, VmIdentity, VmPlacement } from './restore-target';
@@ -48,6 +49,7 @@ async function encryptionChoice(session: VimSession, placement: VmPlacement, poi
 }
 
 const vmRef = (moref: string): MoRef => ({ type: 'VirtualMachine', value: moref });
+
 const refs = (v: VimValue | undefined): MoRef[] => asArray(v as MoRef | MoRef[] | undefined);
 
 
@@ -177,7 +179,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
   async createVm(point: RestorePointManifest, placement: VmPlacement): Promise<RestoreVm> {
     const { inv, datastore, host, pool, folder } = await this.resolvePlacement(placement);
     // DATA-NO-CONFIGINFO: an imported point has no ConfigInfo; its VM is built from the defaults the plan listed.
-    const saved: VimObject | SavedVmConfig = isImportedPoint(point) ? defaultVmConfig(point) : (point.configInfo as VimObject);
+    const saved: VimObject | SavedVmConfig = isImportedPoint(point) ? defaultVmConfig(point, placement.importedVm) : (point.configInfo as VimObject);
     const encryption = await encryptionChoice(this.options.session, placement, point);
     const encrypted = encryption?.mode === 'new-key' || (encryption?.mode === 'same-key' && Boolean(point.keyId));
     const policies = await this.storagePolicies(point, placement, encrypted);
@@ -191,6 +193,7 @@ export class VsphereRestoreTarget implements RestoreTarget {
       encryption,
       storageProfileId: policies.vm,
       diskStorageProfileIds: policies.disks,
+      diskDatastores: diskDatastoresOf(inv, host, placement),
       hardwareVersion: placement.hardwareVersion,
       diskProvisioning: Object.fromEntries(
         Object.entries(placement.diskProvisioning ?? {}).map(([key, p]) => [Number(key), p === 'thin' ? 'thin' : p === 'eagerzeroed' ? 'eagerZeroed' : 'lazyZeroed']),

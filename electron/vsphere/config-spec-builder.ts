@@ -41,6 +41,8 @@ export interface ConfigSpecOptions {
    * encryption policy would be encrypted.
    */
   storageProfileId?: string;
+  /** Saved disk key → the datastore that disk's file goes to (default: `datastoreName`, the VM's). */
+  diskDatastores?: ReadonlyMap<number, { name: string; ref?: MoRef }>;
   /** Saved disk key → that disk's own policy (the saved one, where the target has it); wins over storageProfileId. */
   diskStorageProfileIds?: ReadonlyMap<number, string>;
   /** Override the saved provisioning of every disk. */
@@ -92,6 +94,7 @@ function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: Con
   const provisioning = opts.diskProvisioning?.[disk.key] ?? opts.provisioning ?? disk.provisioning;
   const crypto = disk.encrypted ? vmCrypto : undefined;
   const profileId = opts.diskStorageProfileIds?.get(disk.key) ?? (vmCrypto && !crypto ? undefined : opts.storageProfileId);
+  const placed = opts.diskDatastores?.get(disk.key);
   return {
     $type: 'VirtualDeviceConfigSpec',
     operation: 'add',
@@ -102,8 +105,8 @@ function diskSpec(disk: SavedDisk, key: number, controllerKey: number, opts: Con
       backing: {
         $type: 'VirtualDiskFlatVer2BackingInfo',
         // Only the datastore: the server names the file after the new VM.
-        fileName: `[${opts.datastoreName}]`,
-        datastore: opts.datastore,
+        fileName: `[${placed?.name ?? opts.datastoreName}]`,
+        datastore: placed ? placed.ref : opts.datastore,
         diskMode: disk.diskMode,
         thinProvisioned: provisioning === 'thin',
         eagerlyScrub: provisioning === 'eagerZeroed',

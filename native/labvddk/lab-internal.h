@@ -60,6 +60,10 @@ VixError lab_hotadd_attach(const char *tmpDir, const char *diskPath, char *recor
 void lab_hotadd_detach(const char *record);
 VixError lab_hotadd_cleanup(const char *tmpDir, uint32_t *cleaned, uint32_t *remaining);
 
+/* Disks open for writing per ESXi host, across processes (lab-host-streams.c); `record` is what Close gives back. */
+VixError lab_host_streams_open(const LabConfig *cfg, const char *path, const char *vmxSpec, char *record, size_t size);
+void lab_host_streams_close(const char *record);
+
 /* Appends one line to a state file under the lab's state directory. */
 void lab_state_append(const char *fileName, const char *line);
 

@@ -57,6 +57,7 @@ struct VixDiskLibHandleStruct {
   char mode[16];
   uint64_t nextSeq;
   char hotaddRecord[LAB_PATH_MAX];
+  char streamsRecord[LAB_PATH_MAX + 32]; /* this open in its host's stream count (empty: not counted) */
   int busy;
   int overlapped; /* a second call came in while one ran: that one fails too */
   int pending;
@@ -278,6 +279,14 @@ VixError VixDiskLib_Open(const VixDiskLibConnection connection, const char *path
     free(h);
     return err;
   }
+  /* A remote writer is one stream on the host that runs the VM. */
+  if (writable && !c->local &&
+      (err = lab_host_streams_open(&lab.cfg, path, c->vmxSpec, h->streamsRecord, sizeof h->streamsRecord)) != VIX_OK) {
+    lab_hotadd_detach(h->hotaddRecord);
+    close(h->fd);
+    free(h);
+    return err;
+  }
   pthread_mutex_init(&h->lock, NULL);
   pthread_cond_init(&h->idle, NULL);
   lab_log(lab.log, "labvddk: opened %s using %s\n", h->descriptorPath, h->mode);
@@ -297,6 +306,7 @@ VixError VixDiskLib_Close(VixDiskLibHandle h) {
   if (!h) return VIX_E_INVALID_HANDLE;
   VixDiskLib_Wait(h);
   lab_hotadd_detach(h->hotaddRecord);
+  lab_host_streams_close(h->streamsRecord);
   close(h->fd);
   pthread_mutex_destroy(&h->lock);
   pthread_cond_destroy(&h->idle);

@@ -111,4 +111,29 @@ describe('end to end: restore a VM with the wizard', () => {
     await page.screenshot({ path: join(OUTPUT, 'restore-succeeded.png'), fullPage: true });
     expect((await listVms(session)).some((v) => v.name === 'e2e-restored')).toBe(true);
   });
+  it('CONN-NO-KEYCHAIN: with the connection password gone from the keychain, the wizard asks for it, never saves it, and goes on', async () => {
+    await keychain.delete(connectionAccount);
+    await page.reload();
+    await page.getByRole('link', { name: 'Restore' }).click();
+    await page.getByLabel('Repository folder').fill(join(dir, 'repo'));
+    // The repository password was remembered by the first test.
+    await page.getByRole('button', { name: 'Open repository' }).click();
+    await page.getByRole('radio', { name: new RegExp(`Restore point of ${LAB_VMS.encrypted}`) }).check({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Next: restore mode' }).click();
+    await page.getByRole('button', { name: 'Next: target' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Password for lab' });
+    await dialog.waitFor({ timeout: 60_000 });
+    await dialog.getByLabel('Password').fill(lab.info.password);
+    await dialog.getByRole('button', { name: 'Use for this session' }).click();
+    const datastore = page.getByLabel('Datastore', { exact: true });
+    await expect
+      .poll(() => datastore.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 60_000 })
+      .toContain(lab.info.datastores[0]!.name);
+    await datastore.selectOption(lab.info.datastores[0]!.name);
+    await page.getByLabel('Name of the restored VM').fill('e2e-session-password');
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 60_000 }).toMatch(/^OK/);
+    expect(await dialog.count()).toBe(0);
+    expect(await keychain.get(connectionAccount)).toBeNull();
+    expect(await page.content()).not.toContain(lab.info.password);
+  }, 180_000);
 });

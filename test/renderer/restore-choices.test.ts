@@ -22,6 +22,13 @@ describe('the restore request the wizard sends', () => {
     });
   });
 
+  it('an imported point: only the defaults the user replaced are sent (importedVm), and only for a new VM', () => {
+    const chosen = { ...initialChoices, connection: 'vc01', datastore: 'ds1', importedVm: { firmware: 'efi' as const, guestId: ' ubuntu64Guest ', controller: '' } };
+    expect(requestOf(chosen, point, keep).importedVm).toEqual({ firmware: 'efi', guestId: 'ubuntu64Guest' });
+    expect(requestOf({ ...initialChoices, connection: 'vc01', datastore: 'ds1' }, point, keep)).not.toHaveProperty('importedVm');
+    expect(requestOf({ ...chosen, mode: 'overwrite' }, point, keep)).not.toHaveProperty('importedVm');
+  });
+
   it("overwrites the original VM's disks, or adds them as new disks to another VM", () => {
     const overwrite = requestOf({ ...initialChoices, mode: 'overwrite', connection: 'vc01', datastore: 'ds1', name: 'ignored' }, point, keep);
     expect(overwrite).toMatchObject({ kind: 'disks' });
@@ -35,5 +42,13 @@ describe('the restore request the wizard sends', () => {
     expect(plannable({ ...initialChoices, connection: 'vc01' })).toBe(false);
     expect(plannable({ ...initialChoices, connection: 'vc01', datastore: 'ds1' })).toBe(true);
     expect(plannable({ ...initialChoices, mode: 'add-disks', connection: 'vc01', datastore: 'ds1' })).toBe(false);
+  });
+});
+
+describe('a datastore per disk in the request', () => {
+  it('sends only the disks placed off the VM\'s datastore, and only for a new VM', () => {
+    const c = { ...initialChoices, connection: 'vc01', datastore: 'ds1', diskDatastores: { '2000': 'ds1', '2001': 'nfs1', '2002': '' } };
+    expect(requestOf(c, point, keep).diskDatastores).toEqual({ '2001': 'nfs1' });
+    expect(requestOf({ ...c, mode: 'overwrite' }, point, keep)).not.toHaveProperty('diskDatastores');
   });
 });

@@ -112,8 +112,8 @@ function baseAnswers(plan: RestorePlanView): Record<string, CallResult> {
 
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { exact: false }), { target: { value } });
 
-async function walkToTarget(plan: RestorePlanView) {
-  const fake = recordingBridge(baseAnswers(plan));
+async function walkToTarget(plan: RestorePlanView, overrides: Record<string, CallResult> = {}) {
+  const fake = recordingBridge({ ...baseAnswers(plan), ...overrides });
   bootstrap(fake.bridge, window);
   render(<AppFrame />);
   fill('Repository folder', '/backups/lifeboat');
@@ -200,6 +200,27 @@ describe('Restore wizard', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 
+  it('a point imported from an image: the plan step offers firmware, guest OS and controller instead of the defaults, and plans again with them (DATA-NO-CONFIGINFO)', async () => {
+    const importedPlan: RestorePlanView = {
+      ...warnPlan,
+      importedVm: { firmware: 'bios', guestId: 'otherGuest64', controller: 'pvscsi', chosen: [] },
+      findings: [{ rule: 'DATA-NO-CONFIGINFO', severity: 'warn', message: 'Built from defaults: firmware bios, guest OS otherGuest64, pvscsi controller, no network card.', remedy: 'Choose others.' }],
+    };
+    const fake = await walkToPlan(importedPlan);
+    const group = screen.getByRole('group', { name: 'VM built from defaults' });
+    expect((within(group).getByLabelText('Firmware') as HTMLSelectElement).options[0]!.textContent).toBe('Default (bios)');
+    expect((within(group).getByLabelText('Guest OS') as HTMLInputElement).placeholder).toBe('otherGuest64');
+    fireEvent.change(within(group).getByLabelText('Firmware'), { target: { value: 'efi' } });
+    fireEvent.change(within(group).getByLabelText('Guest OS'), { target: { value: 'ubuntu64Guest' } });
+    fireEvent.change(within(group).getByLabelText('Disk controller'), { target: { value: 'lsilogic' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ importedVm: { firmware: 'efi', guestId: 'ubuntu64Guest', controller: 'lsilogic' } }));
+  });
+
+  it('a point with a saved configuration shows no defaults to choose', async () => {
+    await walkToPlan(warnPlan);
+    expect(screen.queryByRole('group', { name: 'VM built from defaults' })).toBeNull();
+  });
+
   it('shows a blocked plan with its rule and never starts it', async () => {
     const fake = await walkToPlan(blockedPlan);
     expect(screen.getByTestId('plan-verdict').textContent).toMatch(/^BLOCKED/);
@@ -279,6 +300,24 @@ describe('Restore wizard: live re-planning, one-click fixes, the run page and Jo
     expect(fake.calls.filter((c) => c === 'restore.plan').length).toBe(plansBefore + 1);
     // The plan status was never replaced by a loading message.
     expect(screen.getByTestId('plan-status').textContent).toMatch(/^OK: 2 disks/);
+  });
+
+  it('puts a disk of the new VM on another datastore the host mounts (a datastore per disk) and plans with it; back with the VM sends nothing', async () => {
+    const twoStores = {
+      ...targets,
+      hosts: targets.hosts.map((h) => (h.name === 'esx1' ? { ...h, datastores: ['ds1', 'nfs1'] } : h)),
+      datastores: [...targets.datastores, { name: 'nfs1', type: 'NFS', capacityBytes: 2 ** 40, freeBytes: 2 ** 39, accessible: true }],
+    };
+    const fake = await walkToTarget(mappedPlan, { 'inventory.restoreTargets': { ok: true, value: twoStores } });
+    fireEvent.change(screen.getByLabelText('Datastore', { exact: true }), { target: { value: 'ds1' } });
+    fireEvent.change(screen.getByLabelText('ESXi host'), { target: { value: 'esx1' } });
+    const placement = await screen.findByLabelText('Datastore of Hard disk 2');
+    expect([...(placement as HTMLSelectElement).options].map((o) => o.value)).toEqual(['', 'ds1', 'nfs1']);
+    fireEvent.change(placement, { target: { value: 'nfs1' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).toMatchObject({ datastore: 'ds1', diskDatastores: { '2001': 'nfs1' } }));
+    // Back with the VM: nothing is sent, every disk goes to the VM's datastore.
+    fireEvent.change(placement, { target: { value: '' } });
+    await waitFor(() => expect(fake.inputs['restore.plan']).not.toHaveProperty('diskDatastores'));
   });
 
   it('fixes a blocked SAN plan with one click on "Choose auto" and plans it again', async () => {

@@ -25,7 +25,12 @@ export const PointSelector = z
  */
 const { point: _point, connection: _connection, kind: _kind, intoVm: _intoVm, addAsNew: _addAsNew, diskMap: _diskMap, powerOffTarget: _powerOffTarget, ...overridable } =
   RestoreRequestFields;
-export const RecoveryRestoreOptions = z.strictObject(overridable).partial().extend({
+type WithoutDefaults<T extends z.ZodRawShape> = { [K in keyof T]: T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K] };
+/** The request's defaults apply only after the plan's: an option the file leaves out must stay absent here. */
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
+  return Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s])) as WithoutDefaults<T>;
+}
+export const RecoveryRestoreOptions = z.strictObject(withoutDefaults(overridable)).partial().extend({
   /** A cluster (by name): the recovery spreads its VMs over the cluster's connected hosts. Excludes `host`. */
   cluster: z.string().trim().min(1).max(200).optional(),
 });

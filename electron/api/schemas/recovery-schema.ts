@@ -57,6 +57,8 @@ export const RecoveryVmPlan = z.object({
   /** Thick bytes (provisioned) and thin bytes (allocated) it needs on its datastore. */
   thickBytes: z.number(),
   thinBytes: z.number(),
+  /** The same bytes per datastore its disks go to (a datastore per disk: the request's diskDatastores). */
+  space: z.array(z.object({ datastore: z.string(), thickBytes: z.number(), thinBytes: z.number() })).optional(),
   estimateSeconds: z.number().nullable(),
   powerOn: z.boolean(),
 });

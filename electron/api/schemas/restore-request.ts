@@ -13,6 +13,17 @@ export const Transport = z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']);
 export const EncryptionChoice = z.enum(['keep', 'new-keys', 'unencrypted']);
 /** Provisioning of a restored disk: as it was, or a chosen format (thick lazy = lazyzeroed, thick eager = eagerzeroed). */
 export const DiskProvisioningChoice = z.enum(['as-source', 'thin', 'thick-lazy', 'thick-eager']);
+/** Controller of a VM built from defaults (IDE is left out: two disks per channel do not fit an image's disks). */
+export const ImportedVmController = z.enum(['pvscsi', 'lsilogic', 'lsisas', 'buslogic', 'sata', 'nvme']);
+
+/** DATA-NO-CONFIGINFO: a point imported from an image is built from defaults; each field given replaces one default. */
+export const ImportedVmChoices = z.strictObject({
+  firmware: z.enum(['bios', 'efi']).optional(),
+  /** A vSphere guest OS id, e.g. "ubuntu64Guest" (checked against the target host's guest list, DATA-HW-VERSION). */
+  guestId: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'expected a vSphere guest OS id such as "ubuntu64Guest"').optional(),
+  controller: ImportedVmController.optional(),
+});
+export type ImportedVmChoices = z.output<typeof ImportedVmChoices>;
 
 export const RestoreRequestFields = {
   /** Restore point id (or a unique prefix) in the repository. */
@@ -41,6 +52,8 @@ export const RestoreRequestFields = {
   diskMap: z.record(diskKey, z.number().int()).default({}),
   /** Per restore-point disk key ("*": every disk not named): the restored disk's provisioning. */
   diskProvisioning: z.record(z.union([diskKey, z.literal('*')]), DiskProvisioningChoice).default({}),
+  /** Full-VM restore: restore-point disk key ("*": every disk not named) → the datastore its file goes to; default: `datastore`. */
+  diskDatastores: z.record(z.union([diskKey, z.literal('*')]), name(200)).default({}),
   /** Source network → target network (DATA-NETWORK-MAP). */
   networkMap: z.record(name(200), name(200)).default({}),
   /** STEP-POWER-ON: power the VM on after the restore. */
@@ -53,6 +66,8 @@ export const RestoreRequestFields = {
   storagePolicy: name(200).optional(),
   /** A lower hardware version (DATA-HW-VERSION), e.g. "vmx-19". */
   hardwareVersion: z.string().regex(/^vmx-\d+$/, 'expected a hardware version like "vmx-19"').optional(),
+  /** Only for a point imported from an image (DATA-NO-CONFIGINFO): firmware, guest OS or controller instead of the defaults. */
+  importedVm: ImportedVmChoices.optional(),
   /** Read every disk back after writing. */
   verify: z.boolean().default(true),
   /** Free text for the audit trail (report). */

@@ -55,6 +55,8 @@ export type PlanFinding = z.infer<typeof PlanFinding>;
 export const PlanDisk = z.object({
   key: z.number(),
   label: z.string(),
+  /** The datastore the restored disk goes to (a datastore per disk; absent in older plans). */
+  datastore: z.string().optional(),
   transport: Transport.nullable(),
   excluded: z.record(z.string(), z.array(z.string())),
   chosenBy: z.enum(['auto', 'options']),
@@ -79,6 +81,11 @@ export const RestorePlanView = z.object({
   encryption: z.enum(['keep', 'new-keys', 'unencrypted']),
   storagePolicy: z.string().nullable(),
   hardwareVersion: z.string().nullable(),
+  /** DATA-NO-CONFIGINFO: a point imported from an image is built with these (the user's choices marked); null or absent otherwise. */
+  importedVm: z
+    .object({ firmware: z.enum(['bios', 'efi']), guestId: z.string(), controller: z.string(), chosen: z.array(z.enum(['firmware', 'guestId', 'controller'])) })
+    .nullable()
+    .optional(),
   networks: z.array(z.object({ source: z.string(), target: z.string().nullable(), how: z.string() })),
   restoreKind: z.enum(['full-vm', 'disks']),
   transportOption: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']),

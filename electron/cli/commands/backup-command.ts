@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { runBackup } from '../../backup/backup-job';
 import type { BackupProgress } from '../../backup/backup-progress';
 import type { BackupResult } from '../../backup/backup-result';
 import { lifeboatHome } from '../../config/paths';
 import { ConnectionStore } from '../../connections/connection-store';
-import { openConnection, requireConnectionPassword } from '../../connections/open-connection';
+import { BackupService } from '../../engine/backup-service';
 import { OsKeychain } from '../../keychain/os-keychain';
 import type { SecretStore } from '../../keychain/secret-store';
 import type { PasswordInput } from '../../repository/repository-password';
 import { resolveVddkSetup } from '../../vddk/vddk-setup';
-import { openRepository, repoCommandDeps, withRepositoryOptions } from '../repository-options';
+import { openRepository, repoCommandDeps, repositoryDir, withRepositoryOptions } from '../repository-options';
 import { cliSessionSecrets, withConnectionPasswordOptions, type ConnectionPasswordOptions } from '../connection-password-options';
 import { CliError, ExitCode } from '../cli-error';
 import { printResult, type CliIo } from '../cli-output';
@@ -101,57 +100,64 @@ export function createBackupCommand(overrides: Partial<BackupCommandDeps> = {}):
       .option('--transport <mode>', `VDDK transport: ${TRANSPORTS.join(', ')}`, 'nbdssl')
       .option('--quiesce', 'quiesce the guest file systems for the snapshot (needs VMware Tools)')
       .option('--vddk-dir <folder>', 'VDDK distribution folder (default: the vddkDir setting, then LIFEBOAT_VDDK_DIR)')
-      .option('--vddk-config <file>', "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)");
-    withConnectionPasswordOptions(withRepositoryOptions(backup, 'save the repository password in the OS keychain for later commands')).action(
-        commandAction(ctx, async (opts: BackupOptions, command: Command) => {
-          const { json } = globalOptions(command);
-          if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
-            throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
-          }
-          const home = deps.home();
-          const connections = new ConnectionStore(home);
-          const profile = await connections.get(opts.connection);
-          if (!profile) {
-            throw new CliError(
-              `no saved connection named "${opts.connection}"`,
-              ExitCode.usage,
-              'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
-            );
-          }
-          const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home });
-          const keychain = deps.secrets();
-          const { secrets, bind } = await cliSessionSecrets(opts, keychain, connections);
-          await bind(opts.connection);
-          const repo = await openRepository(ctx, opts, json, { input: deps.passwordInput, keychain: () => keychain });
-          const session = await openConnection(profile, secrets);
-          const controller = new AbortController();
-          const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C); cleaning up'));
-          process.once('SIGINT', onSigint);
-          try {
-            const result = await runBackup({
-              session,
-              repo,
-              vm: { name: opts.vm },
-              vddk,
-              credentials: {
-                userName: profile.user,
-                password: () => requireConnectionPassword(profile, secrets),
-              },
-              thumbprintSha1: profile.thumbprintSha1,
-              transports: [opts.transport],
-              full: opts.full,
-              quiesce: opts.quiesce,
-              signal: controller.signal,
-              onProgress: json ? undefined : progressPrinter(ctx.io),
-            });
-            printResult(ctx.io, json, result, formatResult);
-            return ExitCode.ok;
-          } finally {
-            process.removeListener('SIGINT', onSigint);
-            await session.close().catch(() => undefined);
-          }
-        }),
+      .option(
+        '--vddk-config <file>',
+        "extra VDDK config lines to add (default for the lab VDDK: the running lab's labvddk.conf)",
       );
+    withConnectionPasswordOptions(
+      withRepositoryOptions(backup, 'save the repository password in the OS keychain for later commands'),
+    ).action(
+      commandAction(ctx, async (opts: BackupOptions, command: Command) => {
+        const { json } = globalOptions(command);
+        if (!(TRANSPORTS as readonly string[]).includes(opts.transport)) {
+          throw new CliError(`unknown transport "${opts.transport}"`, ExitCode.usage, `Use one of ${TRANSPORTS.join(', ')}.`);
+        }
+        const home = deps.home();
+        const connections = new ConnectionStore(home);
+        const profile = await connections.get(opts.connection);
+        if (!profile) {
+          throw new CliError(
+            `no saved connection named "${opts.connection}"`,
+            ExitCode.usage,
+            'List them with `lifeboat connect list`, or add one with `lifeboat connect add`.',
+          );
+        }
+        const vddk = await resolveVddkSetup({ dir: opts.vddkDir, configFile: opts.vddkConfig, home });
+        const keychain = deps.secrets();
+        const { secrets, bind } = await cliSessionSecrets(opts, keychain, connections);
+        await bind(opts.connection);
+        const repo = await openRepository(ctx, opts, json, { input: deps.passwordInput, keychain: () => keychain });
+        // The command only parses and renders: the backup service plans, runs the job and writes the report.
+        const service = new BackupService({
+          home,
+          connections,
+          secrets,
+          openRepository: async () => repo,
+          vddk: async () => vddk,
+        });
+        const request = service.parseRequest({
+          repo: repositoryDir(opts),
+          connection: opts.connection,
+          vm: opts.vm,
+          full: Boolean(opts.full),
+          transport: opts.transport,
+          quiesce: Boolean(opts.quiesce),
+        });
+        const controller = new AbortController();
+        const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C); cleaning up'));
+        process.once('SIGINT', onSigint);
+        try {
+          const { result } = await service.start(request, {
+            signal: controller.signal,
+            onProgress: json ? undefined : progressPrinter(ctx.io),
+          });
+          printResult(ctx.io, json, result, formatResult);
+          return ExitCode.ok;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      }),
+    );
   };
 }
 

@@ -8,6 +8,8 @@ import { registerImportCommand } from './import-command';
 import { registerJobsCommand } from './jobs-command';
 import { registerLabCommand } from './lab-command';
 import { registerPlanCommand } from './plan-command';
+import { registerRecoveryCommand } from './recovery-command';
+import { registerRecoveryRunCommand } from './recovery-run-command';
 import { registerRepoCommand } from './repo-command';
 import { registerRestoreCommand } from './restore-command';
 import { registerServeCommand } from './serve-command';
@@ -21,6 +23,8 @@ import { registerVddkCommand } from './vddk-command';
 export const commandModules: RegisterCommand[] = [
   registerPlanCommand,
   registerRestoreCommand,
+  registerRecoveryCommand,
+  registerRecoveryRunCommand,
   registerJobsCommand,
   registerExportCommand,
   registerBackupCommand,

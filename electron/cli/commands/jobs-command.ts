@@ -94,6 +94,9 @@ export function createJobsCommand(overrides: Partial<JobsCommandDeps> = {}): Reg
       .action(
         commandAction(ctx, async (jobId: string, opts: ResumeOptions) => {
           const job = await showJob(deps.home(), jobId);
+          if (job.kind === 'recovery') {
+            throw new BadInputError(`job ${jobId} is a recovery`, 'job-not-resumable', `Resume it with \`lifeboat recovery run FILE --resume ${jobId}\` (the plan file it was started from).`);
+          }
           if (!job.resumable) {
             throw new BadInputError(
               `job ${jobId} is ${job.state}${job.problem ? ` (${job.problem})` : ''}; only failed, cancelled or interrupted jobs can be resumed`,

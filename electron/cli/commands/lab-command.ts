@@ -16,6 +16,7 @@ import {
 } from '../../lab/lab-daemon';
 import type { LabState } from '../../lab/lab-state';
 import { VcsimToolchainMissingError } from '../../lab/vcsim-build';
+import { registerLabSitePoints } from './lab-site-points-command';
 
 /** What the lab command needs from outside; tests point these elsewhere. */
 export interface LabDeps {
@@ -27,7 +28,8 @@ const defaultDeps: LabDeps = { home: () => lifeboatHome(), secrets: () => new Os
 
 interface StartOptions {
   mode: string;
-  hosts: string;
+  hosts?: string;
+  site?: boolean;
   vms: string;
   managed?: boolean;
   keep?: boolean;
@@ -50,6 +52,7 @@ function describeLab(s: LabState): string {
     ...s.datastores.map((d) => `  Datastore:  ${d.name} (${d.type}) in ${d.folder}`),
     ...s.hosts.map((h) => `  Host:       ${h.name}${h.managementServerIp ? ` (managed by ${h.managementServerIp})` : ''}`),
     `  VMs:        ${s.vms.join(', ')} + ${s.bulkVms} plain VMs`,
+    ...(s.siteVms.length ? [`  Site:       ${s.siteVms.length} VMs (${s.siteVms.map((v) => v.name).join(', ')})`] : []),
     `  Log:        ${s.logFile}`,
     `  Lab VDDK:   ${s.vddkConfigFile} (VDDK config with the datastore folders)`,
   ];
@@ -67,7 +70,8 @@ function startText(r: BackgroundLabStart): string {
   return (
     `${head}  Password:   ${r.password}\n` +
     `  Not saved: ${r.keychainError}\n` +
-    '  The password above is shown once and saved nowhere; copy it now.\n'
+    '  The password above is shown once and saved nowhere; copy it now.\n' +
+    '  Connection: saved as "lab" without its password; give it per session with --connection-password-file FILE\n'
   );
 }
 
@@ -94,8 +98,9 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
       .command('start')
       .description('Build the simulator if needed and start it in the background. Its password goes to the OS keychain.')
       .option('--mode <mode>', 'vcenter (a vCenter with a cluster) or esxi (one standalone host)', 'vcenter')
-      .option('--hosts <n>', 'number of hosts in the cluster (vcenter mode)', '2')
+      .option('--hosts <n>', 'number of hosts in the cluster (vcenter mode; default 2, or 3 with --site)')
       .option('--vms <n>', 'number of plain VMs besides the special ones (5000 is fine)', '4')
+      .option('--site', 'vcenter mode: add a small company\'s site (30 named VMs on site-ds-01/02 over 3 hosts) to rehearse a site recovery')
       .option('--managed', 'esxi mode: the host reports it is managed by a vCenter (rule CONN-HOST-MANAGED)')
       .option('--keep', 'keep the datastore folders after `lab stop`')
       .option(
@@ -113,13 +118,16 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
             throw new CliError(`--mode must be vcenter or esxi, not "${opts.mode}"`, ExitCode.usage);
           }
           if (opts.managed && opts.mode !== 'esxi') throw new CliError('--managed applies to --mode esxi only', ExitCode.usage);
+          if (opts.site && opts.mode !== 'vcenter') throw new CliError('--site applies to --mode vcenter only (a site runs on a cluster)', ExitCode.usage);
+          const hosts = opts.hosts === undefined ? undefined : count(opts.hosts, '--hosts', opts.site ? 3 : 1);
           const progress = json ? undefined : (line: string) => ctx.io.stderr(`${line}\n`);
           progress?.('Starting the lab ...');
           let result: BackgroundLabStart;
           try {
             result = await startBackgroundLab(deps.home(), deps.secrets(), {
               mode: opts.mode,
-              hosts: count(opts.hosts, '--hosts', 1),
+              hosts,
+              site: opts.site,
               vms: count(opts.vms, '--vms', 0),
               managed: opts.managed,
               keep: opts.keep,
@@ -159,6 +167,8 @@ export function createLabCommand(overrides: Partial<LabDeps> = {}): RegisterComm
           return status.running && status.answering ? ExitCode.ok : ExitCode.failure;
         }),
       );
+
+    registerLabSitePoints(lab, ctx, deps);
 
     lab
       .command('stop')

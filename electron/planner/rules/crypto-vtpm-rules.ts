@@ -71,6 +71,25 @@ function nvramLostFinding(s: Scenario, why: string): Finding[] {
   ];
 }
 
+/**
+ * CRYPT-KMS-MISMATCH as a block: with no key provider at all the target holds
+ * no key, and a host refuses to create a VM whose home it must encrypt (a vTPM
+ * lives there), so keeping the keys cannot run. Unencrypted can: the vTPM is left out.
+ */
+function noKeyProviderBlock(s: Scenario): Finding {
+  const vm = s.restorePoint.vm;
+  const esxi = s.connection.kind === 'esxi';
+  const what = vm.vtpm ? 'a virtual TPM, which lives in an encrypted VM home' : 'an encrypted VM home';
+  return {
+    rule: 'CRYPT-KMS-MISMATCH',
+    severity: 'block',
+    message: `${vm.name} has ${what}, and the target has no key provider${esxi ? ' (a standalone ESXi host has none)' : ''}: it holds no key to encrypt the restored VM with, so it refuses to create it with the original keys.`,
+    remedy: esxi
+      ? `A standalone ESXi host cannot fetch keys from a key provider: choose --encryption unencrypted (${vm.vtpm ? 'the vTPM is left out and ' : ''}a generic NVRAM is used), or restore through a vCenter that has the key provider${vm.keyProvider ? ` "${vm.keyProvider}"` : ''}.`
+      : `Choose --encryption unencrypted (${vm.vtpm ? 'the vTPM is left out and ' : ''}a generic NVRAM is used), or add a key provider${vm.keyProvider ? ` with the cluster name "${vm.keyProvider}"` : ''} to the target vCenter.`,
+  };
+}
+
 /** Findings when the original keys are kept (the default choice). */
 function keepKeysFindings(s: Scenario): Finding[] {
   const out: Finding[] = [];
@@ -90,8 +109,10 @@ function keepKeysFindings(s: Scenario): Finding[] {
           : 'Choose: encrypt the restored VM with new keys (--encryption new-keys; a generic NVRAM is used, UEFI Secure Boot or the boot disk may need reconfiguring), or restore it unencrypted (--encryption unencrypted).',
     });
   }
-  // CRYPT-KMS-MISMATCH: without the original key provider the keys cannot be pushed, so the VM stays off.
-  if (keysSaved(s) && (vm.keyProvider === null || !s.target.keyProviders.includes(vm.keyProvider))) {
+  if (vm.hasKeyId && s.target.keyProviders.length === 0) {
+    out.push(noKeyProviderBlock(s));
+  } else if (keysSaved(s) && (vm.keyProvider === null || !s.target.keyProviders.includes(vm.keyProvider))) {
+    // CRYPT-KMS-MISMATCH: without the original key provider the keys cannot be pushed, so the VM stays off.
     out.push({
       rule: 'CRYPT-KMS-MISMATCH',
       severity: 'warn',

@@ -1,5 +1,6 @@
 import type { Finding } from '../plan-types';
 import type { Scenario, ScenarioDisk } from '../scenario-schema';
+import { diskDatastore, disksByDatastore, type DatastoreFacts } from './disk-datastores';
 import { formatBytes } from './exclusion';
 
 export type Provisioning = ScenarioDisk['provisioning'];
@@ -16,24 +17,9 @@ export function bytesToWrite(disk: ScenarioDisk): number {
 
 const isThick = (p: Provisioning) => p !== 'thin';
 
-/** Data-shape and space rules for the disks restored to the target datastore. */
-export function dataFindings(s: Scenario): Finding[] {
+/** DATA-THICK-SPACE and DATA-THIN-SPACE for the disks restored to one datastore (space is summed per datastore). */
+function spaceFindings(ds: DatastoreFacts, disks: readonly ScenarioDisk[]): Finding[] {
   const out: Finding[] = [];
-  const ds = s.target.datastore;
-  const disks = s.restorePoint.disks;
-
-  // DATA-INDEPENDENT-DISK
-  const independent = s.restorePoint.vm.independentDisks;
-  if (independent > 0) {
-    out.push({
-      rule: 'DATA-INDEPENDENT-DISK',
-      severity: 'warn',
-      message: `${s.restorePoint.vm.name} had ${independent} independent disk${independent === 1 ? '' : 's'}; independent disks cannot be snapshotted, so the restore point has no data for ${independent === 1 ? 'it' : 'them'}.`,
-      remedy:
-        'If the restored VM needs them, add new empty disks of the same size after the restore and refill them from their own source.',
-    });
-  }
-
   // DATA-THICK-SPACE: a thick disk takes its full provisioned size at once, so sum them per datastore.
   const thick = disks.filter((d) => isThick(restoredProvisioning(d)));
   const thickBytes = thick.reduce((sum, d) => sum + d.capacityBytes, 0);
@@ -63,6 +49,27 @@ export function dataFindings(s: Scenario): Finding[] {
     }
     room -= need;
   }
+  return out;
+}
+
+/** Data-shape and space rules for the disks restored to their datastores. */
+export function dataFindings(s: Scenario): Finding[] {
+  const out: Finding[] = [];
+  const disks = s.restorePoint.disks;
+
+  // DATA-INDEPENDENT-DISK
+  const independent = s.restorePoint.vm.independentDisks;
+  if (independent > 0) {
+    out.push({
+      rule: 'DATA-INDEPENDENT-DISK',
+      severity: 'warn',
+      message: `${s.restorePoint.vm.name} had ${independent} independent disk${independent === 1 ? '' : 's'}; independent disks cannot be snapshotted, so the restore point has no data for ${independent === 1 ? 'it' : 'them'}.`,
+      remedy:
+        'If the restored VM needs them, add new empty disks of the same size after the restore and refill them from their own source.',
+    });
+  }
+
+  for (const group of disksByDatastore(s)) out.push(...spaceFindings(group.datastore, group.disks));
 
   for (const d of disks) {
     // DATA-LAZY-TO-EAGER
@@ -76,6 +83,7 @@ export function dataFindings(s: Scenario): Finding[] {
       });
     }
     // DATA-NFS-THIN-INFLATE
+    const ds = diskDatastore(s, d);
     if (restoredProvisioning(d) === 'thin' && ds.type === 'NFS' && !ds.nfsSeekData) {
       out.push({
         rule: 'DATA-NFS-THIN-INFLATE',

@@ -1,4 +1,5 @@
 import type { Scenario, ScenarioDisk } from '../scenario-schema';
+import { diskDatastoreName, sharedDiskDatastore } from './disk-datastores';
 import type { Exclusion } from './exclusion';
 
 function sameName(a: string | null, b: string | null): boolean {
@@ -26,10 +27,10 @@ export function vmHotaddExclusions(s: Scenario): Exclusion[] {
     });
     return out;
   }
-  // XPORT-HOTADD-SAME-VCENTER
-  const ds = s.target.datastore.name;
+  // XPORT-HOTADD-SAME-VCENTER (the datastore half is per disk when the disks go to several datastores)
+  const ds = sharedDiskDatastore(s)?.name ?? null;
   const sameConnection = proxyUnderSameConnection(s);
-  const reachable = s.workstation.datastores.includes(ds);
+  const reachable = ds === null || s.workstation.datastores.includes(ds);
   if (!sameConnection || !reachable) {
     const problems: string[] = [];
     if (!sameConnection) {
@@ -52,6 +53,16 @@ export function vmHotaddExclusions(s: Scenario): Exclusion[] {
 /** HotAdd exclusions that depend on the disk. */
 export function diskHotaddExclusions(s: Scenario, disk: ScenarioDisk): Exclusion[] {
   const out: Exclusion[] = [];
+  // XPORT-HOTADD-SAME-VCENTER: the proxy's host must reach this disk's datastore.
+  const ds = diskDatastoreName(s, disk);
+  if (s.workstation.kind === 'vm' && sharedDiskDatastore(s) === null && !s.workstation.datastores.includes(ds)) {
+    out.push({
+      rule: 'XPORT-HOTADD-SAME-VCENTER',
+      transport: 'hotadd',
+      message: `HotAdd is not possible for ${disk.label}: the proxy's host cannot reach datastore ${ds}.`,
+      remedy: `Place the proxy VM on a host that mounts ${ds}, or use nbdssl for this disk.`,
+    });
+  }
   // XPORT-HOTADD-IDE
   if (disk.controller === 'ide') {
     out.push({

@@ -1,5 +1,6 @@
 import type { Finding } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
+import { importedVmInForce, importedVmText } from './imported-vm';
 
 /** The name the restored VM gets: the one asked for, else "<original>-restored". */
 export function restoredVmName(s: Scenario): string {
@@ -151,24 +152,6 @@ function networkFindings(s: Scenario): Finding[] {
   ];
 }
 
-/** The defaults a VM without saved ConfigInfo is built from; the plan lists them. */
-export function defaultVmShape(s: Scenario): { firmware: string; guest: string; controller: string; nics: number } {
-  const vm = s.restorePoint.vm;
-  return { firmware: vm.firmware, guest: vm.guestId ?? defaultGuestId(vm.guestFamily), controller: s.restorePoint.disks[0]?.controller ?? 'pvscsi', nics: 0 };
-}
-
-/** A guest OS id's family, as the planner's rules need it (Windows signatures, default guests). */
-export function guestFamilyOf(guestId: string): 'windows' | 'linux' | 'other' {
-  if (/^win/i.test(guestId)) return 'windows';
-  if (guestId && !/^other/i.test(guestId) && !/darwin|solaris|netware/i.test(guestId)) return 'linux';
-  return 'other';
-}
-
-/** The guest OS a VM without saved ConfigInfo gets when its image did not say (the engine uses the same). */
-export function defaultGuestId(family: 'windows' | 'linux' | 'other'): string {
-  return family === 'windows' ? 'windows9Server64Guest' : family === 'linux' ? 'otherLinux64Guest' : 'otherGuest64';
-}
-
 /** Findings about the new VM a full-VM restore creates: its name, hardware version, networks, defaults. */
 export function newVmFindings(s: Scenario): Finding[] {
   if (s.options.restoreKind !== 'full-vm') return [];
@@ -184,14 +167,14 @@ export function newVmFindings(s: Scenario): Finding[] {
     });
   }
   // DATA-NO-CONFIGINFO
-  if (!s.restorePoint.vm.configInfoSaved) {
-    const d = defaultVmShape(s);
+  const defaults = importedVmInForce(s);
+  if (defaults) {
     out.push({
       rule: 'DATA-NO-CONFIGINFO',
       severity: 'warn',
-      message: `The restore point has no saved VM configuration (it was imported from a disk image), so "${name}" is built from defaults: firmware ${d.firmware}, guest OS ${d.guest}, ${d.controller} controller, no network card.`,
+      message: `The restore point has no saved VM configuration (it was imported from a disk image), so "${name}" is built from defaults: ${importedVmText(defaults)}.`,
       remedy:
-        'If the guest needs another firmware, guest OS or controller, change them in the vSphere Client before its first power-on; add a network card there too.',
+        'If the guest needs another firmware, guest OS or controller, choose it for the restore (--firmware, --guest-os, --controller, or the restore wizard); add a network card in the vSphere Client before its first power-on.',
     });
   }
   // One DATA-HW-VERSION finding for the VM, as severe as its worst part (a lowered version never hides an unknown guest OS).

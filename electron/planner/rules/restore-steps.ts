@@ -1,9 +1,11 @@
 import type { DiskPlan } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
 import { keysSaved, restoredStoragePolicy, vmHomeEncrypted } from './crypto-vtpm-rules';
+import { diskDatastoreName } from './disk-datastores';
 import { formatBytes } from './exclusion';
 import { keepaliveStep, nfcTimeoutSteps } from './nfc-rules';
-import { defaultVmShape, restoredHardwareVersion, restoredVmName } from './request-rules';
+import { importedVmInForce, importedVmText } from './imported-vm';
+import { restoredHardwareVersion, restoredVmName } from './request-rules';
 import { PHASE, type DraftStep } from './step-draft';
 
 type DiskFacts = Pick<
@@ -37,6 +39,13 @@ function intoWhat(s: Scenario, d: DiskFacts): string {
   return ` into ${vm}'s disk ${d.targetDisk ?? d.key}`;
 }
 
+/** ", its disk Hard disk 2 on datastore lab-nfs": the disks not on the VM's datastore (options.diskDatastores), or "". */
+function elsewhere(s: Scenario): string {
+  const moved = s.restorePoint.disks.filter((d) => diskDatastoreName(s, d) !== s.target.datastore.name);
+  if (moved.length === 0) return '';
+  return `, its ${moved.map((d) => `disk ${d.label} on datastore ${diskDatastoreName(s, d)}`).join(', ')}`;
+}
+
 /** STEP-CONFIG-FROM-CONFIGINFO (or DATA-NO-CONFIGINFO defaults), VTPM-*, CRYPT-*: building and creating the new VM. */
 function newVmSteps(s: Scenario): DraftStep[] {
   const vm = s.restorePoint.vm;
@@ -53,17 +62,16 @@ function newVmSteps(s: Scenario): DraftStep[] {
       description: `Build the ConfigSpec of ${name} from the saved ConfigInfo of ${vm.name} (never a copied .vmx)${versionText}.`,
     });
   } else {
-    const d = defaultVmShape(s);
     steps.push({
       rule: 'DATA-NO-CONFIGINFO',
       phase: PHASE.configSpec,
-      description: `Build the ConfigSpec of ${name} from defaults (no ConfigInfo was saved): firmware ${d.firmware}, guest OS ${d.guest}, ${d.controller} controller, no network card${versionText}.`,
+      description: `Build the ConfigSpec of ${name} from defaults (no ConfigInfo was saved): ${importedVmText(importedVmInForce(s)!)}${versionText}.`,
     });
   }
   steps.push({
     rule: 'STEP-CONFIG-FROM-CONFIGINFO',
     phase: PHASE.createVm,
-    description: `Create ${name} on datastore ${s.target.datastore.name} from the ConfigSpec.`,
+    description: `Create ${name} on datastore ${s.target.datastore.name} from the ConfigSpec${elsewhere(s)}.`,
   });
   if (vm.vtpm && choice !== 'unencrypted') {
     // VTPM-FIRMWARE, VTPM-RESTORE

@@ -1,9 +1,9 @@
 import type { Scenario, ScenarioDisk } from '../scenario-schema';
+import { diskDatastore, sharedDiskDatastore, type DatastoreFacts } from './disk-datastores';
 import type { Exclusion } from './exclusion';
 
 /** A VMFS datastore on a LUN: the only kind SAN transport can write. */
-export function datastoreOnSanLun(s: Scenario): boolean {
-  const ds = s.target.datastore;
+export function datastoreOnSanLun(ds: DatastoreFacts): boolean {
   return ds.type === 'VMFS' && ds.lun !== null;
 }
 
@@ -18,10 +18,66 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** SAN exclusions that hold for every disk of the plan. */
+/** SAN exclusions that hold for every disk of the plan (the datastore's too when every disk goes to one). */
 export function vmSanExclusions(s: Scenario): Exclusion[] {
+  const shared = sharedDiskDatastore(s);
+  const all = [...workstationSanExclusions(s), ...(shared ? datastoreSanExclusions(s, shared) : [])];
+  return all.sort((a, b) => VM_SAN_ORDER.indexOf(a.rule) - VM_SAN_ORDER.indexOf(b.rule));
+}
+
+/** The order VM-wide SAN exclusions are listed in (plans keep it whatever function found them). */
+const VM_SAN_ORDER: readonly string[] = [
+  'XPORT-SAN-NEEDS-PHYSICAL',
+  'XPORT-SAN-NO-LUN',
+  'XPORT-SAN-LOCAL-DATASTORE',
+  'XPORT-SAN-NO-REDO',
+  'XPORT-SAN-EXISTING-SNAPSHOTS',
+  'XPORT-SAN-NO-VVOL',
+];
+
+/** SAN exclusions that come from the datastore a disk is written to. */
+function datastoreSanExclusions(s: Scenario, ds: DatastoreFacts): Exclusion[] {
   const out: Exclusion[] = [];
-  const ds = s.target.datastore;
+  // XPORT-SAN-NO-LUN (a VVol datastore is covered by XPORT-SAN-NO-VVOL instead)
+  if (ds.type !== 'VVOL') {
+    const visible = ds.lun !== null && s.workstation.visibleLuns.includes(ds.lun);
+    if (!(datastoreOnSanLun(ds) && visible)) {
+      out.push({
+        rule: 'XPORT-SAN-NO-LUN',
+        transport: 'san',
+        message: datastoreOnSanLun(ds)
+          ? `The LUN of datastore ${ds.name} (${ds.lun}) is not among the block devices this workstation sees.`
+          : `Datastore ${ds.name} (${ds.type}) is not a VMFS volume on a LUN the workstation could reach directly.`,
+        remedy: datastoreOnSanLun(ds)
+          ? `Zone and present ${ds.lun} to the workstation (read-only except during restores), or use a network transport.`
+          : 'Use a network transport (nbdssl) or HotAdd.',
+      });
+    }
+  }
+  // XPORT-SAN-LOCAL-DATASTORE: VDDK's default mode list would try SAN here and fail on the first write.
+  if (!datastoreOnSanLun(ds) && ds.type !== 'VVOL' && s.target.host.sanAttached) {
+    out.push({
+      rule: 'XPORT-SAN-LOCAL-DATASTORE',
+      transport: 'san',
+      message: `Datastore ${ds.name} is ${ds.type === 'VMFS' ? 'local VMFS' : ds.type} while the host also has SAN storage; left to its default, VDDK would pick SAN and then fail to write.`,
+      remedy: 'Nothing to do: Lifeboat names the transport explicitly (nbdssl unless HotAdd applies) when it connects.',
+    });
+  }
+  // XPORT-SAN-NO-VVOL
+  if (ds.type === 'VVOL') {
+    out.push({
+      rule: 'XPORT-SAN-NO-VVOL',
+      transport: 'san',
+      message: `Datastore ${ds.name} is a VVol datastore; SAN transport cannot write to VVols.`,
+      remedy: 'Use HotAdd or nbdssl, or restore to a VMFS datastore.',
+    });
+  }
+  return out;
+}
+
+/** SAN exclusions from the workstation and the request, whatever the datastore. */
+function workstationSanExclusions(s: Scenario): Exclusion[] {
+  const out: Exclusion[] = [];
   // XPORT-SAN-NEEDS-PHYSICAL
   if (s.workstation.kind === 'vm') {
     out.push({
@@ -29,31 +85,6 @@ export function vmSanExclusions(s: Scenario): Exclusion[] {
       transport: 'san',
       message: 'The workstation is a virtual machine; VDDK only offers SAN transport on a physical machine wired to the storage.',
       remedy: 'Use HotAdd from this VM, or run Lifeboat on a physical machine that sees the LUN.',
-    });
-  }
-  // XPORT-SAN-NO-LUN (a VVol datastore is covered by XPORT-SAN-NO-VVOL instead)
-  if (ds.type !== 'VVOL') {
-    const visible = ds.lun !== null && s.workstation.visibleLuns.includes(ds.lun);
-    if (!(datastoreOnSanLun(s) && visible)) {
-      out.push({
-        rule: 'XPORT-SAN-NO-LUN',
-        transport: 'san',
-        message: datastoreOnSanLun(s)
-          ? `The LUN of datastore ${ds.name} (${ds.lun}) is not among the block devices this workstation sees.`
-          : `Datastore ${ds.name} (${ds.type}) is not a VMFS volume on a LUN the workstation could reach directly.`,
-        remedy: datastoreOnSanLun(s)
-          ? `Zone and present ${ds.lun} to the workstation (read-only except during restores), or use a network transport.`
-          : 'Use a network transport (nbdssl) or HotAdd.',
-      });
-    }
-  }
-  // XPORT-SAN-LOCAL-DATASTORE: VDDK's default mode list would try SAN here and fail on the first write.
-  if (!datastoreOnSanLun(s) && ds.type !== 'VVOL' && s.target.host.sanAttached) {
-    out.push({
-      rule: 'XPORT-SAN-LOCAL-DATASTORE',
-      transport: 'san',
-      message: `Datastore ${ds.name} is ${ds.type === 'VMFS' ? 'local VMFS' : ds.type} while the host also has SAN storage; left to its default, VDDK would pick SAN and then fail to write.`,
-      remedy: 'Nothing to do: Lifeboat names the transport explicitly (nbdssl unless HotAdd applies) when it connects.',
     });
   }
   // XPORT-SAN-NO-REDO
@@ -75,21 +106,12 @@ export function vmSanExclusions(s: Scenario): Exclusion[] {
       remedy: `Delete or consolidate the snapshots of ${into.name} first, or use nbdssl.`,
     });
   }
-  // XPORT-SAN-NO-VVOL
-  if (ds.type === 'VVOL') {
-    out.push({
-      rule: 'XPORT-SAN-NO-VVOL',
-      transport: 'san',
-      message: `Datastore ${ds.name} is a VVol datastore; SAN transport cannot write to VVols.`,
-      remedy: 'Use HotAdd or nbdssl, or restore to a VMFS datastore.',
-    });
-  }
   return out;
 }
 
-/** SAN exclusions that depend on the disk. */
+/** SAN exclusions that depend on the disk (and on its datastore when the disks are spread over several). */
 export function diskSanExclusions(s: Scenario, disk: ScenarioDisk): Exclusion[] {
-  const out: Exclusion[] = [];
+  const out: Exclusion[] = sharedDiskDatastore(s) ? [] : datastoreSanExclusions(s, diskDatastore(s, disk));
   // XPORT-SAN-NO-ENCRYPTED
   if (disk.encrypted) {
     out.push({
@@ -101,7 +123,7 @@ export function diskSanExclusions(s: Scenario, disk: ScenarioDisk): Exclusion[] 
   }
   // XPORT-SAN-VMFS-BLOCK: fixed in ESXi 5.5; older hosts fail the write of the last partial block.
   const { esxiVersion } = s.target.host;
-  const block = s.target.datastore.vmfsBlockBytes;
+  const block = diskDatastore(s, disk).vmfsBlockBytes;
   if (compareVersions(esxiVersion, '5.5') < 0 && disk.capacityBytes % block !== 0) {
     out.push({
       rule: 'XPORT-SAN-VMFS-BLOCK',

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { SessionPasswordPrompt } from '../connections/password-dialog';
 import { AboutPage } from '../pages/about-page';
 import { ConnectionsPage } from '../pages/connections-page';
 import { JobsPage } from '../pages/jobs-page';
@@ -73,6 +74,7 @@ export function AppFrame(): ReactElement {
       <main className="content" id="main-content" tabIndex={-1}>
         <Page />
       </main>
+      <SessionPasswordPrompt />
     </div>
   );
 }

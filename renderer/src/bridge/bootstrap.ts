@@ -1,4 +1,5 @@
 import type { LifeboatBridge } from '../../../electron/api/contract';
+import { withPasswordPrompt } from '../connections/missing-password-retry';
 import { useRecoveryStore } from '../recovery/recovery-store';
 import { useJobsStore } from '../stores/jobs-store';
 import { useNavigationStore } from '../stores/navigation-store';
@@ -23,7 +24,8 @@ export function chooseBridge(win: Window): LifeboatBridge {
 /** The one place where bridge subscriptions are wired into the stores. */
 export function bootstrap(bridge: LifeboatBridge, win: Window = window): () => void {
   const client = createClient(bridge);
-  installApi(client);
+  // CONN-NO-KEYCHAIN: a call about a connection without a saved password asks for it, then goes on.
+  installApi(withPasswordPrompt(client));
   const unsubscribers = [
     client.jobs.onProgress((job) => useJobsStore.getState().applySnapshot(job)),
     client.recovery.onProgress((progress) => useRecoveryStore.getState().applyProgress(progress)),

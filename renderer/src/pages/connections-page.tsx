@@ -3,6 +3,7 @@ import { LoadView } from '../app/load-view';
 import { PageHeader } from '../app/page-header';
 import { AddConnectionForm } from '../connections/add-connection-form';
 import { ConnectionTestPanel } from '../connections/connection-test-panel';
+import { SessionPasswordButton } from '../connections/session-password-button';
 import { VmBrowser } from '../inventory/vm-browser';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useInventoryStore } from '../stores/inventory-store';
@@ -16,6 +17,7 @@ export function ConnectionsPage(): ReactElement {
   const remove = useConnectionsStore((s) => s.remove);
   const browse = useInventoryStore((s) => s.browse);
   const [removeProblem, setRemoveProblem] = useState<string | null>(null);
+  const [sessionPassword, setSessionPassword] = useState<string | null>(null);
   useEffect(() => {
     if (connections.status === 'idle') void load();
   }, [connections.status, load]);
@@ -72,6 +74,7 @@ export function ConnectionsPage(): ReactElement {
                         <button type="button" className="button button-small" onClick={() => void browse(c.name)}>
                           Browse VMs
                         </button>
+                        <SessionPasswordButton connection={c.name} onUsed={setSessionPassword} />
                         <button
                           type="button"
                           className="button button-small button-danger"
@@ -88,6 +91,11 @@ export function ConnectionsPage(): ReactElement {
           )
         }
       </LoadView>
+      {sessionPassword ? (
+        <div className="notice" role="status">
+          The password you gave is used for {sessionPassword} in this session only (not saved).
+        </div>
+      ) : null}
       {removeProblem ? (
         <div className="notice notice-error" role="alert">
           {removeProblem}

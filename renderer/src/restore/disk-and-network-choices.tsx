@@ -18,12 +18,45 @@ const HOW: Record<string, string> = {
   none: 'no network to connect to',
 };
 
-/** Disk format per disk (DATA-LAZY-TO-EAGER and friends are then planned). */
-export function DiskFormatChoices({ plan, choices, choose }: { plan: RestorePlanView; choices: RestoreChoices; choose: (p: Partial<RestoreChoices>) => void }): ReactElement {
+/** Disk format per disk (DATA-LAZY-TO-EAGER and friends are then planned), and for a new VM each disk's datastore. */
+export function DiskFormatChoices({
+  plan,
+  choices,
+  choose,
+  datastores = [],
+}: {
+  plan: RestorePlanView;
+  choices: RestoreChoices;
+  choose: (p: Partial<RestoreChoices>) => void;
+  /** Datastores the chosen host mounts; empty: no per-disk placement offered. */
+  datastores?: string[];
+}): ReactElement {
+  const placing = choices.mode === 'new-vm' && datastores.length > 0;
   return (
     <fieldset className="card">
-      <legend>Disk format</legend>
+      <legend>{placing ? 'Disk format and datastore' : 'Disk format'}</legend>
       <div className="form-grid">
+        {placing
+          ? plan.disks.map((d) => (
+              <FormField key={`ds-${d.key}`} label={`Datastore of ${d.label}`} help={`Planned: ${d.datastore ?? choices.datastore}`}>
+                {({ id, describedBy }) => (
+                  <select
+                    id={id}
+                    value={choices.diskDatastores[String(d.key)] ?? ''}
+                    onChange={(e) => choose({ diskDatastores: { ...choices.diskDatastores, [String(d.key)]: e.target.value } })}
+                    aria-describedby={describedBy}
+                  >
+                    <option value="">With the VM{choices.datastore ? ` (${choices.datastore})` : ''}</option>
+                    {datastores.map((name) => (
+                      <option key={name} value={name}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </FormField>
+            ))
+          : null}
         {plan.disks.map((d) => (
           <FormField
             key={d.key}

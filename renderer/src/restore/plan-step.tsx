@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { RestorePlanView } from '../../../electron/api/contract';
 import { StepHeading } from '../app/step-heading';
 import { useRestoreWizardStore } from '../stores/restore-wizard-store';
+import { ImportedVmChoices } from './imported-vm-choices';
 import { PlanDecisions } from './plan-decisions';
 import { PlanDisks } from './plan-disks';
 import { isSpotlightRule, PlanFindings } from './plan-findings';
@@ -67,6 +68,7 @@ export function PlanStep(): ReactElement {
         <>
           <PlanSummary plan={data} choices={choices} />
           <PlanDecisions plan={data} />
+          {data.importedVm ? <ImportedVmChoices inForce={data.importedVm} /> : null}
           <label className="checkbox">
             <input type="checkbox" checked={choices.verify} onChange={(e) => choose({ verify: e.target.checked })} />
             Read every disk back after writing (verify)

@@ -22,11 +22,15 @@ export interface RestoreChoices {
   intoVm: string;
   transport: TransportChoice;
   diskFormats: Record<string, DiskFormat>;
+  /** New VM: restore-point disk key → datastore ('' or absent: with the VM, on `datastore`). */
+  diskDatastores: Record<string, string>;
   networkMap: Record<string, string>;
   powerOn: boolean;
   reason: string;
   storagePolicy: string;
   hardwareVersion: string;
+  /** A point imported from an image (DATA-NO-CONFIGINFO): '' keeps the default the plan lists. */
+  importedVm: { firmware: '' | 'bios' | 'efi'; guestId: string; controller: string };
   verify: boolean;
 }
 
@@ -43,11 +47,13 @@ export const initialChoices: RestoreChoices = {
   intoVm: '',
   transport: 'auto',
   diskFormats: {},
+  diskDatastores: {},
   networkMap: {},
   powerOn: false,
   reason: '',
   storagePolicy: '',
   hardwareVersion: '',
+  importedVm: { firmware: '', guestId: '', controller: '' },
   verify: true,
 };
 
@@ -66,6 +72,7 @@ export function requestOf(
 ): RestorePlanInput {
   const formats = Object.entries(c.diskFormats).filter(([, f]) => f !== 'as-source');
   const networks = Object.entries(c.networkMap).filter(([, t]) => t !== '');
+  const placed = Object.entries(c.diskDatastores).filter(([, ds]) => ds !== '' && ds !== c.datastore.trim());
   const request: Record<string, unknown> = {
     repositoryId: point.repositoryId,
     point: point.pointId,
@@ -89,6 +96,9 @@ export function requestOf(
   if (c.mode === 'add-disks') request.addAsNew = true;
   if (formats.length > 0) request.diskProvisioning = Object.fromEntries(formats);
   if (networks.length > 0) request.networkMap = Object.fromEntries(networks);
+  if (c.mode === 'new-vm' && placed.length > 0) request.diskDatastores = Object.fromEntries(placed);
+  const imported = Object.entries({ firmware: c.importedVm.firmware, guestId: c.importedVm.guestId.trim(), controller: c.importedVm.controller }).filter(([, v]) => v !== '');
+  if (c.mode === 'new-vm' && imported.length > 0) request.importedVm = Object.fromEntries(imported);
   // Undefined fields are not sent: the engine's defaults apply and the request stays readable in logs and tests.
   return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as RestorePlanInput;
 }

@@ -43,6 +43,11 @@ export function TargetStep(): ReactElement {
   const targets = useRestoreTargets(choices.connection);
   const data = plan.data;
   const bytesToWrite = data ? data.disks.reduce((n, d) => n + d.bytesToWrite, 0) : (point?.allocatedBytes ?? 0);
+  // Per-disk placement: the datastores the chosen host mounts (every datastore until a host is chosen).
+  const hostDatastores =
+    targets.status === 'ready'
+      ? targets.data.datastores.filter((d) => !choices.host || (targets.data.hosts.find((h) => h.name === choices.host)?.datastores.includes(d.name) ?? true)).map((d) => d.name)
+      : [];
   const hostNetworks =
     targets.status === 'ready'
       ? (targets.data.hosts.find((h) => h.name === choices.host)?.networks ?? targets.data.networks.map((n) => n.name))
@@ -111,7 +116,7 @@ export function TargetStep(): ReactElement {
           Power the VM on after the restore
         </label>
       </div>
-      {data ? <DiskFormatChoices plan={data} choices={choices} choose={choose} /> : null}
+      {data ? <DiskFormatChoices plan={data} choices={choices} choose={choose} datastores={hostDatastores} /> : null}
       {data ? <NetworkChoices plan={data} networks={hostNetworks} choices={choices} choose={choose} /> : null}
       <PlanStatusLine />
       <div className="wizard-actions">

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-job';
+import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-runner';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';

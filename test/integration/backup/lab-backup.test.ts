@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-job';
+import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-runner';
 import type { BackupProgress } from '../../../electron/backup/backup-progress';
 import { BackupFailedError } from '../../../electron/backup/backup-result';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';

@@ -79,6 +79,11 @@ describe('connections without a keychain (engine API, lab vCenter)', () => {
     expect(given).toEqual({ ok: true, value: { ok: true } });
     const after = await fresh.dispatcher.call('inventory.vms', { connection: 'lab' });
     expect(after.ok).toBe(true);
+    // The restore wizard's pickers and its live name check log in with the session password too.
+    const targets = await fresh.dispatcher.call('inventory.restoreTargets', { connection: 'lab' });
+    expect(targets.ok, JSON.stringify(targets)).toBe(true);
+    const nameCheck = await fresh.dispatcher.call('inventory.vmNameInUse', { connection: 'lab', name: 'not-there' });
+    expect(nameCheck.ok, JSON.stringify(nameCheck)).toBe(true);
     expect(JSON.stringify(after)).not.toContain(lab.info.password);
     const removed = await fresh.dispatcher.call('connections.remove', { name: 'lab' });
     expect(removed).toEqual({ ok: true, value: { passwordRemoved: false } });

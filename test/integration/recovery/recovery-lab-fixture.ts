@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
@@ -11,6 +10,7 @@ import type { VimSession } from '../../../electron/vsphere/vim-session';
 import { bundleCli, runCliProcess } from '../../support/cli-process';
 import type { MemoryDiskImage } from '../../unit/repository/memory-disk-image';
 import { TEST_KDF } from '../../unit/repository/repository-fixtures';
+import { addLabConnection } from '../restore/cli-lab-fixture';
 import { labSession, labVmPoint, type LabVmPointOptions } from '../restore/lab-restore-fixture';
 
 /** One site VM of a recovery rehearsal: a restore point named `name`, made from lab VM `from`. */
@@ -64,13 +64,7 @@ export async function startRecoveryLab(name: string, site: SiteVmSpec[], options
   await writeFile(repoPasswordFile, 'pw\n', { mode: 0o600 });
   const cli = await bundleCli(name);
   const env = { ...process.env, LIFEBOAT_HOME: join(dir, 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: repoPasswordFile };
-  const added = await runCliProcess(
-    cli,
-    ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
-    env,
-    lab.info.password,
-  );
-  expect(added.code, added.stderr).toBe(0);
+  await addLabConnection(cli, env, lab);
   return {
     dir,
     lab,

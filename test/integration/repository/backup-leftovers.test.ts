@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-job';
+import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-runner';
 import type { BackupProgress } from '../../../electron/backup/backup-progress';
 import { BackupFailedError } from '../../../electron/backup/backup-result';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';

@@ -3,7 +3,7 @@
  * `node backup.cjs LAB_INFO_JSON REPO_DIR STATE_DIR WORK_DIR`. Prints `reading`
  * once the first bytes of a disk were read; every read is slowed by the lab VDDK.
  */
-import { runBackup } from '../../../electron/backup/backup-job';
+import { runBackup } from '../../../electron/backup/backup-runner';
 import { LAB_VMS, labInfoSchema } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';

@@ -24,20 +24,8 @@ export interface CliLab {
   close: () => Promise<void>;
 }
 
-/**
- * Starts the lab (vCenter mode), makes the restore point, bundles the CLI and
- * saves connection "lab" with `connect add` into `home` (a folder under the
- * fixture's, by default "home"). For the CLI tests of restore, jobs and the
- * reliability suite; needs the keychain that `npm test` provides.
- */
-export async function startCliLab(name: string, options: { home?: string } = {}): Promise<CliLab> {
-  const dir = await mkdtemp(join(tmpdir(), `lifeboat-${name}-`));
-  const lab = await startVcsim({ mode: 'vcenter' });
-  const session = await labSession(lab.info);
-  const cli = await bundleCli(name);
-  const env = { ...process.env, LIFEBOAT_HOME: join(dir, options.home ?? 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
-  const made = await encryptedVmPoint(session, join(dir, 'repo'));
-  await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
+/** Saves the lab as connection "lab" with `lifeboat connect add` (password on stdin, the lab's thumbprint trusted). */
+export async function addLabConnection(cli: string, env: NodeJS.ProcessEnv, lab: RunningLab): Promise<void> {
   const added = await runCliProcess(
     cli,
     ['connect', 'add', lab.info.url, '--user', lab.info.username, '--name', 'lab', '--password-stdin', '--trust-thumbprint', lab.info.thumbprintSha256],
@@ -45,6 +33,23 @@ export async function startCliLab(name: string, options: { home?: string } = {})
     lab.info.password,
   );
   expect(added.code, added.stderr).toBe(0);
+}
+
+/**
+ * Starts the lab (vCenter mode unless told), makes the restore point, bundles the CLI and
+ * saves connection "lab" with `connect add` into `home` (a folder under the
+ * fixture's, by default "home"). For the CLI tests of restore, jobs and the
+ * reliability suite; needs the keychain that `npm test` provides.
+ */
+export async function startCliLab(name: string, options: { home?: string; mode?: 'vcenter' | 'esxi' } = {}): Promise<CliLab> {
+  const dir = await mkdtemp(join(tmpdir(), `lifeboat-${name}-`));
+  const lab = await startVcsim({ mode: options.mode ?? 'vcenter' });
+  const session = await labSession(lab.info);
+  const cli = await bundleCli(name);
+  const env = { ...process.env, LIFEBOAT_HOME: join(dir, options.home ?? 'home'), LIFEBOAT_REPO: '', LIFEBOAT_REPO_PASSWORD_FILE: '' };
+  const made = await encryptedVmPoint(session, join(dir, 'repo'));
+  await writeFile(join(dir, 'repo-password'), 'pw\n', { mode: 0o600 });
+  await addLabConnection(cli, env, lab);
   return {
     dir,
     lab,

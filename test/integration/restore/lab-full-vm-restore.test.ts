@@ -69,7 +69,35 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('restores the encrypted EFI/vTPM VM: config, keys, NVRAM and identical thin disks', async () => {
+    if (mode === 'esxi') {
+      // A standalone host has no key provider: it refuses a VM with an encrypted home or a vTPM (the lab too).
+      for (const vmName of [LAB_VMS.encrypted, LAB_VMS.efiVtpm]) {
+        it(`CRYPT-KMS-MISMATCH: keeping the keys of ${vmName} is a plan block; unencrypted restores it without the vTPM, disks identical`, async () => {
+          const session = await labSession(lab.info);
+          const { point, disks } = await encryptedVmPoint(session, join(dir, `repo-esxi-${vmName}`), vmName);
+          const plan = planFor(point, lab.info, 'nbdssl');
+          expect(plan.ok).toBe(false);
+          expect(plan.findings.find((f) => f.rule === 'CRYPT-KMS-MISMATCH')).toMatchObject({ severity: 'block', remedy: expect.stringMatching(/--encryption unencrypted/) });
+          const outcome = await restoreInto(lab.info, session, dir, `esxi-plain-${vmName}`, point, { name: `esxi-plain-${vmName}`, encryption: 'unencrypted' });
+          expect(outcome.errors).toEqual([]);
+          expect(outcome.phases.find((p) => p.phase === 'nvram')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/generic NVRAM/) });
+          const { config } = await fetchVmConfigInfo(session, { type: 'VirtualMachine', value: outcome.vm!.moref });
+          expect(config.firmware).toBe('efi');
+          expect(config.hasVtpm).toBe(false);
+          expect(config.keyId).toBeUndefined();
+          expect(config.disks.every((d) => !d.encrypted)).toBe(true);
+          for (const disk of config.disks) {
+            const source = [...disks.entries()].find(([, img]) => img.capacity === disk.capacityBytes)!;
+            const local = join(lab.info.datastores[0]!.folder, parseDatastorePath(disk.fileName).path);
+            const compare = await qemuImg('compare', '-F', 'raw', local, await writeRaw(join(dir, `esxi-${disk.key}.raw`), source[1]));
+            expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+          }
+          await session.close();
+        });
+      }
+    }
+
+    if (mode === 'vcenter') it('restores the encrypted EFI/vTPM VM: config, keys, NVRAM and identical thin disks', async () => {
       const session = await labSession(lab.info);
       const { point, disks, nvram } = await encryptedVmPoint(session, join(dir, 'repo'));
       const vddk = await labVddk(lab.info, dir);
@@ -150,7 +178,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await session.close();
     });
 
-    it('restores the vTPM-only VM: encrypted home with the saved vTPM, EFI, and its plain disk left plain', async () => {
+    if (mode === 'vcenter') it('restores the vTPM-only VM: encrypted home with the saved vTPM, EFI, and its plain disk left plain', async () => {
       const session = await labSession(lab.info);
       const { point } = await encryptedVmPoint(session, join(dir, 'repo-vtpm'), LAB_VMS.efiVtpm);
       // A restore point whose saved ConfigInfo lost its firmware still gets EFI before the vTPM (VTPM-FIRMWARE).

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isIndependent } from '../../../electron/backup/backup-source-port';
 import { LAB_VMS, type LabInfo } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
 import { planRestore } from '../../../electron/planner/plan-restore';
@@ -94,12 +95,13 @@ export async function labVmPoint(
     storagePolicy: session.isHostAgent
       ? null
       : { vm: await associatedPolicies(session, vm.ref), disks: await Promise.all(config.disks.map(async (d) => ({ key: d.key, policies: await associatedPolicies(session, vm.ref, d.key) }))) },
-    skippedIndependentDisks: [],
+    // BACKUP-SKIP-INDEPENDENT, as a backup does: independent disks are named, not saved.
+    skippedIndependentDisks: config.disks.filter(isIndependent).map((d) => ({ key: d.key, label: d.label, diskMode: d.diskMode, fileName: d.fileName })),
     kind: 'full',
     parentPointId: null,
   });
   const disks = new Map<number, MemoryDiskImage>();
-  for (const d of config.disks) {
+  for (const d of config.disks.filter((x) => !isIndependent(x))) {
     const controller = config.controllers.find((c) => c.key === d.controllerKey);
     const img = new MemoryDiskImage(d.capacityBytes);
     const mbr = Buffer.alloc(512);

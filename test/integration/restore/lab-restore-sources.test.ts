@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup } from '../../../electron/backup/backup-job';
+import { runBackup } from '../../../electron/backup/backup-runner';
 import { createDiskImage } from '../../../electron/disks/open-disk-image';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
@@ -33,6 +33,7 @@ async function restoreAndCompare(
   name: string,
   transport: 'nbdssl' | 'hotadd' = 'nbdssl',
   vddkExtra: Record<string, string | number> = {},
+  encryption: 'keep' | 'unencrypted' = 'keep',
 ) {
   const vddk = await labVddk(lab.info, dir, vddkExtra);
   const datastore = lab.info.datastores[0]!;
@@ -51,7 +52,7 @@ async function restoreAndCompare(
       openPointDisk: async (key) => point.disk(key),
       nvram: async () => (await point.readNvram())?.data ?? null,
       plan: planFor(point, lab.info, transport),
-      placement: { name, datastore: datastore.name, encryption: 'keep' },
+      placement: { name, datastore: datastore.name, encryption },
       identity: `Lifeboat ${name}`,
     },
     { target, checkpoint: await RestoreCheckpointFile.create(join(dir, 'home'), { jobId: name, request: {}, vm: null, cbtWasOn: null, phases: [], disks: {} }) },
@@ -108,13 +109,15 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('restores the demo restore point (made with no server): EFI, vTPM, keys, identical disks', async () => {
+    it(`restores the demo restore point (made with no server): EFI, ${mode === 'vcenter' ? 'vTPM, keys' : 'unencrypted without the vTPM (no key provider)'}, identical disks`, async () => {
       const repo = await Repository.init(new LocalFolderBackend(join(dir, 'demo-repo')), 'pw', { kdf: TEST_KDF });
       const manifest = await writeDemoPoint(repo);
-      const { config } = await restoreAndCompare(lab, session, dir, await repo.openPoint(manifest.id), `demo-${mode}`);
+      // A standalone host has no key provider: keeping the keys is blocked (CRYPT-KMS-MISMATCH), unencrypted is the way.
+      const encryption = mode === 'vcenter' ? 'keep' : 'unencrypted';
+      const { config } = await restoreAndCompare(lab, session, dir, await repo.openPoint(manifest.id), `demo-${mode}`, 'nbdssl', {}, encryption);
       expect(config.firmware).toBe('efi');
-      expect(config.hasVtpm).toBe(true);
-      expect(config.keyId?.keyId).toBe('DEMO-KEY-0001');
+      expect(config.hasVtpm).toBe(mode === 'vcenter');
+      expect(config.keyId?.keyId).toBe(mode === 'vcenter' ? 'DEMO-KEY-0001' : undefined);
     });
 
     it('restores a VM it backed up from the lab, identical to the point', async () => {

@@ -162,6 +162,46 @@ describe('lifeboat restore (CLI, lab vCenter)', () => {
     expect(compare.code, compare.stdout + compare.stderr).toBe(0);
   });
 
+  it('builds an imported point\'s VM with the firmware, guest OS and controller chosen instead of the defaults: the plan lists them, the run builds exactly that (DATA-NO-CONFIGINFO)', async () => {
+    const image = Buffer.alloc(8 * 1024 * 1024);
+    image.fill(5, 0, 512);
+    image.fill(3, 2 * 1024 * 1024, 3 * 1024 * 1024);
+    await writeFile(join(dir, 'chosen.raw'), image);
+    await writeFile(join(dir, 'chosen-password'), 'import-test-password\n', { mode: 0o600 });
+    const repoArgs = ['--repo', join(dir, 'chosen-repo'), '--password-file', join(dir, 'chosen-password')];
+    expect((await runCliProcess(cli, ['repo', 'init', ...repoArgs], env)).code).toBe(0);
+    const imported = await runCliProcess(cli, ['--json', 'import', ...repoArgs, join(dir, 'chosen.raw')], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    const point = JSON.parse(imported.stdout).pointId as string;
+    const request = [...repoArgs, '--point', point, '--connection', 'lab', '--firmware', 'efi', '--guest-os', 'ubuntu64Guest', '--controller', 'lsilogic'];
+    const words = /firmware efi \(chosen\), guest OS ubuntu64Guest \(chosen\), lsilogic controller \(chosen\), no network card/;
+
+    // The guest OS is checked against the target host like DATA-HW-VERSION: the DR host (ESXi 7.0.1) does not know Windows 11.
+    const old = await runCliProcess(cli, ['--json', 'plan', ...request.map((a) => (a === 'ubuntu64Guest' ? 'windows11_64Guest' : a)), '--datastore', 'lab-dr-ds'], env);
+    expect(old.code, old.stderr).toBe(3);
+    expect(JSON.parse(old.stdout).findings.find((f: { rule: string }) => f.rule === 'DATA-HW-VERSION')).toMatchObject({ severity: 'block', message: expect.stringMatching(/windows11_64Guest/) });
+
+    const run = await runCliProcess(cli, ['--json', 'restore', ...request, '--datastore', lab.info.datastores[0]!.name, '--vddk-dir', labVddkDir(), '--vddk-config', await vddkConfig('plain'), '--name', 'from-image-chosen', '--yes'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = jsonEvents(run.stdout).find((e) => e.event === 'plan')!.plan as Plan;
+    expect(plan.findings.find((f) => f.rule === 'DATA-NO-CONFIGINFO')?.message).toMatch(words);
+    expect(plan.steps.find((x) => x.rule === 'DATA-NO-CONFIGINFO')?.description).toMatch(words);
+    expect(resultEvent(run.stdout).outcome).toBe('succeeded');
+    // Plan == run: the VM has exactly the values the plan listed.
+    const vm = (await listVms(session)).find((v) => v.name === 'from-image-chosen')!;
+    const { config } = await fetchVmConfigInfo(session, vm.ref);
+    expect({ firmware: config.firmware, guestId: config.guestId }).toEqual({ firmware: plan.importedVm!.firmware, guestId: plan.importedVm!.guestId });
+    expect(config.controllers.find((c) => c.key === config.disks[0]!.controllerKey)?.deviceType).toBe('VirtualLsiLogicController');
+    const local = join(lab.info.datastores[0]!.folder, parseDatastorePath(config.disks[0]!.fileName).path);
+    const compare = await qemuImg('compare', '-F', 'raw', local, join(dir, 'chosen.raw'));
+    expect(compare.code, compare.stdout + compare.stderr).toBe(0);
+
+    // A point with a saved configuration takes no such choice: said up front, nothing changed.
+    const saved = await runCliProcess(cli, ['plan', '--repo', join(dir, 'repo'), '--password-file', join(dir, 'repo-password'), '--point', pointId, '--connection', 'lab', '--datastore', lab.info.datastores[0]!.name, '--firmware', 'bios'], env);
+    expect(saved.code).not.toBe(0);
+    expect(saved.stderr).toMatch(/only for a point imported from an image/);
+  });
+
   it('runs exactly the plan it showed: a chosen name, power on and no read-back (phases, name, skipped steps and why)', async () => {
     const args = [...restoreArgs('cli-planned', await vddkConfig('plain')), '--power-on', '--no-verify', '--reason', 'DR rehearsal 42'];
     const run = await runCliProcess(cli, ['--json', ...args], env);

@@ -40,7 +40,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       await lab?.stop();
     });
 
-    it('round-trips ConfigInfo → ConfigSpec → CreateVM keeping firmware, vTPM, extraConfig and keyId', async () => {
+    it(`round-trips ConfigInfo → ConfigSpec → CreateVM keeping firmware, ${mode === 'vcenter' ? 'vTPM, keyId, ' : ''}extraConfig`, async () => {
       const inv = await fetchInventory(session);
       const source = (await listVms(session)).find((v) => v.name === LAB_VMS.encrypted)!;
       expect(source).toMatchObject({ encrypted: true, firmware: 'efi', hasVtpm: true });
@@ -64,32 +64,40 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       const network = inv.networks.find((n) => !n.portgroupKey)!;
       // vCenter encrypts only with an encryption storage policy on the home and the encrypted disks; a host has no policies.
       const encryptionPolicy = mode === 'vcenter' ? (await listStoragePolicies(session)).find((p) => p.name === 'VM Encryption Policy')!.id : undefined;
-      const { spec } = buildConfigSpec(saved, {
-        name: `restored-${mode}`,
-        datastoreName: ds.name,
-        datastore: ds.ref,
-        networkMapping: {},
-        defaultNetwork: { kind: 'standard', name: network.name, ref: network.ref },
-        storageProfileId: encryptionPolicy,
-      });
+      const specWith = (encryption: 'same-key' | 'unencrypted') =>
+        buildConfigSpec(saved, {
+          name: `restored-${mode}`,
+          datastoreName: ds.name,
+          datastore: ds.ref,
+          networkMapping: {},
+          defaultNetwork: { kind: 'standard', name: network.name, ref: network.ref },
+          storageProfileId: encryptionPolicy,
+          encryption: { mode: encryption },
+        }).spec;
+      // A standalone host has no key provider: it refuses the encrypted home and the vTPM; the VM round-trips unencrypted.
+      const encrypted = mode === 'vcenter';
+      if (!encrypted) {
+        await expect(createVm(session, { folder: dc.vmFolder!, resourcePool: pool }, specWith('same-key'))).rejects.toThrow(/spec\.crypto/);
+      }
+      const spec = specWith(encrypted ? 'same-key' : 'unencrypted');
       const vm = await createVm(session, { folder: dc.vmFolder!, resourcePool: pool }, spec);
       const { config: created, raw: createdRaw } = await fetchVmConfigInfo(session, vm);
       expect(created.name).toBe(`restored-${mode}`);
       expect(created.firmware).toBe('efi');
-      expect(created.hasVtpm).toBe(true);
+      expect(created.hasVtpm).toBe(encrypted);
       const extra = Object.fromEntries(created.extraConfig.map((o) => [o.key, o.value]));
-      expect(extra['encryption.bundle']).toBe(savedBundle);
+      expect(extra['encryption.bundle']).toBe(encrypted ? savedBundle : undefined);
       expect(extra['lifeboat.test']).toBe('kept');
       expect(extra['sched.swap.derivedName']).toBeUndefined();
       expect(created.disks.length).toBe(asArray(asObject(raw.hardware)!.device as VimObject[]).filter((d) => d.$type === 'VirtualDisk').length);
       expect(createdRaw.name).toBe(`restored-${mode}`);
-      expect(created.keyId).toEqual({ keyId: LAB_CRYPTO.keyId, providerId: LAB_CRYPTO.keyProvider });
-      // Each new disk is encrypted with the same key.
+      expect(created.keyId).toEqual(encrypted ? { keyId: LAB_CRYPTO.keyId, providerId: LAB_CRYPTO.keyProvider } : undefined);
+      // Each new disk is encrypted with the same key (or not at all).
       const diskChanges = (spec.deviceChange as VimObject[]).filter((c) => (c.device as VimObject).$type === 'VirtualDisk');
       expect(diskChanges.length).toBeGreaterThan(0);
       expect(created.disks.length).toBe(diskChanges.length);
-      expect(created.disks.every((d) => d.encrypted)).toBe(true);
-      for (const c of diskChanges) expect(c.backing).toMatchObject({ crypto: { cryptoKeyId: { keyId: LAB_CRYPTO.keyId } } });
+      expect(created.disks.every((d) => d.encrypted === encrypted)).toBe(true);
+      if (encrypted) for (const c of diskChanges) expect(c.backing).toMatchObject({ crypto: { cryptoKeyId: { keyId: LAB_CRYPTO.keyId } } });
 
       // Add a disk (single-disk restore to a new disk): thin, 8 MiB, next to the first one, encrypted like the VM.
       const firstDisk = created.disks[0]!;
@@ -100,7 +108,7 @@ for (const mode of ['vcenter', 'esxi'] as const) {
       ]);
       const withDisk = (await fetchVmConfigInfo(session, vm)).config;
       expect(withDisk.disks.length).toBe(created.disks.length + 1);
-      expect(withDisk.disks.find((d) => d.controllerKey === firstDisk.controllerKey && d.unitNumber === unit)).toMatchObject({ capacityBytes: 8 * 1024 * 1024, provisioning: 'thin', encrypted: true });
+      expect(withDisk.disks.find((d) => d.controllerKey === firstDisk.controllerKey && d.unitNumber === unit)).toMatchObject({ capacityBytes: 8 * 1024 * 1024, provisioning: 'thin', encrypted });
 
       // CBT toggling
       await setChangeTracking(session, vm, true);

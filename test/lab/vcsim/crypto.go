@@ -205,13 +205,34 @@ func hasEncryptionPolicy(specs []types.BaseVirtualMachineProfileSpec) bool {
 	return false
 }
 
+// keyHeldByHost reports whether a standalone host can encrypt with key. A host
+// without a key provider is not crypto safe and fetches no key: the only keys it
+// holds are those of encrypted VMs already registered and unlocked on it, so it
+// can add a disk to such a VM with the VM's own key and nothing else.
+func keyHeldByHost(vm *simulator.VirtualMachine, key *types.CryptoKeyId) bool {
+	if labMode != "esxi" {
+		return true
+	}
+	if vm == nil || vm.Config.KeyId == nil || key == nil {
+		return false
+	}
+	held := vm.Config.KeyId
+	sameProvider := (held.ProviderId == nil) == (key.ProviderId == nil) && (held.ProviderId == nil || held.ProviderId.Id == key.ProviderId.Id)
+	return held.KeyId == key.KeyId && sameProvider
+}
+
 // cryptoSpecRefusal returns the property vCenter names when it refuses a
 // CreateVM (vm nil) or ReconfigVM spec for its encryption or vTPM parts, or "":
 // on vCenter, encrypting the VM home or a disk needs an encryption storage
 // policy on it; an encrypted disk or a vTPM needs an encrypted VM home (a key
-// from a key provider); a vTPM needs EFI firmware.
+// from a key provider); a vTPM needs EFI firmware. A standalone host (esxi
+// mode) has no key provider, so it encrypts nothing new: no encrypted home, no
+// vTPM (which lives in one), no disk with a key it does not hold.
 func cryptoSpecRefusal(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec) string {
-	_, encryptsHome := encryptKey(spec.Crypto)
+	homeKey, encryptsHome := encryptKey(spec.Crypto)
+	if encryptsHome && !keyHeldByHost(nil, homeKey) {
+		return "spec.crypto"
+	}
 	if encryptsHome {
 		// A reconfigure may rely on the policy the VM already has.
 		if labMode == "vcenter" && !hasEncryptionPolicy(spec.VmProfile) && !(vm != nil && associatedWithEncryptionPolicy(vm.Self.Value)) {
@@ -230,7 +251,10 @@ func cryptoSpecRefusal(vm *simulator.VirtualMachine, spec *types.VirtualMachineC
 			continue
 		}
 		if dc.Backing != nil {
-			if _, ok := encryptKey(dc.Backing.Crypto); ok {
+			if diskKey, ok := encryptKey(dc.Backing.Crypto); ok {
+				if !keyHeldByHost(vm, diskKey) {
+					return "spec.disk.backing.crypto"
+				}
 				if labMode == "vcenter" && !hasEncryptionPolicy(dc.Profile) {
 					return "spec.disk.backing.crypto"
 				}
@@ -242,6 +266,10 @@ func cryptoSpecRefusal(vm *simulator.VirtualMachine, spec *types.VirtualMachineC
 		if _, isTpm := dc.Device.(*types.VirtualTPM); isTpm && dc.Operation == types.VirtualDeviceConfigSpecOperationAdd {
 			if firmware != string(types.GuestOsDescriptorFirmwareTypeEfi) {
 				return "spec.firmware"
+			}
+			// Adding a vTPM needs a key provider (vSphere's documented prerequisite); a standalone host has none.
+			if labMode == "esxi" {
+				return "spec.crypto"
 			}
 			if !homeEncrypted {
 				return "spec.crypto"

@@ -65,13 +65,10 @@ func withLabHooks(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := ioutil.ReadAll(r.Body)
-		_ = r.Body.Close()
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
+		body, ok := peekBody(w, r)
+		if !ok {
 			return
 		}
-		r.Body = ioutil.NopCloser(bytes.NewReader(body))
 		if r.URL.Path == "/pbm" {
 			if err := wsdlOrderError(body, pbmTypeFunc); err != nil {
 				writeSoapFault(w, "urn:pbm", "InvalidRequest", err.Error(), "")

@@ -22,6 +22,7 @@ type inventory struct {
 	specialVMs      []string
 	keyProviders    []string
 	storagePolicies []string
+	siteVMs         []siteVMInfo
 }
 
 // placement is where new VMs go: folder, pool and (standalone) host.
@@ -74,6 +75,11 @@ func buildInventory(ctx context.Context, c *vim25.Client, o options, root string
 	refreshDatastoreSpace()
 	if err := createBulkVMs(ctx, place, o.vms); err != nil {
 		return nil, err
+	}
+	if o.site {
+		if err := buildSite(ctx, c, inv, hosts, place, root); err != nil {
+			return nil, err
+		}
 	}
 	installPagingPropertyCollector()
 	if o.mode == "vcenter" {

@@ -43,6 +43,7 @@ type labInfo struct {
 	BulkVMPrefix     string          `json:"bulkVmPrefix"`
 	KeyProviders     []string        `json:"keyProviders"`
 	StoragePolicies  []string        `json:"storagePolicies"`
+	SiteVMs          []siteVMInfo    `json:"siteVms,omitempty"`
 	Pid              int             `json:"pid"`
 }
 
@@ -146,7 +147,7 @@ func startLab(o options) (*runningLab, error) {
 	m.Service.RegisterEndpoints = o.mode == "vcenter"
 	lab.server = m.Service.NewServer()
 	// Swapped before the URL is published, so no request has been served yet.
-	lab.server.Config.Handler = withTargetHooks(withLabHooks(lab.server.Config.Handler))
+	lab.server.Config.Handler = withVMHostMap(withTargetHooks(withLabHooks(lab.server.Config.Handler)))
 
 	u := *lab.server.URL
 	u.User = nil
@@ -165,6 +166,7 @@ func startLab(o options) (*runningLab, error) {
 		BulkVMPrefix:     bulkVMPrefix,
 		KeyProviders:     inv.keyProviders,
 		StoragePolicies:  inv.storagePolicies,
+		SiteVMs:          inv.siteVMs,
 		Pid:              os.Getpid(),
 	}
 	return lab, nil

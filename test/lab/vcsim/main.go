@@ -27,6 +27,7 @@ type options struct {
 	verbose       bool
 	cpuProfile    string
 	withParent    bool
+	site          bool
 }
 
 func parseOptions() options {
@@ -42,12 +43,25 @@ func parseOptions() options {
 	flag.BoolVar(&o.verbose, "verbose", false, "log simulator activity to stderr")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the start-up to this file")
 	flag.BoolVar(&o.withParent, "exit-with-parent", false, "stop (SIGTERM) when the parent process dies (Linux)")
+	flag.BoolVar(&o.site, "site", false, "vcenter mode: add a small company's site (30 named VMs on site-ds-01/02) for recovery rehearsals; 3 hosts unless --hosts says more")
 	flag.Parse()
+	hostsGiven := false
+	flag.Visit(func(f *flag.Flag) { hostsGiven = hostsGiven || f.Name == "hosts" })
 	if o.mode != "vcenter" && o.mode != "esxi" {
 		fail("--mode must be vcenter or esxi, not %q", o.mode)
 	}
 	if o.hosts < 1 || o.vms < 0 {
 		fail("--hosts must be at least 1 and --vms at least 0")
+	}
+	if o.site {
+		if o.mode != "vcenter" {
+			fail("--site needs --mode vcenter (a site's VMs run on a cluster)")
+		}
+		if !hostsGiven {
+			o.hosts = siteMinHosts
+		} else if o.hosts < siteMinHosts {
+			fail("--site needs at least %d hosts, not %d", siteMinHosts, o.hosts)
+		}
 	}
 	return o
 }

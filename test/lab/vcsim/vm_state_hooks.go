@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"io/ioutil"
 	"net/http"
 	"regexp"
 
@@ -35,13 +33,10 @@ func withTargetHooks(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := ioutil.ReadAll(r.Body)
-		_ = r.Body.Close()
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
+		body, ok := peekBody(w, r)
+		if !ok {
 			return
 		}
-		r.Body = ioutil.NopCloser(bytes.NewReader(body))
 		if !vmStateMethod.Match(body) {
 			next.ServeHTTP(w, r)
 			return

@@ -64,6 +64,25 @@ describe('CRYPT-KMS-MISMATCH', () => {
   it('does not fire when the provider exists on the target', () => {
     expect(fired(planRestore(scenario(encryptedVm)), 'CRYPT-KMS-MISMATCH')).toBe(false);
   });
+  // A target with no key provider at all (a standalone ESXi host) refuses to create a VM with a vTPM or an encrypted home.
+  for (const [what, vm] of [['a vTPM VM', vtpmVm], ['a VM with an encrypted home', encryptedVm]] as const) {
+    for (const kind of ['esxi', 'vcenter'] as const) {
+      it(`blocks keeping the keys of ${what} when the target (${kind}) has no key provider; unencrypted is the way`, () => {
+        const none = merge(vm, { connection: { kind }, target: { keyProviders: [] } });
+        const plan = planRestore(scenario(none));
+        expect(findings(plan, 'CRYPT-KMS-MISMATCH')).toEqual([expect.objectContaining({ severity: 'block' })]);
+        expect(findings(plan, 'CRYPT-KMS-MISMATCH')[0]!.remedy).toMatch(/--encryption unencrypted/);
+        expect(plan.ok).toBe(false);
+        const unencrypted = planRestore(scenario(merge(none, { options: { encryption: 'unencrypted' } })));
+        expect(unencrypted.ok).toBe(true);
+        expect(fired(unencrypted, 'CRYPT-KMS-MISMATCH')).toBe(false);
+      });
+    }
+  }
+  it('stays a warning when the target has key providers, only not the original one', () => {
+    const plan = planRestore(scenario(merge(vtpmVm, { connection: { kind: 'esxi' }, target: { keyProviders: ['kms-dr'] } })));
+    expect(findings(plan, 'CRYPT-KMS-MISMATCH')).toEqual([expect.objectContaining({ severity: 'warn' })]);
+  });
 });
 
 describe('CRYPT-POLICY-MISSING', () => {

@@ -281,6 +281,45 @@ describe('DATA-NO-CONFIGINFO', () => {
   it('does not fire when the ConfigInfo was saved', () => {
     expect(fired(planRestore(scenario()), 'DATA-NO-CONFIGINFO')).toBe(false);
   });
+  it('lists the values the user chose instead of the defaults, in the finding, the step and the plan', () => {
+    const plan = planRestore(
+      scenario({
+        restorePoint: { vm: { configInfoSaved: false, firmware: 'bios', guestFamily: 'linux' } },
+        options: { importedVm: { firmware: 'efi', guestId: 'ubuntu64Guest', controller: 'lsilogic' } },
+      }),
+    );
+    const words = /firmware efi \(chosen\), guest OS ubuntu64Guest \(chosen\), lsilogic controller \(chosen\), no network card/;
+    expect(findings(plan, 'DATA-NO-CONFIGINFO')[0]!.message).toMatch(words);
+    expect(steps(plan, 'DATA-NO-CONFIGINFO')[0]!.description).toMatch(words);
+    expect(plan.importedVm).toEqual({ firmware: 'efi', guestId: 'ubuntu64Guest', controller: 'lsilogic', chosen: ['firmware', 'guestId', 'controller'] });
+    const defaults = planRestore(scenario({ restorePoint: { vm: { configInfoSaved: false, firmware: 'bios', guestFamily: 'linux' } } }));
+    expect(defaults.importedVm).toEqual({ firmware: 'bios', guestId: 'otherLinux64Guest', controller: 'pvscsi', chosen: [] });
+    expect(planRestore(scenario()).importedVm).toBeNull();
+  });
+  it('checks the guest OS in force against the host like DATA-HW-VERSION does, chosen or default', () => {
+    const imported = (guestId: string | null) =>
+      planRestore(
+        scenario({
+          target: { host: { supportedGuestIds: ['otherGuest64', 'ubuntu64Guest'] } },
+          restorePoint: { vm: { configInfoSaved: false, guestFamily: 'other' } },
+          options: { importedVm: { guestId } },
+        }),
+      );
+    expect(imported('ubuntu64Guest').ok).toBe(true);
+    expect(imported(null).ok).toBe(true);
+    const unknown = imported('windows2025srvNext_64Guest');
+    expect(findings(unknown, 'DATA-HW-VERSION')).toEqual([expect.objectContaining({ severity: 'block', message: expect.stringMatching(/windows2025srvNext_64Guest/) })]);
+    expect(planRestore(scenario({ target: { host: { supportedGuestIds: ['ubuntu64Guest'] } }, restorePoint: { vm: { configInfoSaved: false, guestFamily: 'other' } } })).ok).toBe(false);
+  });
+  it('a chosen controller is the one the transport rules judge (XPORT-HOTADD-IDE stays off for SCSI)', () => {
+    const plan = planRestore(
+      scenario({
+        restorePoint: { vm: { configInfoSaved: false }, disks: [{ key: 2000, capacityBytes: GiB, controller: 'ide' }] },
+        options: { importedVm: { controller: 'pvscsi' } },
+      }),
+    );
+    expect(plan.disks[0]!.excluded.hotadd ?? []).not.toContain('XPORT-HOTADD-IDE');
+  });
 });
 
 describe('DATA-ALLOCATION-UNKNOWN', () => {

@@ -87,7 +87,9 @@ describe('Recovery page', () => {
 
     expect(screen.getByRole('img', { name: 'ds-fast: 24.0 GiB needed of 100.0 GiB free' })).toBeTruthy();
     expect(screen.getByTestId('host-esx-3').textContent).toContain('2');
-    expect(screen.getByTestId('recovery-finding-XPORT-SAN-STREAMS')).toBeTruthy();
+    // Notes are folded under a summary naming their rules; warnings stay in view.
+    expect(screen.getByTestId('recovery-finding-XPORT-SAN-STREAMS').closest('details')?.querySelector('summary')?.textContent).toBe('1 note (XPORT-SAN-STREAMS)');
+    expect(screen.getByTestId('recovery-finding-VTPM-NVRAM-MISSING').closest('details')).toBeNull();
     expect(screen.queryByTestId('run-disabled-why')).toBeNull();
   });
 

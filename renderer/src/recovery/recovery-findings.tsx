@@ -10,14 +10,33 @@ function scopeOf(f: RecoveryFinding): string | null {
   return text || null;
 }
 
-/** Findings, blocking ones first, each with its rule ID and what to do about it. */
+/** Findings, blocking ones first, each with its rule ID and what to do about it; notes folded under a summary naming their rules. */
 export function RecoveryFindings({ findings, label }: { findings: RecoveryFinding[]; label: string }): ReactElement | null {
   if (findings.length === 0) return null;
   const order = { block: 0, warn: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  const shown = sorted.filter((f) => f.severity !== 'info');
+  const notes = sorted.filter((f) => f.severity === 'info');
+  // Notes (why a transport was not chosen, and the like) stay one click away, so blocks and warnings stand out in a long plan.
+  return (
+    <>
+      {shown.length > 0 ? <FindingList findings={shown} label={label} /> : null}
+      {notes.length > 0 ? (
+        <details className="disclosure recovery-notes">
+          <summary>
+            {notes.length} note{notes.length === 1 ? '' : 's'} ({notes.map((f) => f.rule).join(', ')})
+          </summary>
+          <FindingList findings={notes} label={`${label}: notes`} />
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+function FindingList({ findings, label }: { findings: RecoveryFinding[]; label: string }): ReactElement {
   return (
     <ul className="recovery-findings" aria-label={label}>
-      {sorted.map((f, i) => {
+      {findings.map((f, i) => {
         const scope = scopeOf(f);
         return (
           <li key={`${f.rule}-${i}`} className={`recovery-finding severity-${f.severity}`} data-testid={`recovery-finding-${f.rule}`}>

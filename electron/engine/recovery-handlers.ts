@@ -1,5 +1,9 @@
 import { RecoveryProgress, type RecoveryJobState, type RecoveryPlanSource, type RecoveryPlanView, type RecoveryRunResult } from '../api/schemas/recovery-schema';
+import { isAbsolute } from 'node:path';
 import { BadInputError } from '../errors/lifeboat-error';
+import { isJobRunning } from '../jobs/job-liveness';
+import { RecoveryCheckpointFile, type RecoveryCheckpoint } from '../recovery/recovery-checkpoint';
+import { HostStreamMeter, recoveryProgress } from '../recovery/recovery-run-progress';
 import type { EventHub } from './event-hub';
 import type { JobRegistry } from './job-registry';
 import { rateOf } from './job-rate';
@@ -69,7 +73,7 @@ export class RecoveryHandlers {
   async resume(jobId: string): Promise<{ jobId: string }> {
     if (this.active.has(jobId)) throw new BadInputError(`the recovery ${jobId} is running now`, 'recovery-running', 'Watch it on the Recovery page, or cancel it first.');
     const known = this.sources.get(jobId);
-    const record = known ? { source: known } : await this.records.load(jobId);
+    const record = known ? { source: known } : ((await this.records.load(jobId)) ?? (await this.fromCheckpoint(jobId))?.record);
     if (!record) {
       throw new BadInputError(
         `this workstation's app did not start the recovery ${jobId}, so it does not know its plan file`,
@@ -83,9 +87,20 @@ export class RecoveryHandlers {
   async get(jobId: string): Promise<RecoveryJobState> {
     const record = this.last.has(jobId) ? null : await this.records.load(jobId);
     const progress = this.last.get(jobId) ?? record?.progress;
-    if (!progress) throw new BadInputError(`there is no recovery job ${jobId} known to this app`, 'recovery-not-found', 'See the Jobs page for the jobs on this workstation.');
-    const resumable = this.last.has(jobId) || record !== null;
-    return { ...progress, interrupted: progress.state === 'running' && !this.active.has(jobId), resumable };
+    if (progress) return { ...progress, interrupted: progress.state === 'running' && !this.active.has(jobId), resumable: true };
+    // A recovery this engine did not start (the CLI's): its own checkpoint says where it stands.
+    const cli = await this.fromCheckpoint(jobId);
+    if (!cli) throw new BadInputError(`there is no recovery job ${jobId} on this workstation`, 'recovery-not-found', 'See the Jobs page for the jobs on this workstation.');
+    const running = await isJobRunning(this.deps.home, jobId);
+    const finishedAt = cli.checkpoint.state === 'running' ? null : (cli.checkpoint.runs.at(-1)?.finishedAt ?? null);
+    return { ...recoveryProgress(cli.checkpoint, new HostStreamMeter(new Map()), new Set(), finishedAt), interrupted: cli.checkpoint.state === 'running' && !running, resumable: cli.record !== null };
+  }
+
+  /** A recovery job's own checkpoint, and its plan file when the job named one by full path (a resume reads it again). */
+  private async fromCheckpoint(jobId: string): Promise<{ checkpoint: RecoveryCheckpoint; record: { source: RecoveryPlanSource } | null } | null> {
+    const checkpoint = await RecoveryCheckpointFile.read(this.deps.home, jobId);
+    if (!checkpoint) return null;
+    return { checkpoint, record: isAbsolute(checkpoint.source) ? { source: { path: checkpoint.source } } : null };
   }
 
   /**

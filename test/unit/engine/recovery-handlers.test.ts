@@ -8,6 +8,7 @@ import { createEngine, type LifeboatEngine } from '../../../electron/engine/life
 import type { RecoveryRunner } from '../../../electron/engine/recovery-handlers';
 import type { RecoveryRunOptions, RecoveryServiceDeps } from '../../../electron/engine/recovery-service';
 import { BadInputError, CancelledError, PlanBlockedError } from '../../../electron/errors/lifeboat-error';
+import { RecoveryCheckpointFile } from '../../../electron/recovery/recovery-checkpoint';
 import { MemorySecretStore } from '../../support/memory-secret-store';
 import { finishedProgress, okPlan, runningProgress } from '../../renderer/recovery-fixtures';
 
@@ -180,7 +181,7 @@ describe('recovery handlers (engine API, stand-in recovery service)', () => {
     await resumedEnd;
   });
 
-  it('resume of a recovery this app did not start says where to resume it', async () => {
+  it('resume of a recovery with no plan file the app can find says where to resume it', async () => {
     const r = await engine.dispatcher.call('recovery.resume', { jobId: 'recovery-from-cli' });
     expect(!r.ok && r.error).toMatchObject({ code: 'recovery-not-found', hint: 'Resume it where it was started: lifeboat recovery run FILE --resume recovery-from-cli' });
   });
@@ -206,5 +207,32 @@ describe('recovery handlers (engine API, stand-in recovery service)', () => {
       });
     expect(value<{ jobId: string }>(await restarted.dispatcher.call('recovery.resume', { jobId }))).toEqual({ jobId });
     expect(service.starts.at(-1)).toEqual({ source, resumeJobId: jobId });
+  });
+
+  it('a recovery the CLI started (only its own checkpoint on disk) is shown as interrupted and resumes from the plan file it names', async () => {
+    const jobId = 'recovery-cli-1';
+    await RecoveryCheckpointFile.create(dir, {
+      jobId,
+      name: okPlan.name,
+      source: '/plans/site-a.yaml',
+      sourceSha256: okPlan.sourceSha256,
+      state: 'running',
+      plan: okPlan,
+      vms: runningProgress.vms.map((v) => ({ ...v, request: {}, streams: 1, runs: v.startedAt ? 1 : 0 })),
+      groups: runningProgress.groups.map((g) => ({ name: g.name, startedAt: g.startedAt, upAt: g.upAt })),
+      runs: [{ startedAt: runningProgress.startedAt, finishedAt: null }],
+      startedAt: runningProgress.startedAt,
+    });
+    const fresh = engineAt(dir);
+    const state = value<RecoveryJobState>(await fresh.dispatcher.call('recovery.get', { jobId }));
+    expect(state).toMatchObject({ jobId, state: 'running', interrupted: true, resumable: true, bytesDone: runningProgress.bytesDone });
+    expect(state.vms.map((v) => v.state)).toEqual(['succeeded', 'running', 'waiting']);
+    service.run = (_s, options) =>
+      new Promise((resolve) => {
+        options.onStart?.({ jobId: options.resumeJobId!, plan: okPlan });
+        resolve(result({ ...finishedProgress, jobId: options.resumeJobId! }));
+      });
+    expect(value<{ jobId: string }>(await fresh.dispatcher.call('recovery.resume', { jobId }))).toEqual({ jobId });
+    expect(service.starts.at(-1)).toEqual({ source: { path: '/plans/site-a.yaml' }, resumeJobId: jobId });
   });
 });

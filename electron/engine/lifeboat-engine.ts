@@ -85,11 +85,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   });
 
   // A recovery plan names its repository by folder: it must be open in this session (as for a single restore).
-  const openRepository = async (path: string) => {
-    const entry = repositories.byPath(path);
-    if (!entry) throw new BadInputError(`the plan's repository ${path} is not open in this session`, 'repository-not-open', `Open the repository ${path} on the Repositories page first.`);
-    return entry.repo;
-  };
+  const openRepository = (path: string) => repositories.openedAt(path);
   const vddk = options.vddk ?? (() => resolveVddkSetup({ home, env }));
   const recoveryDeps: RecoveryServiceDeps = {
     home,
@@ -100,7 +96,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
   };
   const recoveries = new RecoveryHandlers({ home, jobs, events, service: (options.recoveryService ?? ((d) => new RecoveryService(d)))(recoveryDeps) });
 
-  const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk: options.vddk ?? (() => resolveVddkSetup({ home, env })) });
+  const backups = new BackupHandlers({ home, repositories, connections: connectionStore, secrets: sessionSecrets, jobs, vddk });
 
   // The wizard's pickers and power-on log in like every other call: a session password (CONN-NO-KEYCHAIN) answers first.
   const targets = new RestoreTargetHandlers(connectionStore, sessionSecrets);

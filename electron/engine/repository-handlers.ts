@@ -38,7 +38,7 @@ export class RepositoryHandlers {
   /** The repository at `path` if this session opened it (the engine services' openRepository); else a clear error. */
   async openedAt(path: string): Promise<Repository> {
     const entry = this.byPath(path);
-    if (!entry) throw new BadInputError(`the repository ${path} is not open in this session`, 'repository-not-open', 'Open it on the Repositories page first.');
+    if (!entry) throw new BadInputError(`the repository ${path} is not open in this session`, 'repository-not-open', `Open the repository ${path} on the Repositories page first.`);
     return entry.repo;
   }
 

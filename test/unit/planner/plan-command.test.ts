@@ -177,6 +177,8 @@ const EXPECTED: Record<string, { exit: number; rules: string[]; transports: (str
   'older-host-network-map.json': { exit: 0, rules: ['DATA-HW-VERSION', 'DATA-NETWORK-MAP'], transports: ['nbdssl'], vmName: 'web01-dr' },
   'disks-into-running-vm.json': { exit: 3, rules: ['DATA-TARGET-POWERED-ON', 'DATA-DISK-MAP'], transports: ['nbdssl', 'nbdssl'] },
   'san-restore-snapshot.json': { exit: 0, rules: ['XPORT-SAN-RESTORE-SNAPSHOT'], transports: ['san'] },
+  'disks-on-two-datastores.json': { exit: 0, rules: ['XPORT-SAN-NO-LUN'], transports: ['nbdssl', 'nbdssl'], vmName: 'file01-dr', absent: ['DATA-THICK-SPACE'] },
+  'imported-image-choices.json': { exit: 0, rules: ['DATA-NO-CONFIGINFO'], transports: ['nbdssl'], vmName: 'app01-field' },
   'blocked-san-from-vm.json': {
     exit: 3,
     rules: ['XPORT-SAN-NEEDS-PHYSICAL', 'XPORT-SAN-NO-VVOL', 'XPORT-NO-AVAILABLE', 'DATA-THICK-SPACE'],
@@ -204,4 +206,8 @@ describe('example scenarios in resources/scenarios', () => {
       expect(JSON.parse(readFileSync(path.join(scenariosDir, name), 'utf8')).description).toEqual(expect.any(String));
     });
   }
+  it('disks-on-two-datastores.json puts each disk on its datastore, and the plan says so', async () => {
+    const r = await run(['plan', '--scenario', path.join(scenariosDir, 'disks-on-two-datastores.json'), '--json']);
+    expect((JSON.parse(r.stdout) as Plan).disks.map((d) => [d.key, d.datastore])).toEqual([[2000, 'dr-vmfs01'], [2001, 'dr-nfs-data']]);
+  });
 });

@@ -89,7 +89,7 @@ export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, wher
  * length the index records. Skipping the HMAC saved ~11 % of restore time.
  */
 export function openAuthenticatedChunk(
-  keys: RepositoryKeys,
+  keys: Pick<RepositoryKeys, 'encryption'>,
   id: string,
   stored: Buffer,
   where: string,

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openAuthenticatedChunk } from './pack-format';
+import { openAuthenticatedChunk } from './chunk-open';
 import { RepositoryCorruptError } from './repository-errors';
 import { movable, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './chunk-decode-job';
 

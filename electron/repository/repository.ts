@@ -54,7 +54,7 @@ export interface RepositoryOptions {
   indexEveryPacks?: number;
   /** Reader cache size in chunks. */
   cacheChunks?: number;
-  /** Threads that decrypt and decompress chunks for readers (default: the cores, at most 4; 0: on the calling thread). */
+  /** Threads that decrypt and decompress chunks for readers (default: defaultDecodeWorkers(); 0: on the calling thread). */
   decodeWorkers?: number;
   /** The decode worker's script (default: the compiled one beside the repository code; null: decode in-thread). */
   decodeWorkerScript?: string | null;

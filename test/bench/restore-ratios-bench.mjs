@@ -115,7 +115,9 @@ async function child(argv) {
     const image = await engine.createDiskImage(target, 'raw', source.capacity);
     // CRC-32s of what was written, for the second verify below.
     const digests = new Map();
-    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight: 2, targetReadsZero: true, digests });
+    // LIFEBOAT_BENCH_IN_FLIGHT: pieces in flight (export and the bench use 2).
+    const inFlight = Number(process.env.LIFEBOAT_BENCH_IN_FLIGHT ?? 2);
+    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight, targetReadsZero: true, digests });
     await image.close();
     out.copySeconds = seconds();
     if (verify === '1') {
@@ -284,17 +286,30 @@ async function main() {
       mem.rsBackup.push(rb.maxRssMiB);
 
       const out = join(work, 'out.img');
-      const r1 = lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      // With the decode pool and with decoding on the main thread, in turn first (the first restore after an
+      // import meets the import's writeback).
+      const withPool = () => lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      const inThread = () =>
+        lifeboatStepWith({ LIFEBOAT_BENCH_DECODE_WORKERS: '0' }, bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      let r1;
+      let r0;
+      if (i % 2 === 0) {
+        r1 = withPool();
+        rmSync(out, { force: true });
+        r0 = inThread();
+      } else {
+        r0 = inThread();
+        rmSync(out, { force: true });
+        r1 = withPool();
+      }
+      rmSync(out, { force: true });
       t.lbRestore.push(r1.seconds);
       mem.lbRestore.push(r1.maxRssMiB);
       cpu.lbRestore.push(r1.cpuPerWall);
       if (!r1.decodesInWorkers) log('warning: the bundled restore decoded on the main thread (no decode worker loaded)');
-      rmSync(out, { force: true });
-      const r0 = lifeboatStepWith({ LIFEBOAT_BENCH_DECODE_WORKERS: '0' }, bundle, repoDir, password, 'restore', imp.pointId, out, '0');
       t.lbRestoreInThread.push(r0.seconds);
       mem.lbRestoreInThread.push(r0.maxRssMiB);
       cpu.lbRestoreInThread.push(r0.cpuPerWall);
-      rmSync(out, { force: true });
       const ex = lifeboatStep(bundle, repoDir, password, 'export-loop', imp.pointId, out);
       t.exportApi.push(ex.seconds);
       loop.p99Ms.push(ex.loopDelayP99Ms);

@@ -228,7 +228,10 @@ export class ChunkDecodePool {
     if ('plain' in reply) job.resolve(Buffer.from(reply.plain, reply.plainOffset, reply.plainLength));
     else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
       job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
-    else job.reject(new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} could not be decoded: ${reply.error.message}`));
+    else
+      job.reject(
+        new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} could not be decoded: ${reply.error.message}`),
+      );
   }
 
   /**
@@ -245,7 +248,10 @@ export class ChunkDecodePool {
         const job = this.pending.get(seq)!;
         this.pending.delete(seq);
         // The stored bytes moved into the failed worker: read them again.
-        job.task.read().then((stored) => this.decodeHere(job.task, stored)).then(job.resolve, job.reject);
+        job.task
+          .read()
+          .then((stored) => this.decodeHere(job.task, stored))
+          .then(job.resolve, job.reject);
       }
       slot.outstanding.clear();
       return;

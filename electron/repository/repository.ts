@@ -280,7 +280,8 @@ export class Repository {
       rawLength: loc.rawLength,
       read: async () => {
         const stored = await this.backend.getRange(name, loc.offset, loc.length);
-        if (stored.length !== loc.length) throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
+        if (stored.length !== loc.length)
+          throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
         return stored;
       },
     });

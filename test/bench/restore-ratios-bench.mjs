@@ -266,7 +266,15 @@ async function main() {
       fourParallel: [],
       exportApi: [],
     };
-    const mem = { lbRestore: [], lbRestoreVerify: [], rsRestore: [], lbImport: [], rsBackup: [], fourParallel: [], lbRestoreInThread: [] };
+    const mem = {
+      lbRestore: [],
+      lbRestoreVerify: [],
+      rsRestore: [],
+      lbImport: [],
+      rsBackup: [],
+      fourParallel: [],
+      lbRestoreInThread: [],
+    };
     const loop = { p99Ms: [], maxMs: [], progressHz: [], progressWorstHz: [] };
     const cpu = { lbRestore: [], lbRestoreInThread: [] };
     const engine = createRequire(import.meta.url)(bundle);
@@ -412,13 +420,7 @@ async function main() {
         (mm.lbImport / mm.rsBackup).toFixed(2),
         '≤ 256 MiB',
       ]);
-      table.push([
-        'peak memory, 4 disks restored in parallel, MiB',
-        mm.fourParallel.toFixed(0),
-        '—',
-        '—',
-        '≤ 256 MiB',
-      ]);
+      table.push(['peak memory, 4 disks restored in parallel, MiB', mm.fourParallel.toFixed(0), '—', '—', '≤ 256 MiB']);
       table.push([
         'export API (raw): event-loop delay p99 / max, ms',
         `${report.exportThroughEngineApi.eventLoopDelayP99Ms.toFixed(1)} / ${report.exportThroughEngineApi.eventLoopDelayMaxMs.toFixed(0)}`,

@@ -148,8 +148,12 @@ describe('chunk decode pool', () => {
       pool = new ChunkDecodePool(key, { workers: 1, workerScript: script });
       const a = chunk(1);
       const b = chunk(2);
-      await expect(pool.decode(a.task)).rejects.toThrow(`chunk ${a.task.id.slice(0, 16)} in packs/00/pack-1 could not be decoded: not this one`);
-      await expect(pool.decode(b.task)).rejects.toThrow(new RegExp(`chunk ${b.task.id.slice(0, 16)} in packs/00/pack-2 was not decoded: .*exited`));
+      await expect(pool.decode(a.task)).rejects.toThrow(
+        `chunk ${a.task.id.slice(0, 16)} in packs/00/pack-1 could not be decoded: not this one`,
+      );
+      await expect(pool.decode(b.task)).rejects.toThrow(
+        new RegExp(`chunk ${b.task.id.slice(0, 16)} in packs/00/pack-2 was not decoded: .*exited`),
+      );
     });
   });
 });
@@ -169,7 +173,11 @@ describe('repository reads through decode workers', () => {
     await copyImage(img, writer.addDisk(diskMeta(2000, capacity)));
     const pointId = (await writer.commit()).manifest.id;
 
-    const reader = await Repository.open(new LocalFolderBackend(dir), 'pw', { cacheChunks: 1, decodeWorkerScript: WORKER, decodeWorkers: 2 });
+    const reader = await Repository.open(new LocalFolderBackend(dir), 'pw', {
+      cacheChunks: 1,
+      decodeWorkerScript: WORKER,
+      decodeWorkers: 2,
+    });
     expect(reader.decodesInWorkers).toBe(true);
     const disk = (await reader.openPoint(pointId)).disk(2000);
     expect((await disk.read(0, capacity)).equals(patternBytes(capacity, 3))).toBe(true);
@@ -183,7 +191,12 @@ describe('repository reads through decode workers', () => {
     await fsp.writeFile(file, bytes);
     const fresh = await Repository.open(backend, 'pw', { cacheChunks: 1, decodeWorkerScript: WORKER });
     const firstChunk = fresh.index.packs.get(pack!.name.slice(pack!.name.lastIndexOf('/') + 1))!.blobs[0]![0];
-    const err = await (await fresh.openPoint(pointId)).disk(2000).read(0, capacity).catch((e: unknown) => e);
+    const err = await (
+      await fresh.openPoint(pointId)
+    )
+      .disk(2000)
+      .read(0, capacity)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RepositoryCorruptError);
     expect((err as Error).message).toContain(firstChunk.slice(0, 16));
     backend.closeHandles();

@@ -1,6 +1,7 @@
 import { ChunkCache } from './chunk-cache';
+import { ChunkDecodePool } from './chunk-decode-pool';
 import { ChunkIndex } from './chunk-index';
-import { openAuthenticatedChunk, packObjectName } from './pack-format';
+import { packObjectName } from './pack-format';
 import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
@@ -53,12 +54,17 @@ export interface RepositoryOptions {
   indexEveryPacks?: number;
   /** Reader cache size in chunks. */
   cacheChunks?: number;
+  /** Threads that decrypt and decompress chunks for readers (default: defaultDecodeWorkers(); 0: on the calling thread). */
+  decodeWorkers?: number;
+  /** The decode worker's script (default: the compiled one beside the repository code; null: decode in-thread). */
+  decodeWorkerScript?: string | null;
 }
 
 /** The restore-point repository: open it with the password, then write or read points. */
 export class Repository {
   private readonly cache: ChunkCache;
   private readonly manifests = new Map<string, RestorePointManifest>();
+  private decoderPool: ChunkDecodePool | undefined;
 
   private constructor(
     readonly backend: RepositoryBackend,
@@ -245,6 +251,20 @@ export class Repository {
     return id;
   }
 
+  /** Decrypts and decompresses for readers, in worker threads where it can (created at the first read). */
+  private get decoder(): ChunkDecodePool {
+    this.decoderPool ??= new ChunkDecodePool(this.keys.encryption, {
+      workers: this.options.decodeWorkers,
+      workerScript: this.options.decodeWorkerScript,
+    });
+    return this.decoderPool;
+  }
+
+  /** True when chunk reads are decoded in worker threads (for the bench and `lifeboat env`-style reports). */
+  get decodesInWorkers(): boolean {
+    return this.decoder.usesWorkers;
+  }
+
   /** Reads, decrypts and authenticates one chunk (no cache); see openAuthenticatedChunk for why its id is not hashed again. */
   async readChunk(id: string): Promise<Buffer> {
     const loc = this.index.get(id);
@@ -254,9 +274,17 @@ export class Repository {
         'referenced but no readable index lists it (an index is damaged or missing: run `lifeboat repo repair` to rebuild the index from the packs)',
       );
     const name = packObjectName(loc.pack);
-    const stored = await this.backend.getRange(name, loc.offset, loc.length);
-    if (stored.length !== loc.length) throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
-    return openAuthenticatedChunk(this.keys, id, stored, name, loc.rawLength);
+    return this.decoder.decode({
+      id,
+      where: name,
+      rawLength: loc.rawLength,
+      read: async () => {
+        const stored = await this.backend.getRange(name, loc.offset, loc.length);
+        if (stored.length !== loc.length)
+          throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
+        return stored;
+      },
+    });
   }
 
   /** Same master key under a new password; data is not rewritten. */

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { build } from 'esbuild';
 
 const MiB = 1024 * 1024;
@@ -65,6 +66,7 @@ async function engineBundle() {
         "export { NativeAllocationProbe } from './electron/vddk/native-allocation-probe';",
         "export { copyDisk, verifyCopy } from './electron/restore/disk-copier';",
         "export { createDiskImage, openDiskImage } from './electron/disks/open-disk-image';",
+        "export { exportDisk } from './electron/restore-points/disk-export';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -76,6 +78,16 @@ async function engineBundle() {
     outfile,
     logLevel: 'silent',
   });
+  // The chunk decode pool loads its worker from a file beside the code that starts it.
+  await build({
+    entryPoints: [join(root, 'electron/repository/chunk-decode-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    outfile: join(outDir, 'chunk-decode-worker.js'),
+    logLevel: 'silent',
+  });
   return outfile;
 }
 
@@ -84,7 +96,12 @@ async function engineBundle() {
 async function child(argv) {
   const [op, bundle, repoDir, password, ...rest] = argv;
   const engine = createRequire(import.meta.url)(bundle);
-  const repo = await engine.Repository.open(new engine.LocalFolderBackend(repoDir), password);
+  // LIFEBOAT_BENCH_DECODE_WORKERS=0 measures the same restore with decoding on the main thread.
+  const workers = process.env.LIFEBOAT_BENCH_DECODE_WORKERS;
+  const repo = await engine.Repository.open(new engine.LocalFolderBackend(repoDir), password, {
+    decodeWorkers: workers === undefined ? undefined : Number(workers),
+  });
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
   const out = {};
@@ -98,7 +115,9 @@ async function child(argv) {
     const image = await engine.createDiskImage(target, 'raw', source.capacity);
     // CRC-32s of what was written, for the second verify below.
     const digests = new Map();
-    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight: 2, targetReadsZero: true, digests });
+    // LIFEBOAT_BENCH_IN_FLIGHT: pieces in flight (export and the bench use 2).
+    const inFlight = Number(process.env.LIFEBOAT_BENCH_IN_FLIGHT ?? 2);
+    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight, targetReadsZero: true, digests });
     await image.close();
     out.copySeconds = seconds();
     if (verify === '1') {
@@ -113,7 +132,40 @@ async function child(argv) {
       if (!verdict.ok || !againstWritten.ok) throw new Error(`verify failed at byte ${verdict.firstMismatch}`);
     }
     out.seconds = seconds();
+  } else if (op === 'restore-parallel') {
+    // Several points' disks restored at once (as a multi-disk VM restore runs them), each to its own file.
+    const pairs = [];
+    for (let i = 0; i < rest.length; i += 2) pairs.push([rest[i], rest[i + 1]]);
+    await Promise.all(
+      pairs.map(async ([pointId, target]) => {
+        const source = (await repo.openPoint(pointId)).disk(2000);
+        const image = await engine.createDiskImage(target, 'raw', source.capacity);
+        await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight: 2, targetReadsZero: true });
+        await image.close();
+      }),
+    );
+    out.seconds = seconds();
+  } else if (op === 'export-loop') {
+    // The engine's export API (what points.export and \`lifeboat export\` run), watched from its own event loop.
+    const [pointId, target] = rest;
+    const source = (await repo.openPoint(pointId)).disk(2000);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const events = [];
+    delay.enable();
+    await engine.exportDisk(source, target, { format: 'raw', onProgress: () => events.push(seconds()) });
+    delay.disable();
+    out.seconds = seconds();
+    out.loopDelayP99Ms = delay.percentile(99) / 1e6;
+    out.loopDelayMaxMs = delay.max / 1e6;
+    // The longest gap between two progress events (or the ends), as a rate: the UI's worst refresh.
+    const marks = [0, ...events, out.seconds];
+    const gaps = marks.slice(1).map((t, i) => t - marks[i]);
+    out.progressEventsPerSecond = events.length / out.seconds;
+    out.progressWorstHz = 1 / Math.max(...gaps);
   } else throw new Error(`unknown step ${op}`);
+  const cpu = process.cpuUsage(cpuStart);
+  out.cpuPerWall = (cpu.user + cpu.system) / 1e6 / out.seconds;
+  out.decodesInWorkers = repo.decodesInWorkers;
   out.maxRssMiB = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify(out));
 }
@@ -137,7 +189,11 @@ function timedRun(cmd, args, env = {}) {
 }
 
 function lifeboatStep(bundle, repoDir, password, op, ...rest) {
-  const r = run(process.execPath, [here, '--child', op, bundle, repoDir, password, ...rest], { LIFEBOAT_ADDON: addon });
+  return lifeboatStepWith({}, bundle, repoDir, password, op, ...rest);
+}
+
+function lifeboatStepWith(env, bundle, repoDir, password, op, ...rest) {
+  const r = run(process.execPath, [here, '--child', op, bundle, repoDir, password, ...rest], { LIFEBOAT_ADDON: addon, ...env });
   return JSON.parse(r.stdout);
 }
 
@@ -189,6 +245,9 @@ async function main() {
     writeImage(mixed, args.sizeMiB, half, 2);
     writeImage(dense, half, half, 1);
     writeImage(thin, half * 16, half, 16);
+    // Four different disks of a quarter of the data each, for the 1-disk vs 4-disk parallel restore.
+    const quarters = [0, 1, 2, 3].map((q) => join(work, `quarter-${q}.img`));
+    for (const q of quarters) writeImage(q, half / 2, half / 4, 2);
 
     const t = {
       lbImport: [],
@@ -203,8 +262,21 @@ async function main() {
       thinImport: [],
       denseRestore: [],
       thinRestore: [],
+      lbRestoreInThread: [],
+      fourParallel: [],
+      exportApi: [],
     };
-    const mem = { lbRestore: [], lbRestoreVerify: [], rsRestore: [], lbImport: [], rsBackup: [] };
+    const mem = {
+      lbRestore: [],
+      lbRestoreVerify: [],
+      rsRestore: [],
+      lbImport: [],
+      rsBackup: [],
+      fourParallel: [],
+      lbRestoreInThread: [],
+    };
+    const loop = { p99Ms: [], maxMs: [], progressHz: [], progressWorstHz: [] };
+    const cpu = { lbRestore: [], lbRestoreInThread: [] };
     const engine = createRequire(import.meta.url)(bundle);
     for (let i = 0; i < args.runs; i++) {
       log(`run ${i + 1}/${args.runs}…`);
@@ -222,9 +294,36 @@ async function main() {
       mem.rsBackup.push(rb.maxRssMiB);
 
       const out = join(work, 'out.img');
-      const r1 = lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      // With the decode pool and with decoding on the main thread, in turn first (the first restore after an
+      // import meets the import's writeback).
+      const withPool = () => lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      const inThread = () =>
+        lifeboatStepWith({ LIFEBOAT_BENCH_DECODE_WORKERS: '0' }, bundle, repoDir, password, 'restore', imp.pointId, out, '0');
+      let r1;
+      let r0;
+      if (i % 2 === 0) {
+        r1 = withPool();
+        rmSync(out, { force: true });
+        r0 = inThread();
+      } else {
+        r0 = inThread();
+        rmSync(out, { force: true });
+        r1 = withPool();
+      }
+      rmSync(out, { force: true });
       t.lbRestore.push(r1.seconds);
       mem.lbRestore.push(r1.maxRssMiB);
+      cpu.lbRestore.push(r1.cpuPerWall);
+      if (!r1.decodesInWorkers) log('warning: the bundled restore decoded on the main thread (no decode worker loaded)');
+      t.lbRestoreInThread.push(r0.seconds);
+      mem.lbRestoreInThread.push(r0.maxRssMiB);
+      cpu.lbRestoreInThread.push(r0.cpuPerWall);
+      const ex = lifeboatStep(bundle, repoDir, password, 'export-loop', imp.pointId, out);
+      t.exportApi.push(ex.seconds);
+      loop.p99Ms.push(ex.loopDelayP99Ms);
+      loop.maxMs.push(ex.loopDelayMaxMs);
+      loop.progressHz.push(ex.progressEventsPerSecond);
+      loop.progressWorstHz.push(ex.progressWorstHz);
       rmSync(out, { force: true });
       const restoreDir = join(work, 'restic-out');
       const rr = timedRun('restic', ['restore', 'latest', '--target', restoreDir], renv);
@@ -249,6 +348,12 @@ async function main() {
       rmSync(out, { force: true });
       t.thinRestore.push(lifeboatStep(bundle, repoDir, password, 'restore', ti.pointId, out, '0').seconds);
       rmSync(out, { force: true });
+      const qPoints = quarters.map((q) => lifeboatStep(bundle, repoDir, password, 'import', q).pointId);
+      const qOut = quarters.map((_, k) => join(work, `q-out-${k}.img`));
+      const four = lifeboatStep(bundle, repoDir, password, 'restore-parallel', ...qPoints.flatMap((p, k) => [p, qOut[k]]));
+      t.fourParallel.push(four.seconds);
+      mem.fourParallel.push(four.maxRssMiB);
+      for (const f of qOut) rmSync(f, { force: true });
       rmSync(repoDir, { recursive: true, force: true });
       rmSync(resticDir, { recursive: true, force: true });
     }
@@ -270,6 +375,10 @@ async function main() {
       ['import vs restic backup', 'lbImport', 'rsBackup', '≤ 0.5'],
       [`thin ${half * 16} MiB / ${half} MiB data vs dense ${half} MiB: import`, 'thinImport', 'denseImport', '≤ 1.2'],
       ['same: restore', 'thinRestore', 'denseRestore', '≤ 1.2'],
+      ['restore with decoding on the main thread (no pool) vs restic restore', 'lbRestoreInThread', 'rsRestore', '—'],
+      ['restore with the decode pool / with decoding on the main thread', 'lbRestore', 'lbRestoreInThread', '< 1'],
+      // The same amount of data as one disk or as four quarter-size disks at once: below 1, parallel disks go faster.
+      ['4 disks in parallel (¼ of the data each) / 1 disk of all the data', 'fourParallel', 'lbRestore', '≤ 1'],
     ].map(([name, a, b, goal]) => ({ workload: name, lifeboatSeconds: m[a], peerSeconds: m[b], ratio: pairRatio(a, b), goal }));
     const report = {
       bench: 'restore-ratios',
@@ -279,6 +388,14 @@ async function main() {
       peakMemoryMiB: mm,
       lifeboatRestoreMBps: dataMB / m.lbRestore,
       floors: floor,
+      cpuPerWall: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
+      exportThroughEngineApi: {
+        seconds: m.exportApi,
+        eventLoopDelayP99Ms: median(loop.p99Ms),
+        eventLoopDelayMaxMs: Math.max(...loop.maxMs),
+        progressEventsPerSecond: median(loop.progressHz),
+        progressWorstHz: Math.min(...loop.progressWorstHz),
+      },
       rows,
     };
     mkdirSync(outDir, { recursive: true });
@@ -303,6 +420,21 @@ async function main() {
         (mm.lbImport / mm.rsBackup).toFixed(2),
         '≤ 256 MiB',
       ]);
+      table.push(['peak memory, 4 disks restored in parallel, MiB', mm.fourParallel.toFixed(0), '—', '—', '≤ 256 MiB']);
+      table.push([
+        'export API (raw): event-loop delay p99 / max, ms',
+        `${report.exportThroughEngineApi.eventLoopDelayP99Ms.toFixed(1)} / ${report.exportThroughEngineApi.eventLoopDelayMaxMs.toFixed(0)}`,
+        '—',
+        '—',
+        'p99 < 50 ms',
+      ]);
+      table.push([
+        'export API (raw): progress events/s (worst gap as Hz)',
+        `${report.exportThroughEngineApi.progressEventsPerSecond.toFixed(1)} (${report.exportThroughEngineApi.progressWorstHz.toFixed(1)})`,
+        '—',
+        '—',
+        '≥ 4 Hz',
+      ]);
       const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
       process.stdout.write(
         `Issue 13 ratios: median of ${args.runs}, Lifeboat / peer (lower is better); ${args.sizeMiB} MiB mixed image, ${half} MiB of data\n`,
@@ -316,6 +448,9 @@ async function main() {
         );
       process.stdout.write(
         `Lifeboat restore ${(dataMB / m.lbRestore).toFixed(0)} MB/s of data; floors on this machine: AES-256-GCM ${floor.aesGcmMBps?.toFixed(0) ?? '?'} MB/s, zstd -3 decompress ${floor.zstdDecompressMBps?.toFixed(0) ?? '?'} MB/s (one core)\n`,
+      );
+      process.stdout.write(
+        `CPU/wall of the restore: ${report.cpuPerWall.lbRestore.toFixed(2)} with the decode pool, ${report.cpuPerWall.lbRestoreInThread.toFixed(2)} decoding on the main thread\n`,
       );
       process.stdout.write(`JSON: ${jsonPath}\n`);
     }

@@ -1,0 +1,270 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { openAuthenticatedChunk } from './chunk-open';
+import { RepositoryCorruptError } from './repository-errors';
+import { movable, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './chunk-decode-job';
+
+/** One chunk to decode: `read` fetches its stored (sealed) bytes once the pool has room for them. */
+export interface DecodeTask {
+  id: string;
+  /** The object the chunk is read from, for error messages. */
+  where: string;
+  rawLength: number;
+  read: () => Promise<Buffer>;
+}
+
+export interface ChunkDecodePoolOptions {
+  /** Worker threads (default DEFAULT_DECODE_WORKERS); 0 decodes on the calling thread. */
+  workers?: number;
+  /** Chunks held at once, from their read to their result (bounds memory to ~2 chunk sizes each). */
+  maxInFlight?: number;
+  /** The worker's script; default chunk-decode-worker.js beside this module, null (or missing file) decodes in-thread. */
+  workerScript?: string | null;
+  /** Workers stop after this long with nothing to do. */
+  idleMs?: number;
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  outstanding: Set<number>;
+  /** It has answered once: it loaded, so a later failure is a crash, not a missing script. */
+  answered: boolean;
+}
+
+interface Pending {
+  task: DecodeTask;
+  slot: WorkerSlot;
+  resolve: (plain: Buffer) => void;
+  reject: (err: unknown) => void;
+}
+
+const DEFAULT_IDLE_MS = 10_000;
+
+/**
+ * One worker beside the main thread, two from 4 cores. Measured (test/bench
+ * README): decoding is ~10 % of a restore's CPU now that chunks are not
+ * hashed again, so more workers add memory (a V8 heap each, ~40 MiB with
+ * their chunk buffers) and no speed; one keeps that work off the event loop.
+ */
+export function defaultDecodeWorkers(): number {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+
+/** The default worker script: the compiled sibling file (absent when running from TypeScript sources). */
+function defaultWorkerScript(): string | null {
+  const script = join(__dirname, 'chunk-decode-worker.js');
+  return existsSync(script) ? script : null;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+/**
+ * Decrypts and decompresses chunks in a few worker threads, so a restore
+ * uses every core while the main thread reads packs and writes the target.
+ * Stored bytes move into a worker and plain bytes move back (transferred,
+ * not copied). At most `maxInFlight` chunks are held at once: a caller waits
+ * for room before its chunk is even read, which bounds memory however many
+ * disks restore in parallel. Without a loadable worker script (or with
+ * `workers: 0`) the same work runs on the calling thread.
+ */
+export class ChunkDecodePool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly roomWaiters: Array<() => void> = [];
+  private readonly workerCount: number;
+  private readonly maxInFlight: number;
+  private workerScript: string | null;
+  private readonly idleMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private held = 0;
+  /** Most chunks held at once so far (tests check the bound). */
+  peakHeld = 0;
+
+  constructor(
+    private readonly encryptionKey: Buffer,
+    options: ChunkDecodePoolOptions = {},
+  ) {
+    this.workerCount = Math.max(0, options.workers ?? defaultDecodeWorkers());
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? Math.max(4, this.workerCount * 4));
+    this.workerScript = options.workerScript === undefined ? defaultWorkerScript() : options.workerScript;
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  /** True when chunks are decoded in worker threads (false: on the calling thread). */
+  get usesWorkers(): boolean {
+    return this.workerCount > 0 && this.workerScript !== null;
+  }
+
+  /** Reads and decodes one chunk; rejects with the chunk's error, or the signal's reason once it aborts. */
+  async decode(task: DecodeTask, signal?: AbortSignal): Promise<Buffer> {
+    if (signal?.aborted) throw abortReason(signal);
+    await this.takeRoom(signal);
+    const work = (async () => {
+      try {
+        const stored = await task.read();
+        if (signal?.aborted) throw abortReason(signal);
+        return await this.run(task, stored);
+      } finally {
+        this.giveRoom();
+      }
+    })();
+    if (!signal) return work;
+    // A cancelled caller stops waiting now; the chunk's room is given back when its worker answers.
+    return new Promise<Buffer>((resolve, reject) => {
+      const onAbort = () => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /** Stops the workers; chunks still decoding fail. */
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.failSlot(slot, new Error('the chunk decoder was closed'));
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private async takeRoom(signal?: AbortSignal): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    while (this.held >= this.maxInFlight) {
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const at = this.roomWaiters.indexOf(wake);
+          if (at >= 0) this.roomWaiters.splice(at, 1);
+          reject(abortReason(signal!));
+        };
+        this.roomWaiters.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+    this.held++;
+    this.peakHeld = Math.max(this.peakHeld, this.held);
+  }
+
+  private giveRoom(): void {
+    this.held--;
+    this.roomWaiters.shift()?.();
+    if (this.held === 0 && this.slots.length > 0) {
+      this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private run(task: DecodeTask, stored: Buffer): Promise<Buffer> {
+    const slot = this.usesWorkers ? this.pickWorker() : null;
+    if (!slot) return Promise.resolve(this.decodeHere(task, stored));
+    const seq = ++this.seq;
+    const body = movable(stored);
+    const request: DecodeRequest = {
+      seq,
+      id: task.id,
+      where: task.where,
+      rawLength: task.rawLength,
+      stored: body.buffer,
+      storedOffset: body.offset,
+      storedLength: body.length,
+    };
+    return new Promise<Buffer>((resolve, reject) => {
+      this.pending.set(seq, { task, slot, resolve, reject });
+      slot.outstanding.add(seq);
+      // A worker with work keeps the process alive; an idle one must not.
+      slot.worker.ref();
+      slot.worker.postMessage(request, [body.buffer]);
+    });
+  }
+
+  private decodeHere(task: DecodeTask, stored: Buffer): Buffer {
+    return openAuthenticatedChunk({ encryption: this.encryptionKey }, task.id, stored, task.where, task.rawLength);
+  }
+
+  /** The least busy worker, starting another while every one has work and there is room for more. */
+  private pickWorker(): WorkerSlot | null {
+    let best: WorkerSlot | undefined;
+    for (const s of this.slots) if (!best || s.outstanding.size < best.outstanding.size) best = s;
+    if ((!best || best.outstanding.size > 0) && this.slots.length < this.workerCount) {
+      const started = this.startWorker();
+      if (started) return started;
+    }
+    return best ?? null;
+  }
+
+  private startWorker(): WorkerSlot | null {
+    let worker: Worker;
+    try {
+      const workerData: DecodeWorkerData = { encryptionKey: new Uint8Array(this.encryptionKey) };
+      worker = new Worker(this.workerScript!, { workerData });
+    } catch {
+      this.workerScript = null;
+      return null;
+    }
+    const slot: WorkerSlot = { worker, outstanding: new Set(), answered: false };
+    worker.unref();
+    worker.on('message', (reply: DecodeReply) => this.settle(slot, reply));
+    worker.on('error', (err) => this.lose(slot, err));
+    worker.on('exit', (code) => this.lose(slot, new Error(`the decode worker exited (code ${code})`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private settle(slot: WorkerSlot, reply: DecodeReply): void {
+    slot.answered = true;
+    const job = this.pending.get(reply.seq);
+    this.pending.delete(reply.seq);
+    slot.outstanding.delete(reply.seq);
+    if (slot.outstanding.size === 0) slot.worker.unref();
+    if (!job) return;
+    if ('plain' in reply) job.resolve(Buffer.from(reply.plain, reply.plainOffset, reply.plainLength));
+    else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
+      job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
+    else
+      job.reject(
+        new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} could not be decoded: ${reply.error.message}`),
+      );
+  }
+
+  /**
+   * A worker failed. One that never answered could not load (no worker
+   * support, script missing from a package): its chunks, and all later ones,
+   * are decoded on this thread. A crash later fails its chunks by name.
+   */
+  private lose(slot: WorkerSlot, err: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    if (!slot.answered && slot.outstanding.size > 0) {
+      this.workerScript = null;
+      for (const seq of slot.outstanding) {
+        const job = this.pending.get(seq)!;
+        this.pending.delete(seq);
+        // The stored bytes moved into the failed worker: read them again.
+        job.task
+          .read()
+          .then((stored) => this.decodeHere(job.task, stored))
+          .then(job.resolve, job.reject);
+      }
+      slot.outstanding.clear();
+      return;
+    }
+    this.failSlot(slot, err);
+  }
+
+  private failSlot(slot: WorkerSlot, err: Error): void {
+    for (const seq of slot.outstanding) {
+      const job = this.pending.get(seq);
+      this.pending.delete(seq);
+      job?.reject(new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} was not decoded: ${err.message}`));
+    }
+    slot.outstanding.clear();
+  }
+}

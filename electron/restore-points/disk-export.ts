@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
-import { copyDisk, verifyCopy } from '../restore/disk-copier';
+import { copyDisk, verifyCopy, type PieceDigests } from '../restore/disk-copier';
 import { assertOutsideRepositories } from './export-target';
 
 /** What `lifeboat export --format` accepts. */
@@ -100,6 +100,8 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
   const started = Date.now();
   const format = IMAGE_FORMAT[options.format];
   const out = await createDiskImage(file, format, source.capacity, { adapterType: options.adapterType ?? 'lsilogic' });
+  // CRC-32 of each piece as written: the read-back compares the file with these instead of decoding the point again.
+  const written: PieceDigests = new Map();
   let copy;
   try {
     copy = await copyDisk(source, out, {
@@ -107,6 +109,7 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
       inFlight: 2,
       targetReadsZero: true,
       orderedWrites: format === 'vmdk-stream-optimized',
+      digests: written,
       onProgress: (p) => options.onProgress?.(p.bytesDone, p.bytesTotal, 'write'),
     });
     await out.close();
@@ -121,6 +124,7 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
   try {
     verdict = await verifyCopy(source, back, PIECE, {
       includeTargetData: format !== 'raw' && format !== 'vmdk-flat',
+      written,
       onProgress: (p) => options.onProgress?.(p.bytesDone, p.bytesTotal, 'verify'),
     });
   } finally {

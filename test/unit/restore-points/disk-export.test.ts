@@ -1,3 +1,4 @@
+import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +19,6 @@ async function source(): Promise<MemoryDiskImage> {
 }
 
 /** Reads differently every time: stands in for a source or medium that changes under the export. */
-class DriftingImage extends MemoryDiskImage {
-  private reads = 0;
-  override async read(offset: number, length: number): Promise<Buffer> {
-    const data = await super.read(offset, length);
-    if (this.reads++ > 0) data[0] = (data[0]! + this.reads) & 0xff;
-    return data;
-  }
-}
-
 describe('disk export', () => {
   let dir: string;
   beforeEach(async () => {
@@ -65,10 +57,18 @@ describe('disk export', () => {
     await back.close();
   });
 
-  it('fails verification when the data read back differs', async () => {
-    const img = new DriftingImage(4 * MiB);
+  it('fails verification when the file reads back differently from what was written', async () => {
+    const img = new MemoryDiskImage(4 * MiB);
     await img.write(MiB, Buffer.alloc(MiB, 0x33));
-    const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw' }).catch((e: unknown) => e);
+    // The disk under the export changes a byte after the copy wrote it (a bad sector, a faulty controller).
+    const onProgress = (done: number, total: number, phase: 'write' | 'verify') => {
+      if (phase !== 'write' || done < total) return;
+      const staging = readdirSync(dir).find((f) => f.startsWith('.lifeboat-export-'))!;
+      const fd = openSync(join(dir, staging, 'drift.raw'), 'r+');
+      writeSync(fd, Buffer.from([0x44]), 0, 1, MiB + 4096);
+      closeSync(fd);
+    };
+    const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw', onProgress }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportVerificationError);
     expect((err as ExportVerificationError).result.verification.ok).toBe(false);
     expect((err as Error).message).toMatch(/reads back differently/);

@@ -99,6 +99,8 @@ export const apiContract = {
     pointSummary: invoke(PointDetailsInput, PointSummary),
     /** Verifies the repository as a job (progress through jobs.onProgress; its bytes count packs). */
     verify: invoke(VerifyStartInput, z.object({ jobId: z.string() })),
+    /** An opened repository's restore points as they are now (the backup page's result adds one); no password again. */
+    refresh: invoke(z.object({ repositoryId: z.string().min(1).max(200) }).strict(), OpenedRepository),
   },
   export: {
     /** Exports one disk of a point to a file on the engine's machine, as a job; the destination is checked first. */

@@ -32,7 +32,7 @@ export type { PointSummary, RecentRepository } from './schemas/repository-view-s
 export type { ExportStartInput } from './schemas/export-schema';
 export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
-export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
+export type { FindingFix, OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type {
   RecoveryDatastoreUse,
   RecoveryFinding,

@@ -24,7 +24,7 @@ const plan = (kind: 'full' | 'incremental', findings: BackupPlanView['findings']
       label: 'Hard disk 1',
       capacityBytes: 4 * 1024 ** 3,
       read: kind === 'full' ? 'allocated' : 'changed',
-      why: kind === 'full' ? 'BACKUP-ALLOCATED-FIRST: the repository has no earlier restore point of this VM' : 'BACKUP-CBT-INCREMENTAL: change tracking is on since aaaaaaaaaaaa',
+      why: kind === 'full' ? 'BACKUP-ALLOCATED-FIRST: the repository has no earlier restore point of this VM' : 'changed areas since the restore point aaaaaaaaaaaa1111 (change id 52 aa/7) that are still allocated',
       bytesToReadAtMost: 4 * 1024 ** 3,
     },
     { key: 2001, label: 'Hard disk 2', capacityBytes: 1024 ** 3, read: 'skip', why: 'BACKUP-SKIP-INDEPENDENT: independent_persistent disks cannot be snapshotted', bytesToReadAtMost: 0 },

@@ -60,8 +60,8 @@ export function BackupRunStep(): ReactElement {
         <dl className="job-facts" data-testid="backup-result">
           <dt>Restore point</dt>
           <dd>
-            <a href={pointAddress(report.pointId ?? '')} data-testid="backup-point-link">
-              <code>{report.pointId}</code>
+            <a href={pointAddress(report.pointId ?? '')} className="mono" data-testid="backup-point-link">
+              {report.pointId}
             </a>
           </dd>
           <dt>Kind</dt>

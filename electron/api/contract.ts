@@ -32,7 +32,7 @@ export type { PointSummary, RecentRepository } from './schemas/repository-view-s
 export type { ExportStartInput } from './schemas/export-schema';
 export type { WhatIfPlanView, WhatIfScenarioRow } from './schemas/what-if-schema';
 export type { RestoreTargets, VmNameCheck } from './schemas/restore-target-schema';
-export type { OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
+export type { FindingFix, OpenedRepository, PlanDisk, PlanFinding, PointRow, RestorePlanInput, RestorePlanView } from './schemas/restore-schema';
 export type {
   RecoveryDatastoreUse,
   RecoveryFinding,
@@ -99,6 +99,8 @@ export const apiContract = {
     pointSummary: invoke(PointDetailsInput, PointSummary),
     /** Verifies the repository as a job (progress through jobs.onProgress; its bytes count packs). */
     verify: invoke(VerifyStartInput, z.object({ jobId: z.string() })),
+    /** An opened repository's restore points as they are now (the backup page's result adds one); no password again. */
+    refresh: invoke(z.object({ repositoryId: z.string().min(1).max(200) }).strict(), OpenedRepository),
   },
   export: {
     /** Exports one disk of a point to a file on the engine's machine, as a job; the destination is checked first. */

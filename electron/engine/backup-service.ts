@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../config/json-file';
 import { homePaths } from '../config/paths';
 import type { ConnectionStore } from '../connections/connection-store';
 import { openConnection, requireConnectionPassword } from '../connections/open-connection';
-import { BadInputError } from '../errors/lifeboat-error';
+import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { markJobRunning } from '../jobs/job-liveness';
 import type { SecretStore } from '../keychain/secret-store';
 import type { Repository } from '../repository/repository';
@@ -166,15 +166,18 @@ export class BackupService {
       const jobId = options.jobId ?? newBackupJobId();
       const plan = backupPlanView(opened.source, prepared, request.quiesce);
       options.onStart?.({ jobId, plan });
-      // The job list tells a running job from one that was killed by this mark.
-      const unmark = await markJobRunning(this.deps.home, jobId);
       const reportFile = backupReportPath(this.deps.home, jobId);
+      const startedAt = new Date().toISOString();
+      // The job list shows the job from here on: this record (no result yet) and the running mark,
+      // which tells a running job from one that was killed.
+      await this.writeReport(reportFile, { jobId, startedAt, request, plan }, false);
+      const unmark = await markJobRunning(this.deps.home, jobId);
       try {
         const result = await runBackupJob(opened.source, input, prepared);
-        await this.writeReport(reportFile, { jobId, request, plan, result });
+        await this.writeReport(reportFile, { jobId, startedAt, request, plan, result });
         return { jobId, plan, result, reportFile };
       } catch (err) {
-        await this.writeReport(reportFile, { jobId, request, plan, error: failureReport(err) });
+        await this.writeReport(reportFile, { jobId, startedAt, request, plan, error: failureReport(err) });
         throw err;
       } finally {
         await unmark();
@@ -184,12 +187,10 @@ export class BackupService {
     }
   }
 
-  private async writeReport(file: string, report: Record<string, unknown>): Promise<void> {
+  private async writeReport(file: string, report: Record<string, unknown>, finished = true): Promise<void> {
     // A report that cannot be written does not turn a saved restore point into a failure.
-    await writeFileAtomic(
-      file,
-      JSON.stringify({ kind: 'backup', finishedAt: new Date().toISOString(), ...report }, null, 2) + '\n',
-    ).catch(() => undefined);
+    const when = finished ? { finishedAt: new Date().toISOString() } : {};
+    await writeFileAtomic(file, JSON.stringify({ kind: 'backup', ...when, ...report }, null, 2) + '\n').catch(() => undefined);
   }
 
   private async openSource(request: BackupRequest, vddk: VddkSetup | null): Promise<OpenedBackupSource> {
@@ -220,10 +221,12 @@ function failureReport(err: unknown): Record<string, unknown> {
     return {
       message: err.message,
       code: err.code,
+      kind: err.kind,
       rule: err.rule ?? null,
       notes: err.notes,
       findings: err.findings,
       vddkCalls: err.vddkCalls,
     };
+  if (err instanceof LifeboatError) return { message: err.message, code: err.code, kind: err.kind, rule: err.rule ?? null };
   return { message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,6 +1,7 @@
 import type { JobHistoryRow, JobReportView } from '../api/schemas/job-history-schema';
 import { BadInputError } from '../errors/lifeboat-error';
 import { listJobs, showJob } from '../jobs/job-list';
+import { backupJobReport } from './backup-job-report';
 import type { JobSummary } from '../jobs/job-summary';
 
 function row(job: JobSummary): JobHistoryRow {
@@ -16,7 +17,10 @@ function row(job: JobSummary): JobHistoryRow {
     finishedAt: job.finishedAt,
     durationSeconds: seconds !== null && Number.isFinite(seconds) ? seconds : null,
     reason: job.reason,
-    reportPath: job.reportFiles?.html ?? null,
+    reportPath: job.reportFiles ? (job.reportFiles.html ?? job.reportFiles.json) : null,
+    backupKind: job.backupKind ?? null,
+    pointId: job.pointId,
+    resumable: job.resumable,
   };
 }
 
@@ -32,6 +36,10 @@ export async function listJobHistory(home: string): Promise<JobHistoryRow[]> {
 /** One job's last report for the in-app report view. */
 export async function readJobReport(home: string, jobId: string): Promise<JobReportView> {
   const job = await showJob(home, jobId);
+  if (job.kind === 'backup') {
+    const view = backupJobReport(job);
+    if (view) return view;
+  }
   const r = job.report;
   if (!r || !job.reportFiles) {
     throw new BadInputError(`there is no report for job ${jobId}`, 'report-not-found', 'The job may still be running, or its files were removed; see the Jobs page.');
@@ -51,5 +59,6 @@ export async function readJobReport(home: string, jobId: string): Promise<JobRep
     findings: (r.findings ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
     errors: r.errors ?? [],
     htmlPath: job.reportFiles.html,
+    jsonPath: job.reportFiles.json,
   };
 }

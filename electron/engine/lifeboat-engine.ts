@@ -176,6 +176,7 @@ export function createEngine(options: EngineOptions): LifeboatEngine {
       },
       pointSummary: async ({ repositoryId, point }) => pointSummaryOf(await repositories.get(repositoryId).repo.loadPoint(point)),
       verify: async ({ repositoryId, readData }) => verifies.start(repositoryId, readData ?? false),
+      refresh: async ({ repositoryId }) => repositories.listed(repositoryId),
     },
     export: {
       start: async (request) => exports.start(request),

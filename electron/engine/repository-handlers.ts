@@ -58,6 +58,12 @@ export class RepositoryHandlers {
       this.secrets,
     );
     this.open.set(repo.id, { repo, path });
+    return { ...(await this.listed(repo.id)), rememberProblem: remembered && !remembered.saved ? remembered.reason : undefined };
+  }
+
+  /** An opened repository's restore points as they are now (after a backup added one); no password needed again. */
+  async listed(id: string): Promise<OpenedRepository> {
+    const { repo, path } = this.get(id);
     const points = (await repo.listPoints()).map((p) => ({
       id: p.id,
       vm: p.vm,
@@ -66,6 +72,6 @@ export class RepositoryHandlers {
       disks: p.disks,
       allocatedBytes: p.allocatedBytes,
     }));
-    return { id: repo.id, path, points, rememberProblem: remembered && !remembered.saved ? remembered.reason : undefined };
+    return { id: repo.id, path, points };
   }
 }

@@ -51,7 +51,7 @@ export function planView(plan: Plan): RestorePlanView {
       firstWriteAllocates: d.firstWriteAllocates,
       ...(d.targetDisk !== undefined ? { targetDisk: d.targetDisk } : {}),
     })),
-    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport, ruleTitle: ruleEntry(f.rule).title })),
+    findings: plan.findings.map((f) => ({ rule: f.rule, severity: f.severity, disk: f.disk, message: f.message, remedy: f.remedy, transport: f.transport, ruleTitle: ruleEntry(f.rule).title, ...(f.fix ? { fix: f.fix } : {}) })),
     steps: plan.steps.map((s) => ({ rule: s.rule, order: s.order, phase: s.phase, description: s.description, disk: s.disk })),
     rulesApplied: plan.rulesApplied,
   };

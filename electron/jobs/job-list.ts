@@ -4,6 +4,7 @@ import { homePaths } from '../config/paths';
 import { BadInputError } from '../errors/lifeboat-error';
 import { RestoreCheckpointFile, type RestoreCheckpoint } from '../restore/restore-checkpoint';
 import type { RestoreReport } from '../restore/restore-report';
+import { backupJobIds, backupJobSummary, readBackupRecord, type BackupJobRecord } from './backup-job-record';
 import { isJobRunning } from './job-liveness';
 import { recoveryJobSummary } from './recovery-job-summary';
 import type { JobState, JobSummary } from './job-summary';
@@ -40,6 +41,8 @@ export async function jobSummary(home: string, jobId: string): Promise<JobSummar
   if (!JOB_ID.test(jobId)) throw new BadInputError(`"${jobId}" is not a job id`, 'job-not-found', 'List the jobs with `lifeboat jobs list`.');
   const recovery = await recoveryJobSummary(home, jobId);
   if (recovery) return recovery;
+  const backup = await backupJobSummary(home, jobId);
+  if (backup) return backup;
   const checkpointFile = RestoreCheckpointFile.path(home, jobId);
   let checkpoint: RestoreCheckpoint | null = null;
   let problem: string | null = null;
@@ -96,7 +99,10 @@ export async function listJobs(home: string): Promise<JobSummary[]> {
   );
   // A file that is neither a readable checkpoint nor a readable report (half written, foreign) is not a job: the list shows the rest.
   const recoveries = folders.map((id) => recoveryJobSummary(home, id).catch(() => null));
-  const jobs = (await Promise.all([...[...ids].map((id) => jobSummary(home, id).catch(() => null)), ...recoveries])).filter((j): j is JobSummary => j !== null);
+  const backups = (await backupJobIds(home)).map((id) => backupJobSummary(home, id).catch(() => null));
+  const jobs = (await Promise.all([...[...ids].map((id) => jobSummary(home, id).catch(() => null)), ...recoveries, ...backups])).filter(
+    (j): j is JobSummary => j !== null,
+  );
   return jobs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
 }
 
@@ -105,11 +111,17 @@ export interface JobDetail extends JobSummary {
   request: Record<string, unknown> | null;
   phases: RestoreCheckpoint['phases'];
   report: RestoreReport | null;
+  /** A backup job's record: its request, plan, and result or error. */
+  backup?: BackupJobRecord;
 }
 
 export async function showJob(home: string, jobId: string): Promise<JobDetail> {
   const summary = await jobSummary(home, jobId);
   if (summary.kind === 'recovery') return { ...summary, request: null, phases: [], report: null };
+  if (summary.kind === 'backup') {
+    const backup = await readBackupRecord(home, jobId);
+    return { ...summary, request: backup?.request ?? null, phases: [], report: null, ...(backup ? { backup } : {}) };
+  }
   const checkpoint = summary.problem ? null : (await RestoreCheckpointFile.load(home, jobId)).data;
   return {
     ...summary,

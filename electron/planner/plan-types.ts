@@ -15,7 +15,23 @@ export interface Finding {
   transport?: TransportName;
   /** For XPORT-NO-AVAILABLE: every rule that excluded each transport. */
   excludedBy?: Partial<Record<TransportName, RuleId[]>>;
+  /** The one-click fixes the remedy names, in the order to offer them; absent when the remedy names none the request can express. */
+  fix?: FindingFix[];
 }
+
+/**
+ * One request option and the value that would satisfy the rule, as the remedy
+ * names it (a front door offers it as a button and plans again). Only what the
+ * restore request can express.
+ */
+export type FindingFix =
+  | { option: 'transport'; value: TransportName | 'auto' }
+  | { option: 'encryption'; value: 'keep' | 'new-keys' | 'unencrypted' }
+  | { option: 'storagePolicy'; value: string }
+  | { option: 'hardwareVersion'; value: string }
+  | { option: 'networkMap'; source: string; value: string }
+  | { option: 'powerOffTarget'; value: true }
+  | { option: 'name'; value: string };
 
 /** An automatic step of the restore, in execution order. */
 export interface PlanStep {

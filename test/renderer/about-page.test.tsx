@@ -44,14 +44,14 @@ describe('About page', () => {
 });
 
 describe('app frame', () => {
-  it('navigates between the seven sections and keeps the page in the URL hash', async () => {
+  it('navigates between the eight sections and keeps the page in the URL hash', async () => {
     const { bridge } = fakeBridge({ 'jobs.list': { ok: true, value: [] }, 'connections.list': { ok: true, value: [] } });
     bootstrap(bridge, window);
     render(<AppFrame />);
-    // The skip link comes first, then the seven sections; each page names itself in the window title.
+    // The skip link comes first, then the eight sections; each page names itself in the window title.
     expect(screen.getAllByRole('link')[0]!.textContent).toBe('Skip to the main content');
     const labels = within(screen.getByRole('navigation', { name: 'Main' })).getAllByRole('link').map((a) => a.textContent);
-    expect(labels).toEqual(['Connections', 'Repositories', 'Restore', 'Recovery', 'Jobs', 'Lab', 'About']);
+    expect(labels).toEqual(['Connections', 'Repositories', 'Restore', 'Recovery', 'Backup', 'Jobs', 'Lab', 'About']);
     act(() => screen.getByRole('link', { name: 'Jobs' }).click());
     expect(window.location.hash).toBe('#/jobs');
     expect(useNavigationStore.getState().page).toBe('jobs');

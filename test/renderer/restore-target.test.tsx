@@ -46,23 +46,32 @@ describe('restore target step', () => {
   });
 });
 
-describe('one-click fixes from the planner remedies', () => {
-  const finding = (rule: string, remedy: string): PlanFinding => ({ rule, severity: 'block', message: 'm', remedy });
+describe('one-click fixes from the planner findings', () => {
+  const finding = (rule: string, fix?: PlanFinding['fix'], remedy = 'See the rule.'): PlanFinding => ({ rule, severity: 'block', message: 'm', remedy, ...(fix ? { fix } : {}) });
 
-  it('turns only remedies that name a concrete value into buttons', () => {
-    const san = remedyActions(finding('XPORT-SAN-NEEDS-PHYSICAL', 'Run on a physical machine. Transports that would work: nbdssl, nbd (or choose auto).'), { ...initialChoices, transport: 'san' });
+  it("turns each finding's structured fix into a button that sets that option", () => {
+    const san = remedyActions(finding('XPORT-SAN-NEEDS-PHYSICAL', [{ option: 'transport', value: 'auto' }, { option: 'transport', value: 'nbdssl' }, { option: 'transport', value: 'nbd' }]), { ...initialChoices, transport: 'san' });
     expect(san.map((a) => a.label)).toEqual(['Choose auto', 'Use NBDSSL', 'Use NBD']);
     expect(san[0]!.patch).toEqual({ transport: 'auto' });
-    const hw = remedyActions(finding('DATA-HW-VERSION', 'Lower the hardware version to vmx-19 (--hardware-version vmx-19; ...), or restore to a newer host.'), initialChoices);
+    const hw = remedyActions(finding('DATA-HW-VERSION', [{ option: 'hardwareVersion', value: 'vmx-19' }]), initialChoices);
     expect(hw).toEqual([{ label: 'Use hardware version vmx-19', patch: { hardwareVersion: 'vmx-19' } }]);
-    const policy = remedyActions(finding('CRYPT-POLICY-MISSING', 'Choose one of: VM Encryption Policy, Gold (--storage-policy).'), initialChoices);
+    const policy = remedyActions(finding('CRYPT-POLICY-MISSING', [{ option: 'storagePolicy', value: 'VM Encryption Policy' }, { option: 'storagePolicy', value: 'Gold' }]), initialChoices);
     expect(policy.map((a) => a.patch)).toEqual([{ storagePolicy: 'VM Encryption Policy' }, { storagePolicy: 'Gold' }]);
-    const name = remedyActions(finding('DATA-VM-NAME-TAKEN', 'Choose another name (--name), for example "web01-2", or remove or rename the existing VM first.'), initialChoices);
+    const name = remedyActions(finding('DATA-VM-NAME-TAKEN', [{ option: 'name', value: 'web01-2' }]), initialChoices);
     expect(name).toEqual([{ label: 'Name it web01-2', patch: { name: 'web01-2' } }]);
-    const net = remedyActions(finding('DATA-NETWORK-MAP', 'Map "VM Network" to one of: prod, test.'), initialChoices);
-    expect(net.map((a) => a.patch)).toEqual([{ networkMap: { 'VM Network': 'prod' } }, { networkMap: { 'VM Network': 'test' } }]);
-    expect(remedyActions(finding('CRYPT-KEYS-MISSING', 'Add the key provider.'), initialChoices)).toEqual([]);
+    const net = remedyActions(finding('DATA-NETWORK-MAP', [{ option: 'networkMap', source: 'VM Network', value: 'prod' }, { option: 'networkMap', source: 'VM Network', value: 'test' }]), { ...initialChoices, networkMap: { Other: 'x' } });
+    expect(net.map((a) => a.patch)).toEqual([{ networkMap: { Other: 'x', 'VM Network': 'prod' } }, { networkMap: { Other: 'x', 'VM Network': 'test' } }]);
+    const crypt = remedyActions(finding('CRYPT-KMS-MISMATCH', [{ option: 'encryption', value: 'new-keys' }, { option: 'encryption', value: 'unencrypted' }]), initialChoices);
+    expect(crypt).toEqual([
+      { label: 'Use new keys', patch: {}, encryption: 'new-keys' },
+      { label: 'Choose unencrypted', patch: {}, encryption: 'unencrypted' },
+    ]);
     // A choice already in force is not offered again.
-    expect(remedyActions(finding('XPORT-SAN-THIN-SLOW', 'Choose auto or nbdssl for thin disks.'), initialChoices)).toEqual([]);
+    expect(remedyActions(finding('XPORT-SAN-THIN-SLOW', [{ option: 'transport', value: 'auto' }]), initialChoices)).toEqual([]);
+  });
+
+  it("never reads the remedy's words: a remedy that names a value but carries no fix gives no button", () => {
+    expect(remedyActions(finding('XPORT-SAN-NEEDS-PHYSICAL', undefined, 'Transports that would work: nbdssl, nbd (or choose auto).'), { ...initialChoices, transport: 'san' })).toEqual([]);
+    expect(remedyActions(finding('DATA-HW-VERSION', undefined, 'Lower the hardware version to vmx-19 (--hardware-version vmx-19).'), initialChoices)).toEqual([]);
   });
 });

@@ -267,7 +267,9 @@ const sanBlocked: RestorePlanView = {
   findings: [
     {
       rule: 'XPORT-SAN-NEEDS-PHYSICAL', severity: 'block', message: 'The workstation is a VM: SAN needs a physical workstation. The requested transport san cannot be used.',
-      remedy: 'Run Lifeboat on a physical machine with SAN access. Transports that would work: nbdssl, nbd (or choose auto).', transport: 'san',
+      // The remedy's words are for people; the buttons come from the structured fix only.
+      remedy: 'Run Lifeboat on a physical machine with SAN access, or use another transport.', transport: 'san',
+      fix: [{ option: 'transport', value: 'auto' }, { option: 'transport', value: 'nbdssl' }, { option: 'transport', value: 'nbd' }],
     },
   ],
 };

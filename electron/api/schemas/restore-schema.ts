@@ -40,6 +40,18 @@ export type RestorePlanInput = z.output<typeof RestorePlanInput>;
 export const RestoreStartInput = RestoreRequestByRepositoryId;
 export type RestoreStartInput = z.output<typeof RestoreStartInput>;
 
+/** One request option and the value that satisfies a rule (the planner's FindingFix). */
+export const FindingFix = z.union([
+  z.object({ option: z.literal('transport'), value: z.enum(['auto', 'san', 'hotadd', 'nbdssl', 'nbd']) }),
+  z.object({ option: z.literal('encryption'), value: z.enum(['keep', 'new-keys', 'unencrypted']) }),
+  z.object({ option: z.literal('storagePolicy'), value: z.string() }),
+  z.object({ option: z.literal('hardwareVersion'), value: z.string() }),
+  z.object({ option: z.literal('networkMap'), source: z.string(), value: z.string() }),
+  z.object({ option: z.literal('powerOffTarget'), value: z.literal(true) }),
+  z.object({ option: z.literal('name'), value: z.string() }),
+]);
+export type FindingFix = z.infer<typeof FindingFix>;
+
 export const PlanFinding = z.object({
   rule: z.string(),
   severity: Severity,
@@ -49,6 +61,8 @@ export const PlanFinding = z.object({
   transport: Transport.optional(),
   /** The rule's title in the catalogue (the wizard's "why" disclosure for trainers). */
   ruleTitle: z.string().optional(),
+  /** The one-click fixes the remedy names (planner `Finding.fix`): each one request option and its value. */
+  fix: z.array(FindingFix).optional(),
 });
 export type PlanFinding = z.infer<typeof PlanFinding>;
 

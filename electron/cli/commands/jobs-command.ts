@@ -23,10 +23,23 @@ interface ResumeOptions {
 function summaryLine(j: JobSummary): string {
   const when = j.finishedAt ? `${j.startedAt} → ${j.finishedAt}` : j.state === 'running' ? `since ${j.startedAt}` : `started ${j.startedAt}`;
   const vm = j.vm ? `${j.vm}${j.restoredVm && j.restoredVm !== j.vm ? ` → ${j.restoredVm}` : ''}` : '(VM not known yet)';
-  return `${j.id}  ${j.state.padEnd(11)} ${j.restoreKind ?? 'restore'}  ${vm}  ${when}${j.problem ? `\n  problem: ${j.problem}` : ''}`;
+  const kind = j.kind === 'backup' ? `backup${j.backupKind ? ` (${j.backupKind})` : ''}` : (j.restoreKind ?? j.kind);
+  return `${j.id}  ${j.state.padEnd(11)} ${kind}  ${vm}  ${when}${j.problem ? `\n  problem: ${j.problem}` : ''}`;
+}
+
+/** A backup job: what it read from where, the point it made (or why it failed) and its record. */
+function backupDetailText(j: JobDetail): string {
+  const b = j.backup;
+  const lines = [summaryLine(j), `  connection ${j.connection ?? '?'}, repository ${b?.request?.repo ?? '?'}, transport ${b?.request?.transport ?? '?'}`];
+  if (b?.result) lines.push(`  restore point ${b.result.pointId ?? '?'} (${b.result.kind ?? '?'}), ${b.result.bytesRead ?? 0} bytes read`);
+  if (b?.error?.message) lines.push(`  error: ${b.error.message}${b.error.rule ? ` (${b.error.rule})` : ''}`);
+  for (const n of b?.error?.notes ?? []) lines.push(`  note: ${n}`);
+  lines.push(`  record: ${j.checkpointFile}`);
+  return lines.join('\n');
 }
 
 function detailText(j: JobDetail): string {
+  if (j.kind === 'backup') return backupDetailText(j);
   const lines = [summaryLine(j), `  connection ${j.connection ?? '?'}, restore point ${j.pointId ?? '?'}`, `  checkpoint: ${j.checkpointFile}`];
   if (j.reportFiles) lines.push(`  report: ${j.reportFiles.html} (JSON: ${j.reportFiles.json})`);
   // A phase the checkpoint left "running" in a job that no longer runs was cut off there.
@@ -57,7 +70,7 @@ function restoreArgs(jobId: string, opts: ResumeOptions): string[] {
 export function createJobsCommand(overrides: Partial<JobsCommandDeps> = {}): RegisterCommand {
   const deps: JobsCommandDeps = { home: () => lifeboatHome(), ...overrides };
   return (program, ctx) => {
-    const jobs = program.command('jobs').description('list restore jobs (running, succeeded, failed, cancelled, interrupted), show one, resume one');
+    const jobs = program.command('jobs').description('list restore, recovery and backup jobs (running, succeeded, failed, cancelled, interrupted), show one, resume one');
 
     jobs
       .command('list')
@@ -94,6 +107,9 @@ export function createJobsCommand(overrides: Partial<JobsCommandDeps> = {}): Reg
       .action(
         commandAction(ctx, async (jobId: string, opts: ResumeOptions) => {
           const job = await showJob(deps.home(), jobId);
+          if (job.kind === 'backup') {
+            throw new BadInputError(`job ${jobId} is a backup`, 'job-not-resumable', 'A backup is not resumed: run `lifeboat backup` again (it reads only what changed when an incremental is possible).');
+          }
           if (job.kind === 'recovery') {
             throw new BadInputError(`job ${jobId} is a recovery`, 'job-not-resumable', `Resume it with \`lifeboat recovery run FILE --resume ${jobId}\` (the plan file it was started from).`);
           }

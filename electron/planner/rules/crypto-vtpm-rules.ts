@@ -1,4 +1,4 @@
-import type { Finding } from '../plan-types';
+import type { Finding, FindingFix } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
 
 /** The sample policy vSphere ships for VM encryption; the fallback when the saved one is gone. */
@@ -20,6 +20,9 @@ export function restoredStoragePolicy(s: Scenario): string {
   return saved !== null && s.target.storagePolicies.includes(saved) ? saved : DEFAULT_ENCRYPTION_POLICY;
 }
 
+const UNENCRYPTED: FindingFix = { option: 'encryption', value: 'unencrypted' };
+const NEW_KEYS: FindingFix = { option: 'encryption', value: 'new-keys' };
+
 /** Standalone ESXi has no key provider of its own; remedies must not send the user to a vCenter they do not have. */
 function keyProviderRemedy(s: Scenario, original: string): string {
   return s.connection.kind === 'esxi'
@@ -39,6 +42,7 @@ function policyFinding(s: Scenario): Finding[] {
         severity: 'block',
         message: `The chosen storage policy "${chosen}" does not exist on the target.`,
         remedy: `Choose one of: ${s.target.storagePolicies.join(', ') || '(the target has no storage policy)'} (--storage-policy).`,
+        ...(s.target.storagePolicies.length > 0 ? { fix: s.target.storagePolicies.map((value) => ({ option: 'storagePolicy' as const, value })) } : {}),
       },
     ];
   }
@@ -87,6 +91,7 @@ function noKeyProviderBlock(s: Scenario): Finding {
     remedy: esxi
       ? `A standalone ESXi host cannot fetch keys from a key provider: choose --encryption unencrypted (${vm.vtpm ? 'the vTPM is left out and ' : ''}a generic NVRAM is used), or restore through a vCenter that has the key provider${vm.keyProvider ? ` "${vm.keyProvider}"` : ''}.`
       : `Choose --encryption unencrypted (${vm.vtpm ? 'the vTPM is left out and ' : ''}a generic NVRAM is used), or add a key provider${vm.keyProvider ? ` with the cluster name "${vm.keyProvider}"` : ''} to the target vCenter.`,
+    fix: [UNENCRYPTED],
   };
 }
 
@@ -107,6 +112,7 @@ function keepKeysFindings(s: Scenario): Finding[] {
         s.connection.kind === 'esxi' && s.target.keyProviders.length === 0
           ? 'Choose --encryption unencrypted (a standalone ESXi host has no key provider for new keys); a generic NVRAM is used.'
           : 'Choose: encrypt the restored VM with new keys (--encryption new-keys; a generic NVRAM is used, UEFI Secure Boot or the boot disk may need reconfiguring), or restore it unencrypted (--encryption unencrypted).',
+      fix: s.connection.kind === 'esxi' && s.target.keyProviders.length === 0 ? [UNENCRYPTED] : [NEW_KEYS, UNENCRYPTED],
     });
   }
   if (vm.hasKeyId && s.target.keyProviders.length === 0) {
@@ -121,6 +127,7 @@ function keepKeysFindings(s: Scenario): Finding[] {
           ? `The restore point does not name ${vm.name}'s key provider, so Lifeboat cannot confirm the target can unlock it; if not, the restored VM will not power on.`
           : `The target has no key provider named "${vm.keyProvider}" (it has: ${s.target.keyProviders.join(', ') || 'none'}); the restored VM will not power on.`,
       remedy: keyProviderRemedy(s, vm.keyProvider ?? 'of the original'),
+      fix: [s.connection.kind === 'esxi' ? UNENCRYPTED : NEW_KEYS],
     });
   }
   out.push(...policyFinding(s));
@@ -149,6 +156,7 @@ function newKeysFindings(s: Scenario): Finding[] {
           s.connection.kind === 'esxi'
             ? 'Choose --encryption unencrypted, or restore through a vCenter that has a key provider.'
             : 'Add a key provider to the target vCenter, or choose --encryption unencrypted.',
+        fix: [UNENCRYPTED],
       },
     ];
   }

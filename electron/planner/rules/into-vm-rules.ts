@@ -97,6 +97,7 @@ export function intoVmFindings(s: Scenario): Finding[] {
             severity: 'block',
             message: `${vm.name} is powered on; the disks of a running VM cannot be written.`,
             remedy: `Shut down ${vm.name} (guest shutdown, then check it is powered off) and plan again, or choose the explicit power-off step (--power-off-target).`,
+            fix: [{ option: 'powerOffTarget', value: true }],
           },
     );
   }

@@ -1,4 +1,4 @@
-import type { Finding } from '../plan-types';
+import type { Finding, FindingFix } from '../plan-types';
 import type { Scenario } from '../scenario-schema';
 import { importedVmInForce, importedVmText } from './imported-vm';
 
@@ -58,6 +58,7 @@ function hardwareVersionFindings(s: Scenario): Finding[] {
         remedy: lower
           ? `Lower the hardware version to ${highest} (--hardware-version ${highest}; the guest keeps its disks, devices newer than ${highest} are dropped), or restore to a newer host.`
           : `Choose a version the host supports, for example ${highest} (--hardware-version ${highest}).`,
+        fix: [{ option: 'hardwareVersion', value: highest }],
       },
     ];
   }
@@ -102,12 +103,19 @@ export function networkMappings(s: Scenario): NetworkMapping[] {
   });
 }
 
+/** The fixes of the parts a merged finding keeps (their remedies are the ones it shows). */
+function fixesOf(parts: ReadonlyArray<Pick<Finding, 'fix'>>): Pick<Finding, 'fix'> {
+  const fix = parts.flatMap((p) => p.fix ?? []);
+  return fix.length > 0 ? { fix } : {};
+}
+
 /** One line per NIC whose network changes; merged into a single finding (one per rule, VM-wide). */
 function networkFindings(s: Scenario): Finding[] {
   const hostNetworks = s.target.host.networks;
   const usable = hostNetworks.filter((n) => !n.uplink).map((n) => n.name);
   const choices = usable.join(', ') || '(the host has no VM network)';
-  const lines: Array<Pick<Finding, 'severity' | 'message' | 'remedy'>> = [];
+  const lines: Array<Pick<Finding, 'severity' | 'message' | 'remedy' | 'fix'>> = [];
+  const mapTo = (source: string): FindingFix[] => usable.map((value) => ({ option: 'networkMap', source, value }));
   for (const m of networkMappings(s)) {
     if (m.how === 'mapped' && hostNetworks.length > 0 && !usable.includes(m.target!)) {
       const uplink = hostNetworks.some((n) => n.name === m.target && n.uplink);
@@ -115,6 +123,7 @@ function networkFindings(s: Scenario): Finding[] {
         severity: 'block',
         message: `Network "${m.source}" is mapped to "${m.target}", which ${uplink ? 'is an uplink port group (no VM can be connected to it)' : 'the target host does not have'}.`,
         remedy: `Map "${m.source}" to one of: ${choices}.`,
+        fix: mapTo(m.source),
       });
     } else if (m.how === 'mapped' && m.target !== m.source) {
       lines.push({
@@ -148,6 +157,7 @@ function networkFindings(s: Scenario): Finding[] {
       severity,
       message: lines.map((l) => l.message).join(' '),
       remedy: [...new Set(lines.filter((l) => l.severity === severity).map((l) => l.remedy))].join(' '),
+      ...fixesOf(lines.filter((l) => l.severity === severity)),
     },
   ];
 }
@@ -164,6 +174,7 @@ export function newVmFindings(s: Scenario): Finding[] {
       severity: 'block',
       message: `A VM named "${name}" already exists in the target datacenter.`,
       remedy: `Choose another name (--name), for example "${name}-2", or remove or rename the existing VM first.`,
+      fix: [{ option: 'name', value: `${name}-2` }],
     });
   }
   // DATA-NO-CONFIGINFO
@@ -187,6 +198,7 @@ export function newVmFindings(s: Scenario): Finding[] {
       severity: worst.severity,
       message: hw.map((f) => f.message).join(' '),
       remedy: hw.filter((f) => f.severity === worst.severity).map((f) => f.remedy).join(' '),
+      ...fixesOf(hw.filter((f) => f.severity === worst.severity)),
     });
   }
   out.push(...networkFindings(s));

@@ -1,4 +1,4 @@
-import type { Finding } from '../plan-types';
+import type { Finding, FindingFix } from '../plan-types';
 import type { RuleId } from '../rule-catalogue';
 import { TRANSPORT_SPEED_ORDER, type Scenario, type ScenarioDisk, type TransportName } from '../scenario-schema';
 import { orList, type Exclusion } from './exclusion';
@@ -43,6 +43,11 @@ function exclusionSeverity(s: Scenario, e: Exclusion): Finding['severity'] {
   return s.options.transport === e.transport ? 'block' : 'info';
 }
 
+/** Auto (the planner picks the fastest allowed), then each transport the remedy names. */
+function transportFixes(instead: readonly TransportName[]): FindingFix[] {
+  return [{ option: 'transport', value: 'auto' }, ...instead.map((value) => ({ option: 'transport' as const, value }))];
+}
+
 function exclusionFinding(s: Scenario, e: Exclusion, disk: number | undefined, instead: readonly TransportName[]): Finding {
   const severity = exclusionSeverity(s, e);
   const remedy =
@@ -59,6 +64,7 @@ function exclusionFinding(s: Scenario, e: Exclusion, disk: number | undefined, i
         ? `${e.message} The requested transport ${e.transport} cannot be used.`
         : `${e.message} ${e.transport} is not used.`,
     remedy,
+    ...(severity === 'block' ? { fix: transportFixes(instead) } : {}),
   };
 }
 
@@ -98,6 +104,7 @@ export function chooseTransports(s: Scenario): TransportChoice {
           allowed.length > 0
             ? `Choose ${orList(allowed)} for this disk (or auto), or remove the cause of the exclusions above.`
             : 'Remove the cause of one of the exclusions above (see each rule), then plan again.',
+        ...(allowed.length > 0 ? { fix: transportFixes(allowed) } : {}),
       });
     }
   }
@@ -166,6 +173,7 @@ function chooseNamed(
       transport: 'san',
       message: `${disk.label} is thin; writing it over SAN works but is slow (each new block is allocated through the host).`,
       remedy: faster.length > 0 ? `Choose auto or ${faster[0]} for thin disks.` : 'Expect a slower restore for this disk.',
+      ...(faster.length > 0 ? { fix: [{ option: 'transport', value: 'auto' }, { option: 'transport', value: faster[0]! }] satisfies FindingFix[] } : {}),
     });
   }
   return {

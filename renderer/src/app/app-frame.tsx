@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { SessionPasswordPrompt } from '../connections/password-dialog';
 import { AboutPage } from '../pages/about-page';
+import { BackupPage } from '../pages/backup-page';
 import { ConnectionsPage } from '../pages/connections-page';
 import { JobsPage } from '../pages/jobs-page';
 import { LabPage } from '../pages/lab-page';
@@ -15,6 +16,7 @@ const NAV: Array<{ id: PageId; label: string }> = [
   { id: 'repositories', label: 'Repositories' },
   { id: 'restore', label: 'Restore' },
   { id: 'recovery', label: 'Recovery' },
+  { id: 'backup', label: 'Backup' },
   { id: 'jobs', label: 'Jobs' },
   { id: 'lab', label: 'Lab' },
   { id: 'about', label: 'About' },
@@ -25,6 +27,7 @@ const PAGES: Record<PageId, () => ReactElement> = {
   repositories: RepositoriesPage,
   restore: RestorePage,
   recovery: RecoveryPage,
+  backup: BackupPage,
   jobs: JobsPage,
   lab: LabPage,
   about: AboutPage,
@@ -36,8 +39,8 @@ export function AppFrame(): ReactElement {
   const go = useNavigationStore((s) => s.go);
   const Page = PAGES[page];
   const label = NAV.find((n) => n.id === page)?.label ?? 'Lifeboat';
-  // The restore wizard names its own step in the title.
-  usePageTitle(page === 'restore' ? null : label);
+  // The restore and backup wizards name their own step in the title.
+  usePageTitle(page === 'restore' || page === 'backup' ? null : label);
   return (
     <div className="frame">
       <a className="skip-link" href="#main-content" onClick={(e) => {

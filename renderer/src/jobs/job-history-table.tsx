@@ -6,12 +6,25 @@ import type { LoadState } from '../stores/load-state';
 import { ReportView } from './report-view';
 
 const OUTCOMES = ['all', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+const KINDS = ['all', 'restore', 'recovery', 'backup'] as const;
+
+/** A row's kind in words: restores are full-vm or disks, backups full or incremental. */
+function kindWords(r: JobHistoryRow): string {
+  if (r.kind === 'backup') return r.backupKind ? `backup (${r.backupKind})` : 'backup';
+  if (r.kind === 'full-vm' || r.kind === 'disks') return `restore (${r.kind})`;
+  return r.kind;
+}
+
+function kindGroup(r: JobHistoryRow): (typeof KINDS)[number] {
+  return r.kind === 'backup' || r.kind === 'recovery' ? r.kind : 'restore';
+}
 
 /** Every job on disk (the CLI's too), filterable by text and outcome, each with its report. */
 export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactElement {
   const [state, setState] = useState<LoadState<JobHistoryRow[]>>({ status: 'loading' });
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('all');
+  const [kind, setKind] = useState<(typeof KINDS)[number]>('all');
   const [reportOf, setReportOf] = useState<string | null>(null);
   const [resumed, setResumed] = useState<{ jobId: string; problem?: string } | null>(null);
   const resume = (jobId: string, kind: string) =>
@@ -39,7 +52,10 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
   const rows = state.status === 'ready' ? state.data : [];
   const needle = text.trim().toLowerCase();
   const shown = rows.filter(
-    (r) => (outcome === 'all' || r.outcome === outcome) && (!needle || [r.jobId, r.vm, r.restoredVm ?? '', r.target, r.reason ?? ''].some((f) => f.toLowerCase().includes(needle))),
+    (r) =>
+      (outcome === 'all' || r.outcome === outcome) &&
+      (kind === 'all' || kindGroup(r) === kind) &&
+      (!needle || [r.jobId, r.vm, r.restoredVm ?? '', r.target, r.reason ?? ''].some((f) => f.toLowerCase().includes(needle))),
   );
   return (
     <section aria-labelledby="history-heading">
@@ -48,6 +64,16 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
         <label>
           Filter by VM, job or target
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k === 'all' ? 'Any kind' : k}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Outcome
@@ -69,6 +95,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
             <thead>
               <tr>
                 <th>Started</th>
+                <th>Kind</th>
                 <th>VM</th>
                 <th>Target</th>
                 <th>Outcome</th>
@@ -79,6 +106,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
               {shown.map((r) => (
                 <tr key={r.jobId} data-testid={`history-${r.jobId}`}>
                   <td>{r.startedAt ? localTime(r.startedAt) : '—'}</td>
+                  <td data-testid={`history-kind-${r.jobId}`}>{kindWords(r)}</td>
                   <td>
                     {r.vm}
                     {r.restoredVm ? ` → ${r.restoredVm}` : ''}
@@ -92,7 +120,7 @@ export function JobHistoryTable({ refreshKey }: { refreshKey: string }): ReactEl
                         Open report
                       </button>
                     ) : null}
-                    {r.outcome !== 'succeeded' ? (
+                    {r.outcome !== 'succeeded' && r.kind !== 'backup' ? (
                       <button type="button" className="button button-small button-secondary" onClick={() => void resume(r.jobId, r.kind)} aria-label={`Resume ${r.jobId}`}>
                         Resume
                       </button>

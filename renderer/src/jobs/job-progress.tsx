@@ -19,6 +19,7 @@ function Bar({ label, done, total }: { label: string; done: number; total: numbe
 /** Overall and per-disk progress, rate, time left, sparkline and the step checklist of one job, as the engine pushed them. */
 export function JobProgress({ job, rates }: { job: JobSnapshot; rates: number[] }): ReactElement {
   const verifying = job.pass === 'verify';
+  const reading = job.kind === 'backup';
   return (
     <div className="job-progress">
       <dl className="job-facts">
@@ -26,7 +27,7 @@ export function JobProgress({ job, rates }: { job: JobSnapshot; rates: number[] 
         <dd data-testid="job-phase">{job.phase}</dd>
         <dt>Step</dt>
         <dd data-testid="job-step">{job.step ?? '—'}</dd>
-        <dt>{verifying ? 'Verified' : 'Written'}</dt>
+        <dt>{verifying ? 'Verified' : reading ? 'Read' : 'Written'}</dt>
         <dd data-testid="job-bytes">
           {formatBytes(job.bytesDone)} of {formatBytes(job.bytesTotal)}
         </dd>
@@ -38,7 +39,7 @@ export function JobProgress({ job, rates }: { job: JobSnapshot; rates: number[] 
         <dt>Time left</dt>
         <dd data-testid="job-eta">{formatEta(job.etaSeconds)}</dd>
       </dl>
-      <Bar label="Restore progress" done={job.bytesDone} total={job.bytesTotal} />
+      <Bar label={reading ? 'Backup progress' : 'Restore progress'} done={job.bytesDone} total={job.bytesTotal} />
       {job.disks && job.disks.length > 0 ? (
         <ul className="disk-progress" aria-label="Disks">
           {job.disks.map((d) => (

@@ -30,7 +30,7 @@ export function ReportView({ jobId, onClose }: { jobId: string; onClose: () => v
       ) : (
         <>
           <StepHeading level={3}>
-            Report: restore {report.outcome} — {report.vm}
+            Report: {report.kind === 'backup' ? `backup${report.backupKind ? ` (${report.backupKind})` : ''}` : 'restore'} {report.outcome} — {report.vm}
             {report.restoredVm ? ` → ${report.restoredVm}` : ''}
           </StepHeading>
           <p className="muted">
@@ -42,7 +42,7 @@ export function ReportView({ jobId, onClose }: { jobId: string; onClose: () => v
               <tr>
                 <th>Disk</th>
                 <th>Transport</th>
-                <th>Written</th>
+                <th>{report.kind === 'backup' ? 'Read' : 'Written'}</th>
                 <th>Verified</th>
               </tr>
             </thead>
@@ -70,8 +70,14 @@ export function ReportView({ jobId, onClose }: { jobId: string; onClose: () => v
               {report.errors.join('; ')}
             </div>
           ) : null}
+          {report.pointId ? (
+            <p data-testid="report-point">
+              Restore point: <code>{report.pointId}</code>
+              {report.bytesRead != null ? `, ${formatBytes(report.bytesRead)} read` : ''}
+            </p>
+          ) : null}
           <p className="muted">
-            HTML file: <code>{report.htmlPath}</code>
+            {report.htmlPath ? 'HTML file' : 'Report file'}: <code>{report.htmlPath ?? report.jsonPath}</code>
           </p>
         </>
       )}

@@ -1,4 +1,4 @@
-import { useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import { PageHeader } from '../app/page-header';
 import { OpenRepositoryForm } from '../repositories/open-repository-form';
 import { PointDetailsPanel } from '../repositories/point-details-panel';
@@ -11,6 +11,12 @@ import { useRepositoriesStore } from '../stores/repositories-store';
 export function RepositoriesPage(): ReactElement {
   const opened = Object.values(useRepositoriesStore((s) => s.opened));
   const [details, setDetails] = useState<{ repositoryId: string; pointId: string } | null>(null);
+  // A link to one point (the backup page's result): `#/repositories?point=ID` opens its details.
+  const linked = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('point');
+  const linkedRepo = linked ? opened.find((r) => r.points.some((p) => p.id === linked)) : undefined;
+  useEffect(() => {
+    if (linked && linkedRepo) setDetails({ repositoryId: linkedRepo.id, pointId: linked });
+  }, [linked, linkedRepo?.id]);
   return (
     <section>
       <PageHeader title="Repositories">Encrypted, deduplicated folders of restore points. Every restore point is complete: no chain to walk at restore time.</PageHeader>

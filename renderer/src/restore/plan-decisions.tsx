@@ -44,7 +44,7 @@ export function PlanDecisions({ plan }: { plan: RestorePlanView }): ReactElement
           </p>
           <div className="fix-actions">
             {actions.map((a) => (
-              <button key={a.label} type="button" className="button button-small" onClick={() => choose(a.patch)}>
+              <button key={a.label} type="button" className="button button-small" onClick={() => (a.encryption ? setEncryption(a.encryption) : choose(a.patch))}>
                 {a.label}
               </button>
             ))}

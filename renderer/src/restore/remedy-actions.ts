@@ -1,50 +1,50 @@
-import type { PlanFinding } from '../../../electron/api/contract';
-import type { RestoreChoices, TransportChoice } from './restore-choices';
+import type { FindingFix, PlanFinding } from '../../../electron/api/contract';
+import type { EncryptionChoice, RestoreChoices } from './restore-choices';
 
 /** A one-click fix the plan page offers: a label and the choice it sets (the plan is then made again). */
 export interface RemedyAction {
   label: string;
   patch: Partial<RestoreChoices>;
+  /** The encryption fallback lives beside the choices (the plan page's encryption decision). */
+  encryption?: EncryptionChoice;
 }
 
 const TRANSPORT_LABEL: Record<string, string> = { san: 'SAN', hotadd: 'HotAdd', nbdssl: 'NBDSSL', nbd: 'NBD' };
-const TRANSPORTS = ['san', 'hotadd', 'nbdssl', 'nbd'];
-const list = (text: string): string[] =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('('));
+const ENCRYPTION_LABEL: Record<EncryptionChoice, string> = { keep: 'Keep the original keys', 'new-keys': 'Use new keys', unencrypted: 'Choose unencrypted' };
+/** Enough network targets to choose from without crowding the plan page. */
+const MAX_NETWORK_CHOICES = 4;
+
+function action(fix: FindingFix, current: RestoreChoices): RemedyAction | null {
+  switch (fix.option) {
+    case 'transport':
+      if (fix.value === current.transport) return null;
+      return { label: fix.value === 'auto' ? 'Choose auto' : `Use ${TRANSPORT_LABEL[fix.value] ?? fix.value}`, patch: { transport: fix.value } };
+    case 'hardwareVersion':
+      return fix.value === current.hardwareVersion ? null : { label: `Use hardware version ${fix.value}`, patch: { hardwareVersion: fix.value } };
+    case 'storagePolicy':
+      return fix.value === current.storagePolicy ? null : { label: `Use policy ${fix.value}`, patch: { storagePolicy: fix.value } };
+    case 'name':
+      return fix.value === current.name ? null : { label: `Name it ${fix.value}`, patch: { name: fix.value } };
+    case 'networkMap':
+      return { label: `Map ${fix.source} to ${fix.value}`, patch: { networkMap: { ...current.networkMap, [fix.source]: fix.value } } };
+    case 'encryption':
+      return { label: ENCRYPTION_LABEL[fix.value], patch: {}, encryption: fix.value };
+    // The wizard has no power-off choice: the remedy's words say what to do.
+    case 'powerOffTarget':
+      return null;
+  }
+}
 
 /**
- * The remedies the planner words with a concrete value become buttons. The
- * planner's remedy sentences name the exact option (`choose auto`,
- * `--hardware-version vmx-19`, `Choose one of: …`); only those are offered,
- * never a guess.
+ * The fixes the planner attached to a finding (`fix`: a request option and its
+ * value) become buttons; the remedy's words are for people and are never
+ * parsed. A choice already in force is not offered again.
  */
 export function remedyActions(finding: PlanFinding, current: RestoreChoices): RemedyAction[] {
-  const r = finding.remedy;
-  const out: RemedyAction[] = [];
-  const useTransport = (t: TransportChoice) => {
-    if (t !== current.transport) out.push({ label: t === 'auto' ? 'Choose auto' : `Use ${TRANSPORT_LABEL[t] ?? t}`, patch: { transport: t } });
-  };
-  if (/\bchoose auto\b/i.test(r)) useTransport('auto');
-  const work = /Transports that would work: ([a-z, ]+)/.exec(r);
-  if (work) for (const t of list(work[1]!).filter((x) => TRANSPORTS.includes(x))) useTransport(t as TransportChoice);
-  const hw = /--hardware-version (vmx-\d+)/.exec(r);
-  if (hw && hw[1] !== current.hardwareVersion) out.push({ label: `Use hardware version ${hw[1]}`, patch: { hardwareVersion: hw[1] } });
-  if (finding.rule === 'CRYPT-POLICY-MISSING') {
-    const policies = /Choose one of: (.+?) \(--storage-policy\)/.exec(r);
-    for (const p of policies ? list(policies[1]!) : []) out.push({ label: `Use policy ${p}`, patch: { storagePolicy: p } });
-  }
-  if (finding.rule === 'DATA-VM-NAME-TAKEN') {
-    const name = /for example "([^"]+)"/.exec(r);
-    if (name) out.push({ label: `Name it ${name[1]}`, patch: { name: name[1] } });
-  }
-  if (finding.rule === 'DATA-NETWORK-MAP') {
-    const map = /Map "([^"]+)" to one of: (.+)\.$/.exec(r);
-    if (map) {
-      for (const n of list(map[2]!).slice(0, 4)) out.push({ label: `Map ${map[1]} to ${n}`, patch: { networkMap: { ...current.networkMap, [map[1]!]: n } } });
-    }
-  }
-  return out;
+  const fixes = finding.fix ?? [];
+  const networks = fixes.filter((f) => f.option === 'networkMap').slice(0, MAX_NETWORK_CHOICES);
+  return fixes
+    .filter((f) => f.option !== 'networkMap' || networks.includes(f))
+    .map((f) => action(f, current))
+    .filter((a): a is RemedyAction => a !== null);
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const PAGES = ['connections', 'repositories', 'restore', 'recovery', 'jobs', 'lab', 'about'] as const;
+export const PAGES = ['connections', 'repositories', 'restore', 'recovery', 'backup', 'jobs', 'lab', 'about'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export function pageFromHash(hash: string): PageId {

@@ -22,6 +22,8 @@ interface RepositoriesStore {
   open: (request: { path: string; password?: string; remember?: boolean }) => Promise<OpenedRepository | null>;
   /** Creates (or reuses) the demo repository and opens it. */
   openDemo: () => Promise<OpenedRepository | null>;
+  /** Lists an opened repository's points again (a backup added one). */
+  refresh: (id: string) => Promise<void>;
 }
 
 /** Opened repositories and their restore points, as the engine listed them. */
@@ -43,5 +45,9 @@ export const useRepositoriesStore = create<RepositoriesStore>((set) => {
     problem: null,
     open: (request) => opening(() => api().repositories.open(request)),
     openDemo: () => opening(() => api().repositories.openDemo()),
+    refresh: async (id) => {
+      const repo = await api().repositories.refresh({ repositoryId: id });
+      set((s) => ({ opened: { ...s.opened, [repo.id]: { ...s.opened[repo.id], ...repo } } }));
+    },
   };
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupCommand } from '../../../electron/cli/commands/backup-command';
+import { createJobsCommand } from '../../../electron/cli/commands/jobs-command';
 import type { CommandContext } from '../../../electron/cli/command-action';
 import { keychainAccount } from '../../../electron/connections/connection-profile';
 import { ConnectionStore } from '../../../electron/connections/connection-store';
@@ -50,6 +51,7 @@ describe('lifeboat backup (against the lab)', () => {
     };
     const program = new Command('lifeboat').option('--json').exitOverride();
     createBackupCommand({ secrets: () => store, home: () => join(work, 'home') })(program, ctx);
+    createJobsCommand({ home: () => join(work, 'home') })(program, ctx);
     for (const sub of program.commands)
       sub.exitOverride().configureOutput({ writeOut: (s) => void (stdout += s), writeErr: (s) => void (stderr += s) });
     try {
@@ -121,6 +123,30 @@ describe('lifeboat backup (against the lab)', () => {
     // The lab password never shows up in output.
     expect(json.stdout + text.stdout + text.stderr).not.toContain(lab.info.password);
   }, 120_000);
+
+  it('lifeboat jobs list and show: the CLI backups are listed with kind, VM, state, time and their report', async () => {
+    const list = await run(['--json', 'jobs', 'list']);
+    expect(list.code).toBe(0);
+    const backups = (JSON.parse(list.stdout).jobs as Array<Record<string, unknown>>).filter((j) => j.kind === 'backup');
+    // Newest first: the incremental, then the full of the test before.
+    expect(backups.map((j) => [j.backupKind, j.vm, j.connection, j.state])).toEqual([
+      ['incremental', LAB_VMS.thinThick, 'lab', 'succeeded'],
+      ['full', LAB_VMS.thinThick, 'lab', 'succeeded'],
+    ]);
+    for (const j of backups) {
+      expect(j.finishedAt).toEqual(expect.any(String));
+      expect(j.pointId).toMatch(/^[0-9a-f]+$/);
+      expect(j.reportFiles).toMatchObject({ json: expect.stringContaining(join('jobs', 'backups')) });
+    }
+    const text = await run(['jobs', 'list']);
+    expect(text.stdout).toMatch(/backup-\S+ +succeeded +backup \(incremental\) +/);
+    const show = await run(['jobs', 'show', String(backups[1]!.id)]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain(`restore point ${String(backups[1]!.pointId)} (full)`);
+    expect(show.stdout).toContain(`repository ${join(work, 'repo')}`);
+    const resume = await run(['--json', 'jobs', 'resume', String(backups[1]!.id)]);
+    expect(JSON.parse(resume.stdout).error).toMatchObject({ code: 'job-not-resumable' });
+  });
 
   it('with the OS keychain: the connection password and a remembered repository password come from it', async () => {
     // A test-only service name keeps the user's real Lifeboat entries out of reach.

@@ -11,6 +11,7 @@ import { ConnectionStore } from '../../../electron/connections/connection-store'
 import { BackupService } from '../../../electron/engine/backup-service';
 import { createEngine, type LifeboatEngine } from '../../../electron/engine/lifeboat-engine';
 import { runningMarkerPath } from '../../../electron/jobs/job-liveness';
+import { jobSummary, listJobs } from '../../../electron/jobs/job-list';
 import { saveLabConnection } from '../../../electron/lab/lab-connection';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labStatePaths } from '../../../electron/lab/lab-state';
@@ -109,7 +110,24 @@ describe('backup service and backup.plan/backup.start (lab vCenter)', () => {
     const ref = (await listVms(session)).find((v) => v.name === vm)!.ref;
     expect(await vmSnapshots(session, ref)).toEqual([]);
 
-    const run = await service.start(request());
+    // While it reads, the job list shows it running (its record and live mark); afterwards succeeded, with its point.
+    let started = '';
+    const statesWhileRunning: Array<Promise<string | null>> = [];
+    const run = await service.start(request(), {
+      onStart: ({ jobId }) => void (started = jobId),
+      onProgress: () => {
+        if (started) statesWhileRunning.push(jobSummary(home, started).then((j) => j.state, () => null));
+      },
+    });
+    expect(await Promise.all(statesWhileRunning)).toContain('running');
+    expect((await listJobs(home)).find((j) => j.id === run.jobId)).toMatchObject({
+      kind: 'backup',
+      backupKind: 'full',
+      state: 'succeeded',
+      vm,
+      connection: 'lab',
+      pointId: run.result.pointId,
+    });
     expect(run.result.ok).toBe(true);
     expect(run.result.kind).toBe('full');
     expect(run.result.bytesRead).toBeGreaterThanOrEqual(MiB);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openAuthenticatedChunk } from './chunk-open';
@@ -43,13 +42,16 @@ interface Pending {
 const DEFAULT_IDLE_MS = 10_000;
 
 /**
- * One worker beside the main thread, two from 4 cores. Measured (test/bench
- * README): decoding is ~10 % of a restore's CPU now that chunks are not
- * hashed again, so more workers add memory (a V8 heap each, ~40 MiB with
- * their chunk buffers) and no speed; one keeps that work off the event loop.
+ * No decode worker by default: decoding on the calling thread was faster in
+ * every measurement (test/bench README, restore-ratios bench, 2 cores): with
+ * one worker a restore took 1.2× (idle machine) to 2.75× the time — decoding
+ * is ~10 % of a restore's CPU now that chunks are not hashed again, and
+ * handing each chunk to a worker and back costs more than it saves. The pool
+ * stays for callers that must keep the event loop free (`decodeWorkers`), and
+ * the bench keeps measuring it.
  */
 export function defaultDecodeWorkers(): number {
-  return Math.max(1, Math.min(2, availableParallelism() - 1));
+  return 0;
 }
 
 /** The default worker script: the compiled sibling file (absent when running from TypeScript sources). */

@@ -57,6 +57,34 @@ describe('disk export', () => {
     await back.close();
   });
 
+  it('says its progress again while nothing moves, so a UI never looks stalled', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    // The second piece's read waits until the test has seen the last progress said again.
+    const img = new (class extends MemoryDiskImage {
+      override async read(offset: number, length: number): Promise<Buffer> {
+        if (reads++ === 1) await held;
+        return super.read(offset, length);
+      }
+    })(16 * MiB);
+    await img.write(0, Buffer.alloc(12 * MiB, 0x5a));
+    const seen: Array<[number, number, string]> = [];
+    let repeated!: () => void;
+    const sawRepeat = new Promise<void>((r) => (repeated = r));
+    const onProgress = (done: number, total: number, phase: 'write' | 'verify') => {
+      const prev = seen[seen.length - 1];
+      seen.push([done, total, phase]);
+      if (prev && prev[0] === done && prev[2] === phase) repeated();
+    };
+    const exporting = exportDisk(img, join(dir, 'held.raw'), { format: 'raw', onProgress });
+    await sawRepeat;
+    release();
+    const r = await exporting;
+    expect(r.verification.ok).toBe(true);
+    expect(seen.length).toBeGreaterThan(2);
+  });
+
   it('fails verification when the file reads back differently from what was written', async () => {
     const img = new MemoryDiskImage(4 * MiB);
     await img.write(MiB, Buffer.alloc(MiB, 0x33));

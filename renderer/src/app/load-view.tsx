@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { LoadState } from '../stores/load-state';
+import { ErrorNotice } from './error-notice';
 
 /** Shows loading and error states the same way everywhere; renders `ready` data through `children`. */
 export function LoadView<T>({
@@ -14,10 +15,9 @@ export function LoadView<T>({
   if (state.status === 'ready') return children(state.data);
   if (state.status === 'error') {
     return (
-      <div className="notice notice-error" role="alert">
-        <strong>Could not load {what}.</strong> {state.message}
-        {state.hint ? <div className="hint">{state.hint}</div> : null}
-      </div>
+      <ErrorNotice problem={state}>
+        <strong>Could not load {what}.</strong>{' '}
+      </ErrorNotice>
     );
   }
   return (

@@ -4,6 +4,7 @@ import { formatBytes } from '../app/byte-size';
 import { LoadView } from '../app/load-view';
 import { StepHeading } from '../app/step-heading';
 import { useBackupWizardStore } from './backup-wizard-store';
+import { ErrorNotice } from '../app/error-notice';
 
 const READ_WORDS: Record<BackupPlanView['disks'][number]['read'], string> = {
   allocated: 'Full: every allocated area',
@@ -84,10 +85,7 @@ export function BackupPlanStep(): ReactElement {
         {(data) => <PlanBody plan={data} />}
       </LoadView>
       {problem ? (
-        <div className="notice notice-error" role="alert">
-          Could not start the backup: {problem.message}
-          {problem.hint ? <div className="hint">{problem.hint}</div> : null}
-        </div>
+        <ErrorNotice problem={problem}>Could not start the backup: </ErrorNotice>
       ) : null}
       <div className="wizard-actions">
         <button type="button" className="button button-secondary" onClick={() => goTo(2)}>

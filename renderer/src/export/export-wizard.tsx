@@ -6,6 +6,7 @@ import { api } from '../bridge/api-access';
 import { useJobsStore } from '../stores/jobs-store';
 import { problemOf, type Problem } from '../stores/repositories-store';
 import { JobLine } from './export-job-view';
+import { ErrorNotice } from '../app/error-notice';
 
 type Format = ExportStartInput['format'];
 
@@ -129,10 +130,7 @@ export function ExportWizard({ repositoryId, point, onClose }: { repositoryId: s
             </dl>
           ) : null}
           {problem ? (
-            <div className="notice notice-error" role="alert">
-              {problem.message}
-              {problem.hint ? <div className="hint">{problem.hint}</div> : null}
-            </div>
+            <ErrorNotice problem={problem} />
           ) : null}
           <div className="wizard-actions">
             {step > 0 ? (

@@ -4,6 +4,7 @@ import { LabControls } from '../lab/lab-controls';
 import { LabStatusCard } from '../lab/lab-status-card';
 import { useLabStore } from '../lab/lab-store';
 import { WhatIfPanel } from '../lab/what-if-panel';
+import { ErrorNotice } from '../app/error-notice';
 
 /** The lab for trainers: vcsim and the lab VDDK, started, stopped and reset here or with `lifeboat lab`. */
 export function LabPage(): ReactElement {
@@ -19,10 +20,7 @@ export function LabPage(): ReactElement {
         {busy ? busy.what : done}
       </div>
       {problem ? (
-        <div className="notice notice-error" role="alert">
-          {problem.message}
-          {problem.hint ? <div className="hint">{problem.hint}</div> : null}
-        </div>
+        <ErrorNotice problem={problem} />
       ) : null}
       {view ? (
         <>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { OpenedRepository } from '../../../electron/api/contract';
 import { useRepositoriesStore } from '../stores/repositories-store';
+import { ErrorNotice } from '../app/error-notice';
 
 /**
  * Open a repository folder. The password stays in this form's state until it
@@ -42,10 +43,7 @@ export function OpenRepositoryForm({ onOpened }: { onOpened?: (repo: OpenedRepos
         {busy ? 'Opening…' : 'Open repository'}
       </button>
       {problem ? (
-        <div className="notice notice-error" role="alert">
-          {problem.message}
-          {problem.hint ? <div className="hint">{problem.hint}</div> : null}
-        </div>
+        <ErrorNotice problem={problem} />
       ) : null}
     </form>
   );

@@ -8,6 +8,7 @@ import { PlanDisks } from './plan-disks';
 import { isSpotlightRule, PlanFindings } from './plan-findings';
 import { PlanStatusLine } from './plan-status-line';
 import { PlanSummary } from './plan-summary';
+import { ErrorNotice } from '../app/error-notice';
 
 function PlanDetails({ plan }: { plan: RestorePlanView }): ReactElement {
   const diskLabels = Object.fromEntries(plan.disks.map((d) => [d.key, d.label]));
@@ -59,10 +60,9 @@ export function PlanStep(): ReactElement {
       <StepHeading>{data ? `Plan for ${data.vm}` : 'Plan'}</StepHeading>
       {data ? null : <PlanStatusLine />}
       {plan.problem ? (
-        <div className="notice notice-error" role="alert">
-          <strong>Could not make the plan.</strong> {plan.problem.message}
-          {plan.problem.hint ? <div className="hint">{plan.problem.hint}</div> : null}
-        </div>
+        <ErrorNotice problem={plan.problem}>
+          <strong>Could not make the plan.</strong>{' '}
+        </ErrorNotice>
       ) : null}
       {data ? (
         <>

@@ -1,10 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LabInfo } from '../../../electron/lab/lab-info';
+import type { BackupJobOptions } from '../../../electron/backup/backup-runner';
+import { LAB_VMS, type LabInfo } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
+import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
+import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
+import { Repository } from '../../../electron/repository/repository';
 import { parseDatastorePath } from '../../../electron/vsphere/datastore-files';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { VddkSession } from '../../../electron/vddk/vddk-session';
+import { listVms } from '../../../electron/vsphere/inventory';
+import { VimSession } from '../../../electron/vsphere/vim-session';
+import type { MoRef } from '../../../electron/vsphere/vim-types';
+import { TEST_KDF } from '../../unit/repository/repository-fixtures';
+import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
 
 /** Local path of a `[datastore] dir/name.vmdk` disk's flat extent in the running lab. */
 export function flatExtentPath(info: LabInfo, fileName: string): string {
@@ -53,4 +63,66 @@ export async function writeThroughLabVddk(
   } finally {
     await session.close();
   }
+}
+
+/** A vCenter lab (no bulk VMs) whose thin/thick VM is backed up into a fresh repository, and the backup job's options. */
+export interface BackupLab {
+  lab: RunningLab;
+  session: VimSession;
+  repo: Repository;
+  /** The lab's thin/thick VM. */
+  vm: MoRef;
+  work: string;
+  /** The lab VDDK's state folder (its call logs). */
+  stateDir: string;
+  /** Options of a backup of the thin/thick VM over nbdssl with the lab VDDK; `extraConfig` adds lab VDDK settings. */
+  jobOptions: (extra?: Partial<BackupJobOptions>, extraConfig?: Record<string, string | number>) => BackupJobOptions;
+  close: () => Promise<void>;
+}
+
+/** Starts the lab in a new folder named after `prefix`; `tmpDirectory` gives VDDK a persistent tmpDirectory inside it. */
+export async function startBackupLab(prefix: string, options: { tmpDirectory?: boolean } = {}): Promise<BackupLab> {
+  ensureNativeBuilt();
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const stateDir = join(work, 'state');
+  mkdirSync(stateDir);
+  const lab = await startVcsim({ mode: 'vcenter', vms: 0, datastoreRoot: work });
+  const session = await VimSession.connect({
+    url: lab.info.url,
+    username: lab.info.username,
+    password: async () => lab.info.password,
+    trustedSha256: lab.info.thumbprintSha256,
+  });
+  const repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
+  const vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
+  return {
+    lab,
+    session,
+    repo,
+    vm,
+    work,
+    stateDir,
+    jobOptions: (extra = {}, extraConfig = {}) => ({
+      session,
+      repo,
+      vm: { name: LAB_VMS.thinThick },
+      vddk: {
+        dir: labVddkDir(),
+        extraConfigText: labVddkConfig(lab.info),
+        extraConfig: { 'labvddk.stateDir': stateDir, ...extraConfig },
+        tmpRoot: work,
+        ...(options.tmpDirectory ? { tmpDirectory: join(work, 'vddk-tmp') } : {}),
+      },
+      credentials: { userName: lab.info.username, password: async () => lab.info.password },
+      thumbprintSha1: lab.info.thumbprintSha1,
+      transports: ['nbdssl'],
+      keepaliveMs: 0,
+      ...extra,
+    }),
+    close: async () => {
+      await session.close();
+      await lab.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
 }

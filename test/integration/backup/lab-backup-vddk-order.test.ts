@@ -1,78 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-runner';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
 import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
-import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
-import { Repository } from '../../../electron/repository/repository';
+import { type RunningLab } from '../../../electron/lab/vcsim-process';
 import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
 import { VddkSession } from '../../../electron/vddk/vddk-session';
-import { listVms } from '../../../electron/vsphere/inventory';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import type { MoRef } from '../../../electron/vsphere/vim-types';
-import { TEST_KDF } from '../../unit/repository/repository-fixtures';
-import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
-import { accessLog, writeThroughLabVddk } from './lab-backup-fixture';
+import { accessLog, type BackupLab, startBackupLab, writeThroughLabVddk } from './lab-backup-fixture';
 
 const MiB = 1024 * 1024;
 
 describe('backup: VDDK call order, Cleanup and allocation fallbacks (vcenter lab)', () => {
   let lab: RunningLab;
   let session: VimSession;
-  let repo: Repository;
   let vm: MoRef;
   let work: string;
   let stateDir: string;
 
-  const jobOptions = (
-    extra: Partial<BackupJobOptions> = {},
-    extraConfig: Record<string, string | number> = {},
-  ): BackupJobOptions => ({
-    session,
-    repo,
-    vm: { name: LAB_VMS.thinThick },
-    vddk: {
-      dir: labVddkDir(),
-      extraConfigText: labVddkConfig(lab.info),
-      extraConfig: { 'labvddk.stateDir': stateDir, ...extraConfig },
-      tmpRoot: work,
-      tmpDirectory: join(work, 'vddk-tmp'),
-    },
-    credentials: { userName: lab.info.username, password: async () => lab.info.password },
-    thumbprintSha1: lab.info.thumbprintSha1,
-    transports: ['nbdssl'],
-    keepaliveMs: 0,
-    ...extra,
-  });
+  let backupLab: BackupLab;
+  const jobOptions = (extra: Partial<BackupJobOptions> = {}, extraConfig: Record<string, string | number> = {}): BackupJobOptions =>
+    backupLab.jobOptions(extra, extraConfig);
 
   beforeAll(async () => {
-    ensureNativeBuilt();
-    work = mkdtempSync(join(tmpdir(), 'lifeboat-backup-order-'));
-    stateDir = join(work, 'state');
-    mkdirSync(stateDir);
-    lab = await startVcsim({ mode: 'vcenter', vms: 0, datastoreRoot: work });
-    session = await VimSession.connect({
-      url: lab.info.url,
-      username: lab.info.username,
-      password: async () => lab.info.password,
-      trustedSha256: lab.info.thumbprintSha256,
-    });
-    repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
-    vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
+    backupLab = await startBackupLab('lifeboat-backup-order-', { tmpDirectory: true });
+    ({ lab, session, vm, work, stateDir } = backupLab);
     await writeThroughLabVddk(lab.info, vm.value, `[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`, [
       { offset: 8 * MiB, data: randomBytes(MiB) },
     ]);
   }, 180_000);
 
   afterAll(async () => {
-    await session?.close();
-    await lab?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await backupLab?.close();
   });
 
   it('PrepareForAccess before the snapshot is created, EndAccess after it is removed, Cleanup without vmxSpec', async () => {

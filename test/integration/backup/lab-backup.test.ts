@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, type BackupJobOptions } from '../../../electron/backup/backup-runner';
@@ -10,18 +9,12 @@ import type { BackupProgress } from '../../../electron/backup/backup-progress';
 import { BackupFailedError } from '../../../electron/backup/backup-result';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
-import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
-import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
+import { type RunningLab } from '../../../electron/lab/vcsim-process';
 import { Repository } from '../../../electron/repository/repository';
-import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
-import { listVms } from '../../../electron/vsphere/inventory';
 import { retrieveOne } from '../../../electron/vsphere/property-collector';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import type { MoRef } from '../../../electron/vsphere/vim-types';
-import { TEST_KDF } from '../../unit/repository/repository-fixtures';
-import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
-import { accessLog, flatExtentPath, writeThroughLabVddk } from './lab-backup-fixture';
+import { accessLog, type BackupLab, flatExtentPath, startBackupLab, writeThroughLabVddk } from './lab-backup-fixture';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -36,37 +29,13 @@ describe('backup of a lab VM (vcenter mode)', () => {
   let thinFile: string;
   const pointIds: string[] = [];
 
-  const jobOptions = (extra: Partial<BackupJobOptions> = {}): BackupJobOptions => ({
-    session,
-    repo,
-    vm: { name: LAB_VMS.thinThick },
-    vddk: {
-      dir: labVddkDir(),
-      extraConfigText: labVddkConfig(lab.info),
-      extraConfig: { 'labvddk.stateDir': stateDir },
-      tmpRoot: work,
-    },
-    credentials: { userName: lab.info.username, password: async () => lab.info.password },
-    thumbprintSha1: lab.info.thumbprintSha1,
-    transports: ['nbdssl'],
-    keepaliveMs: 0,
-    ...extra,
-  });
+  let backupLab: BackupLab;
+  const jobOptions = (extra: Partial<BackupJobOptions> = {}, extraConfig: Record<string, string | number> = {}): BackupJobOptions =>
+    backupLab.jobOptions(extra, extraConfig);
 
   beforeAll(async () => {
-    ensureNativeBuilt();
-    work = mkdtempSync(join(tmpdir(), 'lifeboat-backup-it-'));
-    stateDir = join(work, 'state');
-    mkdirSync(stateDir);
-    lab = await startVcsim({ mode: 'vcenter', vms: 0, datastoreRoot: work });
-    session = await VimSession.connect({
-      url: lab.info.url,
-      username: lab.info.username,
-      password: async () => lab.info.password,
-      trustedSha256: lab.info.thumbprintSha256,
-    });
-    repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
-    vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
+    backupLab = await startBackupLab('lifeboat-backup-it-');
+    ({ lab, session, repo, vm, work, stateDir } = backupLab);
     thinFile = `[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`;
     // Some data on the thin disk before the first backup (a partition table and a file).
     await writeThroughLabVddk(lab.info, vm.value, thinFile, [
@@ -76,9 +45,7 @@ describe('backup of a lab VM (vcenter mode)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await session?.close();
-    await lab?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await backupLab?.close();
   });
 
   it('full backup: config, disks with change ids, independent disk skipped, snapshot removed, EndAccess called', async () => {

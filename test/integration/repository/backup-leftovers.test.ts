@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,20 +8,14 @@ import type { BackupProgress } from '../../../electron/backup/backup-progress';
 import { BackupFailedError } from '../../../electron/backup/backup-result';
 import { vmSnapshots } from '../../../electron/backup/source-vm-facts';
 import { LAB_VMS } from '../../../electron/lab/lab-info';
-import { labVddkConfig } from '../../../electron/lab/lab-vddk-config';
-import { startVcsim, type RunningLab } from '../../../electron/lab/vcsim-process';
-import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
+import { type RunningLab } from '../../../electron/lab/vcsim-process';
 import { Repository } from '../../../electron/repository/repository';
 import { RepositoryLock } from '../../../electron/repository/repository-lock';
 import { pruneRepository } from '../../../electron/repository/repository-prune';
-import { labVddkDir } from '../../../electron/vddk/vddk-discovery';
-import { listVms } from '../../../electron/vsphere/inventory';
 import { VimSession } from '../../../electron/vsphere/vim-session';
 import type { MoRef } from '../../../electron/vsphere/vim-types';
 import { createSnapshot } from '../../../electron/vsphere/vm-operations';
-import { accessLog, writeThroughLabVddk } from '../backup/lab-backup-fixture';
-import { ensureNativeBuilt } from '../vddk/lab-vddk-fixture';
-import { TEST_KDF } from '../../unit/repository/repository-fixtures';
+import { accessLog, type BackupLab, startBackupLab, writeThroughLabVddk } from '../backup/lab-backup-fixture';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -41,37 +34,13 @@ describe('what killed backups leave behind (vcenter lab)', () => {
   let work: string;
   let stateDir: string;
 
-  const jobOptions = (extra: Partial<BackupJobOptions> = {}): BackupJobOptions => ({
-    session,
-    repo,
-    vm: { name: LAB_VMS.thinThick },
-    vddk: {
-      dir: labVddkDir(),
-      extraConfigText: labVddkConfig(lab.info),
-      extraConfig: { 'labvddk.stateDir': stateDir },
-      tmpRoot: work,
-    },
-    credentials: { userName: lab.info.username, password: async () => lab.info.password },
-    thumbprintSha1: lab.info.thumbprintSha1,
-    transports: ['nbdssl'],
-    keepaliveMs: 0,
-    ...extra,
-  });
+  let backupLab: BackupLab;
+  const jobOptions = (extra: Partial<BackupJobOptions> = {}, extraConfig: Record<string, string | number> = {}): BackupJobOptions =>
+    backupLab.jobOptions(extra, extraConfig);
 
   beforeAll(async () => {
-    ensureNativeBuilt();
-    work = mkdtempSync(join(tmpdir(), 'lifeboat-leftovers-it-'));
-    stateDir = join(work, 'state');
-    mkdirSync(stateDir);
-    lab = await startVcsim({ mode: 'vcenter', vms: 0, datastoreRoot: work });
-    session = await VimSession.connect({
-      url: lab.info.url,
-      username: lab.info.username,
-      password: async () => lab.info.password,
-      trustedSha256: lab.info.thumbprintSha256,
-    });
-    repo = await Repository.init(new LocalFolderBackend(join(work, 'repo')), 'pw', { kdf: TEST_KDF });
-    vm = (await listVms(session)).find((v) => v.name === LAB_VMS.thinThick)!.ref;
+    backupLab = await startBackupLab('lifeboat-leftovers-it-');
+    ({ lab, session, repo, vm, work, stateDir } = backupLab);
     // Some data on the thin disk, as the lab backup tests do before a first backup.
     await writeThroughLabVddk(lab.info, vm.value, `[LocalDS_0] ${LAB_VMS.thinThick}/${LAB_VMS.thinThick}.vmdk`, [
       { offset: 0, data: Buffer.alloc(64 * 1024, 1) },
@@ -79,9 +48,7 @@ describe('what killed backups leave behind (vcenter lab)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await session?.close();
-    await lab?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await backupLab?.close();
   });
 
   it('a repository in use fails the backup before any snapshot is taken or any disk read', async () => {

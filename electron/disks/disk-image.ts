@@ -23,8 +23,14 @@ export interface DiskImage {
    * contiguous, covering the range exactly. Formats that cannot tell report `data`.
    */
   extents(offset?: number, length?: number): Promise<DiskExtent[]>;
-  /** Reads `length` bytes at `offset` (both multiples of 512); unallocated areas read as zeros. */
+  /**
+   * Reads `length` bytes at `offset` (both multiples of 512); unallocated areas read as zeros.
+   * The buffer is the caller's to read, not to change: an image may hand out a view of
+   * data it keeps (a restore point's cached chunk).
+   */
   read(offset: number, length: number): Promise<Buffer>;
+  /** A request size the image serves without assembling or copying (a restore point's chunk size); copies may use it. */
+  readonly naturalIoBytes?: number;
   /** Writes `data` at `offset` (both multiples of 512). */
   write(offset: number, data: Buffer): Promise<void>;
   /** Makes written data durable. */

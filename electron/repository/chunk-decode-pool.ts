@@ -12,6 +12,8 @@ export interface DecodeTask {
   where: string;
   rawLength: number;
   read: () => Promise<Buffer>;
+  /** Called once the stored bytes are no longer needed, when they were decoded on this thread (not when they moved to a worker). */
+  release?: () => void;
 }
 
 export interface ChunkDecodePoolOptions {
@@ -166,7 +168,13 @@ export class ChunkDecodePool {
 
   private run(task: DecodeTask, stored: Buffer): Promise<Buffer> {
     const slot = this.usesWorkers ? this.pickWorker() : null;
-    if (!slot) return Promise.resolve(this.decodeHere(task, stored));
+    if (!slot) {
+      try {
+        return Promise.resolve(this.decodeHere(task, stored));
+      } finally {
+        task.release?.();
+      }
+    }
     const seq = ++this.seq;
     const body = movable(stored);
     const request: DecodeRequest = {

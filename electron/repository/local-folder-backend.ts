@@ -64,11 +64,12 @@ export class LocalFolderBackend implements RepositoryBackend {
     }
   }
 
-  async getRange(name: string, offset: number, length: number): Promise<Buffer> {
+  async getRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    if (into && into.length < length) throw new RangeError(`a ${into.length}-byte buffer cannot take ${length} bytes`);
     try {
       return await this.files.withHandle(this.path(name), async (handle) => {
         // Every byte is overwritten by the read, or cut off below.
-        const buf = Buffer.allocUnsafe(length);
+        const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
         let done = 0;
         while (done < length) {
           const { bytesRead } = await handle.read(buf, done, length - done, offset + done);

@@ -2,6 +2,14 @@ import { assertAlignedRange, type DiskExtent, type DiskImage } from '../disks/di
 import { RepositoryCorruptError } from './repository-errors';
 import type { PointDisk } from './restore-point-manifest';
 
+/** Part of one stored chunk a read needs: disk bytes [from, to) of the chunk starting at slotStart. */
+interface ChunkSlot {
+  id: string;
+  slotStart: number;
+  from: number;
+  to: number;
+}
+
 /**
  * A disk of a restore point as a read-only DiskImage, so restore treats it like
  * any other source. Zero and unallocated runs, and data slots whose content is
@@ -49,11 +57,45 @@ export class PointDiskImage implements DiskImage {
     return out;
   }
 
+  /** The chunk size: a request of one whole chunk is served as a view of it, without assembling. */
+  get naturalIoBytes(): number {
+    return this.chunkSize;
+  }
+
+  /**
+   * A request inside one chunk is answered with a view of that chunk (no
+   * allocation, no copy: the DiskImage contract says a read's buffer is not
+   * changed by its caller, and chunks may be shared through the cache).
+   * Wider requests are assembled; only their gaps are zero-filled.
+   */
   async read(offset: number, length: number): Promise<Buffer> {
     assertAlignedRange(this.capacity, offset, length);
-    const out = Buffer.alloc(length);
+    const slots = this.slotsIn(offset, length);
+    const only = slots.length === 1 ? slots[0] : undefined;
+    if (only && only.from === offset && only.to === offset + length) {
+      const chunk = await this.chunkFor(only);
+      return chunk.subarray(only.from - only.slotStart, only.to - only.slotStart);
+    }
+    const out = Buffer.allocUnsafe(length);
+    let zeroFrom = offset;
+    for (const slot of slots) {
+      out.fill(0, zeroFrom - offset, slot.from - offset);
+      zeroFrom = slot.to;
+    }
+    out.fill(0, zeroFrom - offset, length);
+    await Promise.all(
+      slots.map(async (slot) => {
+        const chunk = await this.chunkFor(slot);
+        chunk.copy(out, slot.from - offset, slot.from - slot.slotStart, slot.to - slot.slotStart);
+      }),
+    );
+    return out;
+  }
+
+  /** The stored chunks [offset, offset+length) needs, in disk order, each with the part of it that is needed. */
+  private slotsIn(offset: number, length: number): ChunkSlot[] {
     const end = offset + length;
-    const copies: Array<Promise<void>> = [];
+    const slots: ChunkSlot[] = [];
     for (const run of this.disk.blockMap) {
       if (run.kind !== 'data') continue;
       const from = Math.max(run.offset, offset);
@@ -65,25 +107,22 @@ export class PointDiskImage implements DiskImage {
         const slotStart = slot * this.chunkSize;
         const stop = Math.min(to, slotStart + this.chunkSize);
         const id = run.chunks[slot - first];
-        const at = pos;
-        if (id) {
-          copies.push(
-            this.readChunk(id).then((chunk) => {
-              if (chunk.length < stop - slotStart) {
-                throw new RepositoryCorruptError(
-                  `chunk ${id.slice(0, 16)}`,
-                  `holds ${chunk.length} bytes, disk ${this.disk.key} needs ${stop - slotStart} there`,
-                );
-              }
-              chunk.copy(out, at - offset, at - slotStart, stop - slotStart);
-            }),
-          );
-        }
+        if (id) slots.push({ id, slotStart, from: pos, to: stop });
         pos = stop;
       }
     }
-    await Promise.all(copies);
-    return out;
+    return slots.sort((a, b) => a.from - b.from);
+  }
+
+  private async chunkFor(slot: ChunkSlot): Promise<Buffer> {
+    const chunk = await this.readChunk(slot.id);
+    if (chunk.length < slot.to - slot.slotStart) {
+      throw new RepositoryCorruptError(
+        `chunk ${slot.id.slice(0, 16)}`,
+        `holds ${chunk.length} bytes, disk ${this.disk.key} needs ${slot.to - slot.slotStart} there`,
+      );
+    }
+    return chunk;
   }
 
   async write(): Promise<void> {

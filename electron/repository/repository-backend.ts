@@ -16,8 +16,11 @@ export interface RepositoryBackend {
   put(name: string, data: Buffer): Promise<void>;
   /** Reads a whole object; rejects with ObjectNotFoundError when it does not exist. */
   get(name: string): Promise<Buffer>;
-  /** Reads `length` bytes at `offset` of an object (fewer at its end). */
-  getRange(name: string, offset: number, length: number): Promise<Buffer>;
+  /**
+   * Reads `length` bytes at `offset` of an object (fewer at its end). With `into`
+   * (at least `length` bytes) the bytes land there and the result is a view of it.
+   */
+  getRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /** Size of an object, or null when it does not exist. */
   size(name: string): Promise<number | null>;
   exists(name: string): Promise<boolean>;

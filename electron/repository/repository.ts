@@ -5,6 +5,7 @@ import { packObjectName } from './pack-format';
 import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
+import { ReadBufferPool } from './read-buffer-pool';
 import {
   CONFIG_OBJECT,
   createConfig,
@@ -60,11 +61,18 @@ export interface RepositoryOptions {
   decodeWorkerScript?: string | null;
 }
 
+/** Room for a sealed chunk beyond its plain size (codec byte, nonce, tag; zstd's worst case is a little larger still). */
+const READ_BUFFER_SLACK = 4096;
+/** Free read buffers kept: the decoder holds a handful of chunks at once. */
+const READ_BUFFERS_KEPT = 8;
+
 /** The restore-point repository: open it with the password, then write or read points. */
 export class Repository {
   private readonly cache: ChunkCache;
   private readonly manifests = new Map<string, RestorePointManifest>();
   private decoderPool: ChunkDecodePool | undefined;
+  /** Sealed chunk bytes are read into these and handed back once decoded (in flight at most: the decoder's bound). */
+  private readonly readBuffers: ReadBufferPool;
 
   private constructor(
     readonly backend: RepositoryBackend,
@@ -73,6 +81,7 @@ export class Repository {
     private chunkIndex: ChunkIndex,
     private readonly options: RepositoryOptions,
   ) {
+    this.readBuffers = new ReadBufferPool(config.chunkSize + READ_BUFFER_SLACK, READ_BUFFERS_KEPT);
     this.cache = new ChunkCache(options.cacheChunks ?? Math.max(4, Math.floor((16 * 1024 * 1024) / config.chunkSize)));
   }
 
@@ -274,12 +283,16 @@ export class Repository {
         'referenced but no readable index lists it (an index is damaged or missing: run `lifeboat repo repair` to rebuild the index from the packs)',
       );
     const name = packObjectName(loc.pack);
+    // Taken when the read starts (after the decoder made room), so waiting callers hold no buffer.
+    let buffer: Buffer | undefined;
     return this.decoder.decode({
       id,
       where: name,
       rawLength: loc.rawLength,
+      release: () => buffer && this.readBuffers.give(buffer),
       read: async () => {
-        const stored = await this.backend.getRange(name, loc.offset, loc.length);
+        buffer = this.readBuffers.take(loc.length);
+        const stored = await this.backend.getRange(name, loc.offset, loc.length, buffer);
         if (stored.length !== loc.length)
           throw new RepositoryCorruptError(name, `pack is shorter than its index says (truncated?)`);
         return stored;

@@ -21,8 +21,20 @@ export function exportFiles(file: string, format: ExportFormat): string[] {
   return [file, `${file.replace(/\.vmdk$/i, '')}-flat.vmdk`];
 }
 
-/** Bytes per read/write step. */
+/** Bytes per read/write step, and in flight at once (as pieces of the source's natural size where it has one). */
 const PIECE = 4 * 1024 * 1024;
+const BYTES_IN_FLIGHT = 2 * PIECE;
+
+/**
+ * How an export reads its source: a restore point is read a chunk at a time
+ * (each piece is then a view of a decoded chunk, never assembled or copied),
+ * with as many pieces in flight as fill BYTES_IN_FLIGHT; other sources in 4 MiB pieces.
+ */
+export function exportIo(source: Pick<DiskImage, 'naturalIoBytes'>): { ioBytes: number; inFlight: number } {
+  const natural = source.naturalIoBytes;
+  const ioBytes = natural && natural % 512 === 0 && natural <= PIECE ? natural : PIECE;
+  return { ioBytes, inFlight: Math.max(2, Math.floor(BYTES_IN_FLIGHT / ioBytes)) };
+}
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -138,11 +150,11 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
   const out = await createDiskImage(file, format, source.capacity, { adapterType: options.adapterType ?? 'lsilogic' });
   // CRC-32 of each piece as written: the read-back compares the file with these instead of decoding the point again.
   const written: PieceDigests = new Map();
+  const io = exportIo(source);
   let copy;
   try {
     copy = await copyDisk(source, out, {
-      ioBytes: PIECE,
-      inFlight: 2,
+      ...io,
       targetReadsZero: true,
       orderedWrites: format === 'vmdk-stream-optimized',
       digests: written,
@@ -158,7 +170,7 @@ async function exportDiskTo(source: DiskImage, file: string, options: ExportOpti
   const back = await openDiskImage(file, { format, readOnly: true });
   let verdict;
   try {
-    verdict = await verifyCopy(source, back, PIECE, {
+    verdict = await verifyCopy(source, back, io.ioBytes, {
       includeTargetData: format !== 'raw' && format !== 'vmdk-flat',
       written,
       onProgress: (p) => options.onProgress?.(p.bytesDone, p.bytesTotal, 'verify'),

@@ -66,7 +66,7 @@ async function engineBundle() {
         "export { NativeAllocationProbe } from './electron/vddk/native-allocation-probe';",
         "export { copyDisk, verifyCopy } from './electron/restore/disk-copier';",
         "export { createDiskImage, openDiskImage } from './electron/disks/open-disk-image';",
-        "export { exportDisk } from './electron/restore-points/disk-export';",
+        "export { exportDisk, exportIo } from './electron/restore-points/disk-export';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -113,20 +113,22 @@ async function child(argv) {
     const [pointId, target, verify] = rest;
     const source = (await repo.openPoint(pointId)).disk(2000);
     const image = await engine.createDiskImage(target, 'raw', source.capacity);
-    // CRC-32s of what was written, for the second verify below.
-    const digests = new Map();
-    // LIFEBOAT_BENCH_IN_FLIGHT: pieces in flight (export and the bench use 2).
-    const inFlight = Number(process.env.LIFEBOAT_BENCH_IN_FLIGHT ?? 2);
-    await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight, targetReadsZero: true, digests });
+    // CRC-32s of what was written, for the second verify below (taken only when verifying, as a restore does).
+    const digests = verify === '1' ? new Map() : undefined;
+    // The export's piece size and depth; LIFEBOAT_BENCH_IO_BYTES / LIFEBOAT_BENCH_IN_FLIGHT override them for A/B runs.
+    const io = engine.exportIo(source);
+    const ioBytes = Number(process.env.LIFEBOAT_BENCH_IO_BYTES ?? io.ioBytes);
+    const inFlight = Number(process.env.LIFEBOAT_BENCH_IN_FLIGHT ?? io.inFlight);
+    await engine.copyDisk(source, image, { ioBytes, inFlight, targetReadsZero: true, digests });
     await image.close();
     out.copySeconds = seconds();
     if (verify === '1') {
       // As export and restore verify today: the source is decoded again and compared.
       const back = await engine.openDiskImage(target, { format: 'raw', readOnly: true });
-      const verdict = await engine.verifyCopy(source, back, 4 * MiB);
+      const verdict = await engine.verifyCopy(source, back, ioBytes);
       out.verifySeconds = seconds() - out.copySeconds;
       // Against the CRC-32s copyDisk recorded (PieceDigests): reads the target only.
-      const againstWritten = await engine.verifyCopy(source, back, 4 * MiB, { written: digests });
+      const againstWritten = await engine.verifyCopy(source, back, ioBytes, { written: digests });
       out.verifyWrittenSeconds = seconds() - out.copySeconds - out.verifySeconds;
       await back.close();
       if (!verdict.ok || !againstWritten.ok) throw new Error(`verify failed at byte ${verdict.firstMismatch}`);
@@ -140,7 +142,7 @@ async function child(argv) {
       pairs.map(async ([pointId, target]) => {
         const source = (await repo.openPoint(pointId)).disk(2000);
         const image = await engine.createDiskImage(target, 'raw', source.capacity);
-        await engine.copyDisk(source, image, { ioBytes: 4 * MiB, inFlight: 2, targetReadsZero: true });
+        await engine.copyDisk(source, image, { ...engine.exportIo(source), targetReadsZero: true });
         await image.close();
       }),
     );

@@ -54,6 +54,55 @@ describe('chunk reads from packs', () => {
     await expect(disk.read(MiB, MiB)).rejects.toThrow(/missing from the repository/);
   });
 
+  it('a read of one whole chunk is a view of the decoded chunk, neither assembled nor copied', async () => {
+    const id = await twelveChunkPoint(dir);
+    const repo = await Repository.open(new LocalFolderBackend(dir), 'pw', { cacheChunks: 4 });
+    const disk = (await repo.openPoint(id)).disk(2000);
+    expect(disk.naturalIoBytes).toBe(MiB);
+    const first = await disk.read(3 * MiB, MiB);
+    const again = await disk.read(3 * MiB, MiB);
+    expect(again.buffer).toBe(first.buffer);
+    expect(first.equals(patternBytes(CAPACITY, 7).subarray(3 * MiB, 4 * MiB))).toBe(true);
+  });
+
+  it('a read over chunks and holes zero-fills the holes itself (its buffer starts uninitialised)', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF });
+    const img = new MemoryDiskImage(CAPACITY);
+    const expected = Buffer.alloc(CAPACITY);
+    // Data, then an unwritten MiB and a written all-zero MiB (no chunk for either), then data.
+    for (const at of [0, 3 * MiB]) {
+      const bytes = patternBytes(MiB, at + 1);
+      await img.write(at, bytes);
+      bytes.copy(expected, at);
+    }
+    await img.write(2 * MiB, Buffer.alloc(MiB));
+    const writer = repo.beginPoint(pointMeta());
+    await copyImage(img, writer.addDisk(diskMeta(2000, CAPACITY)));
+    const id = (await writer.commit()).manifest.id;
+    const disk = (await repo.openPoint(id)).disk(2000);
+    // Memory handed out dirty, as Buffer.allocUnsafe may.
+    const unsafe = Buffer.allocUnsafe.bind(Buffer);
+    vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((n: number) => unsafe(n).fill(0xaa));
+    const read = await disk.read(512 * 1024, 4 * MiB);
+    expect(read.equals(expected.subarray(512 * 1024, 512 * 1024 + 4 * MiB))).toBe(true);
+  });
+
+  it('reads sealed chunks into buffers it reuses instead of a new buffer per chunk', async () => {
+    const id = await twelveChunkPoint(dir);
+    const backend = new LocalFolderBackend(dir);
+    const repo = await Repository.open(backend, 'pw', { cacheChunks: 1 });
+    const disk = (await repo.openPoint(id)).disk(2000);
+    const reads = vi.spyOn(backend, 'getRange');
+    for (let pos = 0; pos < CAPACITY; pos += MiB) {
+      expect((await disk.read(pos, MiB)).equals(patternBytes(CAPACITY, 7).subarray(pos, pos + MiB))).toBe(true);
+    }
+    const into = reads.mock.calls.filter(([name]) => name.startsWith('packs/')).map((call) => call[3]?.buffer);
+    expect(into).toHaveLength(12);
+    expect(into.every((b) => b !== undefined)).toBe(true);
+    expect(new Set(into).size).toBe(1);
+    backend.closeHandles();
+  });
+
   it('does not hash a chunk again on read: AES-GCM already authenticated it', async () => {
     const id = await twelveChunkPoint(dir);
     const repo = await Repository.open(new LocalFolderBackend(dir), 'pw', { cacheChunks: 1 });

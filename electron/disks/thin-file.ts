@@ -43,7 +43,8 @@ export class ThinFile {
 
   /** Reads exactly `length` bytes; bytes past end of file read as zeros. */
   async read(offset: number, length: number): Promise<Buffer> {
-    const buf = Buffer.alloc(length);
+    // Not zero-filled first: readInto writes every byte (zeros past end of file).
+    const buf = Buffer.allocUnsafe(length);
     await this.readInto(buf, offset);
     return buf;
   }

@@ -4,6 +4,7 @@ import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { copyDisk, verifyCopy, type PieceDigests } from '../restore/disk-copier';
 import { assertOutsideRepositories } from './export-target';
+import { ProgressHeartbeat } from './progress-heartbeat';
 
 /** What `lifeboat export --format` accepts. */
 export const EXPORT_FORMATS = ['raw', 'vmdk', 'vmdk-flat'] as const;
@@ -83,7 +84,7 @@ export class ExportVerificationError extends Error {
  * failed export; the files are created 0600 like everything in the Lifeboat folder.
  */
 export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
-  const progress = options.onProgress ? new ProgressHeartbeat(options.onProgress) : null;
+  const progress = options.onProgress ? new ProgressHeartbeat(options.onProgress, HEARTBEAT_MS) : null;
   try {
     return await exportDiskStaged(source, file, { ...options, onProgress: progress?.report });
   } finally {
@@ -91,32 +92,8 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
   }
 }
 
-/** How often progress is said at least, also while nothing moves (extents scanned, the file closed and renamed). */
+/** Longest time without a progress report, also while nothing moves (extents scanned, the file closed and renamed): ≥ 5 Hz. */
 const HEARTBEAT_MS = 200;
-
-/** Passes progress on, and says the last one again when HEARTBEAT_MS went by without any: a UI never looks stalled. */
-class ProgressHeartbeat {
-  private last: [number, number, 'write' | 'verify'] | null = null;
-  private lastAt = Date.now();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly onProgress: NonNullable<ExportOptions['onProgress']>) {
-    this.timer = setInterval(() => {
-      if (this.last && Date.now() - this.lastAt >= HEARTBEAT_MS) this.report(...this.last);
-    }, HEARTBEAT_MS / 2);
-    this.timer.unref();
-  }
-
-  readonly report = (done: number, total: number, phase: 'write' | 'verify'): void => {
-    this.last = [done, total, phase];
-    this.lastAt = Date.now();
-    this.onProgress(done, total, phase);
-  };
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
 
 async function exportDiskStaged(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
   await assertOutsideRepositories(file);

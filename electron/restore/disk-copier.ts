@@ -11,8 +11,15 @@ export interface CopyProgress {
 export interface CopyOptions {
   /** Largest request (XPORT-NBDSSL-BUFFER: at most 2 MiB over NBD/NBDSSL). Multiple of 512. */
   ioBytes: number;
-  /** Requests in flight at once; memory use is at most ioBytes × inFlight. */
+  /** Writes in flight at once (the target's queue depth). */
   inFlight: number;
+  /**
+   * Pieces read from the source ahead of the ones being written (default: 8 MiB
+   * worth, at least one), so a target that takes one request at a time (SAN,
+   * HotAdd) never waits for the source between two writes. Memory use is at
+   * most ioBytes × (inFlight + readAhead).
+   */
+  readAhead?: number;
   /**
    * True when every area not written reads as zeros afterwards (a new thin or
    * new local image): zero and unallocated areas are then skipped, so thin
@@ -56,6 +63,9 @@ export async function rangesToCopy(source: DiskImage, targetReadsZero: boolean):
   const extents = await source.extents();
   return mergeRanges(extents.filter((e) => e.kind === 'data' || !targetReadsZero).map((e) => ({ offset: e.offset, length: e.length })));
 }
+
+/** Source bytes read ahead of the writes by default (see CopyOptions.readAhead). */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
@@ -110,6 +120,23 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
     }
   }
 
+  // Source reads started ahead of the writers, by piece index; each is taken once, by the worker that writes it.
+  const readAhead = options.readAhead ?? Math.max(1, Math.ceil(READ_AHEAD_BYTES / options.ioBytes));
+  const reads = new Map<number, Promise<Buffer>>();
+  let readNext = 0;
+  const readPiece = (index: number): Promise<Buffer> => {
+    while (readNext < pending.length && readNext <= index + readAhead) {
+      const p = pending[readNext]!;
+      const read = source.read(p.offset, p.length);
+      // Awaited when its piece's turn comes; after a failure nobody may, and it must not go unhandled.
+      read.catch(() => undefined);
+      reads.set(readNext++, read);
+    }
+    const read = reads.get(index)!;
+    reads.delete(index);
+    return read;
+  };
+
   async function copyPieces(): Promise<void> {
     for (;;) {
       if (failure) return;
@@ -117,7 +144,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
       const index = next++;
       const piece = pending[index];
       if (!piece) return;
-      const data = await source.read(piece.offset, piece.length);
+      const data = await readPiece(index);
       options.digests?.set(piece.offset, { length: piece.length, crc: crc32(data) });
       const zero = isAllZero(data);
       if (options.orderedWrites) await waitTurn(index);

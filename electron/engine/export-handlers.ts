@@ -72,7 +72,7 @@ export class ExportHandlers {
           step: null,
           etaSeconds: null,
           finishedAt: new Date().toISOString(),
-          outcome: `${r.file}: ${formatBytes(r.fileBytes)} written (${formatBytes(r.dataBytes)} of data), read back identical to the restore point (digest ${r.verification.exportSha256})`,
+          outcome: `${r.file}: ${formatBytes(r.fileBytes)} written (${formatBytes(r.dataBytes)} of data), read back identical to the restore point (${r.verification.exportSha256 ? `digest ${r.verification.exportSha256}` : 'compared byte for byte as written'})`,
         }),
       )
       .catch((err: unknown) => {

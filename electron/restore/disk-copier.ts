@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { DiskImage } from '../disks/disk-image';
 import { isAllZero } from '../disks/zero-block';
 import { mergeRanges, splitAtBoundaries, subtractRanges, totalBytes, type ByteRange } from '../disks/byte-ranges';
+import { firstDifference, ReadBackCheck } from './read-back-check';
 
 export interface CopyProgress {
   bytesDone: number;
@@ -37,6 +38,8 @@ export interface CopyOptions {
   onRangeCopied?: (range: ByteRange) => void;
   /** Filled with the CRC-32 of every piece as it was read, so verifyCopy need not decode the source again. */
   digests?: PieceDigests;
+  /** Verify while copying (ReadBackCheck): each piece read back after its write and compared with the bytes in memory. */
+  readBack?: boolean;
 }
 
 /**
@@ -55,6 +58,8 @@ export interface CopyResult {
   bytesZero: number;
   /** Bytes skipped because an earlier run had copied them. */
   bytesResumed: number;
+  /** With `readBack`: bytes read back and compared, and the first that differed (null when none). */
+  readBack?: { bytesCompared: number; firstMismatch: number | null };
   durationMs: number;
 }
 
@@ -92,6 +97,9 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
   options.onProgress?.({ bytesDone, bytesTotal });
 
   const zeros = options.targetReadsZero ? null : Buffer.alloc(options.ioBytes);
+  // A streamOptimized target holds its grains only once closed: it is verified after writing instead.
+  if (options.readBack && options.orderedWrites) throw new RangeError('readBack needs a target that reads back before it is closed, not an ordered-writes one');
+  const readBack = options.readBack ? new ReadBackCheck(target) : null;
   let next = 0;
   // Ordered targets: a piece may be written only after every earlier piece.
   let writeTurn = 0;
@@ -161,6 +169,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
       } finally {
         if (options.orderedWrites) passTurn();
       }
+      await readBack?.check(piece.offset, zero ? null : data, piece.length);
       bytesDone += piece.length;
       options.onRangeCopied?.(piece);
       options.onProgress?.({ bytesDone, bytesTotal });
@@ -171,6 +180,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
   const outcomes = await Promise.allSettled(workers);
   if (failure || outcomes.some((o) => o.status === 'rejected')) throw failure;
   await target.flush();
+  if (readBack) result.readBack = { bytesCompared: readBack.bytesCompared, firstMismatch: readBack.firstMismatch };
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -207,19 +217,6 @@ export interface VerifyOptions {
 
 /** Pieces read ahead of the comparison, per side: both sides' reads overlap the compare and the hash. */
 const VERIFY_READ_AHEAD = 2;
-
-function firstDifference(a: Buffer, b: Buffer): number {
-  // Halve towards the first difference with memcmp rather than a byte loop over megabytes.
-  let lo = 0;
-  let hi = Math.min(a.length, b.length);
-  while (hi - lo > 64) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    if (a.subarray(lo, mid).equals(b.subarray(lo, mid))) lo = mid;
-    else hi = mid;
-  }
-  while (lo < hi && a[lo] === b[lo]) lo++;
-  return lo;
-}
 
 /**
  * Reads back every range the source holds data in (and, when asked, every

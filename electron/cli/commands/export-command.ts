@@ -47,7 +47,7 @@ function formatExport(r: ExportResult & { pointId: string; disk: number }): stri
     `Exported disk ${r.disk} of restore point ${r.pointId} to ${r.file} (${FORMAT_NAMES[r.format]}).`,
     `  ${formatBytes(r.dataBytes)} of data written in ${r.seconds.toFixed(1)} s (${r.megabytesPerSecond.toFixed(1)} MB/s); ` +
       `file ${formatBytes(r.fileBytes)}, ${formatBytes(r.fileAllocatedBytes)} on disk; capacity ${formatBytes(r.capacity)}`,
-    `  verified: ${v.ok ? 'identical' : 'DIFFERENT'} — read back ${formatBytes(v.bytesCompared)}, digest ${v.exportSha256}`,
+    `  verified: ${v.ok ? 'identical' : 'DIFFERENT'} — read back ${formatBytes(v.bytesCompared)} ${v.method === 'while-writing' ? 'as it was written, compared byte for byte' : `after writing, digest ${v.exportSha256}`}`,
   ].join('\n');
 }
 

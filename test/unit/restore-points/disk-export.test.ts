@@ -1,8 +1,10 @@
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DiskFormatError } from '../../../electron/disks/disk-image';
+import { RawImage } from '../../../electron/disks/raw-image';
 import { exportDisk, ExportVerificationError } from '../../../electron/restore-points/disk-export';
 import { openDiskImage } from '../../../electron/disks/open-disk-image';
 import { MemoryDiskImage } from '../repository/memory-disk-image';
@@ -25,6 +27,7 @@ describe('disk export', () => {
     dir = await mkdtemp(join(tmpdir(), 'lifeboat-export-'));
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -37,7 +40,9 @@ describe('disk export', () => {
     expect(r.fileAllocatedBytes).toBeLessThan(4 * MiB);
     expect(r.verification.ok).toBe(true);
     expect(r.verification.bytesCompared).toBe(2 * MiB + 512);
-    expect([...phases]).toEqual(['write', 'verify']);
+    // Verified while writing: each piece read back as it was written, no separate pass.
+    expect([...phases]).toEqual(['write']);
+    expect(r.verification.method).toBe('while-writing');
     const bytes = await readFile(file);
     expect(bytes[2 * MiB]).toBe(0x5a);
     expect(bytes[16 * MiB - 1]).toBe(0x11);
@@ -85,20 +90,51 @@ describe('disk export', () => {
     expect(seen.length).toBeGreaterThan(2);
   });
 
-  it('fails verification when the file reads back differently from what was written', async () => {
+  it('after writing (streamOptimized): a closed file changed before its read-back fails the export, nothing put in place', async () => {
     const img = new MemoryDiskImage(4 * MiB);
     await img.write(MiB, Buffer.alloc(MiB, 0x33));
-    // The disk under the export changes a byte after the copy wrote it (a bad sector, a faulty controller).
+    // The file changes after the copy wrote it and before the read-back (a faulty controller, another writer).
     const onProgress = (done: number, total: number, phase: 'write' | 'verify') => {
       if (phase !== 'write' || done < total) return;
       const staging = readdirSync(dir).find((f) => f.startsWith('.lifeboat-export-'))!;
-      const fd = openSync(join(dir, staging, 'drift.raw'), 'r+');
-      writeSync(fd, Buffer.from([0x44]), 0, 1, MiB + 4096);
+      const fd = openSync(join(dir, staging, 'drift.vmdk'), 'r+');
+      const end = statSync(join(dir, staging, 'drift.vmdk')).size;
+      // Overwrite the middle of the file: inside the compressed grain data.
+      writeSync(fd, Buffer.alloc(64, 0x44), 0, 64, Math.floor(end / 2));
       closeSync(fd);
     };
-    const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw', onProgress }).catch((e: unknown) => e);
+    const err = await exportDisk(img, join(dir, 'drift.vmdk'), { format: 'vmdk', onProgress }).catch((e: unknown) => e);
+    // Whether the change hits the descriptor, a grain or its data, the read-back refuses the file.
+    expect(err instanceof ExportVerificationError || err instanceof DiskFormatError).toBe(true);
+    expect(existsSync(join(dir, 'drift.vmdk'))).toBe(false);
+  });
+
+  it('while writing (raw): a piece that reads back differently fails verification, naming the byte, and nothing is put in place', async () => {
+    const img = new MemoryDiskImage(4 * MiB);
+    await img.write(MiB, Buffer.alloc(MiB, 0x33));
+    // The medium returns one changed byte when the piece is read back.
+    const read = RawImage.prototype.read;
+    vi.spyOn(RawImage.prototype, 'read').mockImplementation(async function (this: RawImage, offset: number, length: number) {
+      const bytes = Buffer.from(await read.call(this, offset, length));
+      if (offset <= MiB + 4096 && MiB + 4096 < offset + length) bytes[MiB + 4096 - offset] = 0x44;
+      return bytes;
+    });
+    const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportVerificationError);
-    expect((err as ExportVerificationError).result.verification.ok).toBe(false);
-    expect((err as Error).message).toMatch(/reads back differently/);
+    const v = (err as ExportVerificationError).result.verification;
+    expect(v).toMatchObject({ ok: false, method: 'while-writing', firstMismatch: MiB + 4096 });
+    expect((err as Error).message).toMatch(/reads back differently from the restore point from byte 1052672/);
+    expect(existsSync(join(dir, 'drift.raw'))).toBe(false);
+  });
+
+  it('raw and flat exports are verified while writing, streamOptimized after writing', async () => {
+    const img = await source();
+    const raw = await exportDisk(img, join(dir, 'm.raw'), { format: 'raw' });
+    const flat = await exportDisk(img, join(dir, 'm.vmdk'), { format: 'vmdk-flat' });
+    const stream = await exportDisk(img, join(dir, 's.vmdk'), { format: 'vmdk' });
+    expect(raw.verification).toMatchObject({ ok: true, method: 'while-writing', bytesCompared: 2 * MiB + 512 });
+    expect(flat.verification).toMatchObject({ ok: true, method: 'while-writing', bytesCompared: 2 * MiB + 512 });
+    expect(stream.verification).toMatchObject({ ok: true, method: 'after-writing' });
+    expect(stream.verification.exportSha256).toMatch(/^crc32:[0-9a-f]{8}$/);
   });
 });

@@ -65,6 +65,8 @@ export interface RepositoryOptions {
 const READ_BUFFER_SLACK = 4096;
 /** Free read buffers kept: the decoder holds a handful of chunks at once. */
 const READ_BUFFERS_KEPT = 8;
+/** Point manifests a scan reads at once. */
+const MANIFEST_READS_AT_ONCE = 8;
 
 /** The restore-point repository: open it with the password, then write or read points. */
 export class Repository {
@@ -184,7 +186,11 @@ export class Repository {
   }
 
   async loadPoint(idOrPrefix: string): Promise<RestorePointManifest> {
-    const id = await this.resolvePointId(idOrPrefix);
+    return this.loadListedPoint(await this.resolvePointId(idOrPrefix));
+  }
+
+  /** A point by the full id a listing just gave (resolving it again would list every point once more: n² for a scan). */
+  private async loadListedPoint(id: string): Promise<RestorePointManifest> {
     const cached = this.manifests.get(id);
     if (cached) return cached;
     const manifest = decodeManifest(this.keys, id, await this.backend.get(pointObjectName(id)));
@@ -205,13 +211,22 @@ export class Repository {
   async scanPoints(): Promise<{ points: PointSummary[]; damaged: Array<{ object: string; problem: string }> }> {
     const out: PointSummary[] = [];
     const damaged: Array<{ object: string; problem: string }> = [];
-    for (const id of await this.pointIds()) {
-      let m: RestorePointManifest;
-      try {
-        m = await this.loadPoint(id);
-      } catch (err) {
-        if (!(err instanceof RepositoryCorruptError)) throw err;
-        damaged.push({ object: pointObjectName(id), problem: err.problem });
+    const ids = await this.pointIds();
+    // Manifests read a few at a time (each is a small object); a damaged one is reported, not fatal.
+    const loaded: Array<RestorePointManifest | RepositoryCorruptError> = [];
+    for (let i = 0; i < ids.length; i += MANIFEST_READS_AT_ONCE) {
+      const batch = ids.slice(i, i + MANIFEST_READS_AT_ONCE).map((id) =>
+        this.loadListedPoint(id).catch((err: unknown) => {
+          if (err instanceof RepositoryCorruptError) return err;
+          throw err;
+        }),
+      );
+      loaded.push(...(await Promise.all(batch)));
+    }
+    for (const [i, id] of ids.entries()) {
+      const m = loaded[i]!;
+      if (m instanceof RepositoryCorruptError) {
+        damaged.push({ object: pointObjectName(id), problem: m.problem });
         continue;
       }
       out.push({

@@ -26,6 +26,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   rmSync,
   writeFileSync,
   writeSync,
@@ -34,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -100,6 +102,14 @@ async function bundleCli() {
     footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
   });
   return outfile;
+}
+
+/** `node --cpu-prof` flags for the CLI (the engine's main thread) into a fresh `dir`; NODE_OPTIONS may not carry them, so the
+ * VDDK worker process it spawns is not profiled: the report's VDDK call times stand for it. */
+function profileFlags(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 function runCli(cli, args, env, nodeFlags = []) {
@@ -239,7 +249,7 @@ async function main() {
         cli,
         ['--json', 'export', '--point', pointId, '--disk', '2000', '--format', 'raw', '--out', out, '--force', ...repoArgs],
         env,
-        profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', 'lab-restore-export.cpuprofile'] : [],
+        profile ? profileFlags(join(profileDir, 'lab-restore-export')) : [],
       );
       const doc = mustSucceed('lifeboat export', run);
       if (doc.verification?.ok !== true) fail(`the export did not verify: ${JSON.stringify(doc).slice(0, 1000)}`);
@@ -269,7 +279,7 @@ async function main() {
           ...connArgs,
         ],
         env,
-        profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `lab-restore-${transport}.cpuprofile`] : [],
+        profile ? profileFlags(join(profileDir, `lab-restore-${transport}`)) : [],
       );
       const doc = mustSucceed(`lifeboat restore (${transport})`, run);
       if (doc.event !== 'result' || doc.ok !== true)
@@ -316,7 +326,22 @@ async function main() {
       mkdirSync(profileDir, { recursive: true });
       await exportStep(true);
       for (const tr of args.transports) await restoreStep(tr, true);
-      profiles = profileDir;
+      // Per step: the CLI's process (the engine's main thread).
+      profiles = Object.fromEntries(
+        ['export', ...args.transports].map((step) => {
+          const dir = join(profileDir, `lab-restore-${step}`);
+          const summaries = readdirSync(dir)
+            .filter((f) => f.endsWith('.cpuprofile'))
+            .map((f) => {
+              const s = summariseCpuProfile(join(dir, f));
+              const process = s.scripts.some((u) => u.startsWith('lab-restore-bench-cli'))
+                ? 'CLI main thread'
+                : `other (${s.scripts.slice(0, 2).join(', ')})`;
+              return { process, file: join(dir, f), ...s };
+            });
+          return [step, summaries];
+        }),
+      );
     }
 
     const pair = (a, b) => median(t[a].map((x, i) => x / t[b][i]));
@@ -394,7 +419,11 @@ async function main() {
           .map(([fn, ms, count]) => `${fn} ${count}× ${(ms / 1000).toFixed(2)} s`);
         return `VDDK calls of the last ${tr} restore: ${top.join(', ') || 'none reported'}`;
       }),
-      profiles ? `CPU profiles (engine main thread): ${profiles}` : '',
+      ...(profiles
+        ? Object.entries(profiles).flatMap(([step, list]) =>
+            list.map((s) => `profile, ${step}, ${s.process}: ${formatCpuProfile(s)}`),
+          )
+        : []),
       `JSON: ${jsonPath}`,
     ].filter(Boolean);
     process.stdout.write(lines.join('\n') + '\n');

@@ -36,6 +36,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
+import { imagePieces, loadVddkLayer, vddkFloor } from './lab-vddk-floor.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -205,10 +206,14 @@ async function main() {
     t[tr] = [];
     t[`${tr}Wall`] = [];
     t[`${tr}Copy`] = [];
+    t[`${tr}Floor`] = [];
+    t[`${tr}Pwrite`] = [];
     t[`${tr}Rate`] = [];
     vddkCalls[tr] = [];
   }
-  let exportRate = [];
+  const exportRate = [];
+  const depth = Object.fromEntries(args.transports.map((tr) => [tr, tr === 'hotadd' ? 1 : 4]));
+  const vddkLayer = await loadVddkLayer(root, outDir);
   try {
     const image = join(work, 'disk.img');
     log(`image: ${args.sizeMiB} MiB with ${args.sizeMiB / 2} MiB of data; import…`);
@@ -285,6 +290,9 @@ async function main() {
       if (doc.event !== 'result' || doc.ok !== true)
         fail(`the ${transport} restore did not succeed:\n${run.stdout.slice(-3000)}`);
       const disk = doc.disks[0];
+      // The plan's request size and depth for this disk (XPORT-ALIGNED-BUFFERS), for the floor below.
+      const planLine = run.stdout.split('\n').find((l) => l.startsWith('{"event":"plan"'));
+      const planned = planLine ? JSON.parse(planLine).plan.disks[0] : null;
       if (disk.transportUsed !== transport) fail(`the restore asked for ${transport} but used ${disk.transportUsed}`);
       // The copy alone (copyDisk's own clock, from the report's rate): without the disk's open and close.
       const copyOnly = disk.megabytesPerSecond
@@ -297,6 +305,8 @@ async function main() {
         rate: copyOnly ? disk.bytesWritten / 1e6 / copyOnly : null,
         vddkCalls: doc.vddkCalls,
         vmName: name,
+        inFlight: planned?.inFlight ?? null,
+        ioBytes: planned?.ioBytes ?? null,
       };
     };
 
@@ -311,6 +321,16 @@ async function main() {
         t[`${tr}Wall`].push(r.wall);
         t[`${tr}Rate`].push(r.rate);
         vddkCalls[tr].push(r.vddkCalls);
+        depth[tr] = r.inFlight ?? depth[tr];
+        // The same pieces from memory through the lab VDDK, and with pwrite: the VDDK path's own floor.
+        const floor = await vddkFloor(vddkLayer, root, work, {
+          capacity: args.sizeMiB * MiB,
+          pieces: imagePieces(args.sizeMiB),
+          transport: tr,
+          depth: depth[tr],
+        });
+        t[`${tr}Floor`].push(floor.vddkSeconds);
+        t[`${tr}Pwrite`].push(floor.pwriteSeconds);
         // Each restored VM's disk stays in the lab datastore: remove the flat file so the disk does not fill.
         for (const f of ['-flat.vmdk', '.vmdk'])
           rmSync(join(work, 'datastores', datastore, r.vmName, `${r.vmName}${f}`), { force: true });
@@ -359,6 +379,20 @@ async function main() {
         lifeboatSeconds: median(t[`${tr}Copy`]),
         peerSeconds: median(t.export),
         ratio: pair(`${tr}Copy`, 'export'),
+        goal: '—',
+      },
+      {
+        workload: `same pieces from memory: lab VDDK (${tr}, ${depth[tr]} in flight) / pwrite (VDDK path alone)`,
+        lifeboatSeconds: median(t[`${tr}Floor`]),
+        peerSeconds: median(t[`${tr}Pwrite`]),
+        ratio: pair(`${tr}Floor`, `${tr}Pwrite`),
+        goal: '—',
+      },
+      {
+        workload: `restore copy (${tr}) / the lab VDDK writing the same pieces from memory`,
+        lifeboatSeconds: median(t[`${tr}Copy`]),
+        peerSeconds: median(t[`${tr}Floor`]),
+        ratio: pair(`${tr}Copy`, `${tr}Floor`),
         goal: '—',
       },
       {

@@ -345,19 +345,30 @@ async function main() {
     if (args.profile) {
       mkdirSync(profileDir, { recursive: true });
       await exportStep(true);
-      for (const tr of args.transports) await restoreStep(tr, true);
+      for (const tr of args.transports) {
+        await restoreStep(tr, true);
+        await vddkFloor(vddkLayer, root, work, {
+          capacity: args.sizeMiB * MiB,
+          pieces: imagePieces(args.sizeMiB),
+          transport: tr,
+          depth: depth[tr],
+          profileDir: profileFlags(join(profileDir, `lab-restore-floor-${tr}`))[1].slice('--cpu-prof-dir='.length),
+        });
+      }
       // Per step: the CLI's process (the engine's main thread).
       profiles = Object.fromEntries(
-        ['export', ...args.transports].map((step) => {
+        ['export', ...args.transports, ...args.transports.map((tr) => `floor-${tr}`)].map((step) => {
           const dir = join(profileDir, `lab-restore-${step}`);
           const summaries = readdirSync(dir)
             .filter((f) => f.endsWith('.cpuprofile'))
             .map((f) => {
               const s = summariseCpuProfile(join(dir, f));
-              const process = s.scripts.some((u) => u.startsWith('lab-restore-bench-cli'))
+              const proc = s.scripts.some((u) => u.startsWith('lab-restore-bench-cli'))
                 ? 'CLI main thread'
-                : `other (${s.scripts.slice(0, 2).join(', ')})`;
-              return { process, file: join(dir, f), ...s };
+                : s.scripts.some((u) => u.includes('worker'))
+                  ? 'VDDK worker process'
+                  : `other (${s.scripts.slice(0, 2).join(', ')})`;
+              return { process: proc, file: join(dir, f), ...s };
             });
           return [step, summaries];
         }),

@@ -17,7 +17,12 @@ export async function loadVddkLayer(root, outDir) {
   mkdirSync(dirname(bundle), { recursive: true });
   await build({
     stdin: {
-      contents: "export * from './vddk-session'; export * from './lab-vddk-config'; export * from './vddk-discovery';",
+      contents: [
+        "export * from './vddk-session';",
+        "export * from './lab-vddk-config';",
+        "export * from './vddk-discovery';",
+        "export { configureVddkWorkerLauncher } from './vddk-worker-process';",
+      ].join(' '),
       resolveDir: join(root, 'electron', 'vddk'),
       loader: 'ts',
     },
@@ -44,8 +49,13 @@ async function inFlight(jobs, limit) {
  * Writes `pieces` ([offset, length] pairs) of a disk of `capacity` bytes both ways; returns seconds for each.
  * `work` holds a datastore folder for the lab VDDK and the raw file.
  */
-export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, transport, depth }) {
-  const { VddkSession, labVddkConfigKeys, labVddkDir } = vddkLayer;
+export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, transport, depth, profileDir }) {
+  const { VddkSession, labVddkConfigKeys, labVddkDir, configureVddkWorkerLauncher } = vddkLayer;
+  // --profile: the VDDK worker process under `node --cpu-prof` (NODE_OPTIONS may not carry the flag).
+  configureVddkWorkerLauncher({
+    executable: process.execPath,
+    args: (script, addon) => [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), script, addon],
+  });
   const datastore = join(work, 'floor-ds');
   mkdirSync(datastore, { recursive: true });
   const data = randomBytes(Math.max(...pieces.map(([, n]) => n)));

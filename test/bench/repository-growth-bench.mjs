@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -247,7 +248,14 @@ async function main() {
       timed(process.execPath, lb(flags('list'), 'list'), lbEnv, listed(made));
       timed(process.execPath, lb(flags('verify'), 'verify'), lbEnv, verified);
       timed(process.execPath, lb(flags('verify-read-data'), 'verify', '--read-data'), lbEnv, verified);
-      profiles = dir;
+      profiles = Object.fromEntries(
+        ['list', 'verify', 'verify-read-data'].map((name) => {
+          const file = join(dir, `repository-growth-${name}-${made}.cpuprofile`);
+          // Where a point's listing goes: the repository's open, listing the points folder, loading each manifest.
+          const calls = ['open', 'scanPoints', 'pointIds', 'resolvePointId', 'list', 'loadPoint', 'verifyRepository'];
+          return [name, { file, ...summariseCpuProfile(file, 12, calls) }];
+        }),
+      );
     }
 
     // Cost per point between checkpoints: the same per-point cost all along is linear growth.
@@ -341,8 +349,11 @@ async function main() {
         .join('; ')}`,
       `lifeboat --help alone (node start + CLI load): ${report.cliStartSeconds.toFixed(2)} s; setup: ${made} imports ${importSeconds.toFixed(1)} s${restic ? `, restic backups ${resticBackupSeconds.toFixed(1)} s` : ''}`,
       Object.values(superlinear).some(Boolean)
-        ? `grows worse than linearly: ${keys.filter((k) => superlinear[k]).join(', ')}${profiles ? ` (profiles in ${profiles})` : ' (run with --profile for CPU profiles)'}`
+        ? `grows worse than linearly: ${keys.filter((k) => superlinear[k]).join(', ')}${profiles ? '' : ' (run with --profile for CPU profiles)'}`
         : 'every command grows linearly or better in the number of points',
+      ...(profiles
+        ? Object.entries(profiles).map(([name, p]) => `profile of repo ${name} at ${made} points: ${formatCpuProfile(p, 8)}`)
+        : []),
       restic ? '' : RESTIC_HINT,
       `JSON: ${jsonPath}`,
     ].filter(Boolean);

@@ -2,21 +2,26 @@
 // Issue 13: the lab-VDDK restore of a point against the repository → raw file export of the same point.
 // Goal: the VDDK path ≥ 0.9 × the export's rate, i.e. the restore's copy ≤ 1.11 × the export's write.
 //
-//   node test/bench/lab-restore-bench.mjs [--size MiB] [--runs N] [--transports nbdssl,nbd] [--json] [--keep] [--profile]
+//   node test/bench/lab-restore-bench.mjs [--size MiB] [--runs N] [--transports nbdssl,nbd]
+//                                         [--api-transports hotadd,nbdssl|none] [--json] [--keep] [--profile]
 //
 // A --size MiB image (default 1024, half of it data: random, duplicated and text blocks, holes between)
 // is imported (`lifeboat import`) as one point. The lab (`lifeboat lab start`, vCenter mode) keeps its
 // datastores in this bench's work folder, on the same file system as the export, so both write to the
-// same disk. Each run, in turn (the order alternates between runs):
+// same disk. Each run, in turn (the order reverses every other run):
 //   - `lifeboat export --format raw` of the point: its write seconds (`seconds` of --json; it verifies
 //     afterwards, which is not counted);
 //   - `lifeboat restore --transport T --no-verify` of the point into the lab as a new VM, for each
-//     transport: the write-disks step's seconds from the restore report (the copy), and the command's wall time.
-// Ratios are per run (restore copy / export write), median of --runs. The report's VDDK call totals
-// (VixDiskLib_Write and the rest, summed in the worker) say where the copy's time goes; --profile adds
-// `node --cpu-prof` of the CLI (the engine's main thread) for one restore per transport and one export,
-// written to test-output/bench/profiles/. Needs Go and govmomi for the lab (see `lifeboat lab start --help`)
-// and `npm run build:native` (the addon and the lab VDDK). JSON: test-output/bench/lab-restore.json.
+//     --transports: the write-disks step and the copy alone from the restore report, and the command's wall time;
+//   - for each --api-transports, the same restore job through the engine API against a lab of its own
+//     (lab-restore-api.mjs: the CLI cannot pick HotAdd on a machine that is not a VM the lab knows);
+//   - the VDDK path's floor: the same pieces from memory through the lab VDDK, and with pwrite (lab-vddk-floor.mjs).
+// Ratios are per run (restore / export), median of --runs. The report's VDDK call totals (the worker's time
+// per call, queueing behind earlier calls included) say where the copy's time goes; --profile adds
+// `node --cpu-prof` of the CLI (the engine's main thread) for one restore per transport and one export, and of
+// the VDDK worker process of the floor step, summarised in the output (files in test-output/bench/profiles/).
+// Needs Go and govmomi for the lab (see `lifeboat lab start --help`) and `npm run build:native` (the addon
+// and the lab VDDK). JSON: test-output/bench/lab-restore.json.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -26,6 +31,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readdirSync,
   rmSync,
   writeFileSync,
@@ -37,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
 import { imagePieces, loadVddkLayer, vddkFloor } from './lab-vddk-floor.mjs';
+import { loadRestoreApi, startApiLab } from './lab-restore-api.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -53,7 +60,15 @@ const fail = (message) => {
 };
 
 function parseArgs(argv) {
-  const args = { sizeMiB: 1024, runs: 3, transports: ['nbdssl', 'nbd'], json: false, keep: false, profile: false };
+  const args = {
+    sizeMiB: 1024,
+    runs: 3,
+    transports: ['nbdssl', 'nbd'],
+    api: ['hotadd', 'nbdssl'],
+    json: false,
+    keep: false,
+    profile: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -62,9 +77,12 @@ function parseArgs(argv) {
     else if (a === '--size') args.sizeMiB = Number(argv[++i]);
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--transports') args.transports = String(argv[++i]).split(',');
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--api-transports') {
+      const v = String(argv[++i]);
+      args.api = v === 'none' ? [] : v.split(',');
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'usage: node test/bench/lab-restore-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--transports nbdssl,nbd] [--json] [--keep] [--profile]\n',
+        'usage: node test/bench/lab-restore-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--transports nbdssl,nbd] [--api-transports hotadd,nbdssl|none] [--json] [--keep] [--profile]\n',
       );
       process.exit(0);
     } else {
@@ -80,9 +98,11 @@ function parseArgs(argv) {
     process.stderr.write('lab-restore-bench: --runs must be at least 1\n');
     process.exit(2);
   }
-  const bad = args.transports.find((t) => !TRANSPORTS.includes(t));
+  const bad = [...args.transports, ...args.api].find((t) => !TRANSPORTS.includes(t));
   if (bad !== undefined || args.transports.length === 0) {
-    process.stderr.write(`lab-restore-bench: --transports takes a comma list of ${TRANSPORTS.join(', ')}\n`);
+    process.stderr.write(
+      `lab-restore-bench: --transports (CLI) takes a comma list of nbdssl, nbd; --api-transports one of ${TRANSPORTS.join(', ')} or none\n`,
+    );
     process.exit(2);
   }
   return args;
@@ -202,17 +222,24 @@ async function main() {
   let labStarted = false;
   const t = { export: [], exportWall: [], exportVerify: [] };
   const vddkCalls = {};
+  for (const tr of new Set([...args.transports, ...args.api])) {
+    t[`${tr}Floor`] = [];
+    t[`${tr}Pwrite`] = [];
+  }
+  for (const tr of args.api) {
+    t[`api-${tr}`] = [];
+    t[`api-${tr}Job`] = [];
+  }
   for (const tr of args.transports) {
     t[tr] = [];
     t[`${tr}Wall`] = [];
     t[`${tr}Copy`] = [];
-    t[`${tr}Floor`] = [];
-    t[`${tr}Pwrite`] = [];
     t[`${tr}Rate`] = [];
     vddkCalls[tr] = [];
   }
   const exportRate = [];
-  const depth = Object.fromEntries(args.transports.map((tr) => [tr, tr === 'hotadd' ? 1 : 4]));
+  // The plan's requests in flight (XPORT-ALIGNED-BUFFERS): NBD(SSL) 4, HotAdd 1; a CLI restore's plan replaces these.
+  const depth = Object.fromEntries([...args.transports, ...args.api].map((tr) => [tr, tr === 'hotadd' ? 1 : 4]));
   const vddkLayer = await loadVddkLayer(root, outDir);
   try {
     const image = join(work, 'disk.img');
@@ -310,18 +337,13 @@ async function main() {
       };
     };
 
-    for (let i = 0; i < args.runs; i++) {
-      log(`run ${i + 1}/${args.runs}…`);
-      // Export first in even runs, last in odd ones: neither side always meets the other's writeback.
-      const ex = i % 2 === 0 ? await exportStep(false) : null;
-      for (const tr of i % 2 === 0 ? args.transports : [...args.transports].reverse()) {
-        const r = await restoreStep(tr, false);
-        t[tr].push(r.step);
-        t[`${tr}Copy`].push(r.copyOnly);
-        t[`${tr}Wall`].push(r.wall);
-        t[`${tr}Rate`].push(r.rate);
-        vddkCalls[tr].push(r.vddkCalls);
-        depth[tr] = r.inFlight ?? depth[tr];
+    const dsFolder = lab.datastores?.find((d) => d.name === datastore)?.folder ?? join(work, 'datastores', datastore);
+    const api = args.api.length > 0 ? await loadRestoreApi(root, outDir) : null;
+    const apiLab = api
+      ? await startApiLab(api, { dir: join(work, 'api'), repoDir: repo, password: readFileSync(pwFile, 'utf8').trim(), pointId })
+      : null;
+    try {
+      const floorOf = async (tr) => {
         // The same pieces from memory through the lab VDDK, and with pwrite: the VDDK path's own floor.
         const floor = await vddkFloor(vddkLayer, root, work, {
           capacity: args.sizeMiB * MiB,
@@ -331,22 +353,49 @@ async function main() {
         });
         t[`${tr}Floor`].push(floor.vddkSeconds);
         t[`${tr}Pwrite`].push(floor.pwriteSeconds);
-        // Each restored VM's disk stays in the lab datastore: remove the flat file so the disk does not fill.
-        for (const f of ['-flat.vmdk', '.vmdk'])
-          rmSync(join(work, 'datastores', datastore, r.vmName, `${r.vmName}${f}`), { force: true });
+      };
+      for (let i = 0; i < args.runs; i++) {
+        log(`run ${i + 1}/${args.runs}…`);
+        const steps = [
+          async () => {
+            const ex = await exportStep(false);
+            t.export.push(ex.write);
+            t.exportVerify.push(ex.verify);
+            t.exportWall.push(ex.wall);
+            exportRate.push(ex.rate);
+          },
+          ...args.transports.map((tr) => async () => {
+            const r = await restoreStep(tr, false);
+            t[tr].push(r.step);
+            t[`${tr}Copy`].push(r.copyOnly);
+            t[`${tr}Wall`].push(r.wall);
+            t[`${tr}Rate`].push(r.rate);
+            vddkCalls[tr].push(r.vddkCalls);
+            depth[tr] = r.inFlight ?? depth[tr];
+            // Each restored VM's disk stays in the lab datastore: remove it so the disk does not fill.
+            rmSync(join(dsFolder, r.vmName), { recursive: true, force: true });
+            await floorOf(tr);
+          }),
+          ...args.api.map((tr) => async () => {
+            const r = await apiLab.restore(tr, `bench-api-${tr}-${i}`);
+            t[`api-${tr}`].push(r.copy);
+            t[`api-${tr}Job`].push(r.jobSeconds);
+            if (!args.transports.includes(tr)) await floorOf(tr);
+          }),
+        ];
+        // Reversed every other run: no step always meets another's writeback.
+        for (const step of i % 2 === 0 ? steps : [...steps].reverse()) await step();
       }
-      const ex2 = ex ?? (await exportStep(false));
-      t.export.push(ex2.write);
-      t.exportVerify.push(ex2.verify);
-      t.exportWall.push(ex2.wall);
-      exportRate.push(ex2.rate);
+    } finally {
+      await apiLab?.close();
     }
     let profiles = null;
     if (args.profile) {
       mkdirSync(profileDir, { recursive: true });
       await exportStep(true);
-      for (const tr of args.transports) {
-        await restoreStep(tr, true);
+      const floors = [...new Set([...args.transports, ...args.api])];
+      for (const tr of floors) {
+        if (args.transports.includes(tr)) await restoreStep(tr, true);
         await vddkFloor(vddkLayer, root, work, {
           capacity: args.sizeMiB * MiB,
           pieces: imagePieces(args.sizeMiB),
@@ -355,9 +404,9 @@ async function main() {
           profileDir: profileFlags(join(profileDir, `lab-restore-floor-${tr}`))[1].slice('--cpu-prof-dir='.length),
         });
       }
-      // Per step: the CLI's process (the engine's main thread).
+      // Per step: the CLI's process (the engine's main thread); for a floor, the VDDK worker process.
       profiles = Object.fromEntries(
-        ['export', ...args.transports, ...args.transports.map((tr) => `floor-${tr}`)].map((step) => {
+        ['export', ...args.transports, ...floors.map((tr) => `floor-${tr}`)].map((step) => {
           const dir = join(profileDir, `lab-restore-${step}`);
           const summaries = readdirSync(dir)
             .filter((f) => f.endsWith('.cpuprofile'))
@@ -376,7 +425,34 @@ async function main() {
     }
 
     const pair = (a, b) => median(t[a].map((x, i) => x / t[b][i]));
-    const rows = args.transports.flatMap((tr) => [
+    const apiRows = args.api.flatMap((tr) => [
+      {
+        workload: `lab VDDK restore (${tr}, engine API) copy / raw export write, same point`,
+        lifeboatSeconds: median(t[`api-${tr}`]),
+        peerSeconds: median(t.export),
+        ratio: pair(`api-${tr}`, 'export'),
+        goal: '≤ 1.11 (rate ≥ 0.9×)',
+      },
+      ...(args.transports.includes(tr)
+        ? []
+        : [
+            {
+              workload: `same pieces from memory: lab VDDK (${tr}, ${depth[tr]} in flight) / pwrite (VDDK path alone)`,
+              lifeboatSeconds: median(t[`${tr}Floor`]),
+              peerSeconds: median(t[`${tr}Pwrite`]),
+              ratio: pair(`${tr}Floor`, `${tr}Pwrite`),
+              goal: '—',
+            },
+          ]),
+      {
+        workload: `restore copy (${tr}, engine API) / the lab VDDK writing the same pieces from memory`,
+        lifeboatSeconds: median(t[`api-${tr}`]),
+        peerSeconds: median(t[`${tr}Floor`]),
+        ratio: pair(`api-${tr}`, `${tr}Floor`),
+        goal: '—',
+      },
+    ]);
+    const cliRows = args.transports.flatMap((tr) => [
       {
         // Both sides open, copy and close: the restore's write-disks step (VDDK open … Close) vs the export's write.
         workload: `lab VDDK restore (${tr}) write step / raw export write, same point`,
@@ -414,6 +490,7 @@ async function main() {
         goal: '—',
       },
     ]);
+    const rows = [...cliRows, ...apiRows];
     // Where a transport's copy goes: VDDK calls' milliseconds (the worker's own timing of each call), last run.
     const callShares = Object.fromEntries(
       args.transports.map((tr) => {

@@ -61,6 +61,12 @@ export async function startApiLab(api, { dir, repoDir, password, pointId }) {
       });
       const home = join(dir, 'api-home');
       const started = process.hrtime.bigint();
+      // How busy this process's main thread (the engine's, here) was during the copy: event-loop utilisation and
+      // CPU, sampled every 20 ms and taken between the samples that bound the write-disks phase.
+      const samples = [];
+      const sample = () => samples.push({ at: Date.now(), elu: performance.eventLoopUtilization(), cpu: process.cpuUsage() });
+      sample();
+      const sampler = setInterval(sample, 20);
       let outcome;
       try {
         outcome = await api.runRestoreJob(
@@ -87,9 +93,18 @@ export async function startApiLab(api, { dir, repoDir, password, pointId }) {
           },
         );
       } finally {
+        clearInterval(sampler);
         await vddk.close();
       }
+      sample();
       const jobSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const phase = outcome.phases.find((p) => p.phase === 'write-disks');
+      const from = Date.parse(phase.startedAt);
+      const to = Date.parse(phase.finishedAt);
+      const first = samples.filter((x) => x.at <= from).pop() ?? samples[0];
+      const last = samples.find((x) => x.at >= to) ?? samples[samples.length - 1];
+      const busy = performance.eventLoopUtilization(last.elu, first.elu).utilization;
+      const cpuSeconds = (last.cpu.user - first.cpu.user + last.cpu.system - first.cpu.system) / 1e6;
       if (outcome.errors.length > 0)
         throw new Error(`the ${transport} restore through the engine API failed: ${outcome.errors.join('; ')}`);
       const disk = outcome.disks[0];
@@ -97,7 +112,13 @@ export async function startApiLab(api, { dir, repoDir, password, pointId }) {
         throw new Error(`the API restore asked for ${transport} but used ${disk.transportUsed}`);
       // Its disk files go, so the datastore does not fill over the runs.
       rmSync(join(datastore.folder, name), { recursive: true, force: true });
-      return { copy: disk.copy.durationMs / 1000, jobSeconds, bytesWritten: disk.copy.bytesWritten };
+      return {
+        copy: disk.copy.durationMs / 1000,
+        jobSeconds,
+        bytesWritten: disk.copy.bytesWritten,
+        mainThreadBusy: busy,
+        cpuPerWall: cpuSeconds / ((last.at - first.at) / 1000),
+      };
     },
     async close() {
       await session.close().catch(() => undefined);

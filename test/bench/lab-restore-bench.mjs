@@ -229,6 +229,8 @@ async function main() {
   for (const tr of args.api) {
     t[`api-${tr}`] = [];
     t[`api-${tr}Job`] = [];
+    t[`api-${tr}Busy`] = [];
+    t[`api-${tr}Cpu`] = [];
   }
   for (const tr of args.transports) {
     t[tr] = [];
@@ -380,6 +382,8 @@ async function main() {
             const r = await apiLab.restore(tr, `bench-api-${tr}-${i}`);
             t[`api-${tr}`].push(r.copy);
             t[`api-${tr}Job`].push(r.jobSeconds);
+            t[`api-${tr}Busy`].push(r.mainThreadBusy);
+            t[`api-${tr}Cpu`].push(r.cpuPerWall);
             if (!args.transports.includes(tr)) await floorOf(tr);
           }),
         ];
@@ -540,6 +544,10 @@ async function main() {
           .slice(0, 4)
           .map(([fn, ms, count]) => `${fn} ${count}× ${(ms / 1000).toFixed(2)} s`);
         return `VDDK calls of the last ${tr} restore: ${top.join(', ') || 'none reported'}`;
+      }),
+      ...args.api.map((tr) => {
+        const m = (k) => median(t[`api-${tr}${k}`]);
+        return `engine API restore (${tr}): during the copy the engine's main thread was busy ${(100 * m('Busy')).toFixed(0)} % (event-loop utilisation) and its process used ${m('Cpu').toFixed(2)} CPU/wall (job ${m('Job').toFixed(2)} s, copy ${m('').toFixed(2)} s)`;
       }),
       ...(profiles
         ? Object.entries(profiles).flatMap(([step, list]) =>

@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
+import { growsWorseThanLinearly } from './growth-verdict.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -266,21 +267,7 @@ async function main() {
       });
     const keys = ['list', 'verify', 'verifyData', 'rsSnapshots', 'rsCheck', 'rsCheckData'];
     const perPointMs = Object.fromEntries(keys.map((k) => [k, slope(k)]));
-    // Worse than linear: what a command costs above its 1-point time grows faster than the points added
-    // (linear: from the middle checkpoint to the last, the excess grows by (last-1)/(middle-1); 25% slack
-    // and at least 0.2 s of excess, as single runs on a shared machine vary by a tenth of a second).
-    const superlinear = Object.fromEntries(
-      keys.map((k) => {
-        if (stages.length < 3 || stages[0][k] === null) return [k, false];
-        const first = stages[0];
-        const mid = stages[Math.floor((stages.length - 1) / 2) + (stages.length > 3 ? 1 : 0)];
-        const last = stages[stages.length - 1];
-        const excessMid = mid[k] - first[k];
-        const excessLast = last[k] - first[k];
-        const linear = (last.points - first.points) / (mid.points - first.points);
-        return [k, excessLast > 0.2 && excessLast > 1.25 * linear * Math.max(excessMid, 0.05)];
-      }),
-    );
+    const superlinear = Object.fromEntries(keys.map((k) => [k, growsWorseThanLinearly(stages, k)]));
     const report = {
       bench: 'repository-growth',
       runs: args.runs,

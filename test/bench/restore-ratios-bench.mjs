@@ -9,6 +9,8 @@
 // and the thin one holds the same data in 16x the capacity. Each Lifeboat step runs in its
 // own child process so its peak memory (maxRSS) is its own. Writes JSON to test-output/bench/.
 // Needs restic, nbdcopy, openssl, zstd and /usr/bin/time on PATH, and `npm run build:native`.
+// borg (Debian's borgbackup) is optional: without it the borg rows say how to install it
+// (its settings and why: borg-peer.mjs).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import { BORG_INSTALL_HINT, borgRepository, borgVersion } from './borg-peer.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
@@ -268,6 +271,8 @@ async function main() {
       lbRestorePool: [],
       fourParallel: [],
       exportApi: [],
+      borgCreate: [],
+      borgExtract: [],
     };
     const mem = {
       lbRestore: [],
@@ -278,14 +283,18 @@ async function main() {
       fourParallel: [],
       lbRestoreInThread: [],
       lbRestorePool: [],
+      borgCreate: [],
+      borgExtract: [],
     };
     const loop = { p99Ms: [], maxMs: [], progressHz: [], progressWorstHz: [] };
     const cpu = { lbRestore: [], lbRestoreInThread: [], lbRestorePool: [] };
     const engine = createRequire(import.meta.url)(bundle);
+    const borgVer = borgVersion();
+    if (!borgVer) log(BORG_INSTALL_HINT);
     for (let i = 0; i < args.runs; i++) {
       log(`run ${i + 1}/${args.runs}…`);
       const repoDir = join(work, `lb-${i}`);
-      await engine.Repository.init(new engine.LocalFolderBackend(repoDir), password);
+      const chunkBytes = (await engine.Repository.init(new engine.LocalFolderBackend(repoDir), password)).chunkSize;
       const resticDir = join(work, `rs-${i}`);
       const renv = { RESTIC_PASSWORD_FILE: pwFile, RESTIC_REPOSITORY: resticDir, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
       run('restic', ['init'], renv);
@@ -296,6 +305,15 @@ async function main() {
       const rb = timedRun('restic', ['backup', '--quiet', mixed], renv);
       t.rsBackup.push(rb.seconds);
       mem.rsBackup.push(rb.maxRssMiB);
+      const borgRepo = borgVer
+        ? borgRepository(join(work, `borg-${i}`), pwFile, join(work, 'borg-home'), chunkBytes)
+        : null;
+      if (borgRepo) {
+        borgRepo.init();
+        const bc = borgRepo.create('mixed', work, 'mixed.img');
+        t.borgCreate.push(bc.seconds);
+        mem.borgCreate.push(bc.maxRssMiB);
+      }
 
       const out = join(work, 'out.img');
       // With the decode pool and with decoding on the main thread, in turn first (the first restore after an
@@ -341,6 +359,15 @@ async function main() {
       t.rsRestore.push(rr.seconds);
       mem.rsRestore.push(rr.maxRssMiB);
       rmSync(restoreDir, { recursive: true, force: true });
+      if (borgRepo) {
+        // Right after restic's restore, as Lifeboat's restore rows pair with it: the same data, moments apart.
+        const borgOut = join(work, 'borg-out');
+        const be = borgRepo.extract('mixed', borgOut);
+        t.borgExtract.push(be.seconds);
+        mem.borgExtract.push(be.maxRssMiB);
+        rmSync(borgOut, { recursive: true, force: true });
+        rmSync(join(work, `borg-${i}`), { recursive: true, force: true });
+      }
       const r2 = lifeboatStep(bundle, repoDir, password, 'restore', imp.pointId, out, '1');
       t.lbRestoreVerify.push(r2.copySeconds + r2.verifySeconds);
       t.lbCopyInVerifyRun.push(r2.copySeconds);
@@ -371,30 +398,41 @@ async function main() {
     log('floors (openssl speed, zstd -b)…');
     const floor = floors(work, dense);
 
-    const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+    // A peer that did not run (borg not installed) has no times: its rows say why instead of a ratio.
+    const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.length > 0 ? median(v) : null]));
     // Ratios are the median of each run's own pair (both sides measured moments apart), so
     // load from other work on a shared machine cancels out better than in a ratio of medians.
-    const pairRatio = (a, b) => median(t[a].map((x, i) => x / t[b][i]));
-    const mm = Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, Math.max(...v)]));
+    const pairRatio = (a, b) => (t[b].length > 0 ? median(t[a].map((x, i) => x / t[b][i])) : null);
+    const mm = Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, v.length > 0 ? Math.max(...v) : null]));
     const dataMB = (half * MiB) / 1e6;
     const rows = [
       ['restore repository → raw, no verify, vs restic restore', 'lbRestore', 'rsRestore', '≤ 0.5'],
+      ['same vs borg extract --sparse', 'lbRestore', 'borgExtract', '≤ 0.6'],
       ['same with read-back verify vs restic restore', 'lbRestoreVerify', 'rsRestore', '—'],
       ['verify overhead (restore+verify / its own restore part)', 'lbRestoreVerify', 'lbCopyInVerifyRun', '≤ 1.25'],
       ['same, verify against written CRC-32s (PieceDigests)', 'lbRestoreVerifyWritten', 'lbCopyInVerifyRun', '≤ 1.25'],
       ['restore vs nbdcopy raw→raw of the plain image (copy floor)', 'lbRestore', 'nbdcopy', '—'],
       ['import vs restic backup', 'lbImport', 'rsBackup', '≤ 0.5'],
+      ['import vs borg create (informational)', 'lbImport', 'borgCreate', '—'],
       [`thin ${half * 16} MiB / ${half} MiB data vs dense ${half} MiB: import`, 'thinImport', 'denseImport', '≤ 1.2'],
       ['same: restore', 'thinRestore', 'denseRestore', '≤ 1.2'],
       ['restore with decoding on the main thread (no pool) vs restic restore', 'lbRestoreInThread', 'rsRestore', '—'],
       ['restore with one decode worker / with decoding on the main thread', 'lbRestorePool', 'lbRestoreInThread', '< 1'],
       // The same amount of data as one disk or as four quarter-size disks at once: below 1, parallel disks go faster.
       ['4 disks in parallel (¼ of the data each) / 1 disk of all the data', 'fourParallel', 'lbRestore', '≤ 1'],
-    ].map(([name, a, b, goal]) => ({ workload: name, lifeboatSeconds: m[a], peerSeconds: m[b], ratio: pairRatio(a, b), goal }));
+    ].map(([name, a, b, goal]) => ({
+      workload: name,
+      lifeboatSeconds: m[a],
+      peerSeconds: m[b],
+      ratio: pairRatio(a, b),
+      goal,
+      ...(m[b] === null && b.startsWith('borg') ? { note: BORG_INSTALL_HINT } : {}),
+    }));
     const report = {
       bench: 'restore-ratios',
       runs: args.runs,
       images: { mixedMiB: args.sizeMiB, dataMiB: half, thinMiB: half * 16 },
+      peers: { borg: borgVer ?? null, borgSettings: borgVer ? 'repokey (AES-CTR-256 + HMAC-SHA256), zstd,3, fixed chunker, --sparse' : null },
       medians: m,
       peakMemoryMiB: mm,
       lifeboatRestoreMBps: dataMB / m.lbRestore,
@@ -416,7 +454,13 @@ async function main() {
     else {
       const table = [['workload', 'Lifeboat s', 'peer s', 'ratio', 'goal']];
       for (const r of rows)
-        table.push([r.workload, r.lifeboatSeconds.toFixed(2), r.peerSeconds.toFixed(2), r.ratio.toFixed(2), r.goal]);
+        table.push([
+          r.workload,
+          r.lifeboatSeconds.toFixed(2),
+          r.peerSeconds === null ? '—' : r.peerSeconds.toFixed(2),
+          r.ratio === null ? '—' : r.ratio.toFixed(2),
+          r.note ? `${r.goal} (${r.note})` : r.goal,
+        ]);
       table.push([
         `peak memory, restore (verify) vs restic restore, MiB`,
         `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`,
@@ -431,6 +475,14 @@ async function main() {
         (mm.lbImport / mm.rsBackup).toFixed(2),
         '≤ 256 MiB',
       ]);
+      if (mm.borgExtract !== null)
+        table.push([
+          'peak memory, restore vs borg extract, MiB',
+          mm.lbRestore.toFixed(0),
+          mm.borgExtract.toFixed(0),
+          (mm.lbRestore / mm.borgExtract).toFixed(2),
+          '≤ 256 MiB',
+        ]);
       table.push(['peak memory, 4 disks restored in parallel, MiB', mm.fourParallel.toFixed(0), '—', '—', '≤ 256 MiB']);
       table.push([
         'export API (raw): event-loop delay p99 / max, ms',
@@ -462,6 +514,9 @@ async function main() {
       );
       process.stdout.write(
         `CPU/wall of the restore: ${report.cpuPerWall.lbRestorePool.toFixed(2)} with one decode worker, ${report.cpuPerWall.lbRestoreInThread.toFixed(2)} decoding on the main thread\n`,
+      );
+      process.stdout.write(
+        borgVer ? `borg ${borgVer}: ${report.peers.borgSettings} (borg-peer.mjs says why)\n` : `${BORG_INSTALL_HINT}\n`,
       );
       process.stdout.write(`JSON: ${jsonPath}\n`);
     }

@@ -6,6 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'usage: npm run bench [-- ARGS]: runs every test/bench/*-bench.mjs in turn, passing ARGS (e.g. --json) to each;\n' +
+      'each prints its own usage with: node test/bench/<name>-bench.mjs --help\n',
+  );
+  process.exit(0);
+}
 const benches = readdirSync(here)
   // Not this runner itself, whose name also ends in -bench.mjs.
   .filter((f) => f.endsWith('-bench.mjs') && f !== 'run-bench.mjs')

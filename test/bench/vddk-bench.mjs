@@ -12,6 +12,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write('usage: [LIFEBOAT_BENCH_MIB=N (default 1024)] node test/bench/vddk-bench.mjs [--json]\n');
+  process.exit(0);
+}
 const json = process.argv.includes('--json');
 const mib = Number(process.env.LIFEBOAT_BENCH_MIB ?? 1024);
 if (!Number.isInteger(mib) || mib <= 0) {

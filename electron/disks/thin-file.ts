@@ -3,6 +3,13 @@ import { ZERO_BLOCK_SIZE, isAllZero } from './zero-block';
 
 /** Written bytes after which a flush to disk is started in the background (see flushBehind). */
 const WRITE_BEHIND_BYTES = 16 * 1024 * 1024;
+/**
+ * Write-behind flushes running at once in this process, over every file: a flush holds one of
+ * libuv's four pool threads until the disk has the data, and four disks restored at once must
+ * not leave none for their reads and writes. A file whose turn is taken flushes at a later write.
+ */
+const MAX_FLUSHES_AT_ONCE = 1;
+let flushesRunning = 0;
 
 /**
  * Positional I/O on a plain file that keeps thin files thin: Node cannot punch
@@ -69,7 +76,7 @@ export class ThinFile {
       done += bytesWritten;
     }
     this.unsynced += data.length;
-    if (this.unsynced >= WRITE_BEHIND_BYTES && !this.flushing) this.flushBehind();
+    if (this.unsynced >= WRITE_BEHIND_BYTES && !this.flushing && flushesRunning < MAX_FLUSHES_AT_ONCE) this.flushBehind();
   }
 
   /**
@@ -81,12 +88,14 @@ export class ThinFile {
    */
   private flushBehind(): void {
     this.unsynced = 0;
+    flushesRunning++;
     this.flushing = this.handle
       .datasync()
       .catch((err: unknown) => {
         this.flushError ??= err;
       })
       .finally(() => {
+        flushesRunning--;
         this.flushing = null;
       });
   }

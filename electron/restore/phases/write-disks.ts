@@ -5,6 +5,9 @@ import type { RestoreJobContext, WritableDisk } from './job-context';
 import type { PhaseResult } from './job-types';
 import { throwIfAborted } from './phase-runner';
 
+/** Requests handed to the VDDK worker beyond the plan's depth; VDDK itself still sees the plan's depth on each disk. */
+const PIPE_AHEAD = 1;
+
 /** One disk: its allocated extents copied to the mapped target disk, each range checkpointed (a resume copies the rest). */
 async function writeDisk(ctx: RestoreJobContext, d: WritableDisk): Promise<void> {
   const { checkpoint } = ctx;
@@ -27,7 +30,10 @@ async function writeDisk(ctx: RestoreJobContext, d: WritableDisk): Promise<void>
   try {
     outcome.copy = await copyDisk(source, opened.image, {
       ioBytes: d.ioBytes,
-      inFlight: d.inFlight,
+      // The disk's VDDK thread runs its requests one after another whatever the depth (the addon queues
+      // them per handle), so one more request on its way through the worker pipe keeps a single-request
+      // transport (SAN, HotAdd: 1 in flight) writing while the next piece crosses the process boundary.
+      inFlight: d.inFlight + PIPE_AHEAD,
       targetReadsZero: opened.readsZero,
       alreadyDone: checkpoint.copiedRanges(d.key),
       // CRC-32 of each piece only for the read-back that compares with them (none when verification is off).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { encodeChunk } from './zstd-codec';
 import { chunkAssociatedData, openAuthenticatedChunk } from './chunk-open';
+import { sealChunk, sealChunkChecked } from './chunk-seal';
 import { open, seal } from './sealed-box';
 import { RepositoryCorruptError } from './repository-errors';
 import type { RepositoryBackend } from './repository-backend';
@@ -42,31 +42,7 @@ export function packIdFromName(name: string): string {
 
 export { chunkAssociatedData, openAuthenticatedChunk };
 
-/** Compresses and encrypts one chunk. */
-export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
-  return seal(keys.encryption, encodeChunk(plain), chunkAssociatedData(id));
-}
-
-/**
- * Seals a chunk, then opens it again and checks it against its id before it
- * may go into a pack (restic's verifyCiphertext idea): a bit flipped in
- * memory or by a faulty CPU during compression or encryption is caught now,
- * while the plain data is still at hand, not at restore time.
- */
-export function sealChunkChecked(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
-  const sealed = sealChunk(keys, id, plain);
-  try {
-    // Compared with the plain bytes themselves, which is stronger than hashing them for the id again.
-    const back = openAuthenticatedChunk(keys, id, sealed, 'new chunk');
-    if (!back.equals(plain)) throw new Error('content differs');
-  } catch (err) {
-    throw new RepositoryCorruptError(
-      `chunk ${id.slice(0, 16)}`,
-      `failed its check after encryption (${(err as Error).message}); nothing was written. Check this computer's memory, then run the job again`,
-    );
-  }
-  return sealed;
-}
+export { sealChunk, sealChunkChecked };
 
 /** Decrypts, decompresses and checks a chunk against its id (writers and `repo verify --read-data`). */
 export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string): Buffer {

@@ -58,6 +58,10 @@ export interface RepositoryOptions {
   decodeWorkers?: number;
   /** The decode worker's script (default: the compiled one beside the repository code; null: decode in-thread). */
   decodeWorkerScript?: string | null;
+  /** Threads that compress and seal new chunks for writers (default: defaultEncodeWorkers(); 0: on the calling thread). */
+  encodeWorkers?: number;
+  /** The encode worker's script (default: the compiled one beside the repository code; null: seal in-thread). */
+  encodeWorkerScript?: string | null;
 }
 
 /** The restore-point repository: open it with the password, then write or read points. */
@@ -150,6 +154,7 @@ export class Repository {
           this.index,
           this.options.packTarget ?? DEFAULT_PACK_TARGET,
           this.options.indexEveryPacks ?? DEFAULT_INDEX_EVERY_PACKS,
+          { workers: this.options.encodeWorkers, workerScript: this.options.encodeWorkerScript },
         ),
         readChunk: (id) => this.readChunk(id),
         loadPoint: (id) => this.loadPoint(id),

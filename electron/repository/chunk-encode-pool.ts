@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { sealChunkChecked } from './chunk-seal';
+import { RepositoryCorruptError } from './repository-errors';
+import type { EncodeReply, EncodeRequest, EncodeWorkerData } from './chunk-encode-job';
+
+export interface ChunkEncodePoolOptions {
+  /** Worker threads (default defaultEncodeWorkers()); 0 seals on the calling thread. */
+  workers?: number;
+  /** The worker's script; default chunk-encode-worker.js beside this module, null (or missing file) seals in-thread. */
+  workerScript?: string | null;
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  outstanding: Set<number>;
+  /** It has answered once: it loaded, so a later failure is a crash, not a missing script. */
+  answered: boolean;
+}
+
+interface Job {
+  id: string;
+  plain: Buffer;
+  slot: WorkerSlot;
+  resolve: (sealed: Buffer) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * One encode worker by default: compression and sealing of new chunks are
+ * most of an import's CPU, so on 2 cores the worker takes them while the main
+ * thread reads, hashes chunk ids and writes packs (test/bench README, "Import
+ * pipeline": A/B of the import step).
+ */
+export function defaultEncodeWorkers(): number {
+  return 1;
+}
+
+/** The default worker script: the compiled sibling file (absent when running from TypeScript sources). */
+function defaultWorkerScript(): string | null {
+  const script = join(__dirname, 'chunk-encode-worker.js');
+  return existsSync(script) ? script : null;
+}
+
+/**
+ * Compresses, encrypts and checks new chunks (sealChunkChecked) in worker
+ * threads, so a backup or import uses a second core and its event loop stays
+ * free. The plain chunk is copied into the worker (callers hand in slices of
+ * larger reads), the sealed blob moves back. The caller bounds how many
+ * chunks are in flight (PackWriter). Without a loadable worker script (or with
+ * `workers: 0`) the same work runs on the calling thread.
+ */
+export class ChunkEncodePool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private readonly workerCount: number;
+  private workerScript: string | null;
+  private seq = 0;
+
+  constructor(
+    private readonly encryptionKey: Buffer,
+    options: ChunkEncodePoolOptions = {},
+  ) {
+    this.workerCount = Math.max(0, options.workers ?? defaultEncodeWorkers());
+    this.workerScript = options.workerScript === undefined ? defaultWorkerScript() : options.workerScript;
+  }
+
+  /** True when chunks are sealed in worker threads (false: on the calling thread). */
+  get usesWorkers(): boolean {
+    return this.workerCount > 0 && this.workerScript !== null;
+  }
+
+  /** Seals one new chunk; rejects with RepositoryCorruptError when its check after encryption fails. */
+  seal(id: string, plain: Buffer): Promise<Buffer> {
+    const slot = this.usesWorkers ? this.pickWorker() : null;
+    if (!slot) {
+      try {
+        return Promise.resolve(this.sealHere(id, plain));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const seq = ++this.seq;
+    // A copy of its own to move: the caller's buffer is often a view of a larger read that is still in use.
+    const copy = new Uint8Array(plain.length);
+    copy.set(plain);
+    const request: EncodeRequest = { seq, id, plain: copy.buffer };
+    return new Promise<Buffer>((resolve, reject) => {
+      this.jobs.set(seq, { id, plain, slot, resolve, reject });
+      slot.outstanding.add(seq);
+      // A worker with work keeps the process alive; an idle one must not.
+      slot.worker.ref();
+      slot.worker.postMessage(request, [copy.buffer]);
+    });
+  }
+
+  /** Stops the workers; chunks still being sealed fail. */
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.failSlot(slot, new Error('the chunk encoder was closed'));
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Seals on the calling thread (what seal() does without workers), at once. */
+  sealHere(id: string, plain: Buffer): Buffer {
+    return sealChunkChecked({ encryption: this.encryptionKey }, id, plain);
+  }
+
+  /** The least busy worker, starting another while every one has work and there is room for more. */
+  private pickWorker(): WorkerSlot | null {
+    let best: WorkerSlot | undefined;
+    for (const s of this.slots) if (!best || s.outstanding.size < best.outstanding.size) best = s;
+    if ((!best || best.outstanding.size > 0) && this.slots.length < this.workerCount) {
+      const started = this.startWorker();
+      if (started) return started;
+    }
+    return best ?? null;
+  }
+
+  private startWorker(): WorkerSlot | null {
+    let worker: Worker;
+    try {
+      const workerData: EncodeWorkerData = { encryptionKey: new Uint8Array(this.encryptionKey) };
+      worker = new Worker(this.workerScript!, { workerData });
+    } catch {
+      this.workerScript = null;
+      return null;
+    }
+    const slot: WorkerSlot = { worker, outstanding: new Set(), answered: false };
+    worker.unref();
+    worker.on('message', (reply: EncodeReply) => this.settle(slot, reply));
+    worker.on('error', (err) => this.lose(slot, err));
+    worker.on('exit', (code) => this.lose(slot, new Error(`the encode worker exited (code ${code})`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private settle(slot: WorkerSlot, reply: EncodeReply): void {
+    slot.answered = true;
+    const job = this.jobs.get(reply.seq);
+    this.jobs.delete(reply.seq);
+    slot.outstanding.delete(reply.seq);
+    if (slot.outstanding.size === 0) slot.worker.unref();
+    if (!job) return;
+    if ('sealed' in reply) job.resolve(Buffer.from(reply.sealed, reply.sealedOffset, reply.sealedLength));
+    else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
+      job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
+    else job.reject(new Error(`chunk ${job.id.slice(0, 16)} could not be sealed: ${reply.error.message}`));
+  }
+
+  /**
+   * A worker failed. One that never answered could not load (no worker
+   * support, script missing from a package): its chunks, and all later ones,
+   * are sealed on this thread. A crash later fails its chunks by name.
+   */
+  private lose(slot: WorkerSlot, err: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    if (!slot.answered) {
+      this.workerScript = null;
+      for (const seq of slot.outstanding) {
+        const job = this.jobs.get(seq)!;
+        this.jobs.delete(seq);
+        try {
+          job.resolve(this.sealHere(job.id, job.plain));
+        } catch (e) {
+          job.reject(e);
+        }
+      }
+      slot.outstanding.clear();
+      return;
+    }
+    this.failSlot(slot, err);
+  }
+
+  private failSlot(slot: WorkerSlot, err: Error): void {
+    for (const seq of slot.outstanding) {
+      const job = this.jobs.get(seq);
+      this.jobs.delete(seq);
+      job?.reject(new Error(`chunk ${job.id.slice(0, 16)} was not sealed: ${err.message}`));
+    }
+    slot.outstanding.clear();
+  }
+}

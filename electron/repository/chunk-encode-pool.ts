@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sealChunkChecked } from './chunk-seal';
+import { assemblePack, type BlobEntry } from './pack-assembly';
 import { RepositoryCorruptError } from './repository-errors';
+import { movable } from './chunk-decode-job';
 import type { EncodeReply, EncodeRequest, EncodeWorkerData } from './chunk-encode-job';
 
 export interface ChunkEncodePoolOptions {
@@ -19,12 +21,21 @@ interface WorkerSlot {
   answered: boolean;
 }
 
+/** A finished pack: its name (SHA-256 of `data`), bytes and blob list. */
+export interface BuiltPack {
+  packId: string;
+  data: Buffer;
+  entries: BlobEntry[];
+}
+
 interface Job {
-  id: string;
-  plain: Buffer;
+  /** What the job is, for error messages: "chunk 0123…" or "a pack of 12 chunks". */
+  what: string;
   slot: WorkerSlot;
-  resolve: (sealed: Buffer) => void;
+  resolve: (reply: EncodeReply) => void;
   reject: (err: unknown) => void;
+  /** Runs the job on this thread when the worker could not load (seal jobs; a pack's blobs moved away). */
+  here?: () => EncodeReply;
 }
 
 /**
@@ -44,9 +55,9 @@ function defaultWorkerScript(): string | null {
 }
 
 /**
- * Compresses, encrypts and checks new chunks (sealChunkChecked) in worker
- * threads, so a backup or import uses a second core and its event loop stays
- * free. The plain chunk is copied into the worker (callers hand in slices of
+ * Compresses, encrypts and checks new chunks (sealChunkChecked), and builds
+ * packs from them, in worker threads, so a backup or import uses a second
+ * core and its event loop stays free. The plain chunk is copied into the worker (callers hand in slices of
  * larger reads), the sealed blob moves back. The caller bounds how many
  * chunks are in flight (PackWriter). Without a loadable worker script (or with
  * `workers: 0`) the same work runs on the calling thread.
@@ -72,26 +83,54 @@ export class ChunkEncodePool {
   }
 
   /** Seals one new chunk; rejects with RepositoryCorruptError when its check after encryption fails. */
-  seal(id: string, plain: Buffer): Promise<Buffer> {
+  async seal(id: string, plain: Buffer): Promise<Buffer> {
     const slot = this.usesWorkers ? this.pickWorker() : null;
-    if (!slot) {
-      try {
-        return Promise.resolve(this.sealHere(id, plain));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+    if (!slot) return this.sealHere(id, plain);
+    // A copy of its own to move (not pooled, not zero-filled): the caller's buffer is often a view of a larger read still in use.
+    const copy = Buffer.allocUnsafeSlow(plain.length);
+    plain.copy(copy);
+    const reply = await this.post(
+      slot,
+      { kind: 'seal', seq: 0, id, plain: copy.buffer },
+      [copy.buffer],
+      `chunk ${id.slice(0, 16)}`,
+      () => ({ seq: 0, sealed: movable(this.sealHere(id, plain)) }),
+    );
+    if (!('sealed' in reply)) throw new Error('the encode worker answered a seal with something else');
+    return Buffer.from(reply.sealed.buffer, reply.sealed.offset, reply.sealed.length);
+  }
+
+  /**
+   * Builds a pack from sealed blobs (concatenation, sealed header, SHA-256
+   * name) in a worker when there is one. The blobs' bytes MOVE to the worker:
+   * the caller must not read them until this settles (use the returned data).
+   */
+  async assemble(blobs: ReadonlyArray<{ id: string; sealed: Buffer; rawLength: number }>): Promise<BuiltPack> {
+    const slot = this.usesWorkers ? this.pickWorker() : null;
+    if (!slot) return assemblePack({ encryption: this.encryptionKey }, blobs);
+    const moving = blobs.map((b) => ({ id: b.id, rawLength: b.rawLength, sealed: movable(b.sealed) }));
+    const transfer = [...new Set(moving.map((b) => b.sealed.buffer))];
+    const reply = await this.post(slot, { kind: 'pack', seq: 0, blobs: moving }, transfer, `a pack of ${blobs.length} chunks`);
+    if (!('pack' in reply)) throw new Error('the encode worker answered a pack with something else');
+    const { packId, data, entries } = reply.pack;
+    return { packId, data: Buffer.from(data.buffer, data.offset, data.length), entries };
+  }
+
+  private post(
+    slot: WorkerSlot,
+    request: EncodeRequest,
+    transfer: ArrayBuffer[],
+    what: string,
+    here?: () => EncodeReply,
+  ): Promise<EncodeReply> {
     const seq = ++this.seq;
-    // A copy of its own to move: the caller's buffer is often a view of a larger read that is still in use.
-    const copy = new Uint8Array(plain.length);
-    copy.set(plain);
-    const request: EncodeRequest = { seq, id, plain: copy.buffer };
-    return new Promise<Buffer>((resolve, reject) => {
-      this.jobs.set(seq, { id, plain, slot, resolve, reject });
+    request.seq = seq;
+    return new Promise<EncodeReply>((resolve, reject) => {
+      this.jobs.set(seq, { what, slot, resolve, reject, here });
       slot.outstanding.add(seq);
       // A worker with work keeps the process alive; an idle one must not.
       slot.worker.ref();
-      slot.worker.postMessage(request, [copy.buffer]);
+      slot.worker.postMessage(request, transfer);
     });
   }
 
@@ -143,10 +182,10 @@ export class ChunkEncodePool {
     slot.outstanding.delete(reply.seq);
     if (slot.outstanding.size === 0) slot.worker.unref();
     if (!job) return;
-    if ('sealed' in reply) job.resolve(Buffer.from(reply.sealed, reply.sealedOffset, reply.sealedLength));
+    if (!('error' in reply)) job.resolve(reply);
     else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
       job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
-    else job.reject(new Error(`chunk ${job.id.slice(0, 16)} could not be sealed: ${reply.error.message}`));
+    else job.reject(new Error(`${job.what} could not be sealed: ${reply.error.message}`));
   }
 
   /**
@@ -163,7 +202,8 @@ export class ChunkEncodePool {
         const job = this.jobs.get(seq)!;
         this.jobs.delete(seq);
         try {
-          job.resolve(this.sealHere(job.id, job.plain));
+          if (!job.here) throw new Error(`${job.what} was not sealed: the encode worker did not start (${err.message})`);
+          job.resolve(job.here());
         } catch (e) {
           job.reject(e);
         }
@@ -178,7 +218,7 @@ export class ChunkEncodePool {
     for (const seq of slot.outstanding) {
       const job = this.jobs.get(seq);
       this.jobs.delete(seq);
-      job?.reject(new Error(`chunk ${job.id.slice(0, 16)} was not sealed: ${err.message}`));
+      job?.reject(new Error(`${job.what} was not sealed: ${err.message}`));
     }
     slot.outstanding.clear();
   }

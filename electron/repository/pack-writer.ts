@@ -1,4 +1,4 @@
-import { assemblePack, openChunk, packObjectName } from './pack-format';
+import { openChunk, packObjectName } from './pack-format';
 import { encodeIndex, type ChunkIndex, type PackRecord } from './chunk-index';
 import { ChunkEncodePool, type ChunkEncodePoolOptions } from './chunk-encode-pool';
 import type { RepositoryBackend } from './repository-backend';
@@ -30,6 +30,8 @@ interface PendingBlob {
   sealed: Buffer | undefined;
   /** Settles when `sealed` is set; rejects when sealing failed. */
   done: Promise<void>;
+  /** Set while its pack is built in a worker (its sealed bytes moved there); settles when they are back. */
+  packing?: Promise<unknown>;
 }
 
 /**
@@ -98,11 +100,14 @@ export class PackWriter {
   }
 
   /** Plain bytes of a chunk not yet in a written pack, if this writer holds it. */
-  readPending(id: string): Buffer | undefined {
+  async readPending(id: string): Promise<Buffer | undefined> {
     const blob = this.pendingIds.get(id);
     if (!blob) return undefined;
+    if (blob.packing) await blob.packing.catch(() => undefined);
     if (blob.sealed) return openChunk(this.keys, id, blob.sealed, 'pack buffer');
-    return Buffer.from(blob.plain!);
+    if (blob.plain) return Buffer.from(blob.plain);
+    // Its pack failed to build: the write fails at the next add or at flush; read what the repository has.
+    return undefined;
   }
 
   /** True when new chunks are sealed in worker threads (for the bench). */
@@ -177,12 +182,19 @@ export class PackWriter {
   }
 
   private async upload(blobs: PendingBlob[]): Promise<void> {
-    const { packId, data, entries } = assemblePack(
-      this.keys,
-      blobs.map((b) => ({ id: b.id, sealed: b.sealed!, rawLength: b.rawLength })),
-    );
+    // Built in the encode worker when there is one (concatenation and SHA-256 off this thread): the blobs' bytes
+    // move there meanwhile, so readPending waits for `packing`.
+    const building = this.encoder.assemble(blobs.map((b) => ({ id: b.id, sealed: b.sealed!, rawLength: b.rawLength })));
+    for (const b of blobs) {
+      b.packing = building;
+      b.sealed = undefined;
+    }
+    const { packId, data, entries } = await building;
     // The sealed blobs now live in `data`: keep views of it for readPending, so each blob is held once.
-    for (const [k, [, offset, length]] of entries.entries()) blobs[k]!.sealed = data.subarray(offset, offset + length);
+    for (const [k, [, offset, length]] of entries.entries()) {
+      blobs[k]!.sealed = data.subarray(offset, offset + length);
+      blobs[k]!.packing = undefined;
+    }
     await this.backend.put(packObjectName(packId), data);
     const record: PackRecord = { id: packId, size: data.length, blobs: entries };
     this.index.add(record);

@@ -74,7 +74,7 @@ export class PointWriter {
         (await this.lock).signal.throwIfAborted();
         return ctx.packs.add(plain);
       },
-      read: async (id) => ctx.packs.readPending(id) ?? ctx.readChunk(id),
+      read: async (id) => (await ctx.packs.readPending(id)) ?? ctx.readChunk(id),
       loadPoint: (id) => ctx.loadPoint(id),
     };
   }

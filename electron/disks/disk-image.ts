@@ -25,6 +25,11 @@ export interface DiskImage {
   extents(offset?: number, length?: number): Promise<DiskExtent[]>;
   /** Reads `length` bytes at `offset` (both multiples of 512); unallocated areas read as zeros. */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Optional: read() into the caller's buffer (`buf.length` bytes at `offset`), for
+   * callers that reuse a few buffers instead of leaving one per read to the GC.
+   */
+  readInto?(buf: Buffer, offset: number): Promise<void>;
   /** Writes `data` at `offset` (both multiples of 512). */
   write(offset: number, data: Buffer): Promise<void>;
   /** Makes written data durable. */

@@ -89,12 +89,13 @@ export class ChunkEncodePool {
     // A copy of its own to move (not pooled, not zero-filled): the caller's buffer is often a view of a larger read still in use.
     const copy = Buffer.allocUnsafeSlow(plain.length);
     plain.copy(copy);
+    // Until the worker has answered once it may not have loaded: send it a clone and keep `copy` to seal here then.
     const reply = await this.post(
       slot,
       { kind: 'seal', seq: 0, id, plain: copy.buffer },
-      [copy.buffer],
+      slot.answered ? [copy.buffer] : [],
       `chunk ${id.slice(0, 16)}`,
-      () => ({ seq: 0, sealed: movable(this.sealHere(id, plain)) }),
+      () => ({ seq: 0, sealed: movable(this.sealHere(id, copy)) }),
     );
     if (!('sealed' in reply)) throw new Error('the encode worker answered a seal with something else');
     return Buffer.from(reply.sealed.buffer, reply.sealed.offset, reply.sealed.length);

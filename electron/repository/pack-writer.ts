@@ -25,8 +25,6 @@ export const SEALING_BYTES = 4 * 1024 * 1024;
 interface PendingBlob {
   id: string;
   rawLength: number;
-  /** The caller's bytes until the sealed blob is back (readPending serves them meanwhile). */
-  plain: Buffer | undefined;
   sealed: Buffer | undefined;
   /** Settles when `sealed` is set; rejects when sealing failed. */
   done: Promise<void>;
@@ -69,8 +67,8 @@ export class PackWriter {
 
   /**
    * Stores a chunk unless the repository (or this writer) already has it;
-   * returns its id once the chunk is queued for sealing. `plain` must not
-   * change afterwards (callers hand in fresh reads).
+   * returns its id once the chunk is queued for sealing. `plain` is copied
+   * or sealed before this returns: the caller may reuse its buffer.
    */
   async add(plain: Buffer): Promise<string> {
     const id = this.keys.chunkId(plain);
@@ -78,18 +76,17 @@ export class PackWriter {
       this.chunksDeduplicated++;
       return id;
     }
-    const blob: PendingBlob = { id, rawLength: plain.length, plain, sealed: undefined, done: Promise.resolve() };
+    const blob: PendingBlob = { id, rawLength: plain.length, sealed: undefined, done: Promise.resolve() };
     if (this.encoder.usesWorkers) {
+      // seal() copies the bytes for the worker at once: the caller's buffer is free again when add() returns.
       blob.done = this.encoder.seal(id, plain).then((sealed) => {
         blob.sealed = sealed;
-        blob.plain = undefined;
       });
       // Seen by moveSealed (in order), never an unhandled rejection.
       blob.done.catch(() => undefined);
     } else {
       // No worker: sealed now, so the chunk goes straight into the pack buffer.
       blob.sealed = this.encoder.sealHere(id, plain);
-      blob.plain = undefined;
     }
     this.sealing.push(blob);
     this.sealingBytes += blob.rawLength;
@@ -103,9 +100,9 @@ export class PackWriter {
   async readPending(id: string): Promise<Buffer | undefined> {
     const blob = this.pendingIds.get(id);
     if (!blob) return undefined;
+    await blob.done.catch(() => undefined);
     if (blob.packing) await blob.packing.catch(() => undefined);
     if (blob.sealed) return openChunk(this.keys, id, blob.sealed, 'pack buffer');
-    if (blob.plain) return Buffer.from(blob.plain);
     // Its pack failed to build: the write fails at the next add or at flush; read what the repository has.
     return undefined;
   }

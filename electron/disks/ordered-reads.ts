@@ -7,7 +7,7 @@ export interface OrderedStep {
 
 /**
  * Yields each step with its data, in order, while up to `ahead` later reads
- * are already running: the source reads the next pieces while the caller
+ * (of steps that read) are already running: the source reads the next pieces while the caller
  * stores this one (an import or backup then uses the disk and the CPU at
  * once). Memory stays bounded to `ahead` + 1 pieces. When the caller stops
  * (error, cancel, `break`), reads still running are left to finish and their
@@ -24,7 +24,10 @@ export async function* readInOrder<S extends OrderedStep>(
   let issued = 0;
   for (let i = 0; i < steps.length; i++) {
     checkpoint();
-    for (; issued < steps.length && issued <= i + ahead; issued++) {
+    // Step i's read, then up to `ahead` reads beyond it (steps without data do not count: a thin disk's
+    // holes between small extents must not shorten the read-ahead).
+    const readsAhead = (): number => running.size - (running.has(i) ? 1 : 0);
+    for (; issued < steps.length && (issued <= i || readsAhead() < ahead); issued++) {
       const step = steps[issued]!;
       if (!step.read) continue;
       const p = read(step.offset, step.length);

@@ -107,11 +107,6 @@ export class PackWriter {
     return undefined;
   }
 
-  /** True when new chunks are sealed in worker threads (for the bench). */
-  get sealsInWorkers(): boolean {
-    return this.encoder.usesWorkers;
-  }
-
   /** Waits for the chunks being sealed and the pack being written, whatever their outcome (before a writer gives up its lock). */
   async settle(): Promise<void> {
     await Promise.all(this.sealing.map((b) => b.done.catch(() => undefined)));

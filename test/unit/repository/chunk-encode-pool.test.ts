@@ -87,7 +87,8 @@ describe('chunk encode pool (compress + seal in worker threads)', () => {
     };
     const inWorker = await write(1);
     const here = await write(0);
-    const chunks = (r: typeof here) => r.result.manifest.disks[0]!.blockMap.flatMap((run) => (run.kind === 'data' ? run.chunks : []));
+    const chunks = (r: typeof here) =>
+      r.result.manifest.disks[0]!.blockMap.flatMap((run) => (run.kind === 'data' ? run.chunks : []));
     // The ids are the HMAC of each 1 MiB slot (null for zeros), whichever thread sealed it.
     const expected = Array.from({ length: slots }, (_, s) => (s % 6 === 4 ? null : here.repo.keys.chunkId(slotData(s))));
     expect(chunks(inWorker)).toEqual(expected);

@@ -1,6 +1,7 @@
 import type { DiskWriter } from '../repository/disk-writer';
 import { planDiskRead, allocatedRanges, type DiskReadMode, type DiskReadPlan } from './backup-source';
 import { splitAtBoundaries, type ByteRange } from '../disks/byte-ranges';
+import { readInOrder } from '../disks/ordered-reads';
 
 /** What a disk backup needs from its source: reads and the allocation map (VddkDisk has both). */
 export interface BackupSourceDisk {
@@ -9,6 +10,13 @@ export interface BackupSourceDisk {
   /** [startSector, sectorCount] runs (VDDK QueryAllocatedBlocks). */
   allocatedBlocks(): Promise<Array<[number, number]>>;
 }
+
+/**
+ * Bytes read ahead of the piece being stored: the source reads the next
+ * pieces while this one is hashed, compressed and sealed (a VDDK disk's
+ * worker runs them in order on its handle). 4 pieces of the 1 MiB chunk size.
+ */
+export const BACKUP_READ_AHEAD_BYTES = 4 * 1024 * 1024;
 
 export interface DiskBackupResult {
   plan: DiskReadPlan;
@@ -64,9 +72,11 @@ export async function backupDisk(input: {
   for (const hole of plan.unallocated) await writer.markUnallocated(hole.offset, hole.length);
   let bytesRead = 0;
   let bytesZero = 0;
-  for (const piece of splitAtBoundaries(plan.read, input.pieceBytes)) {
-    throwIfAborted(input.signal);
-    const data = await source.read(piece.offset, piece.length);
+  const pieces = splitAtBoundaries(plan.read, input.pieceBytes).map((p) => ({ ...p, read: true }));
+  const ahead = Math.max(1, Math.floor(BACKUP_READ_AHEAD_BYTES / input.pieceBytes));
+  const checkpoint = (): void => throwIfAborted(input.signal);
+  for await (const [piece, read] of readInOrder(pieces, (at, n) => source.read(at, n), ahead, checkpoint)) {
+    const data = read!;
     bytesRead += data.length;
     if (isZero(data)) {
       bytesZero += data.length;

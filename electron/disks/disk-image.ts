@@ -31,6 +31,11 @@ export interface DiskImage {
   read(offset: number, length: number): Promise<Buffer>;
   /** A request size the image serves without assembling or copying (a restore point's chunk size); copies may use it. */
   readonly naturalIoBytes?: number;
+  /**
+   * Optional: read() into the caller's buffer (`buf.length` bytes at `offset`), for
+   * callers that reuse a few buffers instead of leaving one per read to the GC.
+   */
+  readInto?(buf: Buffer, offset: number): Promise<void>;
   /** Writes `data` at `offset` (both multiples of 512). */
   write(offset: number, data: Buffer): Promise<void>;
   /** Makes written data durable. */

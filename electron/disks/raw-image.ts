@@ -53,6 +53,11 @@ export class RawImage implements DiskImage {
     return this.file.read(offset, length);
   }
 
+  async readInto(buf: Buffer, offset: number): Promise<void> {
+    assertAlignedRange(this.capacity, offset, buf.length);
+    await this.file.readInto(buf, offset);
+  }
+
   async write(offset: number, data: Buffer): Promise<void> {
     if (this.readOnly) throw new Error(`${this.file.path} is open read-only`);
     assertAlignedRange(this.capacity, offset, data.length);

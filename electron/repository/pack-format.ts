@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { encodeChunk } from './zstd-codec';
 import { chunkAssociatedData, openAuthenticatedChunk } from './chunk-open';
-import { open, seal } from './sealed-box';
+import { sealChunk, sealChunkChecked } from './chunk-seal';
+import { assemblePack, HEADER_AD, TRAILER_BYTES, type BlobEntry } from './pack-assembly';
+import { open } from './sealed-box';
 import { RepositoryCorruptError } from './repository-errors';
 import type { RepositoryBackend } from './repository-backend';
 import type { RepositoryKeys } from './repository-keys';
@@ -15,11 +16,8 @@ import type { RepositoryKeys } from './repository-keys';
  * bytes, so `verify --read-data` notices any changed byte, even in padding.
  */
 export const PACK_PREFIX = 'packs/';
-const HEADER_AD = 'lifeboat-pack-header';
-const TRAILER_BYTES = 4;
 
-/** Where one chunk sits in a pack: [chunk id, offset, stored length, plain length]. */
-export type BlobEntry = [id: string, offset: number, length: number, rawLength: number];
+export type { BlobEntry };
 export const blobEntrySchema = z.tuple([
   z.string().regex(/^[0-9a-f]{64}$/),
   z.number().int().nonnegative(),
@@ -42,31 +40,7 @@ export function packIdFromName(name: string): string {
 
 export { chunkAssociatedData, openAuthenticatedChunk };
 
-/** Compresses and encrypts one chunk. */
-export function sealChunk(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
-  return seal(keys.encryption, encodeChunk(plain), chunkAssociatedData(id));
-}
-
-/**
- * Seals a chunk, then opens it again and checks it against its id before it
- * may go into a pack (restic's verifyCiphertext idea): a bit flipped in
- * memory or by a faulty CPU during compression or encryption is caught now,
- * while the plain data is still at hand, not at restore time.
- */
-export function sealChunkChecked(keys: RepositoryKeys, id: string, plain: Buffer): Buffer {
-  const sealed = sealChunk(keys, id, plain);
-  try {
-    // Compared with the plain bytes themselves, which is stronger than hashing them for the id again.
-    const back = openAuthenticatedChunk(keys, id, sealed, 'new chunk');
-    if (!back.equals(plain)) throw new Error('content differs');
-  } catch (err) {
-    throw new RepositoryCorruptError(
-      `chunk ${id.slice(0, 16)}`,
-      `failed its check after encryption (${(err as Error).message}); nothing was written. Check this computer's memory, then run the job again`,
-    );
-  }
-  return sealed;
-}
+export { sealChunk, sealChunkChecked };
 
 /** Decrypts, decompresses and checks a chunk against its id (writers and `repo verify --read-data`). */
 export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, where: string): Buffer {
@@ -76,23 +50,7 @@ export function openChunk(keys: RepositoryKeys, id: string, stored: Buffer, wher
   return plain;
 }
 
-/** Builds the finished pack bytes from sealed blobs; returns the pack id and its entries. */
-export function assemblePack(
-  keys: RepositoryKeys,
-  blobs: Array<{ id: string; sealed: Buffer; rawLength: number }>,
-): { packId: string; data: Buffer; entries: BlobEntry[] } {
-  const entries: BlobEntry[] = [];
-  let offset = 0;
-  for (const b of blobs) {
-    entries.push([b.id, offset, b.sealed.length, b.rawLength]);
-    offset += b.sealed.length;
-  }
-  const header = seal(keys.encryption, Buffer.from(JSON.stringify(entries), 'utf8'), HEADER_AD);
-  const trailer = Buffer.alloc(TRAILER_BYTES);
-  trailer.writeUInt32LE(header.length, 0);
-  const data = Buffer.concat([...blobs.map((b) => b.sealed), header, trailer]);
-  return { packId: createHash('sha256').update(data).digest('hex'), data, entries };
-}
+export { assemblePack };
 
 export function packContentHash(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');

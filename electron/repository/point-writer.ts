@@ -74,7 +74,7 @@ export class PointWriter {
         (await this.lock).signal.throwIfAborted();
         return ctx.packs.add(plain);
       },
-      read: async (id) => ctx.packs.readPending(id) ?? ctx.readChunk(id),
+      read: async (id) => (await ctx.packs.readPending(id)) ?? ctx.readChunk(id),
       loadPoint: (id) => ctx.loadPoint(id),
     };
   }
@@ -122,6 +122,8 @@ export class PointWriter {
   /** Gives up the point: nothing is committed; packs already written go at the next prune. */
   async abort(): Promise<void> {
     this.state = 'done';
+    // A pack still being written must be finished (or failed) before prune may run.
+    await this.ctx.packs.settle();
     const lock = await this.lock.catch(() => null);
     await lock?.release();
   }

@@ -59,6 +59,10 @@ export interface RepositoryOptions {
   decodeWorkers?: number;
   /** The decode worker's script (default: the compiled one beside the repository code; null: decode in-thread). */
   decodeWorkerScript?: string | null;
+  /** Threads that compress and seal new chunks for writers (default: defaultEncodeWorkers(); 0: on the calling thread). */
+  encodeWorkers?: number;
+  /** The encode worker's script (default: the compiled one beside the repository code; null: seal in-thread). */
+  encodeWorkerScript?: string | null;
 }
 
 /** Room for a sealed chunk beyond its plain size (codec byte, nonce, tag; zstd's worst case is a little larger still). */
@@ -161,6 +165,7 @@ export class Repository {
           this.index,
           this.options.packTarget ?? DEFAULT_PACK_TARGET,
           this.options.indexEveryPacks ?? DEFAULT_INDEX_EVERY_PACKS,
+          { workers: this.options.encodeWorkers, workerScript: this.options.encodeWorkerScript },
         ),
         readChunk: (id) => this.readChunk(id),
         loadPoint: (id) => this.loadPoint(id),

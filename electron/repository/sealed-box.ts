@@ -10,11 +10,21 @@ export const TAG_BYTES = 16;
 export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES;
 
 export function seal(key: Buffer, plain: Buffer, associated: string): Buffer {
+  return sealParts(key, [plain], associated);
+}
+
+/**
+ * Seals the concatenation of `parts` without concatenating them first: GCM is
+ * a stream mode, so the sealed bytes are exactly seal(concat(parts)), with one
+ * copy fewer per part (a writer seals codec byte + compressed chunk this way).
+ */
+export function sealParts(key: Buffer, parts: readonly Buffer[], associated: string): Buffer {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(associated, 'utf8'));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  const body = parts.map((p) => cipher.update(p));
+  const rest = cipher.final();
+  return Buffer.concat([nonce, ...body, rest, cipher.getAuthTag()]);
 }
 
 /** Returns the plaintext, or null when authentication fails (wrong key, changed byte, wrong place). */

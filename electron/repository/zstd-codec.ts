@@ -41,9 +41,16 @@ export function zstdImplementation(): 'node:zlib' | 'zstd-napi' {
 
 /** Returns codec byte + payload; keeps data uncompressed when zstd does not make it smaller. */
 export function encodeChunk(plain: Buffer): Buffer {
+  return Buffer.concat(encodeChunkParts(plain));
+}
+
+const CODEC_STORED = Buffer.of(Codec.stored);
+const CODEC_ZSTD = Buffer.of(Codec.zstd);
+
+/** encodeChunk as [codec byte, payload], for a sealer that takes parts (no copy of the payload). */
+export function encodeChunkParts(plain: Buffer): [Buffer, Buffer] {
   const packed = zstd().compress(plain);
-  if (packed.length < plain.length) return Buffer.concat([Buffer.of(Codec.zstd), packed]);
-  return Buffer.concat([Buffer.of(Codec.stored), plain]);
+  return packed.length < plain.length ? [CODEC_ZSTD, packed] : [CODEC_STORED, plain];
 }
 
 export function decodeChunk(encoded: Buffer): Buffer {

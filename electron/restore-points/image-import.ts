@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { DiskFormatError, extentsFromAllocatedRanges, SECTOR_SIZE, type DiskExtent, type DiskImage } from '../disks/disk-image';
 import { mergeRanges } from '../disks/byte-ranges';
+import { readInOrder, type OrderedStep } from '../disks/ordered-reads';
 import { detectDiskImageFormat, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { descriptorAdapterType, type VmdkDescriptor } from '../disks/vmdk-descriptor';
 import { isAllZero, ZERO_BLOCK_SIZE } from '../disks/zero-block';
@@ -46,6 +47,8 @@ export interface ImportOptions {
   probe?: AllocationProbe;
   /** Called as data is stored: bytes done of bytes to read, and which file. */
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Stops the import between pieces; nothing is committed (the packs already written go at the next prune). */
+  signal?: AbortSignal;
 }
 
 export interface ImportResult {
@@ -124,11 +127,45 @@ function importDiskMeta(
 }
 
 /**
+ * Pieces read ahead of the one being stored: the next reads are on the disk
+ * while the current piece is hashed, compressed and sealed (bounded memory:
+ * IMPORT_READ_AHEAD + 1 pieces of 4 MiB).
+ */
+export const IMPORT_READ_AHEAD = 2;
+
+type CopyStep = OrderedStep & { kind: 'hole' | 'data' };
+
+/** The extents as steps in disk order: holes, and data cut into PIECE-aligned reads. */
+function copySteps(extents: DiskExtent[]): CopyStep[] {
+  const steps: CopyStep[] = [];
+  for (const extent of extents) {
+    if (extent.kind === 'zero') {
+      steps.push({ kind: 'hole', offset: extent.offset, length: extent.length, read: false });
+      continue;
+    }
+    const end = extent.offset + extent.length;
+    for (let pos = extent.offset; pos < end;) {
+      // Pieces stay aligned to PIECE so whole repository slots are stored at once.
+      const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
+      steps.push({ kind: 'data', offset: pos, length: stop - pos, read: true });
+      pos = stop;
+    }
+  }
+  return steps;
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the import was cancelled');
+}
+
+/**
  * Copies a local image into a point's disk: data extents stored, zero pieces
  * marked zero, holes unallocated. With `zeroBlocksAreHoles` (raw and flat
  * images, whose map is "where the bytes are not zero"), all-zero 64 KiB blocks
  * inside data extents are recorded as holes too, found by memcmp while the
  * piece is in memory: the file is read once, and zero runs are never hashed.
+ * Reads run IMPORT_READ_AHEAD pieces ahead of the store; pieces are stored in
+ * disk order, so the point is the same as a one-piece-at-a-time copy's.
  */
 export async function copyImageToPoint(
   image: DiskImage,
@@ -136,23 +173,28 @@ export async function copyImageToPoint(
   progress: (bytes: number) => void = () => undefined,
   extents?: DiskExtent[],
   zeroBlocksAreHoles = false,
+  signal?: AbortSignal,
 ): Promise<void> {
-  for (const extent of extents ?? (await image.extents())) {
-    if (extent.kind === 'zero') {
-      await writer.markUnallocated(extent.offset, extent.length);
-      continue;
-    }
-    const end = extent.offset + extent.length;
-    for (let pos = extent.offset; pos < end;) {
-      // Pieces stay aligned to PIECE so whole repository slots are stored at once.
-      const stop = Math.min(end, (Math.floor(pos / PIECE) + 1) * PIECE);
-      const data = await image.read(pos, stop - pos);
-      if (zeroBlocksAreHoles) await storeWithoutZeroBlocks(writer, pos, data);
-      else if (isAllZero(data)) await writer.markZero(pos, stop - pos);
-      else await writer.writeRange(pos, data);
-      progress(stop - pos);
-      pos = stop;
-    }
+  const steps = copySteps(extents ?? (await image.extents()));
+  // A few piece buffers reused in turn where the image can read into them: nothing keeps a piece once it is
+  // stored (chunks are copied or sealed by then), and 4 MiB of garbage per piece kept the GC ~60 MiB behind.
+  const ring = image.readInto ? Array.from({ length: IMPORT_READ_AHEAD + 2 }, () => Buffer.allocUnsafeSlow(PIECE)) : [];
+  let turn = 0;
+  const read = async (at: number, n: number): Promise<Buffer> => {
+    if (!image.readInto) return image.read(at, n);
+    const buf = ring[turn++ % ring.length]!.subarray(0, n);
+    await image.readInto(buf, at);
+    return buf;
+  };
+  const checkpoint = (): void => {
+    if (signal?.aborted) throw abortError(signal);
+  };
+  for await (const [step, data] of readInOrder(steps, read, IMPORT_READ_AHEAD, checkpoint)) {
+    if (!data) await writer.markUnallocated(step.offset, step.length);
+    else if (zeroBlocksAreHoles) await storeWithoutZeroBlocks(writer, step.offset, data);
+    else if (isAllZero(data)) await writer.markZero(step.offset, step.length);
+    else await writer.writeRange(step.offset, data);
+    if (data) progress(step.length);
   }
 }
 
@@ -282,8 +324,9 @@ async function writePoint(
         done += n;
         options.onProgress?.(done, total, disk.meta.fileName ?? basename(disk.path));
       };
-      await copyImageToPoint(disk.image, dw, progress, extents[i], MAP_BY_ZEROS.has(disk.format));
+      await copyImageToPoint(disk.image, dw, progress, extents[i], MAP_BY_ZEROS.has(disk.format), options.signal);
     }
+    if (options.signal?.aborted) throw abortError(options.signal);
     const { manifest, bytesAdded } = await writer.commit();
     return { manifest, bytesAdded };
   } catch (err) {

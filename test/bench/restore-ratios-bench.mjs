@@ -81,16 +81,18 @@ async function engineBundle() {
     outfile,
     logLevel: 'silent',
   });
-  // The chunk decode pool loads its worker from a file beside the code that starts it.
-  await build({
-    entryPoints: [join(root, 'electron/repository/chunk-decode-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile: join(outDir, 'chunk-decode-worker.js'),
-    logLevel: 'silent',
-  });
+  // The chunk decode and encode pools load their workers from files beside the code that starts them.
+  for (const worker of ['chunk-decode-worker', 'chunk-encode-worker']) {
+    await build({
+      entryPoints: [join(root, `electron/repository/${worker}.ts`)],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      outfile: join(outDir, `${worker}.js`),
+      logLevel: 'silent',
+    });
+  }
   return outfile;
 }
 
@@ -101,8 +103,11 @@ async function child(argv) {
   const engine = createRequire(import.meta.url)(bundle);
   // LIFEBOAT_BENCH_DECODE_WORKERS=0 measures the same restore with decoding on the main thread.
   const workers = process.env.LIFEBOAT_BENCH_DECODE_WORKERS;
+  // LIFEBOAT_BENCH_ENCODE_WORKERS=N: the import step's encode workers (0: compress and seal on the main thread).
+  const encoders = process.env.LIFEBOAT_BENCH_ENCODE_WORKERS;
   const repo = await engine.Repository.open(new engine.LocalFolderBackend(repoDir), password, {
     decodeWorkers: workers === undefined ? undefined : Number(workers),
+    encodeWorkers: encoders === undefined ? undefined : Number(encoders),
   });
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planSourceDisk, backupDisk, type BackupSourceDisk } from '../../../electron/backup/disk-backup';
+import { BACKUP_READ_AHEAD_BYTES, planSourceDisk, backupDisk, type BackupSourceDisk } from '../../../electron/backup/disk-backup';
 import { LocalFolderBackend } from '../../../electron/repository/local-folder-backend';
 import { Repository } from '../../../electron/repository/repository';
 import { diskMeta, pointMeta, tempDir, TEST_KDF } from '../repository/repository-fixtures';
@@ -14,6 +14,9 @@ class FakeVddkDisk implements BackupSourceDisk {
   readonly bytes: Buffer;
   readonly allocated = new Set<number>();
   reads = 0;
+  /** Reads started and not yet answered, and the most at once. */
+  private running = 0;
+  mostAtOnce = 0;
   constructor(readonly capacity: number) {
     this.bytes = Buffer.alloc(capacity);
   }
@@ -23,6 +26,11 @@ class FakeVddkDisk implements BackupSourceDisk {
   }
   async read(offset: number, length: number): Promise<Buffer> {
     this.reads += length;
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    // Answers on a later turn of the event loop, as the VDDK worker does.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.running--;
     return Buffer.from(this.bytes.subarray(offset, offset + length));
   }
   async allocatedBlocks(): Promise<Array<[number, number]>> {
@@ -90,16 +98,42 @@ describe('backupDisk into a restore point', () => {
     expect(Buffer.from(second.manifest.disks[0]!.sector0, 'base64').equals(disk.bytes.subarray(0, 512))).toBe(true);
   });
 
-  it('stops at the next piece when cancelled', async () => {
+  it('reads the next pieces while the current one is stored, at most BACKUP_READ_AHEAD_BYTES ahead', async () => {
     const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF, chunkSize: MiB });
-    const disk = new FakeVddkDisk(4 * MiB);
-    disk.write(0, randomBytes(4 * MiB));
+    const disk = new FakeVddkDisk(16 * MiB);
+    disk.write(0, randomBytes(16 * MiB));
+    const w = repo.beginPoint(pointMeta());
+    const plan = await planSourceDisk(disk, { kind: 'allocated' }, async () => []);
+    let readWhileStoring = 0;
+    const result = await backupDisk({
+      source: disk,
+      writer: w.addDisk(diskMeta(2000, 16 * MiB)),
+      key: 2000,
+      plan,
+      pieceBytes: MiB,
+      // A piece is reported once stored: the reads beyond it have started by then.
+      onBytes: () => (readWhileStoring = Math.max(readWhileStoring, disk.reads)),
+    });
+    const { manifest } = await w.commit();
+    expect(result.bytesRead).toBe(16 * MiB);
+    expect(disk.reads).toBe(16 * MiB);
+    expect(disk.mostAtOnce).toBeGreaterThanOrEqual(2);
+    expect(disk.mostAtOnce).toBeLessThanOrEqual(1 + BACKUP_READ_AHEAD_BYTES / MiB);
+    expect(readWhileStoring).toBeGreaterThan(MiB);
+    const image = (await repo.openPoint(manifest.id)).disk(2000);
+    expect((await image.read(0, 16 * MiB)).equals(disk.bytes)).toBe(true);
+  });
+
+  it('stops at the next piece when cancelled: the pieces read ahead are dropped, nothing more is read', async () => {
+    const repo = await Repository.init(new LocalFolderBackend(dir), 'pw', { kdf: TEST_KDF, chunkSize: MiB });
+    const disk = new FakeVddkDisk(16 * MiB);
+    disk.write(0, randomBytes(16 * MiB));
     const controller = new AbortController();
     const w = repo.beginPoint(pointMeta());
     const plan = await planSourceDisk(disk, { kind: 'allocated' }, async () => []);
     const run = backupDisk({
       source: disk,
-      writer: w.addDisk(diskMeta(2000, 4 * MiB)),
+      writer: w.addDisk(diskMeta(2000, 16 * MiB)),
       key: 2000,
       plan,
       pieceBytes: MiB,
@@ -107,7 +141,8 @@ describe('backupDisk into a restore point', () => {
       onBytes: () => controller.abort(new Error('cancelled by the user')),
     });
     await expect(run).rejects.toThrow(/cancelled by the user/);
-    expect(disk.reads).toBe(MiB);
+    // The first piece and the ones read ahead of it, never the rest of the disk.
+    expect(disk.reads).toBe(MiB + BACKUP_READ_AHEAD_BYTES);
     await w.abort();
     expect(await repo.pointIds()).toEqual([]);
   });

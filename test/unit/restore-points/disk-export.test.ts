@@ -112,12 +112,11 @@ describe('disk export', () => {
   it('while writing (raw): a piece that reads back differently fails verification, naming the byte, and nothing is put in place', async () => {
     const img = new MemoryDiskImage(4 * MiB);
     await img.write(MiB, Buffer.alloc(MiB, 0x33));
-    // The medium returns one changed byte when the piece is read back.
-    const read = RawImage.prototype.read;
-    vi.spyOn(RawImage.prototype, 'read').mockImplementation(async function (this: RawImage, offset: number, length: number) {
-      const bytes = Buffer.from(await read.call(this, offset, length));
-      if (offset <= MiB + 4096 && MiB + 4096 < offset + length) bytes[MiB + 4096 - offset] = 0x44;
-      return bytes;
+    // The medium returns one changed byte when the piece is read back (into the checker's own buffer).
+    const readInto = RawImage.prototype.readInto;
+    vi.spyOn(RawImage.prototype, 'readInto').mockImplementation(async function (this: RawImage, buf: Buffer, offset: number) {
+      await readInto.call(this, buf, offset);
+      if (offset <= MiB + 4096 && MiB + 4096 < offset + buf.length) buf[MiB + 4096 - offset] = 0x44;
     });
     const err = await exportDisk(img, join(dir, 'drift.raw'), { format: 'raw' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportVerificationError);

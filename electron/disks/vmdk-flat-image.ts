@@ -169,14 +169,24 @@ export class VmdkFlatImage implements DiskImage {
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
-    assertAlignedRange(this.capacity, offset, length);
     const buf = Buffer.alloc(length);
-    for (const { segment, from, n, at } of this.pieces(offset, length)) {
+    await this.readInto(buf, offset);
+    return buf;
+  }
+
+  /** Into the caller's buffer; parts with no extent file (ZERO extents) read as zeros. */
+  async readInto(buf: Buffer, offset: number): Promise<void> {
+    assertAlignedRange(this.capacity, offset, buf.length);
+    const parts = [...this.pieces(offset, buf.length)];
+    // Bytes no extent covers read as zeros too (the caller's buffer may hold anything).
+    if (parts.reduce((sum, p) => sum + p.n, 0) !== buf.length) buf.fill(0);
+    for (const { segment, from, n, at } of parts) {
       if (segment.access === 'NOACCESS')
         throw new Error(`${this.descriptorPath}: bytes ${segment.start}+${segment.length} are NOACCESS`);
-      if (segment.file) await segment.file.readInto(buf.subarray(at, at + n), segment.fileOffset + from);
+      const part = buf.subarray(at, at + n);
+      if (segment.file) await segment.file.readInto(part, segment.fileOffset + from);
+      else part.fill(0);
     }
-    return buf;
   }
 
   async write(offset: number, data: Buffer): Promise<void> {

@@ -66,6 +66,10 @@ describe('VmdkFlatImage', () => {
       { offset: 4096, length: 1024, kind: 'zero' },
       { offset: 5120, length: 2048, kind: 'data' },
     ]);
+    // Into a caller's buffer that holds old bytes: the ZERO extent still reads as zeros.
+    const dirty = Buffer.alloc(image.capacity, 0x5c);
+    await image.readInto(dirty, 0);
+    expect(dirty.equals(all)).toBe(true);
     await expect(image.write(0, Buffer.alloc(512))).rejects.toThrow(/read-only/);
     await image.close();
   });

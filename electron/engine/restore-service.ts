@@ -10,12 +10,9 @@ import { RestoreCheckpointFile } from '../restore/restore-checkpoint';
 import type { RestoreProgress } from '../restore/restore-job';
 import { newJobId, prepareRestore, runLiveRestore, type LiveRestoreResult, type PreparedRestore } from '../restore/restore-runner';
 import type { VddkSetup } from '../vddk/vddk-setup';
-import { ProgressHeartbeat } from '../restore-points/progress-heartbeat';
+import { PROGRESS_HEARTBEAT_MS, ProgressHeartbeat } from '../restore-points/progress-heartbeat';
 import { RestoreProgressTracker, type RestoreJobProgress } from './restore-progress';
 
-
-/** Longest time a running restore goes without a progress event. */
-const PROGRESS_HEARTBEAT_MS = 200;
 export interface RestoreServiceDeps {
   home: string;
   connections: ConnectionStore;

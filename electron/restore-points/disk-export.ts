@@ -4,7 +4,7 @@ import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { copyDisk, verifyCopy, type CopyResult, type PieceDigests, type VerifyResult } from '../restore/disk-copier';
 import { assertOutsideRepositories } from './export-target';
-import { ProgressHeartbeat } from './progress-heartbeat';
+import { PROGRESS_HEARTBEAT_MS, ProgressHeartbeat } from './progress-heartbeat';
 
 /** What `lifeboat export --format` accepts. */
 export const EXPORT_FORMATS = ['raw', 'vmdk', 'vmdk-flat'] as const;
@@ -94,16 +94,13 @@ export class ExportVerificationError extends Error {
  * failed export; the files are created 0600 like everything in the Lifeboat folder.
  */
 export async function exportDisk(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
-  const progress = options.onProgress ? new ProgressHeartbeat(options.onProgress, HEARTBEAT_MS) : null;
+  const progress = options.onProgress ? new ProgressHeartbeat(options.onProgress, PROGRESS_HEARTBEAT_MS) : null;
   try {
     return await exportDiskStaged(source, file, { ...options, onProgress: progress?.report });
   } finally {
     progress?.stop();
   }
 }
-
-/** Longest time without a progress report, also while nothing moves (extents scanned, the file closed and renamed): ≥ 5 Hz. */
-const HEARTBEAT_MS = 200;
 
 async function exportDiskStaged(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
   await assertOutsideRepositories(file);

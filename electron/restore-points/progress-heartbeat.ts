@@ -1,3 +1,6 @@
+/** Longest time a running job (export, restore, backup) goes without a progress report: ≥ 5 Hz to a UI. */
+export const PROGRESS_HEARTBEAT_MS = 200;
+
 /**
  * Passes progress on, and says the last one again whenever `intervalMs` went
  * by without any, so a UI never looks stalled (extents scanned, a held read,

@@ -112,12 +112,27 @@ export const registerImportCommand: RegisterCommand = (program, ctx) => {
       });
       if (!info.isFile()) throw new CliError(`${file} is not a file`, ExitCode.usage, 'Give the path of an image or OVA file.');
       const repo = await openRepository(ctx, opts, json);
+      // Ctrl+C stops the import at its next piece; the point is never committed, so nothing half-made is listed.
+      const controller = new AbortController();
+      const onSigint = () => controller.abort(new Error('cancelled (Ctrl+C)'));
+      process.once('SIGINT', onSigint);
       const result = await importFile(repo, path, {
         name: opts.name,
         diskKey,
         probe: holeProbe(),
+        signal: controller.signal,
         onProgress: byteProgress(ctx.io, json, 'import'),
-      }).catch((err: unknown) => inputError(err, path));
+      })
+        .catch((err: unknown) => {
+          if (controller.signal.aborted)
+            throw new CliError(
+              `import of ${file} cancelled (Ctrl+C): no restore point was made`,
+              ExitCode.cancelled,
+              'Run the import again; the data it already stored is reused, or `lifeboat repo prune` removes it.',
+            );
+          return inputError(err, path);
+        })
+        .finally(() => process.removeListener('SIGINT', onSigint));
       printResult(
         ctx.io,
         json,

@@ -1,7 +1,7 @@
 // The Lifeboat CLI (bundled by bundleCli) as a bench runs it: a child process per command, its JSON document,
 // and a BenchFailure (thrown, so a lab the bench started is still stopped on the way out) when it fails.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labVddkDir } from './bench-bundle.mjs';
 
@@ -73,4 +73,19 @@ export function labConnectionArgs(lab, work) {
   const file = join(work, 'lab-password');
   writeFileSync(file, `${lab.password}\n`, { mode: 0o600 });
   return ['--connection-password-file', file];
+}
+
+/**
+ * The end of a bench that ran the lab from `work`: stops the lab it started and removes `work`, or with --keep
+ * leaves both and says how to stop the lab.
+ */
+export async function leaveLabWork(name, { cli, env, work, labStarted, keep }) {
+  if (labStarted && !keep) await runCli(cli, ['lab', 'stop'], env);
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else process.stderr.write(`${name}: kept ${work} (and the lab: LIFEBOAT_HOME=${join(work, 'home')} lifeboat lab stop)\n`);
+}
+
+/** What a bench prints when it stops on `err`: a BenchFailure's message alone, else the stack. */
+export function failureText(err) {
+  return err instanceof BenchFailure ? err.message : (err?.stack ?? String(err));
 }

@@ -12,7 +12,7 @@
 // borg (Debian's borgbackup) is optional: without it the borg rows say how to install it
 // (its settings and why: borg-peer.mjs).
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseBenchArgs, runsCheck, sizeCheck } from './bench-args.mjs';
 import { bundleForNode, bundleSource, loadBundle, outDir, root } from './bench-bundle.mjs';
+import { writeMixedImage } from './bench-image.mjs';
 import { run, timedRunWithMemory } from './bench-process.mjs';
 import { median, pairRatio } from './bench-stats.mjs';
 import { tableLines } from './bench-table.mjs';
@@ -166,22 +167,6 @@ function lifeboatStepWith(env, bundle, repoDir, password, op, ...rest) {
   return JSON.parse(r.stdout);
 }
 
-/** Mixed data: unique random, duplicates and compressible text in 1 MiB blocks; `holeEvery` leaves gaps. */
-function writeImage(path, capacityMiB, dataMiB, strideMiB) {
-  const fd = openSync(path, 'w');
-  ftruncateSync(fd, capacityMiB * MiB);
-  const dup = [randomBytes(MiB), randomBytes(MiB)];
-  const words = Buffer.from(
-    'restore point vmdk datastore snapshot change tracking vsphere lifeboat '.repeat(16000).slice(0, MiB),
-  );
-  for (let i = 0; i < dataMiB; i++) {
-    const kind = i % 4;
-    const block = kind === 0 || kind === 2 ? randomBytes(MiB) : kind === 1 ? dup[i % 2] : words;
-    writeSync(fd, block, 0, MiB, i * strideMiB * MiB);
-  }
-  closeSync(fd);
-}
-
 function floors(work, image) {
   const out = {};
   const ssl = run('openssl', ['speed', '-seconds', '2', '-bytes', '1048576', '-evp', 'aes-256-gcm']).stdout;
@@ -209,12 +194,12 @@ async function main() {
     const dense = join(work, 'dense.img');
     const thin = join(work, 'thin.img');
     log(`images: mixed ${args.sizeMiB} MiB (${half} MiB data), dense ${half} MiB, thin ${half * 16} MiB with ${half} MiB data…`);
-    writeImage(mixed, args.sizeMiB, half, 2);
-    writeImage(dense, half, half, 1);
-    writeImage(thin, half * 16, half, 16);
+    writeMixedImage(mixed, args.sizeMiB, half, 2);
+    writeMixedImage(dense, half, half, 1);
+    writeMixedImage(thin, half * 16, half, 16);
     // Four different disks of a quarter of the data each, for the 1-disk vs 4-disk parallel restore.
     const quarters = [0, 1, 2, 3].map((q) => join(work, `quarter-${q}.img`));
-    for (const q of quarters) writeImage(q, half / 2, half / 4, 2);
+    for (const q of quarters) writeMixedImage(q, half / 2, half / 4, 2);
 
     const t = {
       lbImport: [],

@@ -129,7 +129,7 @@ async function main() {
   const exportRate = [];
   // The plan's requests in flight (XPORT-ALIGNED-BUFFERS): NBD(SSL) 4, HotAdd 1; a CLI restore's plan replaces these.
   const depth = Object.fromEntries([...args.transports, ...args.api].map((tr) => [tr, tr === 'hotadd' ? 1 : 4]));
-  const vddkLayer = await loadVddkLayer(root, outDir);
+  const vddkLayer = await loadVddkLayer(outDir);
   try {
     const image = join(work, 'disk.img');
     log(`image: ${args.sizeMiB} MiB with ${args.sizeMiB / 2} MiB of data; import…`);
@@ -222,7 +222,7 @@ async function main() {
     };
 
     const dsFolder = lab.datastores?.find((d) => d.name === datastore)?.folder ?? join(work, 'datastores', datastore);
-    const api = args.api.length > 0 ? await loadRestoreApi(root, outDir) : null;
+    const api = args.api.length > 0 ? await loadRestoreApi(outDir) : null;
     const apiLab = api
       ? await startApiLab(api, { dir: join(work, 'api'), repoDir: repo, password: readFileSync(pwFile, 'utf8').trim(), pointId })
       : null;

@@ -5,35 +5,19 @@
 // floor / pwrite floor is what that path adds by itself.
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync, write } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { loadVddkSource } from './bench-bundle.mjs';
 
 const MiB = 1024 * 1024;
 
-/** The engine's VDDK layer bundled from source (as vddk-bench does). */
-export async function loadVddkLayer(root, outDir) {
-  const bundle = join(outDir, 'lab-vddk-floor-lib.cjs');
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export * from './vddk-session';",
-        "export * from './lab-vddk-config';",
-        "export * from './vddk-discovery';",
-        "export { configureVddkWorkerLauncher } from './vddk-worker-process';",
-      ].join(' '),
-      resolveDir: join(root, 'electron', 'vddk'),
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'error',
-  });
-  return createRequire(import.meta.url)(bundle);
+/** The engine's VDDK layer bundled from source (as vddk-bench does), into `outDir`. */
+export function loadVddkLayer(outDir) {
+  return loadVddkSource(join(outDir, 'lab-vddk-floor-lib.cjs'), [
+    "export * from './vddk-session';",
+    "export * from './lab-vddk-config';",
+    "export * from './vddk-discovery';",
+    "export { configureVddkWorkerLauncher } from './vddk-worker-process';",
+  ]);
 }
 
 /** Runs `jobs` (functions returning promises) with at most `limit` at once, as copyDisk keeps requests in flight. */

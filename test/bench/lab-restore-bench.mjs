@@ -27,9 +27,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBenchArgs, runsCheck, sizeCheck } from './bench-args.mjs';
-import { bundleCli, labVddkDir, outDir, root } from './bench-bundle.mjs';
+import { bundleCli, labVddkDir, outDir } from './bench-bundle.mjs';
 import { cliEnv, fail, failureText, labConnectionArgs, leaveLabWork, mustSucceed, runCli } from './bench-cli.mjs';
 import { writeMixedImage } from './bench-image.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
 import { median, pairRatio } from './bench-stats.mjs';
 import { tableLines } from './bench-table.mjs';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
@@ -229,7 +230,7 @@ async function main() {
     try {
       const floorOf = async (tr) => {
         // The same pieces from memory through the lab VDDK, and with pwrite: the VDDK path's own floor.
-        const floor = await vddkFloor(vddkLayer, root, work, {
+        const floor = await vddkFloor(vddkLayer, work, {
           capacity: args.sizeMiB * MiB,
           pieces: imagePieces(args.sizeMiB),
           transport: tr,
@@ -282,7 +283,7 @@ async function main() {
       const floors = [...new Set([...args.transports, ...args.api])];
       for (const tr of floors) {
         if (args.transports.includes(tr)) await restoreStep(tr, true);
-        await vddkFloor(vddkLayer, root, work, {
+        await vddkFloor(vddkLayer, work, {
           capacity: args.sizeMiB * MiB,
           pieces: imagePieces(args.sizeMiB),
           transport: tr,
@@ -396,11 +397,9 @@ async function main() {
       all: t,
       profiles,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'lab-restore.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('lab-restore.json', report);
     if (args.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      printReport(report);
       return;
     }
     const table = [['workload', 'restore s', 'export s', 'ratio', 'goal']];

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { loadVddkSource } from './bench-bundle.mjs';
+import { connectLab, startLabVddkSession } from './lab-vddk-session.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -33,8 +34,8 @@ async function inFlight(jobs, limit) {
  * Writes `pieces` ([offset, length] pairs) of a disk of `capacity` bytes both ways; returns seconds for each.
  * `work` holds a datastore folder for the lab VDDK and the raw file.
  */
-export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, transport, depth, profileDir }) {
-  const { VddkSession, labVddkConfigKeys, labVddkDir, configureVddkWorkerLauncher } = vddkLayer;
+export async function vddkFloor(vddkLayer, work, { capacity, pieces, transport, depth, profileDir }) {
+  const { configureVddkWorkerLauncher } = vddkLayer;
   // --profile: the VDDK worker process under `node --cpu-prof` (NODE_OPTIONS may not carry the flag).
   configureVddkWorkerLauncher({
     executable: process.execPath,
@@ -44,15 +45,11 @@ export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, trans
   mkdirSync(datastore, { recursive: true });
   const data = randomBytes(Math.max(...pieces.map(([, n]) => n)));
   const out = {};
-  const session = await VddkSession.start({
-    vddkDir: labVddkDir(root),
-    tmpRoot: work,
-    extraConfig: labVddkConfigKeys({ datastores: { ds1: datastore } }),
-  });
+  const session = await startLabVddkSession(vddkLayer, work, datastore);
   try {
     const local = await session.connect({});
     await local.createDisk(join(datastore, 'floor.vmdk'), { capacityBytes: capacity });
-    const conn = await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: [transport] });
+    const conn = await connectLab(session, [transport]);
     const disk = await conn.openDisk('[ds1] floor.vmdk', { keepaliveMs: 0 });
     const started = process.hrtime.bigint();
     await inFlight(

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parseBenchArgs, rangeCheck, runsCheck, sizeCheck } from './bench-args.mjs';
 import { bundleCli, loadSource, outDir } from './bench-bundle.mjs';
 import { outputOrNull, timedRun } from './bench-process.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
 import { median } from './bench-stats.mjs';
 import { tableLines } from './bench-table.mjs';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
@@ -220,11 +221,9 @@ async function main() {
       superlinear,
       profiles,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'repository-growth.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('repository-growth.json', report);
     if (args.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      printReport(report);
       return;
     }
     const f = (x) => (x === null ? '—' : x.toFixed(2));

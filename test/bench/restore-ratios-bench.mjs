@@ -12,7 +12,7 @@
 // borg (Debian's borgbackup) is optional: without it the borg rows say how to install it
 // (its settings and why: borg-peer.mjs).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseBenchArgs, runsCheck, sizeCheck } from './bench-args.mjs';
 import { bundleForNode, bundleSource, loadBundle, outDir, root } from './bench-bundle.mjs';
 import { writeMixedImage } from './bench-image.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
 import { run, timedRunWithMemory } from './bench-process.mjs';
 import { median, pairRatio } from './bench-stats.mjs';
 import { tableLines } from './bench-table.mjs';
@@ -397,10 +398,8 @@ async function main() {
       importThroughEngineApi: loopSummary(importLoop),
       rows,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'restore-ratios.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
-    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('restore-ratios.json', report);
+    if (args.json) printReport(report);
     else {
       const table = [['workload', 'Lifeboat s', 'peer s', 'ratio', 'goal']];
       for (const r of rows)
@@ -411,28 +410,17 @@ async function main() {
           r.ratio === null ? '—' : r.ratio.toFixed(2),
           r.note ? `${r.goal} (${r.note})` : r.goal,
         ]);
-      table.push([
-        `peak memory, restore (verify) vs restic restore, MiB`,
+      // Lifeboat's peak memory next to the peer's (`shown` when Lifeboat's cell says more).
+      const memoryRow = (name, lifeboat, peer, shown = lifeboat.toFixed(0)) =>
+        table.push([name, shown, peer.toFixed(0), (lifeboat / peer).toFixed(2), '≤ 256 MiB']);
+      memoryRow(
+        'peak memory, restore (verify) vs restic restore, MiB',
+        mm.lbRestore,
+        mm.rsRestore,
         `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`,
-        mm.rsRestore.toFixed(0),
-        (mm.lbRestore / mm.rsRestore).toFixed(2),
-        '≤ 256 MiB',
-      ]);
-      table.push([
-        'peak memory, import vs restic backup, MiB',
-        mm.lbImport.toFixed(0),
-        mm.rsBackup.toFixed(0),
-        (mm.lbImport / mm.rsBackup).toFixed(2),
-        '≤ 256 MiB',
-      ]);
-      if (mm.borgExtract !== null)
-        table.push([
-          'peak memory, restore vs borg extract, MiB',
-          mm.lbRestore.toFixed(0),
-          mm.borgExtract.toFixed(0),
-          (mm.lbRestore / mm.borgExtract).toFixed(2),
-          '≤ 256 MiB',
-        ]);
+      );
+      memoryRow('peak memory, import vs restic backup, MiB', mm.lbImport, mm.rsBackup);
+      if (mm.borgExtract !== null) memoryRow('peak memory, restore vs borg extract, MiB', mm.lbRestore, mm.borgExtract);
       table.push(['peak memory, 4 disks restored in parallel, MiB', mm.fourParallel.toFixed(0), '—', '—', '≤ 256 MiB']);
       for (const [name, api] of [
         ['export API (raw)', report.exportThroughEngineApi],

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadVddkSource, root } from './bench-bundle.mjs';
 import { run } from './bench-process.mjs';
+import { connectLab, startLabVddkSession } from './lab-vddk-session.mjs';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write('usage: [LIFEBOAT_BENCH_MIB=N (default 1024)] node test/bench/vddk-bench.mjs [--json]\n');
@@ -30,7 +31,7 @@ if (process.platform !== 'linux') {
 
 // The engine's VDDK layer, bundled from source (it is TypeScript) next to the native build.
 run(process.execPath, [join(root, 'native', 'build.mjs'), '--quiet']);
-const { VddkSession, labVddkConfigKeys, labVddkDir } = await loadVddkSource(
+const vddkLayer = await loadVddkSource(
   join(root, 'native', 'build', 'bench', 'vddk-bench-lib.cjs'),
   "export * from './vddk-session'; export * from './lab-vddk-config'; export * from './vddk-discovery';",
 );
@@ -40,27 +41,15 @@ const results = [];
 try {
   const datastore = join(work, 'ds1');
   mkdirSync(datastore);
-  const session = await VddkSession.start({
-    vddkDir: labVddkDir(root),
-    tmpRoot: work,
-    extraConfig: labVddkConfigKeys({ datastores: { ds1: datastore } }),
-  });
+  const session = await startLabVddkSession(vddkLayer, work, datastore);
   try {
     const local = await session.connect({});
-    const remote = await session.connect({
-      server: 'bench.lab',
-      userName: 'bench',
-      password: 'bench',
-      transports: ['hotadd', 'nbdssl'],
-    });
+    const remote = await connectLab(session, ['hotadd', 'nbdssl']);
     const data = randomBytes(8 * MiB);
     for (const transport of ['nbdssl', 'hotadd']) {
       const name = `${transport}.vmdk`;
       await local.createDisk(join(datastore, name), { capacityBytes: mib * MiB });
-      const conn =
-        transport === 'hotadd'
-          ? remote
-          : await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: ['nbdssl'] });
+      const conn = transport === 'hotadd' ? remote : await connectLab(session, ['nbdssl']);
       const disk = await conn.openDisk(`[ds1] ${name}`, { keepaliveMs: 0 });
       const started = performance.now();
       for (let done = 0; done < mib * MiB; done += data.length) {

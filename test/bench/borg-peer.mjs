@@ -10,32 +10,20 @@
 //   `--sparse` on create skips holes, on extract writes all-zero chunks as holes, as our raw restore does.
 // borg comes from Debian's `borgbackup` package (1.2.x): `apt-get install borgbackup`. Nothing in
 // `npm test` needs it; without it the bench's borg rows say how to install it.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { outputOrNull, timedRunWithMemory } from './bench-process.mjs';
 
 export const BORG_INSTALL_HINT = 'borg not found: install it with `apt-get install borgbackup` (Debian/Ubuntu) for the borg rows';
 
 /** The installed borg's version ("1.2.4"), or null when there is none. */
 export function borgVersion() {
-  const r = spawnSync('borg', ['--version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return null;
-  return r.stdout.trim().replace(/^borg\s+/, '');
+  return outputOrNull('borg', ['--version'])?.replace(/^borg\s+/, '') ?? null;
 }
 
+/** borg under /usr/bin/time for its peak memory, as the restic rows measure restic's. */
 function borg(args, env, cwd) {
-  const start = process.hrtime.bigint();
-  // /usr/bin/time for borg's peak memory, as the restic rows measure restic's.
-  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', 'borg', ...args], {
-    env,
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.error) throw new Error(`cannot run borg: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`borg ${args[0]} failed: ${r.stderr.trim().slice(-800)}`);
-  const m = /MAXRSS (\d+)/.exec(r.stderr);
-  return { seconds, maxRssMiB: m ? Number(m[1]) / 1024 : null };
+  const { seconds, maxRssMiB } = timedRunWithMemory('borg', args, { env, cwd });
+  return { seconds, maxRssMiB };
 }
 
 /**

@@ -6,52 +6,29 @@
 // Runs standalone: electron/disks is bundled on the fly with esbuild into
 // test-output/bench/. Needs `qemu-img` on PATH. The image is 3/4 data
 // (half random, half text-like) and 1/4 zeros, written in 1 MiB requests.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { parseBenchArgs, sizeCheck } from './bench-args.mjs';
+import { loadSource, outDir } from './bench-bundle.mjs';
+import { timedRun } from './bench-process.mjs';
 
 const MiB = 1024 * 1024;
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv) {
-  const args = { sizeMiB: 128, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node test/bench/disks-bench.mjs [--size MiB (default 128)] [--json]\n');
-      process.exit(0);
-    } else {
-      process.stderr.write(`disks-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 4) {
-    process.stderr.write('disks-bench: --size must be a whole number of MiB, at least 4\n');
-    process.exit(2);
-  }
-  return args;
+  return parseBenchArgs(argv, {
+    name: 'disks-bench',
+    usage: 'usage: node test/bench/disks-bench.mjs [--size MiB (default 128)] [--json]',
+    defaults: { sizeMiB: 128, json: false },
+    flags: { '--json': 'json' },
+    options: { '--size': ['sizeMiB', Number] },
+    checks: [sizeCheck(4)],
+  });
 }
 
-async function loadEngine() {
-  const outfile = join(root, 'test-output', 'bench', 'disks-engine.cjs');
-  mkdirSync(dirname(outfile), { recursive: true });
-  await build({
-    stdin: { contents: "export * from './electron/disks/open-disk-image';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-  return createRequire(import.meta.url)(outfile);
+function loadEngine() {
+  return loadSource(join(outDir, 'disks-engine.cjs'), "export * from './electron/disks/open-disk-image';");
 }
 
 function makeChunk(i) {
@@ -100,10 +77,7 @@ async function main() {
       const readMs = performance.now() - t;
       const qemuFile = join(dir, `qemu-${format}.img`);
       const qemuArgs = format === 'raw' ? ['-O', 'raw'] : ['-O', 'vmdk', '-o', `subformat=${qemuSub[format]}`];
-      t = performance.now();
-      const q = spawnSync('qemu-img', ['convert', '-f', 'raw', ...qemuArgs, refPath, qemuFile]);
-      const qemuMs = performance.now() - t;
-      if (q.status !== 0) throw new Error(`qemu-img convert failed: ${q.stderr}`);
+      const qemuMs = timedRun('qemu-img', ['convert', '-f', 'raw', ...qemuArgs, refPath, qemuFile]).seconds * 1000;
       results.push({
         format,
         writeMBps: mbps(capacity, writeMs),

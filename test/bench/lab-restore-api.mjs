@@ -4,36 +4,21 @@
 // VDDK through the addon and its worker) through the engine API against a lab of its own, with the plan the
 // lab tests use for a HotAdd proxy (test/integration/restore/lab-restore-fixture.ts: planFor). It times the
 // job's copy as the CLI rows do (copyDisk's own clock) and, for a cross-check, runs NBDSSL the same way.
-import { mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { loadSource } from './bench-bundle.mjs';
 
-export async function loadRestoreApi(root, outDir) {
-  const outfile = join(outDir, 'lab-restore-api.cjs');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export { startVcsim } from './electron/lab/vcsim-process';",
-        "export { Repository } from './electron/repository/repository';",
-        "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
-        "export { runRestoreJob } from './electron/restore/restore-job';",
-        "export { VsphereRestoreTarget } from './electron/restore/vsphere-restore-target';",
-        "export { RestoreCheckpointFile } from './electron/restore/restore-checkpoint';",
-        "export { labSession, labVddk, planFor, vddkConnect } from './test/integration/restore/lab-restore-fixture';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-  return createRequire(import.meta.url)(outfile);
+/** The restore job and the lab tests' fixture, bundled from source into `outDir`. */
+export function loadRestoreApi(outDir) {
+  return loadSource(join(outDir, 'lab-restore-api.cjs'), [
+    "export { startVcsim } from './electron/lab/vcsim-process';",
+    "export { Repository } from './electron/repository/repository';",
+    "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
+    "export { runRestoreJob } from './electron/restore/restore-job';",
+    "export { VsphereRestoreTarget } from './electron/restore/vsphere-restore-target';",
+    "export { RestoreCheckpointFile } from './electron/restore/restore-checkpoint';",
+    "export { labSession, labVddk, planFor, vddkConnect } from './test/integration/restore/lab-restore-fixture';",
+  ]);
 }
 
 /** A lab of its own (vCenter mode, datastores under `dir`) and the point opened from the bench's repository. */

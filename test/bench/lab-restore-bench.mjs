@@ -22,107 +22,56 @@
 // the VDDK worker process of the floor step, summarised in the output (files in test-output/bench/profiles/).
 // Needs Go and govmomi for the lab (see `lifeboat lab start --help`) and `npm run build:native` (the addon
 // and the lab VDDK). JSON: test-output/bench/lab-restore.json.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  ftruncateSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { parseBenchArgs, runsCheck, sizeCheck } from './bench-args.mjs';
+import { bundleCli, labVddkDir, outDir } from './bench-bundle.mjs';
+import { cliEnv, fail, failureText, labConnectionArgs, leaveLabWork, mustSucceed, runCli } from './bench-cli.mjs';
+import { writeMixedImage } from './bench-image.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
+import { median, pairRatio } from './bench-stats.mjs';
+import { tableLines } from './bench-table.mjs';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
 import { imagePieces, loadVddkLayer, vddkFloor } from './lab-vddk-floor.mjs';
 import { loadRestoreApi, startApiLab } from './lab-restore-api.mjs';
 
 const MiB = 1024 * 1024;
-const here = fileURLToPath(import.meta.url);
-const root = resolve(dirname(here), '../..');
-const outDir = join(root, 'test-output', 'bench');
-const labVddk = join(root, 'native', 'build', 'labvddk');
 // HotAdd through the CLI needs this workstation to be a VM the lab knows (the planner finds the proxy VM by the
 // machine's DMI product UUID, XPORT-HOTADD-SAME-VCENTER); a container has none, so it is not a default here.
 const TRANSPORTS = ['nbdssl', 'nbd', 'hotadd'];
 
-class BenchFailure extends Error {}
-const fail = (message) => {
-  throw new BenchFailure(message);
-};
-
 function parseArgs(argv) {
-  const args = {
-    sizeMiB: 1024,
-    runs: 3,
-    transports: ['nbdssl', 'nbd'],
-    api: ['hotadd', 'nbdssl'],
-    json: false,
-    keep: false,
-    profile: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--profile') args.profile = true;
-    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
-    else if (a === '--runs') args.runs = Number(argv[++i]);
-    else if (a === '--transports') args.transports = String(argv[++i]).split(',');
-    else if (a === '--api-transports') {
-      const v = String(argv[++i]);
-      args.api = v === 'none' ? [] : v.split(',');
-    } else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node test/bench/lab-restore-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--transports nbdssl,nbd] [--api-transports hotadd,nbdssl|none] [--json] [--keep] [--profile]\n',
-      );
-      process.exit(0);
-    } else {
-      process.stderr.write(`lab-restore-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 64 || args.sizeMiB % 16 !== 0) {
-    process.stderr.write('lab-restore-bench: --size must be a whole number of MiB, a multiple of 16, at least 64\n');
-    process.exit(2);
-  }
-  if (!Number.isInteger(args.runs) || args.runs < 1) {
-    process.stderr.write('lab-restore-bench: --runs must be at least 1\n');
-    process.exit(2);
-  }
-  const bad = [...args.transports, ...args.api].find((t) => !TRANSPORTS.includes(t));
-  if (bad !== undefined || args.transports.length === 0) {
-    process.stderr.write(
-      `lab-restore-bench: --transports (CLI) takes a comma list of nbdssl, nbd; --api-transports one of ${TRANSPORTS.join(', ')} or none\n`,
-    );
-    process.exit(2);
-  }
-  return args;
-}
-
-/** The CLI bundled from source (as recovery-bench does), so the bench measures this tree without `npm run build:engine`. */
-async function bundleCli() {
-  const outfile = join(outDir, 'lab-restore-bench-cli.cjs');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [join(root, 'electron', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-    footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
+  return parseBenchArgs(argv, {
+    name: 'lab-restore-bench',
+    usage:
+      'usage: node test/bench/lab-restore-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--transports nbdssl,nbd] [--api-transports hotadd,nbdssl|none] [--json] [--keep] [--profile]',
+    defaults: {
+      sizeMiB: 1024,
+      runs: 3,
+      transports: ['nbdssl', 'nbd'],
+      api: ['hotadd', 'nbdssl'],
+      json: false,
+      keep: false,
+      profile: false,
+    },
+    flags: { '--json': 'json', '--keep': 'keep', '--profile': 'profile' },
+    options: {
+      '--size': ['sizeMiB', Number],
+      '--runs': ['runs', Number],
+      '--transports': ['transports', (v) => String(v).split(',')],
+      '--api-transports': ['api', (v) => (String(v) === 'none' ? [] : String(v).split(','))],
+    },
+    checks: [
+      sizeCheck(64, 16),
+      runsCheck,
+      ({ transports, api }) =>
+        [...transports, ...api].some((t) => !TRANSPORTS.includes(t)) || transports.length === 0
+          ? `--transports (CLI) takes a comma list of nbdssl, nbd; --api-transports one of ${TRANSPORTS.join(', ')} or none`
+          : null,
+    ],
   });
-  return outfile;
 }
 
 /** `node --cpu-prof` flags for the CLI (the engine's main thread) into a fresh `dir`; NODE_OPTIONS may not carry them, so the
@@ -132,61 +81,6 @@ function profileFlags(dir) {
   mkdirSync(dir, { recursive: true });
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
-
-function runCli(cli, args, env, nodeFlags = []) {
-  return new Promise((done, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      done({ code: code ?? -1, stdout, stderr, seconds: Number(process.hrtime.bigint() - start) / 1e9 }),
-    );
-  });
-}
-
-/** The JSON document on stdout: the whole of it, else its last line that is an object (restore streams progress lines first). */
-function lastJson(stdout) {
-  try {
-    return JSON.parse(stdout);
-  } catch {
-    const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{'));
-    for (let i = lines.length - 1; i >= 0; i--) {
-      try {
-        return JSON.parse(lines[i]);
-      } catch {
-        // a partial line: keep looking
-      }
-    }
-    return undefined;
-  }
-}
-
-function mustSucceed(step, run) {
-  if (run.code !== 0) fail(`${step} failed (exit ${run.code}):\n${(run.stderr || run.stdout).trim().slice(-3000)}`);
-  const doc = lastJson(run.stdout);
-  if (doc === undefined) fail(`${step} printed no JSON:\n${run.stdout.slice(0, 2000)}`);
-  return doc;
-}
-
-/** Mixed data in 1 MiB blocks, one block of data every second MiB: random, a repeated block, text. */
-function writeImage(path, capacityMiB) {
-  const fd = openSync(path, 'w');
-  ftruncateSync(fd, capacityMiB * MiB);
-  const dup = randomBytes(MiB);
-  const words = Buffer.from('restore point vmdk datastore snapshot lab vddk lifeboat '.repeat(20000).slice(0, MiB));
-  for (let i = 0; i < capacityMiB / 2; i++) {
-    const kind = i % 4;
-    const block = kind === 0 || kind === 2 ? randomBytes(MiB) : kind === 1 ? dup : words;
-    writeSync(fd, block, 0, MiB, i * 2 * MiB);
-  }
-  closeSync(fd);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The write-disks step of a restore report, in seconds: the copy of every disk (one disk here). */
 function copySeconds(report) {
@@ -203,17 +97,11 @@ async function main() {
     log('lab-restore-bench: the lab VDDK is Linux-only; nothing to measure here');
     return;
   }
-  if (!existsSync(join(labVddk, 'lib64', 'libvixDiskLib.so.8')))
+  if (!existsSync(join(labVddkDir, 'lib64', 'libvixDiskLib.so.8')))
     fail('the lab VDDK is not built; run `npm run build:native` first.');
-  const cli = await bundleCli();
+  const cli = await bundleCli(join(outDir, 'lab-restore-bench-cli.cjs'));
   const work = mkdtempSync(join(tmpdir(), 'lifeboat-lab-restore-bench-'));
-  const env = {
-    ...process.env,
-    LIFEBOAT_HOME: join(work, 'home'),
-    LIFEBOAT_VDDK_DIR: labVddk,
-    LIFEBOAT_REPO: '',
-    LIFEBOAT_REPO_PASSWORD_FILE: '',
-  };
+  const env = cliEnv(work);
   const repo = join(work, 'repo');
   const pwFile = join(work, 'repo-password');
   writeFileSync(pwFile, `${randomBytes(18).toString('base64')}\n`, { mode: 0o600 });
@@ -242,11 +130,11 @@ async function main() {
   const exportRate = [];
   // The plan's requests in flight (XPORT-ALIGNED-BUFFERS): NBD(SSL) 4, HotAdd 1; a CLI restore's plan replaces these.
   const depth = Object.fromEntries([...args.transports, ...args.api].map((tr) => [tr, tr === 'hotadd' ? 1 : 4]));
-  const vddkLayer = await loadVddkLayer(root, outDir);
+  const vddkLayer = await loadVddkLayer(outDir);
   try {
     const image = join(work, 'disk.img');
     log(`image: ${args.sizeMiB} MiB with ${args.sizeMiB / 2} MiB of data; import…`);
-    writeImage(image, args.sizeMiB);
+    writeMixedImage(image, args.sizeMiB, args.sizeMiB / 2, 2);
     mustSucceed('lifeboat repo init', await runCli(cli, ['--json', 'repo', 'init', ...repoArgs], env));
     const imported = mustSucceed(
       'lifeboat import',
@@ -268,12 +156,7 @@ async function main() {
       ),
     );
     labStarted = true;
-    const connArgs = [];
-    if (lab.password) {
-      const file = join(work, 'lab-password');
-      writeFileSync(file, `${lab.password}\n`, { mode: 0o600 });
-      connArgs.push('--connection-password-file', file);
-    }
+    const connArgs = labConnectionArgs(lab, work);
     const datastore = 'LocalDS_0';
 
     const out = join(work, 'export.raw');
@@ -340,14 +223,14 @@ async function main() {
     };
 
     const dsFolder = lab.datastores?.find((d) => d.name === datastore)?.folder ?? join(work, 'datastores', datastore);
-    const api = args.api.length > 0 ? await loadRestoreApi(root, outDir) : null;
+    const api = args.api.length > 0 ? await loadRestoreApi(outDir) : null;
     const apiLab = api
       ? await startApiLab(api, { dir: join(work, 'api'), repoDir: repo, password: readFileSync(pwFile, 'utf8').trim(), pointId })
       : null;
     try {
       const floorOf = async (tr) => {
         // The same pieces from memory through the lab VDDK, and with pwrite: the VDDK path's own floor.
-        const floor = await vddkFloor(vddkLayer, root, work, {
+        const floor = await vddkFloor(vddkLayer, work, {
           capacity: args.sizeMiB * MiB,
           pieces: imagePieces(args.sizeMiB),
           transport: tr,
@@ -400,7 +283,7 @@ async function main() {
       const floors = [...new Set([...args.transports, ...args.api])];
       for (const tr of floors) {
         if (args.transports.includes(tr)) await restoreStep(tr, true);
-        await vddkFloor(vddkLayer, root, work, {
+        await vddkFloor(vddkLayer, work, {
           capacity: args.sizeMiB * MiB,
           pieces: imagePieces(args.sizeMiB),
           transport: tr,
@@ -428,7 +311,7 @@ async function main() {
       );
     }
 
-    const pair = (a, b) => median(t[a].map((x, i) => x / t[b][i]));
+    const pair = (a, b) => pairRatio(t[a], t[b]);
     const apiRows = args.api.flatMap((tr) => [
       {
         workload: `lab VDDK restore (${tr}, engine API) copy / raw export write, same point`,
@@ -514,25 +397,17 @@ async function main() {
       all: t,
       profiles,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'lab-restore.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('lab-restore.json', report);
     if (args.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      printReport(report);
       return;
     }
     const table = [['workload', 'restore s', 'export s', 'ratio', 'goal']];
     for (const r of rows)
       table.push([r.workload, r.lifeboatSeconds.toFixed(2), r.peerSeconds.toFixed(2), r.ratio.toFixed(2), r.goal]);
-    const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     const lines = [
       `Lab VDDK restore vs raw export of the same point: ${args.sizeMiB} MiB disk, ${args.sizeMiB / 2} MiB of data, median of ${args.runs} (lower is better)`,
-      ...table.map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd(),
-      ),
+      ...tableLines(table),
       `export write ${report.exportMegabytesPerSecond.toFixed(0)} MB/s of data (verify afterwards ${report.medians.exportVerify.toFixed(2)} s); restore copy rate of data: ${args.transports
         .map((tr) => `${tr} ${median(t[`${tr}Rate`]).toFixed(0)} MB/s`)
         .join(', ')}`,
@@ -558,16 +433,11 @@ async function main() {
     ].filter(Boolean);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
-    if (labStarted && !args.keep) await runCli(cli, ['lab', 'stop'], env);
-    if (!args.keep) rmSync(work, { recursive: true, force: true });
-    else
-      process.stderr.write(
-        `lab-restore-bench: kept ${work} (and the lab: LIFEBOAT_HOME=${join(work, 'home')} lifeboat lab stop)\n`,
-      );
+    await leaveLabWork('lab-restore-bench', { cli, env, work, labStarted, keep: args.keep });
   }
 }
 
 main().catch((err) => {
-  process.stderr.write(`lab-restore-bench: ${err instanceof BenchFailure ? err.message : (err?.stack ?? String(err))}\n`);
+  process.stderr.write(`lab-restore-bench: ${failureText(err)}\n`);
   process.exitCode = 1;
 });

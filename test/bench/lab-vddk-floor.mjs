@@ -5,35 +5,20 @@
 // floor / pwrite floor is what that path adds by itself.
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync, write } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { loadVddkSource } from './bench-bundle.mjs';
+import { connectLab, startLabVddkSession } from './lab-vddk-session.mjs';
 
 const MiB = 1024 * 1024;
 
-/** The engine's VDDK layer bundled from source (as vddk-bench does). */
-export async function loadVddkLayer(root, outDir) {
-  const bundle = join(outDir, 'lab-vddk-floor-lib.cjs');
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export * from './vddk-session';",
-        "export * from './lab-vddk-config';",
-        "export * from './vddk-discovery';",
-        "export { configureVddkWorkerLauncher } from './vddk-worker-process';",
-      ].join(' '),
-      resolveDir: join(root, 'electron', 'vddk'),
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'error',
-  });
-  return createRequire(import.meta.url)(bundle);
+/** The engine's VDDK layer bundled from source (as vddk-bench does), into `outDir`. */
+export function loadVddkLayer(outDir) {
+  return loadVddkSource(join(outDir, 'lab-vddk-floor-lib.cjs'), [
+    "export * from './vddk-session';",
+    "export * from './lab-vddk-config';",
+    "export * from './vddk-discovery';",
+    "export { configureVddkWorkerLauncher } from './vddk-worker-process';",
+  ]);
 }
 
 /** Runs `jobs` (functions returning promises) with at most `limit` at once, as copyDisk keeps requests in flight. */
@@ -49,8 +34,8 @@ async function inFlight(jobs, limit) {
  * Writes `pieces` ([offset, length] pairs) of a disk of `capacity` bytes both ways; returns seconds for each.
  * `work` holds a datastore folder for the lab VDDK and the raw file.
  */
-export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, transport, depth, profileDir }) {
-  const { VddkSession, labVddkConfigKeys, labVddkDir, configureVddkWorkerLauncher } = vddkLayer;
+export async function vddkFloor(vddkLayer, work, { capacity, pieces, transport, depth, profileDir }) {
+  const { configureVddkWorkerLauncher } = vddkLayer;
   // --profile: the VDDK worker process under `node --cpu-prof` (NODE_OPTIONS may not carry the flag).
   configureVddkWorkerLauncher({
     executable: process.execPath,
@@ -60,15 +45,11 @@ export async function vddkFloor(vddkLayer, root, work, { capacity, pieces, trans
   mkdirSync(datastore, { recursive: true });
   const data = randomBytes(Math.max(...pieces.map(([, n]) => n)));
   const out = {};
-  const session = await VddkSession.start({
-    vddkDir: labVddkDir(root),
-    tmpRoot: work,
-    extraConfig: labVddkConfigKeys({ datastores: { ds1: datastore } }),
-  });
+  const session = await startLabVddkSession(vddkLayer, work, datastore);
   try {
     const local = await session.connect({});
     await local.createDisk(join(datastore, 'floor.vmdk'), { capacityBytes: capacity });
-    const conn = await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: [transport] });
+    const conn = await connectLab(session, [transport]);
     const disk = await conn.openDisk('[ds1] floor.vmdk', { keepaliveMs: 0 });
     const started = process.hrtime.bigint();
     await inFlight(

@@ -16,104 +16,29 @@
 // scheduler has to keep each host at its cap, which the utilisation shows.
 // --skip-recovery stops after step 1 (used by the lab test). Everything runs in a fresh
 // Lifeboat folder; the lab is stopped at the end unless --keep.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { parseBenchArgs, rangeCheck } from './bench-args.mjs';
+import { bundleCli, labVddkDir, outDir } from './bench-bundle.mjs';
+import { cliEnv, fail, failureText, labConnectionArgs, leaveLabWork, mustSucceed, runCli } from './bench-cli.mjs';
 
 const here = fileURLToPath(import.meta.url);
-const root = resolve(dirname(here), '../..');
-const outDir = join(root, 'test-output', 'bench');
-const labVddk = join(root, 'native', 'build', 'labvddk');
-
-/** A step that did not work: thrown, so the lab is still stopped on the way out. */
-class BenchFailure extends Error {}
-
-function fail(message) {
-  throw new BenchFailure(message);
-}
 
 function parseArgs(argv) {
-  const args = { vms: 12, nbdCap: 4, json: false, keep: false, skipRecovery: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--skip-recovery') args.skipRecovery = true;
-    else if (a === '--vms') args.vms = Number(argv[++i]);
-    else if (a === '--nbd-cap') args.nbdCap = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node test/bench/recovery-bench.mjs [--vms N (1-30, default 12)] [--nbd-cap N (1-50, default 4)] [--json] [--keep] [--skip-recovery]\n');
-      process.exit(0);
-    } else {
-      process.stderr.write(`recovery-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.vms) || args.vms < 1 || args.vms > 30) {
-    process.stderr.write('recovery-bench: --vms must be a whole number from 1 to 30 (the site has 30 VMs)\n');
-    process.exit(2);
-  }
-  if (!Number.isInteger(args.nbdCap) || args.nbdCap < 1 || args.nbdCap > 50) {
-    process.stderr.write('recovery-bench: --nbd-cap must be a whole number from 1 to 50 (the plan file\'s nbdStreamsPerHost)\n');
-    process.exit(2);
-  }
-  return args;
-}
-
-/** The CLI bundled from source (as the lab tests do), so the bench needs no `npm run build:engine`. */
-async function bundleCli() {
-  const outfile = join(outDir, 'recovery-bench-cli.cjs');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: [join(root, 'electron', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-    footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
+  return parseBenchArgs(argv, {
+    name: 'recovery-bench',
+    usage:
+      'usage: node test/bench/recovery-bench.mjs [--vms N (1-30, default 12)] [--nbd-cap N (1-50, default 4)] [--json] [--keep] [--skip-recovery]',
+    defaults: { vms: 12, nbdCap: 4, json: false, keep: false, skipRecovery: false },
+    flags: { '--json': 'json', '--keep': 'keep', '--skip-recovery': 'skipRecovery' },
+    options: { '--vms': ['vms', Number], '--nbd-cap': ['nbdCap', Number] },
+    checks: [
+      rangeCheck('--vms', 'vms', 1, 30, 'the site has 30 VMs'),
+      rangeCheck('--nbd-cap', 'nbdCap', 1, 50, "the plan file's nbdStreamsPerHost"),
+    ],
   });
-  return outfile;
-}
-
-function runCli(cli, args, env) {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** The JSON document a `--json` command printed (the last line that parses, for commands that stream lines). */
-function lastJson(stdout) {
-  try {
-    return JSON.parse(stdout);
-  } catch {
-    const lines = stdout.split('\n').filter((l) => l.trim());
-    for (let i = lines.length - 1; i >= 0; i--) {
-      try {
-        return JSON.parse(lines[i]);
-      } catch {
-        // not a whole document: keep looking
-      }
-    }
-    return undefined;
-  }
-}
-
-function mustSucceed(step, run) {
-  if (run.code !== 0) fail(`${step} failed (exit ${run.code}):\n${(run.stderr || run.stdout).trim()}`);
-  const doc = lastJson(run.stdout);
-  if (doc === undefined) fail(`${step} printed no JSON:\n${run.stdout.slice(0, 2000)}`);
-  return doc;
 }
 
 /** N site VMs taken from the hosts in turn: with 3 hosts and 12 VMs, 4 per host. */
@@ -170,16 +95,10 @@ export function hostUtilisationOf(doc) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!existsSync(join(labVddk, 'lib64', 'libvixDiskLib.so.8'))) fail('the lab VDDK is not built; run `npm run build:native` first.');
-  const cli = await bundleCli();
+  if (!existsSync(join(labVddkDir, 'lib64', 'libvixDiskLib.so.8'))) fail('the lab VDDK is not built; run `npm run build:native` first.');
+  const cli = await bundleCli(join(outDir, 'recovery-bench-cli.cjs'));
   const work = mkdtempSync(join(tmpdir(), 'lifeboat-recovery-bench-'));
-  const env = {
-    ...process.env,
-    LIFEBOAT_HOME: join(work, 'home'),
-    LIFEBOAT_VDDK_DIR: labVddk,
-    LIFEBOAT_REPO: '',
-    LIFEBOAT_REPO_PASSWORD_FILE: '',
-  };
+  const env = cliEnv(work);
   const repo = join(work, 'site-repo');
   const passwordFile = join(work, 'repo-password');
   writeFileSync(passwordFile, 'recovery-bench\n', { mode: 0o600 });
@@ -192,13 +111,7 @@ async function main() {
     log('starting the site lab ...');
     const lab = mustSucceed('lifeboat lab start --site', await runCli(cli, ['--json', 'lab', 'start', '--site', '--vms', '0'], env));
     labStarted = true;
-    // Without a keychain (a plain terminal) the lab's password is handed out once: keep it in a file for this run.
-    const connArgs = [];
-    if (lab.password) {
-      const file = join(work, 'lab-password');
-      writeFileSync(file, `${lab.password}\n`, { mode: 0o600 });
-      connArgs.push('--connection-password-file', file);
-    }
+    const connArgs = labConnectionArgs(lab, work);
     const vms = chooseVms(lab.siteVms, args.vms);
     result.hosts = [...new Set(vms.map((v) => v.host))].sort();
     log(`making restore points of ${vms.length} site VMs on ${result.hosts.length} hosts: ${vms.map((v) => v.name).join(', ')}`);
@@ -254,9 +167,7 @@ async function main() {
       result.ratio = result.sequential.ms / commandMs;
     }
   } finally {
-    if (labStarted && !args.keep) await runCli(cli, ['lab', 'stop'], env);
-    if (!args.keep) rmSync(work, { recursive: true, force: true });
-    else process.stderr.write(`recovery-bench: kept ${work} (and the lab: LIFEBOAT_HOME=${join(work, 'home')} lifeboat lab stop)\n`);
+    await leaveLabWork('recovery-bench', { cli, env, work, labStarted, keep: args.keep });
   }
 
   mkdirSync(outDir, { recursive: true });
@@ -283,7 +194,7 @@ async function main() {
 
 if (process.argv[1] === here) {
   main().catch((err) => {
-    process.stderr.write(`recovery-bench: ${err instanceof BenchFailure ? err.message : (err?.stack ?? String(err))}\n`);
+    process.stderr.write(`recovery-bench: ${failureText(err)}\n`);
     process.exit(1);
   });
 }

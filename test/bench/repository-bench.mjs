@@ -5,10 +5,8 @@
 //
 // Runs standalone: the engine's TypeScript is bundled on the fly with esbuild's API
 // (into test-output/bench/), so no `tsc -b` build is needed first. Needs `restic` on PATH.
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  mkdirSync,
   mkdtempSync,
   openSync,
   closeSync,
@@ -20,60 +18,32 @@ import {
   writeSync,
   ftruncateSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { parseBenchArgs, sizeCheck } from './bench-args.mjs';
+import { loadSource, outDir } from './bench-bundle.mjs';
+import { run } from './bench-process.mjs';
+import { tableLines } from './bench-table.mjs';
 
 const MiB = 1024 * 1024;
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv) {
-  const args = { sizeMiB: 256, json: false, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node test/bench/repository-bench.mjs [--size MiB (default 256)] [--json] [--keep (leave the work folder)]\n',
-      );
-      process.exit(0);
-    } else {
-      process.stderr.write(`repository-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 8) {
-    process.stderr.write('repository-bench: --size must be a whole number of MiB, at least 8\n');
-    process.exit(2);
-  }
-  return args;
+  return parseBenchArgs(argv, {
+    name: 'repository-bench',
+    usage: 'usage: node test/bench/repository-bench.mjs [--size MiB (default 256)] [--json] [--keep (leave the work folder)]',
+    defaults: { sizeMiB: 256, json: false, keep: false },
+    flags: { '--json': 'json', '--keep': 'keep' },
+    options: { '--size': ['sizeMiB', Number] },
+    checks: [sizeCheck(8)],
+  });
 }
 
-async function loadEngine() {
-  const outfile = join(root, 'test-output', 'bench', 'repository-engine.cjs');
-  mkdirSync(dirname(outfile), { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export { Repository } from './electron/repository/repository';",
-        "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
-        "export { zstdImplementation } from './electron/repository/zstd-codec';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-  return createRequire(import.meta.url)(outfile);
+function loadEngine() {
+  return loadSource(join(outDir, 'repository-engine.cjs'), [
+    "export { Repository } from './electron/repository/repository';",
+    "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
+    "export { zstdImplementation } from './electron/repository/zstd-codec';",
+  ]);
 }
 
 /** Deterministic-looking but cheap data: random, text-like (compressible), duplicates, holes. */
@@ -176,10 +146,7 @@ async function lifeboatRestore(repo, pointId, target) {
 }
 
 function restic(args, env) {
-  const r = spawnSync('restic', args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * MiB });
-  if (r.error) throw new Error(`cannot run restic: ${r.error.message} (install the restic package)`);
-  if (r.status !== 0) throw new Error(`restic ${args[0]} failed: ${r.stderr.trim()}`);
-  return r.stdout;
+  return run('restic', args, { env, hint: 'install the restic package' }).stdout;
 }
 
 function timed(fn) {
@@ -273,17 +240,10 @@ async function main() {
           String(r.identical),
         ]);
       }
-      const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
       process.stdout.write(
         `Repository bench: ${args.sizeMiB} MiB image, ${(dataBytes / MiB).toFixed(0)} MiB allocated (MB/s = MiB of image per second)\n`,
       );
-      for (const r of rows)
-        process.stdout.write(
-          r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd() + '\n',
-        );
+      for (const line of tableLines(rows)) process.stdout.write(line + '\n');
     }
     if (results.some((r) => !r.identical)) process.exitCode = 1;
   } finally {

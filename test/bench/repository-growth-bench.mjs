@@ -14,91 +14,42 @@
 // checkpoints; when it grows faster than linearly the bench says so, and --profile writes
 // `node --cpu-prof` profiles of the Lifeboat commands at the last checkpoint to test-output/bench/profiles/.
 // Needs restic on PATH (its columns say how to install it when missing). JSON: test-output/bench/repository-growth.json.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { parseBenchArgs, rangeCheck, runsCheck, sizeCheck } from './bench-args.mjs';
+import { bundleCli, loadSource, outDir } from './bench-bundle.mjs';
+import { outputOrNull, timedRun } from './bench-process.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
+import { median } from './bench-stats.mjs';
+import { tableLines } from './bench-table.mjs';
 import { formatCpuProfile, summariseCpuProfile } from './cpu-profile-summary.mjs';
 import { growsWorseThanLinearly } from './growth-verdict.mjs';
 
 const MiB = 1024 * 1024;
-const here = fileURLToPath(import.meta.url);
-const root = resolve(dirname(here), '../..');
-const outDir = join(root, 'test-output', 'bench');
 const RESTIC_HINT = 'restic not found: install it with `apt-get install restic` for the restic columns';
 
 function parseArgs(argv) {
-  const args = { points: 50, sizeMiB: 64, runs: 3, json: false, keep: false, profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--profile') args.profile = true;
-    else if (a === '--points') args.points = Number(argv[++i]);
-    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
-    else if (a === '--runs') args.runs = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node test/bench/repository-growth-bench.mjs [--points N (default 50)] [--size MiB (default 64)] [--runs N (default 3)] [--json] [--keep] [--profile]\n',
-      );
-      process.exit(0);
-    } else {
-      process.stderr.write(`repository-growth-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.points) || args.points < 1 || args.points > 500) {
-    process.stderr.write('repository-growth-bench: --points must be a whole number from 1 to 500\n');
-    process.exit(2);
-  }
-  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 32 || args.sizeMiB % 32 !== 0) {
-    process.stderr.write('repository-growth-bench: --size must be a whole number of MiB, a multiple of 32, at least 32\n');
-    process.exit(2);
-  }
-  if (!Number.isInteger(args.runs) || args.runs < 1) {
-    process.stderr.write('repository-growth-bench: --runs must be at least 1\n');
-    process.exit(2);
-  }
-  return args;
+  return parseBenchArgs(argv, {
+    name: 'repository-growth-bench',
+    usage:
+      'usage: node test/bench/repository-growth-bench.mjs [--points N (default 50)] [--size MiB (default 64)] [--runs N (default 3)] [--json] [--keep] [--profile]',
+    defaults: { points: 50, sizeMiB: 64, runs: 3, json: false, keep: false, profile: false },
+    flags: { '--json': 'json', '--keep': 'keep', '--profile': 'profile' },
+    options: { '--points': ['points', Number], '--size': ['sizeMiB', Number], '--runs': ['runs', Number] },
+    checks: [rangeCheck('--points', 'points', 1, 500), sizeCheck(32, 32), runsCheck],
+  });
 }
 
 /** The engine's import (to make the points) and the CLI (to measure), bundled from source. */
 async function bundles() {
-  mkdirSync(outDir, { recursive: true });
-  const engine = join(outDir, 'repository-growth-engine.cjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { Repository } from './electron/repository/repository';",
-        "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
-        "export { importImageFile } from './electron/restore-points/image-import';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile: engine,
-    logLevel: 'silent',
-  });
-  const cli = join(outDir, 'repository-growth-cli.cjs');
-  await build({
-    entryPoints: [join(root, 'electron', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile: cli,
-    logLevel: 'silent',
-    footer: { js: 'module.exports.runCli(process.argv.slice(2)).then((c) => { process.exitCode = c; });' },
-  });
-  return { engine, cli };
+  const engine = await loadSource(join(outDir, 'repository-growth-engine.cjs'), [
+    "export { Repository } from './electron/repository/repository';",
+    "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
+    "export { importImageFile } from './electron/restore-points/image-import';",
+  ]);
+  return { engine, cli: await bundleCli(join(outDir, 'repository-growth-cli.cjs')) };
 }
 
 /** The disk at point k: block i holds generation floor((k + i) / 16) of its data, so 1/16 of the blocks change per point. */
@@ -130,22 +81,11 @@ function seededBlock(seed, block, generation) {
   return out;
 }
 
+/** Wall seconds of `cmd args`, whose output `check` may refuse (by throwing). */
 function timed(cmd, args, env, check) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 64 * MiB });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} failed (exit ${r.status}): ${r.stderr.trim().slice(-800)}`);
+  const r = timedRun(cmd, args, { env });
   if (check) check(r.stdout);
-  return seconds;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function resticVersion() {
-  const r = spawnSync('restic', ['version'], { encoding: 'utf8' });
-  return r.error || r.status !== 0 ? null : r.stdout.trim();
+  return r.seconds;
 }
 
 async function main() {
@@ -154,11 +94,10 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'lifeboat-growth-'));
   const imageMiB = args.sizeMiB;
   const checkpoints = [1, 10, 25, 50, args.points].filter((n, i, all) => n <= args.points && all.indexOf(n) === i);
-  const restic = resticVersion();
+  const restic = outputOrNull('restic', ['version']);
   if (!restic) log(RESTIC_HINT);
   try {
-    const { engine: enginePath, cli } = await bundles();
-    const engine = createRequire(import.meta.url)(enginePath);
+    const { engine, cli } = await bundles();
     const password = randomBytes(18).toString('base64');
     const pwFile = join(work, 'password');
     writeFileSync(pwFile, password, { mode: 0o600 });
@@ -282,11 +221,9 @@ async function main() {
       superlinear,
       profiles,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'repository-growth.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('repository-growth.json', report);
     if (args.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      printReport(report);
       return;
     }
     const f = (x) => (x === null ? '—' : x.toFixed(2));
@@ -322,15 +259,9 @@ async function main() {
         ratio(s.verifyData, s.rsCheckData),
       ]);
     }
-    const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     const lines = [
       `Repository growth: ${imageMiB} MiB image (${imageMiB / 2} MiB data, 1/16 of it new per point), median of ${args.runs}; Lifeboat CLI / restic (lower is better)`,
-      ...table.map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd(),
-      ),
+      ...tableLines(table),
       `cost per added point between checkpoints (ms/point): ${keys
         .map((k) => `${k} ${perPointMs[k].map((x) => (x === null ? '—' : x.toFixed(1))).join(' → ')}`)
         .join('; ')}`,

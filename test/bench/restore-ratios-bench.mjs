@@ -11,87 +11,51 @@
 // Needs restic, nbdcopy, openssl, zstd and /usr/bin/time on PATH, and `npm run build:native`.
 // borg (Debian's borgbackup) is optional: without it the borg rows say how to install it
 // (its settings and why: borg-peer.mjs).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { build } from 'esbuild';
+import { parseBenchArgs, runsCheck, sizeCheck } from './bench-args.mjs';
+import { bundleForNode, bundleSource, loadBundle, outDir, root } from './bench-bundle.mjs';
+import { writeMixedImage } from './bench-image.mjs';
+import { printReport, saveReport } from './bench-report.mjs';
+import { run, timedRunWithMemory } from './bench-process.mjs';
+import { median, pairRatio } from './bench-stats.mjs';
+import { tableLines } from './bench-table.mjs';
 import { BORG_INSTALL_HINT, borgRepository, borgVersion } from './borg-peer.mjs';
 
 const MiB = 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
-const root = resolve(dirname(here), '../..');
-const outDir = join(root, 'test-output', 'bench');
 const addon = join(root, 'native', 'build', 'Release', 'lifeboat_vddk.node');
 
 function parseArgs(argv) {
-  const args = { sizeMiB: 1024, runs: 3, json: false, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--keep') args.keep = true;
-    else if (a === '--size') args.sizeMiB = Number(argv[++i]);
-    else if (a === '--runs') args.runs = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node test/bench/restore-ratios-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--json] [--keep]\n',
-      );
-      process.exit(0);
-    } else {
-      process.stderr.write(`restore-ratios-bench: unknown argument ${a}\n`);
-      process.exit(2);
-    }
-  }
-  if (!Number.isInteger(args.sizeMiB) || args.sizeMiB < 64 || args.sizeMiB % 16 !== 0) {
-    process.stderr.write('restore-ratios-bench: --size must be a whole number of MiB, a multiple of 16, at least 64\n');
-    process.exit(2);
-  }
-  if (!Number.isInteger(args.runs) || args.runs < 1) {
-    process.stderr.write('restore-ratios-bench: --runs must be at least 1\n');
-    process.exit(2);
-  }
-  return args;
+  return parseBenchArgs(argv, {
+    name: 'restore-ratios-bench',
+    usage: 'usage: node test/bench/restore-ratios-bench.mjs [--size MiB (default 1024)] [--runs N (default 3)] [--json] [--keep]',
+    defaults: { sizeMiB: 1024, runs: 3, json: false, keep: false },
+    flags: { '--json': 'json', '--keep': 'keep' },
+    options: { '--size': ['sizeMiB', Number], '--runs': ['runs', Number] },
+    checks: [sizeCheck(64, 16), runsCheck],
+  });
 }
 
 async function engineBundle() {
   const outfile = join(outDir, 'restore-ratios-engine.cjs');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    stdin: {
-      contents: [
-        "export { Repository } from './electron/repository/repository';",
-        "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
-        "export { importImageFile } from './electron/restore-points/image-import';",
-        "export { NativeAllocationProbe } from './electron/vddk/native-allocation-probe';",
-        "export { copyDisk, verifyCopy } from './electron/restore/disk-copier';",
-        "export { createDiskImage, openDiskImage } from './electron/disks/open-disk-image';",
-        "export { exportDisk, exportIo } from './electron/restore-points/disk-export';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
+  await bundleSource(outfile, [
+    "export { Repository } from './electron/repository/repository';",
+    "export { LocalFolderBackend } from './electron/repository/local-folder-backend';",
+    "export { importImageFile } from './electron/restore-points/image-import';",
+    "export { NativeAllocationProbe } from './electron/vddk/native-allocation-probe';",
+    "export { copyDisk, verifyCopy } from './electron/restore/disk-copier';",
+    "export { createDiskImage, openDiskImage } from './electron/disks/open-disk-image';",
+    "export { exportDisk, exportIo } from './electron/restore-points/disk-export';",
+  ]);
   // The chunk decode and encode pools load their workers from files beside the code that starts them.
   for (const worker of ['chunk-decode-worker', 'chunk-encode-worker']) {
-    await build({
-      entryPoints: [join(root, `electron/repository/${worker}.ts`)],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      packages: 'external',
-      outfile: join(outDir, `${worker}.js`),
-      logLevel: 'silent',
-    });
+    await bundleForNode(join(outDir, `${worker}.js`), { entryPoints: [join(root, `electron/repository/${worker}.ts`)] });
   }
   return outfile;
 }
@@ -196,48 +160,16 @@ function loopSummary(l) {
   };
 }
 
-function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * MiB });
-  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed: ${r.stderr.trim().slice(-800)}`);
-  return r;
-}
-
-/** Runs a command under /usr/bin/time: wall seconds and peak memory. */
-function timedRun(cmd, args, env = {}) {
-  const start = process.hrtime.bigint();
-  const r = run('/usr/bin/time', ['-f', 'MAXRSS %M', cmd, ...args], env);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const m = /MAXRSS (\d+)/.exec(r.stderr);
-  return { seconds, maxRssMiB: m ? Number(m[1]) / 1024 : null, stdout: r.stdout };
-}
-
 function lifeboatStep(bundle, repoDir, password, op, ...rest) {
   return lifeboatStepWith({}, bundle, repoDir, password, op, ...rest);
 }
 
 function lifeboatStepWith(env, bundle, repoDir, password, op, ...rest) {
-  const r = run(process.execPath, [here, '--child', op, bundle, repoDir, password, ...rest], { LIFEBOAT_ADDON: addon, ...env });
+  const r = run(process.execPath, [here, '--child', op, bundle, repoDir, password, ...rest], {
+    env: { LIFEBOAT_ADDON: addon, ...env },
+  });
   return JSON.parse(r.stdout);
 }
-
-/** Mixed data: unique random, duplicates and compressible text in 1 MiB blocks; `holeEvery` leaves gaps. */
-function writeImage(path, capacityMiB, dataMiB, strideMiB) {
-  const fd = openSync(path, 'w');
-  ftruncateSync(fd, capacityMiB * MiB);
-  const dup = [randomBytes(MiB), randomBytes(MiB)];
-  const words = Buffer.from(
-    'restore point vmdk datastore snapshot change tracking vsphere lifeboat '.repeat(16000).slice(0, MiB),
-  );
-  for (let i = 0; i < dataMiB; i++) {
-    const kind = i % 4;
-    const block = kind === 0 || kind === 2 ? randomBytes(MiB) : kind === 1 ? dup[i % 2] : words;
-    writeSync(fd, block, 0, MiB, i * strideMiB * MiB);
-  }
-  closeSync(fd);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function floors(work, image) {
   const out = {};
@@ -266,12 +198,12 @@ async function main() {
     const dense = join(work, 'dense.img');
     const thin = join(work, 'thin.img');
     log(`images: mixed ${args.sizeMiB} MiB (${half} MiB data), dense ${half} MiB, thin ${half * 16} MiB with ${half} MiB data…`);
-    writeImage(mixed, args.sizeMiB, half, 2);
-    writeImage(dense, half, half, 1);
-    writeImage(thin, half * 16, half, 16);
+    writeMixedImage(mixed, args.sizeMiB, half, 2);
+    writeMixedImage(dense, half, half, 1);
+    writeMixedImage(thin, half * 16, half, 16);
     // Four different disks of a quarter of the data each, for the 1-disk vs 4-disk parallel restore.
     const quarters = [0, 1, 2, 3].map((q) => join(work, `quarter-${q}.img`));
-    for (const q of quarters) writeImage(q, half / 2, half / 4, 2);
+    for (const q of quarters) writeMixedImage(q, half / 2, half / 4, 2);
 
     const t = {
       lbImport: [],
@@ -307,7 +239,7 @@ async function main() {
     const loop = { p99Ms: [], maxMs: [], progressHz: [], progressWorstHz: [] };
     const importLoop = { p99Ms: [], maxMs: [], progressHz: [], progressWorstHz: [] };
     const cpu = { lbRestore: [], lbRestoreInThread: [], lbRestorePool: [] };
-    const engine = createRequire(import.meta.url)(bundle);
+    const engine = loadBundle(bundle);
     const borgVer = borgVersion();
     if (!borgVer) log(BORG_INSTALL_HINT);
     for (let i = 0; i < args.runs; i++) {
@@ -316,12 +248,12 @@ async function main() {
       const chunkBytes = (await engine.Repository.init(new engine.LocalFolderBackend(repoDir), password)).chunkSize;
       const resticDir = join(work, `rs-${i}`);
       const renv = { RESTIC_PASSWORD_FILE: pwFile, RESTIC_REPOSITORY: resticDir, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
-      run('restic', ['init'], renv);
+      run('restic', ['init'], { env: renv });
 
       const imp = lifeboatStep(bundle, repoDir, password, 'import', mixed);
       t.lbImport.push(imp.seconds);
       mem.lbImport.push(imp.maxRssMiB);
-      const rb = timedRun('restic', ['backup', '--quiet', mixed], renv);
+      const rb = timedRunWithMemory('restic', ['backup', '--quiet', mixed], { env: renv });
       t.rsBackup.push(rb.seconds);
       mem.rsBackup.push(rb.maxRssMiB);
       const borgRepo = borgVer
@@ -385,7 +317,7 @@ async function main() {
       loop.progressWorstHz.push(ex.progressWorstHz);
       rmSync(out, { force: true });
       const restoreDir = join(work, 'restic-out');
-      const rr = timedRun('restic', ['restore', 'latest', '--target', restoreDir], renv);
+      const rr = timedRunWithMemory('restic', ['restore', 'latest', '--target', restoreDir], { env: renv });
       t.rsRestore.push(rr.seconds);
       mem.rsRestore.push(rr.maxRssMiB);
       rmSync(restoreDir, { recursive: true, force: true });
@@ -402,7 +334,7 @@ async function main() {
       t.lbCopyInVerifyRun.push(r2.copySeconds);
       t.lbRestoreVerifyWritten.push(r2.copySeconds + r2.verifyWrittenSeconds);
       rmSync(out, { force: true });
-      const nc = timedRun('nbdcopy', [mixed, out]);
+      const nc = timedRunWithMemory('nbdcopy', [mixed, out]);
       t.nbdcopy.push(nc.seconds);
       rmSync(out, { force: true });
 
@@ -428,9 +360,8 @@ async function main() {
 
     // A peer that did not run (borg not installed) has no times: its rows say why instead of a ratio.
     const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.length > 0 ? median(v) : null]));
-    // Ratios are the median of each run's own pair (both sides measured moments apart), so
-    // load from other work on a shared machine cancels out better than in a ratio of medians.
-    const pairRatio = (a, b) => (t[b].length > 0 ? median(t[a].map((x, i) => x / t[b][i])) : null);
+    // Ratios are the median of each run's own pair (pairRatio); a peer that did not run has none.
+    const ratioOf = (a, b) => (t[b].length > 0 ? pairRatio(t[a], t[b]) : null);
     const mm = Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, v.length > 0 ? Math.max(...v) : null]));
     const dataMB = (half * MiB) / 1e6;
     const rows = [
@@ -452,7 +383,7 @@ async function main() {
       workload: name,
       lifeboatSeconds: m[a],
       peerSeconds: m[b],
-      ratio: pairRatio(a, b),
+      ratio: ratioOf(a, b),
       goal,
       ...(m[b] === null && b.startsWith('borg') ? { note: BORG_INSTALL_HINT } : {}),
     }));
@@ -470,10 +401,8 @@ async function main() {
       importThroughEngineApi: loopSummary(importLoop),
       rows,
     };
-    mkdirSync(outDir, { recursive: true });
-    const jsonPath = join(outDir, 'restore-ratios.json');
-    writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
-    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    const jsonPath = saveReport('restore-ratios.json', report);
+    if (args.json) printReport(report);
     else {
       const table = [['workload', 'Lifeboat s', 'peer s', 'ratio', 'goal']];
       for (const r of rows)
@@ -484,28 +413,17 @@ async function main() {
           r.ratio === null ? '—' : r.ratio.toFixed(2),
           r.note ? `${r.goal} (${r.note})` : r.goal,
         ]);
-      table.push([
-        `peak memory, restore (verify) vs restic restore, MiB`,
+      // Lifeboat's peak memory next to the peer's (`shown` when Lifeboat's cell says more).
+      const memoryRow = (name, lifeboat, peer, shown = lifeboat.toFixed(0)) =>
+        table.push([name, shown, peer.toFixed(0), (lifeboat / peer).toFixed(2), '≤ 256 MiB']);
+      memoryRow(
+        'peak memory, restore (verify) vs restic restore, MiB',
+        mm.lbRestore,
+        mm.rsRestore,
         `${mm.lbRestore.toFixed(0)} (${mm.lbRestoreVerify.toFixed(0)})`,
-        mm.rsRestore.toFixed(0),
-        (mm.lbRestore / mm.rsRestore).toFixed(2),
-        '≤ 256 MiB',
-      ]);
-      table.push([
-        'peak memory, import vs restic backup, MiB',
-        mm.lbImport.toFixed(0),
-        mm.rsBackup.toFixed(0),
-        (mm.lbImport / mm.rsBackup).toFixed(2),
-        '≤ 256 MiB',
-      ]);
-      if (mm.borgExtract !== null)
-        table.push([
-          'peak memory, restore vs borg extract, MiB',
-          mm.lbRestore.toFixed(0),
-          mm.borgExtract.toFixed(0),
-          (mm.lbRestore / mm.borgExtract).toFixed(2),
-          '≤ 256 MiB',
-        ]);
+      );
+      memoryRow('peak memory, import vs restic backup, MiB', mm.lbImport, mm.rsBackup);
+      if (mm.borgExtract !== null) memoryRow('peak memory, restore vs borg extract, MiB', mm.lbRestore, mm.borgExtract);
       table.push(['peak memory, 4 disks restored in parallel, MiB', mm.fourParallel.toFixed(0), '—', '—', '≤ 256 MiB']);
       for (const [name, api] of [
         ['export API (raw)', report.exportThroughEngineApi],
@@ -514,17 +432,10 @@ async function main() {
         table.push([`${name}: event-loop delay p99 / max, ms`, `${api.eventLoopDelayP99Ms.toFixed(1)} / ${api.eventLoopDelayMaxMs.toFixed(0)}`, '—', '—', 'p99 < 50 ms']);
         table.push([`${name}: progress events/s (worst gap as Hz)`, `${api.progressEventsPerSecond.toFixed(1)} (${api.progressWorstHz.toFixed(1)})`, '—', '—', '≥ 4 Hz']);
       }
-      const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
       process.stdout.write(
         `Issue 13 ratios: median of ${args.runs}, Lifeboat / peer (lower is better); ${args.sizeMiB} MiB mixed image, ${half} MiB of data\n`,
       );
-      for (const r of table)
-        process.stdout.write(
-          r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd() + '\n',
-        );
+      for (const line of tableLines(table)) process.stdout.write(line + '\n');
       process.stdout.write(
         `Lifeboat restore ${(dataMB / m.lbRestore).toFixed(0)} MB/s of data; floors on this machine: AES-256-GCM ${floor.aesGcmMBps?.toFixed(0) ?? '?'} MB/s, zstd -3 decompress ${floor.zstdDecompressMBps?.toFixed(0) ?? '?'} MB/s (one core)\n`,
       );

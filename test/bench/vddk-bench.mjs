@@ -3,15 +3,14 @@
 // through the lab VDDK (real addon, worker process, NBDSSL-sized 2 MiB requests
 // and HotAdd-sized 8 MiB requests) and compares MB/s with nbdcopy copying the
 // same amount from nbdkit's random plugin into a raw file. `--json` for JSON.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadVddkSource, root } from './bench-bundle.mjs';
+import { run } from './bench-process.mjs';
+import { connectLab, startLabVddkSession } from './lab-vddk-session.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write('usage: [LIFEBOAT_BENCH_MIB=N (default 1024)] node test/bench/vddk-bench.mjs [--json]\n');
   process.exit(0);
@@ -30,59 +29,27 @@ if (process.platform !== 'linux') {
   process.exit(0);
 }
 
-function mustRun(cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
-  return r;
-}
-
 // The engine's VDDK layer, bundled from source (it is TypeScript) next to the native build.
-mustRun(process.execPath, [join(root, 'native', 'build.mjs'), '--quiet']);
-const bundle = join(root, 'native', 'build', 'bench', 'vddk-bench-lib.cjs');
-mkdirSync(dirname(bundle), { recursive: true });
-const esbuild = await import('esbuild');
-await esbuild.build({
-  stdin: {
-    contents: "export * from './vddk-session'; export * from './lab-vddk-config'; export * from './vddk-discovery';",
-    resolveDir: join(root, 'electron', 'vddk'),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: bundle,
-  logLevel: 'error',
-});
-const { VddkSession, labVddkConfigKeys, labVddkDir } = createRequire(import.meta.url)(bundle);
+run(process.execPath, [join(root, 'native', 'build.mjs'), '--quiet']);
+const vddkLayer = await loadVddkSource(
+  join(root, 'native', 'build', 'bench', 'vddk-bench-lib.cjs'),
+  "export * from './vddk-session'; export * from './lab-vddk-config'; export * from './vddk-discovery';",
+);
 
 const work = mkdtempSync(join(tmpdir(), 'lifeboat-vddk-bench-'));
 const results = [];
 try {
   const datastore = join(work, 'ds1');
   mkdirSync(datastore);
-  const session = await VddkSession.start({
-    vddkDir: labVddkDir(root),
-    tmpRoot: work,
-    extraConfig: labVddkConfigKeys({ datastores: { ds1: datastore } }),
-  });
+  const session = await startLabVddkSession(vddkLayer, work, datastore);
   try {
     const local = await session.connect({});
-    const remote = await session.connect({
-      server: 'bench.lab',
-      userName: 'bench',
-      password: 'bench',
-      transports: ['hotadd', 'nbdssl'],
-    });
+    const remote = await connectLab(session, ['hotadd', 'nbdssl']);
     const data = randomBytes(8 * MiB);
     for (const transport of ['nbdssl', 'hotadd']) {
       const name = `${transport}.vmdk`;
       await local.createDisk(join(datastore, name), { capacityBytes: mib * MiB });
-      const conn =
-        transport === 'hotadd'
-          ? remote
-          : await session.connect({ server: 'bench.lab', userName: 'bench', password: 'bench', transports: ['nbdssl'] });
+      const conn = transport === 'hotadd' ? remote : await connectLab(session, ['nbdssl']);
       const disk = await conn.openDisk(`[ds1] ${name}`, { keepaliveMs: 0 });
       const started = performance.now();
       for (let done = 0; done < mib * MiB; done += data.length) {
@@ -107,7 +74,7 @@ try {
 
   const out = join(work, 'nbdcopy.raw');
   const started = performance.now();
-  mustRun('nbdcopy', ['--', '[', 'nbdkit', '--exit-with-parent', 'random', `size=${mib}M`, ']', out]);
+  run('nbdcopy', ['--', '[', 'nbdkit', '--exit-with-parent', 'random', `size=${mib}M`, ']', out]);
   const seconds = (performance.now() - started) / 1000;
   results.push({ path: 'nbdcopy nbdkit-random → raw file', mib, seconds, mibPerSecond: mib / seconds });
 } finally {

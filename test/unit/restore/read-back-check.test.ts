@@ -31,7 +31,7 @@ describe('ReadBackCheck', () => {
     const { image } = target();
     const data = patternBytes(2 * MiB, 9);
     await image.write(0, data);
-    image.bytes[MiB + 700] ^= 0xff;
+    image.bytes[MiB + 700] = image.bytes[MiB + 700]! ^ 0xff;
     await image.write(6 * MiB, Buffer.alloc(512, 1));
     const check = new ReadBackCheck(image);
     await Promise.all([

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { openAuthenticatedChunk } from './chunk-open';
 import { RepositoryCorruptError } from './repository-errors';
 import { movable, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './chunk-decode-job';
+import { WorkerSlots } from './worker-slots';
 
 /** One chunk to decode: `read` fetches its stored (sealed) bytes once the pool has room for them. */
 export interface DecodeTask {
@@ -27,16 +27,8 @@ export interface ChunkDecodePoolOptions {
   idleMs?: number;
 }
 
-interface WorkerSlot {
-  worker: Worker;
-  outstanding: Set<number>;
-  /** It has answered once: it loaded, so a later failure is a crash, not a missing script. */
-  answered: boolean;
-}
-
 interface Pending {
   task: DecodeTask;
-  slot: WorkerSlot;
   resolve: (plain: Buffer) => void;
   reject: (err: unknown) => void;
 }
@@ -76,15 +68,11 @@ function abortReason(signal: AbortSignal): Error {
  * `workers: 0`) the same work runs on the calling thread.
  */
 export class ChunkDecodePool {
-  private readonly slots: WorkerSlot[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly workers: WorkerSlots<DecodeRequest, DecodeReply, Pending>;
   private readonly roomWaiters: Array<() => void> = [];
-  private readonly workerCount: number;
   private readonly maxInFlight: number;
-  private workerScript: string | null;
   private readonly idleMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
-  private seq = 0;
   private held = 0;
   /** Most chunks held at once so far (tests check the bound). */
   peakHeld = 0;
@@ -93,15 +81,28 @@ export class ChunkDecodePool {
     private readonly encryptionKey: Buffer,
     options: ChunkDecodePoolOptions = {},
   ) {
-    this.workerCount = Math.max(0, options.workers ?? defaultDecodeWorkers());
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? Math.max(4, this.workerCount * 4));
-    this.workerScript = options.workerScript === undefined ? defaultWorkerScript() : options.workerScript;
+    const workerCount = Math.max(0, options.workers ?? defaultDecodeWorkers());
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? Math.max(4, workerCount * 4));
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.workers = new WorkerSlots({
+      kind: 'decode',
+      count: workerCount,
+      script: options.workerScript === undefined ? defaultWorkerScript() : options.workerScript,
+      workerData: (): DecodeWorkerData => ({ encryptionKey: new Uint8Array(this.encryptionKey) }),
+      settle: (job, reply) => this.settle(job, reply),
+      // The stored bytes moved into the worker that failed: read them again.
+      redoHere: (job) =>
+        job.task
+          .read()
+          .then((stored) => this.decodeHere(job.task, stored))
+          .then(job.resolve, job.reject),
+      fail: (job, err) => job.reject(new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} was not decoded: ${err.message}`)),
+    });
   }
 
   /** True when chunks are decoded in worker threads (false: on the calling thread). */
   get usesWorkers(): boolean {
-    return this.workerCount > 0 && this.workerScript !== null;
+    return this.workers.usesWorkers;
   }
 
   /** Reads and decodes one chunk; rejects with the chunk's error, or the signal's reason once it aborts. */
@@ -130,9 +131,7 @@ export class ChunkDecodePool {
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    const slots = this.slots.splice(0);
-    for (const slot of slots) this.failSlot(slot, new Error('the chunk decoder was closed'));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await this.workers.close('the chunk decoder was closed');
   }
 
   private async takeRoom(signal?: AbortSignal): Promise<void> {
@@ -160,14 +159,14 @@ export class ChunkDecodePool {
   private giveRoom(): void {
     this.held--;
     this.roomWaiters.shift()?.();
-    if (this.held === 0 && this.slots.length > 0) {
+    if (this.held === 0 && this.workers.running > 0) {
       this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
       this.idleTimer.unref();
     }
   }
 
   private run(task: DecodeTask, stored: Buffer): Promise<Buffer> {
-    const slot = this.usesWorkers ? this.pickWorker() : null;
+    const slot = this.workers.pick();
     if (!slot) {
       try {
         return Promise.resolve(this.decodeHere(task, stored));
@@ -175,10 +174,9 @@ export class ChunkDecodePool {
         task.release?.();
       }
     }
-    const seq = ++this.seq;
     const body = movable(stored);
     const request: DecodeRequest = {
-      seq,
+      seq: 0,
       id: task.id,
       where: task.where,
       rawLength: task.rawLength,
@@ -186,55 +184,14 @@ export class ChunkDecodePool {
       storedOffset: body.offset,
       storedLength: body.length,
     };
-    return new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(seq, { task, slot, resolve, reject });
-      slot.outstanding.add(seq);
-      // A worker with work keeps the process alive; an idle one must not.
-      slot.worker.ref();
-      slot.worker.postMessage(request, [body.buffer]);
-    });
+    return new Promise<Buffer>((resolve, reject) => this.workers.send(slot, request, [body.buffer], { task, resolve, reject }));
   }
 
   private decodeHere(task: DecodeTask, stored: Buffer): Buffer {
     return openAuthenticatedChunk({ encryption: this.encryptionKey }, task.id, stored, task.where, task.rawLength);
   }
 
-  /** The least busy worker, starting another while every one has work and there is room for more. */
-  private pickWorker(): WorkerSlot | null {
-    let best: WorkerSlot | undefined;
-    for (const s of this.slots) if (!best || s.outstanding.size < best.outstanding.size) best = s;
-    if ((!best || best.outstanding.size > 0) && this.slots.length < this.workerCount) {
-      const started = this.startWorker();
-      if (started) return started;
-    }
-    return best ?? null;
-  }
-
-  private startWorker(): WorkerSlot | null {
-    let worker: Worker;
-    try {
-      const workerData: DecodeWorkerData = { encryptionKey: new Uint8Array(this.encryptionKey) };
-      worker = new Worker(this.workerScript!, { workerData });
-    } catch {
-      this.workerScript = null;
-      return null;
-    }
-    const slot: WorkerSlot = { worker, outstanding: new Set(), answered: false };
-    worker.unref();
-    worker.on('message', (reply: DecodeReply) => this.settle(slot, reply));
-    worker.on('error', (err) => this.lose(slot, err));
-    worker.on('exit', (code) => this.lose(slot, new Error(`the decode worker exited (code ${code})`)));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private settle(slot: WorkerSlot, reply: DecodeReply): void {
-    slot.answered = true;
-    const job = this.pending.get(reply.seq);
-    this.pending.delete(reply.seq);
-    slot.outstanding.delete(reply.seq);
-    if (slot.outstanding.size === 0) slot.worker.unref();
-    if (!job) return;
+  private settle(job: Pending, reply: DecodeReply): void {
     if ('plain' in reply) job.resolve(Buffer.from(reply.plain, reply.plainOffset, reply.plainLength));
     else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
       job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
@@ -242,39 +199,5 @@ export class ChunkDecodePool {
       job.reject(
         new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} could not be decoded: ${reply.error.message}`),
       );
-  }
-
-  /**
-   * A worker failed. One that never answered could not load (no worker
-   * support, script missing from a package): its chunks, and all later ones,
-   * are decoded on this thread. A crash later fails its chunks by name.
-   */
-  private lose(slot: WorkerSlot, err: Error): void {
-    const at = this.slots.indexOf(slot);
-    if (at >= 0) this.slots.splice(at, 1);
-    if (!slot.answered && slot.outstanding.size > 0) {
-      this.workerScript = null;
-      for (const seq of slot.outstanding) {
-        const job = this.pending.get(seq)!;
-        this.pending.delete(seq);
-        // The stored bytes moved into the failed worker: read them again.
-        job.task
-          .read()
-          .then((stored) => this.decodeHere(job.task, stored))
-          .then(job.resolve, job.reject);
-      }
-      slot.outstanding.clear();
-      return;
-    }
-    this.failSlot(slot, err);
-  }
-
-  private failSlot(slot: WorkerSlot, err: Error): void {
-    for (const seq of slot.outstanding) {
-      const job = this.pending.get(seq);
-      this.pending.delete(seq);
-      job?.reject(new Error(`chunk ${job.task.id.slice(0, 16)} in ${job.task.where} was not decoded: ${err.message}`));
-    }
-    slot.outstanding.clear();
   }
 }

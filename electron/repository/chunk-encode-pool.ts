@@ -1,24 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { sealChunkChecked } from './chunk-seal';
 import { assemblePack, type BlobEntry } from './pack-assembly';
 import { RepositoryCorruptError } from './repository-errors';
 import { movable } from './chunk-decode-job';
 import type { EncodeReply, EncodeRequest, EncodeWorkerData } from './chunk-encode-job';
+import { WorkerSlots, type WorkerSlot } from './worker-slots';
 
 export interface ChunkEncodePoolOptions {
   /** Worker threads (default defaultEncodeWorkers()); 0 seals on the calling thread. */
   workers?: number;
   /** The worker's script; default chunk-encode-worker.js beside this module, null (or missing file) seals in-thread. */
   workerScript?: string | null;
-}
-
-interface WorkerSlot {
-  worker: Worker;
-  outstanding: Set<number>;
-  /** It has answered once: it loaded, so a later failure is a crash, not a missing script. */
-  answered: boolean;
 }
 
 /** A finished pack: its name (SHA-256 of `data`), bytes and blob list. */
@@ -31,7 +24,6 @@ export interface BuiltPack {
 interface Job {
   /** What the job is, for error messages: "chunk 0123…" or "a pack of 12 chunks". */
   what: string;
-  slot: WorkerSlot;
   resolve: (reply: EncodeReply) => void;
   reject: (err: unknown) => void;
   /** Runs the job on this thread when the worker could not load (seal jobs; a pack's blobs moved away). */
@@ -63,28 +55,44 @@ function defaultWorkerScript(): string | null {
  * `workers: 0`) the same work runs on the calling thread.
  */
 export class ChunkEncodePool {
-  private readonly slots: WorkerSlot[] = [];
-  private readonly jobs = new Map<number, Job>();
-  private readonly workerCount: number;
-  private workerScript: string | null;
-  private seq = 0;
+  private readonly workers: WorkerSlots<EncodeRequest, EncodeReply, Job>;
 
   constructor(
     private readonly encryptionKey: Buffer,
     options: ChunkEncodePoolOptions = {},
   ) {
-    this.workerCount = Math.max(0, options.workers ?? defaultEncodeWorkers());
-    this.workerScript = options.workerScript === undefined ? defaultWorkerScript() : options.workerScript;
+    this.workers = new WorkerSlots({
+      kind: 'encode',
+      count: Math.max(0, options.workers ?? defaultEncodeWorkers()),
+      script: options.workerScript === undefined ? defaultWorkerScript() : options.workerScript,
+      workerData: (): EncodeWorkerData => ({ encryptionKey: new Uint8Array(this.encryptionKey) }),
+      settle: (job, reply) => {
+        if (!('error' in reply)) job.resolve(reply);
+        else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
+          job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
+        else job.reject(new Error(`${job.what} could not be sealed: ${reply.error.message}`));
+      },
+      // Seal jobs kept their bytes (see seal); a pack's blobs moved into the worker that failed.
+      redoHere: (job, err) => {
+        try {
+          if (!job.here) throw new Error(`${job.what} was not sealed: the encode worker did not start (${err.message})`);
+          job.resolve(job.here());
+        } catch (e) {
+          job.reject(e);
+        }
+      },
+      fail: (job, err) => job.reject(new Error(`${job.what} was not sealed: ${err.message}`)),
+    });
   }
 
   /** True when chunks are sealed in worker threads (false: on the calling thread). */
   get usesWorkers(): boolean {
-    return this.workerCount > 0 && this.workerScript !== null;
+    return this.workers.usesWorkers;
   }
 
   /** Seals one new chunk; rejects with RepositoryCorruptError when its check after encryption fails. */
   async seal(id: string, plain: Buffer): Promise<Buffer> {
-    const slot = this.usesWorkers ? this.pickWorker() : null;
+    const slot = this.workers.pick();
     if (!slot) return this.sealHere(id, plain);
     // A copy of its own to move (not pooled, not zero-filled): the caller's buffer is often a view of a larger read still in use.
     const copy = Buffer.allocUnsafeSlow(plain.length);
@@ -107,7 +115,7 @@ export class ChunkEncodePool {
    * the caller must not read them until this settles (use the returned data).
    */
   async assemble(blobs: ReadonlyArray<{ id: string; sealed: Buffer; rawLength: number }>): Promise<BuiltPack> {
-    const slot = this.usesWorkers ? this.pickWorker() : null;
+    const slot = this.workers.pick();
     if (!slot) return assemblePack({ encryption: this.encryptionKey }, blobs);
     const moving = blobs.map((b) => ({ id: b.id, rawLength: b.rawLength, sealed: movable(b.sealed) }));
     const transfer = [...new Set(moving.map((b) => b.sealed.buffer))];
@@ -124,103 +132,16 @@ export class ChunkEncodePool {
     what: string,
     here?: () => EncodeReply,
   ): Promise<EncodeReply> {
-    const seq = ++this.seq;
-    request.seq = seq;
-    return new Promise<EncodeReply>((resolve, reject) => {
-      this.jobs.set(seq, { what, slot, resolve, reject, here });
-      slot.outstanding.add(seq);
-      // A worker with work keeps the process alive; an idle one must not.
-      slot.worker.ref();
-      slot.worker.postMessage(request, transfer);
-    });
+    return new Promise<EncodeReply>((resolve, reject) => this.workers.send(slot, request, transfer, { what, resolve, reject, here }));
   }
 
   /** Stops the workers; chunks still being sealed fail. */
   async close(): Promise<void> {
-    const slots = this.slots.splice(0);
-    for (const slot of slots) this.failSlot(slot, new Error('the chunk encoder was closed'));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await this.workers.close('the chunk encoder was closed');
   }
 
   /** Seals on the calling thread (what seal() does without workers), at once. */
   sealHere(id: string, plain: Buffer): Buffer {
     return sealChunkChecked({ encryption: this.encryptionKey }, id, plain);
-  }
-
-  /** The least busy worker, starting another while every one has work and there is room for more. */
-  private pickWorker(): WorkerSlot | null {
-    let best: WorkerSlot | undefined;
-    for (const s of this.slots) if (!best || s.outstanding.size < best.outstanding.size) best = s;
-    if ((!best || best.outstanding.size > 0) && this.slots.length < this.workerCount) {
-      const started = this.startWorker();
-      if (started) return started;
-    }
-    return best ?? null;
-  }
-
-  private startWorker(): WorkerSlot | null {
-    let worker: Worker;
-    try {
-      const workerData: EncodeWorkerData = { encryptionKey: new Uint8Array(this.encryptionKey) };
-      worker = new Worker(this.workerScript!, { workerData });
-    } catch {
-      this.workerScript = null;
-      return null;
-    }
-    const slot: WorkerSlot = { worker, outstanding: new Set(), answered: false };
-    worker.unref();
-    worker.on('message', (reply: EncodeReply) => this.settle(slot, reply));
-    worker.on('error', (err) => this.lose(slot, err));
-    worker.on('exit', (code) => this.lose(slot, new Error(`the encode worker exited (code ${code})`)));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private settle(slot: WorkerSlot, reply: EncodeReply): void {
-    slot.answered = true;
-    const job = this.jobs.get(reply.seq);
-    this.jobs.delete(reply.seq);
-    slot.outstanding.delete(reply.seq);
-    if (slot.outstanding.size === 0) slot.worker.unref();
-    if (!job) return;
-    if (!('error' in reply)) job.resolve(reply);
-    else if (reply.error.objectName !== undefined && reply.error.problem !== undefined)
-      job.reject(new RepositoryCorruptError(reply.error.objectName, reply.error.problem));
-    else job.reject(new Error(`${job.what} could not be sealed: ${reply.error.message}`));
-  }
-
-  /**
-   * A worker failed. One that never answered could not load (no worker
-   * support, script missing from a package): its chunks, and all later ones,
-   * are sealed on this thread. A crash later fails its chunks by name.
-   */
-  private lose(slot: WorkerSlot, err: Error): void {
-    const at = this.slots.indexOf(slot);
-    if (at >= 0) this.slots.splice(at, 1);
-    if (!slot.answered) {
-      this.workerScript = null;
-      for (const seq of slot.outstanding) {
-        const job = this.jobs.get(seq)!;
-        this.jobs.delete(seq);
-        try {
-          if (!job.here) throw new Error(`${job.what} was not sealed: the encode worker did not start (${err.message})`);
-          job.resolve(job.here());
-        } catch (e) {
-          job.reject(e);
-        }
-      }
-      slot.outstanding.clear();
-      return;
-    }
-    this.failSlot(slot, err);
-  }
-
-  private failSlot(slot: WorkerSlot, err: Error): void {
-    for (const seq of slot.outstanding) {
-      const job = this.jobs.get(seq);
-      this.jobs.delete(seq);
-      job?.reject(new Error(`${job.what} was not sealed: ${err.message}`));
-    }
-    slot.outstanding.clear();
   }
 }

@@ -37,6 +37,14 @@ const diskChange = (controllerKey: number, unit: number, file: string, kb: numbe
   `<thinProvisioned>true</thinProvisioned></backing><controllerKey>${controllerKey}</controllerKey><unitNumber>${unit}</unitNumber>` +
   `<capacityInKB>${kb}</capacityInKB></device></deviceChange>`;
 
+/** The labels of a VM's disks, in device order. */
+function diskLabels(devicesXml: string): string[] {
+  return devicesXml
+    .split(/(?=<VirtualDevice xsi:type=")/)
+    .filter((d) => d.startsWith('<VirtualDevice xsi:type="VirtualDisk"'))
+    .map((d) => /<deviceInfo[^>]*><label>([^<]*)<\/label>/.exec(d)?.[1] ?? '');
+}
+
 function controllerKey(devicesXml: string, type: string): number {
   const m = new RegExp(`<VirtualDevice xsi:type="${type}"><key>(\\d+)</key>`).exec(devicesXml);
   if (!m?.[1]) throw new Error(`no ${type} in ${devicesXml.slice(0, 400)}`);
@@ -77,6 +85,11 @@ describe('special VMs as vSphere reports them', () => {
       'config.hardware.device',
     ]);
     expect(ide).toMatch(/xsi:type="VirtualDisk"><key>\d+<\/key>.*?<controllerKey>200<\/controllerKey>/);
+  });
+
+  it('the lab VMs’ disks are labelled as vCenter labels them (Hard disk 1, 2, …)', async () => {
+    const vm = await soap.findByPath(`DC0/vm/${LAB_VMS.thinThick}`);
+    expect(diskLabels(await soap.properties('VirtualMachine', vm, ['config.hardware.device']))).toEqual(['Hard disk 1', 'Hard disk 2', 'Hard disk 3']);
   });
 
   it('lab-thin-thick has an independent_persistent disk and a lazy-zeroed thick one', async () => {
@@ -147,6 +160,8 @@ describe('simulator extensions over SOAP', () => {
     const second = /xsi:type="VirtualDisk"><key>(\d+)<\/key>(?:(?!xsi:type="VirtualDisk").)*restored-disk-key/.exec(disks);
     expect(second).not.toBeNull();
     expect(await soap.associatedProfiles('virtualDiskId', `${vm}:${second![1]}`)).toEqual([VM_ENCRYPTION_POLICY]);
+    // vCenter names disks in the order they were added, not after their keys as the simulator does.
+    expect(diskLabels(disks)).toEqual(['Hard disk 1', 'Hard disk 2']);
     const descriptor = join(vmfs, 'restored-encrypted', 'restored-encrypted.vmdk');
     const { stdout } = await run('qemu-img', ['info', '--output=json', descriptor]);
     expect(JSON.parse(stdout)['virtual-size']).toBe(4096 * 1024);
@@ -171,6 +186,8 @@ describe('simulator extensions over SOAP', () => {
     const second = join(vmfs, 'restored-encrypted', 'second.vmdk');
     expect(await readFile(second, 'utf8')).toContain('ddb.thinProvisioned = "1"');
     expect((await stat(join(vmfs, 'restored-encrypted', 'second-flat.vmdk'))).size).toBe(2048 * 1024);
+    // A disk added later gets the next number.
+    expect(diskLabels(await soap.properties('VirtualMachine', vm, ['config.hardware.device']))).toEqual(['Hard disk 1', 'Hard disk 2', 'Hard disk 3']);
   });
 
   it('the datastore file service stores and returns NVRAM bytes', async () => {

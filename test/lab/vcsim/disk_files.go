@@ -171,6 +171,7 @@ func afterVMConfigured(ref types.ManagedObjectReference, spec *types.VirtualMach
 		return
 	}
 	simulator.Map.WithLock(vm, func() {
+		labelDisksLikeVcenter(vm)
 		applyCrypto(vm, spec)
 		recordProfiles(vm, spec)
 		refreshTpmPresent(vm)

@@ -121,6 +121,7 @@ func startLab(o options) (*runningLab, error) {
 		lab.stop()
 		return nil, err
 	}
+	labelAllDisksLikeVcenter()
 
 	host, _, err := net.SplitHostPort(o.listen)
 	if err != nil {

@@ -13,11 +13,11 @@ import (
 )
 
 // Networks the restore rules care about (DATA-NETWORK-MAP):
-// - the distributed switch's uplink port group, which carries the hosts'
-//   physical NICs and never a VM's NIC (vCenter makes one per switch, and
-//   so does govmomi, without flagging it);
-// - a standard port group only the cluster's hosts have, so the standalone
-//   host DC0_H0 lacks one network the others have.
+//   - the distributed switch's uplink port group, which carries the hosts'
+//     physical NICs and never a VM's NIC (vCenter makes one per switch, and
+//     so does govmomi, without flagging it);
+//   - a standard port group only the cluster's hosts have, so the standalone
+//     host DC0_H0 lacks one network the others have.
 const clusterNetwork = "lab-cluster-net"
 
 // markUplinkPortgroups flags each distributed switch's uplink port group

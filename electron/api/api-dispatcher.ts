@@ -31,7 +31,7 @@ function issuesOf(err: z.ZodError): Array<{ path: string; message: string }> {
 export function toWireError(err: unknown): WireError {
   if (err instanceof ApiError) return { message: err.message, code: err.code, rule: err.rule, hint: err.hint };
   if (err instanceof z.ZodError) return { message: 'invalid input', code: 'invalid-input', issues: issuesOf(err) };
-  const e = err as { message?: unknown; rule?: unknown; code?: unknown; hint?: unknown; issues?: unknown };
+  const e = err as { message?: unknown; rule?: unknown; code?: unknown; hint?: unknown; issues?: unknown; connection?: unknown };
   const issues = fileIssuesOf(e?.issues);
   return {
     message: typeof e?.message === 'string' ? e.message : String(err),
@@ -39,6 +39,8 @@ export function toWireError(err: unknown): WireError {
     rule: typeof e?.rule === 'string' ? e.rule : undefined,
     hint: typeof e?.hint === 'string' ? e.hint : undefined,
     ...(issues ? { issues } : {}),
+    // A call that names no connection (restore.resume carries a job id) still lets the UI ask for the right password.
+    ...(e?.code === 'missing-credential' && typeof e.connection === 'string' ? { connection: e.connection } : {}),
   };
 }
 

@@ -85,6 +85,8 @@ export interface WireError {
   hint?: string;
   /** What was wrong, field by field; `line` when the input is a file (a recovery plan's YAML). */
   issues?: Array<{ path: string; message: string; line?: number }>;
+  /** The saved connection a `missing-credential` error is about, so a UI can ask for its password and call again (never a secret). */
+  connection?: string;
 }
 
 type BridgeInvokeFn<D> =

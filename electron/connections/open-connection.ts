@@ -12,6 +12,8 @@ const SESSION_HINT =
 export class MissingCredentialError extends BadInputError {
   constructor(
     readonly account: string,
+    /** The saved connection's name: a UI asks for its password (WireError.connection). */
+    readonly connection: string,
     keychainProblem?: string,
   ) {
     super(
@@ -46,7 +48,7 @@ export async function requireConnectionPassword(profile: ConnectionProfile, secr
     throw err;
   });
   if (secret !== null) return secret;
-  throw new MissingCredentialError(keychainAccount(profile), await keychainProblem(secrets));
+  throw new MissingCredentialError(keychainAccount(profile), profile.name, await keychainProblem(secrets));
 }
 
 /**

@@ -6,6 +6,8 @@ export class LifeboatError extends Error {
   readonly rule?: string;
   readonly hint?: string;
   readonly issues?: WireError['issues'];
+  /** For a missing password: the connection it is about. */
+  readonly connection?: string;
 
   constructor(wire: WireError) {
     super(wire.message);
@@ -14,5 +16,6 @@ export class LifeboatError extends Error {
     this.rule = wire.rule;
     this.hint = wire.hint;
     this.issues = wire.issues;
+    this.connection = wire.connection;
   }
 }

@@ -32,7 +32,8 @@ export function withPasswordPrompt(client: LifeboatApi, ask = (connection: strin
             try {
               return await fn(input);
             } catch (err) {
-              const connection = connectionOf(input);
+              // The call's own connection, or the one the engine names (restore.resume carries only a job id).
+              const connection = connectionOf(input) ?? connectionOf(err);
               if (!connection || (err as { code?: unknown }).code !== MISSING_CREDENTIAL || !(await ask(connection))) throw err;
               return fn(input);
             }

@@ -29,7 +29,7 @@ class NoSecretService implements SecretStore {
   }
 }
 
-function error(r: CallResult): { code?: string; message: string; hint?: string } {
+function error(r: CallResult): { code?: string; message: string; hint?: string; connection?: string } {
   if (r.ok) throw new Error('expected an error');
   return r.error;
 }
@@ -74,6 +74,8 @@ describe('connections without a keychain (engine API, lab vCenter)', () => {
     const before = error(await fresh.dispatcher.call('inventory.vms', { connection: 'lab' }));
     expect(before.code).toBe('missing-credential');
     expect(before.message).toMatch(/OS keychain is not available/);
+    // Named in the error, so a UI can ask for the right password whatever the call carried.
+    expect(before.connection).toBe('lab');
     expect(error(await fresh.dispatcher.call('connections.usePassword', { name: 'nope', password: 'x' })).code).toBe('connection-not-found');
     const given = await fresh.dispatcher.call('connections.usePassword', { name: 'lab', password: lab.info.password });
     expect(given).toEqual({ ok: true, value: { ok: true } });

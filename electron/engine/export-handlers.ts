@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ExportStartInput } from '../api/schemas/export-schema';
-import { BadInputError } from '../errors/lifeboat-error';
+import { BadInputError, LifeboatError } from '../errors/lifeboat-error';
 import { exportDisk, exportFiles, ExportVerificationError } from '../restore-points/disk-export';
 import { assertOutsideRepositories, ExportTargetError } from '../restore-points/export-target';
 import { formatBytes } from '../units/byte-units';
@@ -79,9 +79,11 @@ export class ExportHandlers {
         const message =
           err instanceof ExportVerificationError
             ? `${err.message}. The unverified export was left at ${err.result.file} for inspection; do not use it.`
-            : err instanceof Error
-              ? err.message
-              : String(err);
+            : err instanceof LifeboatError && err.hint
+              ? `${err.message}. ${err.hint}`
+              : err instanceof Error
+                ? err.message
+                : String(err);
         job.update({ phase: 'failed', step: null, etaSeconds: null, finishedAt: new Date().toISOString(), error: message });
       });
     return { jobId, file };

@@ -2,7 +2,9 @@ import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
-import { copyDisk, verifyCopy, type CopyResult, type PieceDigests, type VerifyResult } from '../restore/disk-copier';
+import { totalBytes } from '../disks/byte-ranges';
+import { LifeboatError } from '../errors/lifeboat-error';
+import { copyDisk, rangesToCopy, verifyCopy, type CopyResult, type PieceDigests, type VerifyResult } from '../restore/disk-copier';
 import { assertOutsideRepositories } from './export-target';
 import { PROGRESS_HEARTBEAT_MS, ProgressHeartbeat } from './progress-heartbeat';
 
@@ -78,6 +80,31 @@ export interface ExportResult {
   };
 }
 
+/** The disk the export goes to filled up: nothing was put in place (an older file of that name is kept). */
+export class ExportSpaceError extends LifeboatError {
+  constructor(
+    readonly file: string,
+    readonly dataBytes: number,
+    cause: unknown,
+  ) {
+    super(
+      `no space left on the disk of ${dirname(file)} for the export to ${basename(file)} (the disk holds ${mebibytes(dataBytes)} of data); nothing was put in place`,
+      { code: 'export-no-space', hint: 'Free space there, or export to a disk with more room (another --out); a file the export would have replaced is still there.', cause },
+    );
+    this.name = 'ExportSpaceError';
+  }
+}
+
+function mebibytes(n: number): string {
+  return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+}
+
+/** ENOSPC, or a quota that is full. */
+function isNoSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** The export read back differently from the restore point. */
 export class ExportVerificationError extends Error {
   constructor(readonly result: ExportResult) {
@@ -104,7 +131,10 @@ export async function exportDisk(source: DiskImage, file: string, options: Expor
 
 async function exportDiskStaged(source: DiskImage, file: string, options: ExportOptions): Promise<ExportResult> {
   await assertOutsideRepositories(file);
-  const staging = await mkdtemp(join(dirname(file), '.lifeboat-export-'));
+  const staging = await mkdtemp(join(dirname(file), '.lifeboat-export-')).catch(async (err: unknown) => {
+    if (isNoSpace(err)) throw new ExportSpaceError(file, totalBytes(await rangesToCopy(source, true)), err);
+    throw err;
+  });
   const staged = join(staging, basename(file));
   let result: ExportResult;
   try {
@@ -112,6 +142,7 @@ async function exportDiskStaged(source: DiskImage, file: string, options: Export
   } catch (err) {
     // An unverified export stays in its staging folder for inspection; anything else is removed.
     if (!(err instanceof ExportVerificationError)) await rm(staging, { recursive: true, force: true });
+    if (isNoSpace(err)) throw new ExportSpaceError(file, totalBytes(await rangesToCopy(source, true)), err);
     throw err;
   }
   // The extent first, the descriptor last: a descriptor in place always has its extent.

@@ -1,6 +1,7 @@
 import type { DiskWriter } from '../repository/disk-writer';
 import { planDiskRead, allocatedRanges, type DiskReadMode, type DiskReadPlan } from './backup-source';
 import { splitAtBoundaries, type ByteRange } from '../disks/byte-ranges';
+import { throwIfAborted as throwIfSignalled } from '../errors/abort-reason';
 import { readInOrder } from '../disks/ordered-reads';
 
 /** What a disk backup needs from its source: reads and the allocation map (VddkDisk has both). */
@@ -34,7 +35,7 @@ function isZero(buf: Buffer): boolean {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('the backup was cancelled');
+  throwIfSignalled(signal, 'the backup was cancelled');
 }
 
 /** Works out what to read for one disk (allocated, or changed ∩ allocated) before any data moves. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openAuthenticatedChunk } from './chunk-open';
 import { RepositoryCorruptError } from './repository-errors';
 import { movable, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './chunk-decode-job';
+import { abortReason } from '../errors/abort-reason';
 import { WorkerSlots } from './worker-slots';
 
 /** One chunk to decode: `read` fetches its stored (sealed) bytes once the pool has room for them. */
@@ -54,9 +55,8 @@ function defaultWorkerScript(): string | null {
   return existsSync(script) ? script : null;
 }
 
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-}
+/** A cancelled chunk read. */
+const cancelled = (signal: AbortSignal): Error => abortReason(signal, 'cancelled');
 
 /**
  * Decrypts and decompresses chunks in a few worker threads, so a restore
@@ -107,12 +107,12 @@ export class ChunkDecodePool {
 
   /** Reads and decodes one chunk; rejects with the chunk's error, or the signal's reason once it aborts. */
   async decode(task: DecodeTask, signal?: AbortSignal): Promise<Buffer> {
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) throw cancelled(signal);
     await this.takeRoom(signal);
     const work = (async () => {
       try {
         const stored = await task.read();
-        if (signal?.aborted) throw abortReason(signal);
+        if (signal?.aborted) throw cancelled(signal);
         return await this.run(task, stored);
       } finally {
         this.giveRoom();
@@ -121,7 +121,7 @@ export class ChunkDecodePool {
     if (!signal) return work;
     // A cancelled caller stops waiting now; the chunk's room is given back when its worker answers.
     return new Promise<Buffer>((resolve, reject) => {
-      const onAbort = () => reject(abortReason(signal));
+      const onAbort = () => reject(cancelled(signal));
       signal.addEventListener('abort', onAbort, { once: true });
       work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
@@ -146,7 +146,7 @@ export class ChunkDecodePool {
         const onAbort = () => {
           const at = this.roomWaiters.indexOf(wake);
           if (at >= 0) this.roomWaiters.splice(at, 1);
-          reject(abortReason(signal!));
+          reject(cancelled(signal!));
         };
         this.roomWaiters.push(wake);
         signal?.addEventListener('abort', onAbort, { once: true });

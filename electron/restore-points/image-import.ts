@@ -13,6 +13,7 @@ import type { Repository } from '../repository/repository';
 import type { DiskMeta, PointMeta, RestorePointManifest } from '../repository/restore-point-manifest';
 import { ArchiveFormatError, listTarMembers, readTarEntry } from './ova-archive';
 import { archiveFile, extractOvaDisk, INSIDE_THE_OVA } from './ova-disk-files';
+import { throwIfAborted } from '../errors/abort-reason';
 import { OvfFormatError, parseOvfDescriptor, type OvfDescriptor } from './ovf-descriptor';
 
 /** Bytes read and stored per step; a multiple of the repository's 1 MiB slots. */
@@ -154,9 +155,7 @@ function copySteps(extents: DiskExtent[]): CopyStep[] {
   return steps;
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('the import was cancelled');
-}
+const IMPORT_CANCELLED = 'the import was cancelled';
 
 /**
  * Copies a local image into a point's disk: data extents stored, zero pieces
@@ -186,9 +185,7 @@ export async function copyImageToPoint(
     await image.readInto(buf, at);
     return buf;
   };
-  const checkpoint = (): void => {
-    if (signal?.aborted) throw abortError(signal);
-  };
+  const checkpoint = (): void => throwIfAborted(signal, IMPORT_CANCELLED);
   for await (const [step, data] of readInOrder(steps, read, IMPORT_READ_AHEAD, checkpoint)) {
     if (!data) await writer.markUnallocated(step.offset, step.length);
     else if (zeroBlocksAreHoles) await storeWithoutZeroBlocks(writer, step.offset, data);
@@ -326,7 +323,7 @@ async function writePoint(
       };
       await copyImageToPoint(disk.image, dw, progress, extents[i], MAP_BY_ZEROS.has(disk.format), options.signal);
     }
-    if (options.signal?.aborted) throw abortError(options.signal);
+    throwIfAborted(options.signal, IMPORT_CANCELLED);
     const { manifest, bytesAdded } = await writer.commit();
     return { manifest, bytesAdded };
   } catch (err) {

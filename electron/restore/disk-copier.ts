@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { DiskImage } from '../disks/disk-image';
 import { isAllZero } from '../disks/zero-block';
 import { mergeRanges, splitAtBoundaries, subtractRanges, totalBytes, type ByteRange } from '../disks/byte-ranges';
+import { throwIfAborted } from '../errors/abort-reason';
 import { firstDifference, ReadBackCheck } from './read-back-check';
 
 export interface CopyProgress {
@@ -72,9 +73,7 @@ export async function rangesToCopy(source: DiskImage, targetReadsZero: boolean):
 /** Source bytes read ahead of the writes by default (see CopyOptions.readAhead). */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-}
+const throwIfCancelled = (signal: AbortSignal | undefined): void => throwIfAborted(signal, 'cancelled');
 
 /**
  * Copies the allocated extents of `source` onto `target` with a bounded number
@@ -148,7 +147,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
   async function copyPieces(): Promise<void> {
     for (;;) {
       if (failure) return;
-      throwIfAborted(options.signal);
+      throwIfCancelled(options.signal);
       const index = next++;
       const piece = pending[index];
       if (!piece) return;
@@ -158,7 +157,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
       if (options.orderedWrites) await waitTurn(index);
       if (failure) return;
       try {
-        throwIfAborted(options.signal);
+        throwIfCancelled(options.signal);
         if (!zero) {
           await target.write(piece.offset, data);
           result.bytesWritten += piece.length;
@@ -262,7 +261,7 @@ export async function verifyCopy(source: DiskImage, target: DiskImage, ioBytes: 
     }
   };
   for (const r of ranges) {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     fill();
     const [a, b] = await ahead.shift()!;
     fill();

@@ -3,6 +3,7 @@ import { killPoint } from '../fault-points';
 import type { PhaseRecord, RestorePhase } from '../restore-phases';
 import type { RestoreJobContext } from './job-context';
 import type { PhaseResult } from './job-types';
+import { throwIfAborted as throwIfSignalled } from '../../errors/abort-reason';
 import { NOT_IN_PLAN } from './planned-phases';
 
 /** An error as the report shows it: what went wrong and, where the error knows it, what to do. */
@@ -12,7 +13,7 @@ export function messageOf(err: unknown): string {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled by the user');
+  throwIfSignalled(signal, 'cancelled by the user');
 }
 
 /**

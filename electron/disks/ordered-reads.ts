@@ -6,12 +6,49 @@ export interface OrderedStep {
 }
 
 /**
+ * Reads started ahead of the steps being consumed, in step order: taking
+ * step i starts its read (if not started) and up to `ahead` reads of later
+ * steps (steps that read nothing do not count: a thin disk's holes between
+ * small extents must not shorten the read-ahead). Steps are taken once each,
+ * in increasing order (by one consumer or by several taking turns). Memory
+ * stays bounded to the steps taken and not yet done, plus `ahead`. A read
+ * nobody takes (the consumer stopped) is left to finish; its failure is not
+ * reported twice.
+ */
+export class ReadAhead<S extends OrderedStep> {
+  private readonly running = new Map<number, Promise<Buffer>>();
+  private issued = 0;
+
+  constructor(
+    private readonly steps: readonly S[],
+    private readonly read: (offset: number, length: number) => Promise<Buffer>,
+    private readonly ahead: number,
+  ) {}
+
+  /** Step i's data, or null for a step that reads nothing. */
+  take(i: number): Promise<Buffer> | null {
+    const readsAhead = (): number => this.running.size - (this.running.has(i) ? 1 : 0);
+    for (; this.issued < this.steps.length && (this.issued <= i || readsAhead() < this.ahead); this.issued++) {
+      const step = this.steps[this.issued]!;
+      if (!step.read) continue;
+      const p = this.read(step.offset, step.length);
+      // Awaited when its step is taken; one that fails after the consumer stopped must not be an unhandled rejection.
+      p.catch(() => undefined);
+      this.running.set(this.issued, p);
+    }
+    const data = this.running.get(i) ?? null;
+    this.running.delete(i);
+    return data;
+  }
+}
+
+/**
  * Yields each step with its data, in order, while up to `ahead` later reads
- * (of steps that read) are already running: the source reads the next pieces while the caller
+ * (of steps that read) are already running (ReadAhead): the source reads the next pieces while the caller
  * stores this one (an import or backup then uses the disk and the CPU at
  * once). Memory stays bounded to `ahead` + 1 pieces. When the caller stops
  * (error, cancel, `break`), reads still running are left to finish and their
- * results dropped; their failures are not reported twice.
+ * results dropped.
  */
 export async function* readInOrder<S extends OrderedStep>(
   steps: readonly S[],
@@ -20,28 +57,10 @@ export async function* readInOrder<S extends OrderedStep>(
   /** Runs before each step, before more reads start: throw here to stop (a cancel reads nothing more). */
   checkpoint: () => void = () => undefined,
 ): AsyncGenerator<[S, Buffer | null]> {
-  const running = new Map<number, Promise<Buffer>>();
-  let issued = 0;
+  const reads = new ReadAhead(steps, read, ahead);
   for (let i = 0; i < steps.length; i++) {
     checkpoint();
-    // Step i's read, then up to `ahead` reads beyond it (steps without data do not count: a thin disk's
-    // holes between small extents must not shorten the read-ahead).
-    const readsAhead = (): number => running.size - (running.has(i) ? 1 : 0);
-    for (; issued < steps.length && (issued <= i || readsAhead() < ahead); issued++) {
-      const step = steps[issued]!;
-      if (!step.read) continue;
-      const p = read(step.offset, step.length);
-      // Awaited in order below; one that fails after the caller stopped must not be an unhandled rejection.
-      p.catch(() => undefined);
-      running.set(issued, p);
-    }
-    const step = steps[i]!;
-    if (!step.read) {
-      yield [step, null];
-      continue;
-    }
-    const data = await running.get(i)!;
-    running.delete(i);
-    yield [step, data];
+    const data = reads.take(i);
+    yield [steps[i]!, data === null ? null : await data];
   }
 }

@@ -4,6 +4,7 @@ import { isAllZero } from '../disks/zero-block';
 import { mergeRanges, splitAtBoundaries, subtractRanges, totalBytes, type ByteRange } from '../disks/byte-ranges';
 import { throwIfAborted } from '../errors/abort-reason';
 import { firstDifference, ReadBackCheck } from './read-back-check';
+import { ReadAhead } from '../disks/ordered-reads';
 
 export interface CopyProgress {
   bytesDone: number;
@@ -127,22 +128,12 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
     }
   }
 
-  // Source reads started ahead of the writers, by piece index; each is taken once, by the worker that writes it.
-  const readAhead = options.readAhead ?? Math.max(1, Math.ceil(READ_AHEAD_BYTES / options.ioBytes));
-  const reads = new Map<number, Promise<Buffer>>();
-  let readNext = 0;
-  const readPiece = (index: number): Promise<Buffer> => {
-    while (readNext < pending.length && readNext <= index + readAhead) {
-      const p = pending[readNext]!;
-      const read = source.read(p.offset, p.length);
-      // Awaited when its piece's turn comes; after a failure nobody may, and it must not go unhandled.
-      read.catch(() => undefined);
-      reads.set(readNext++, read);
-    }
-    const read = reads.get(index)!;
-    reads.delete(index);
-    return read;
-  };
+  // Source reads started ahead of the writers; each piece is taken once, by the worker that writes it.
+  const reads = new ReadAhead(
+    pending.map((p) => ({ ...p, read: true })),
+    (offset, length) => source.read(offset, length),
+    options.readAhead ?? Math.max(1, Math.ceil(READ_AHEAD_BYTES / options.ioBytes)),
+  );
 
   async function copyPieces(): Promise<void> {
     for (;;) {
@@ -151,7 +142,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
       const index = next++;
       const piece = pending[index];
       if (!piece) return;
-      const data = await readPiece(index);
+      const data = (await reads.take(index))!;
       options.digests?.set(piece.offset, { length: piece.length, crc: crc32(data) });
       const zero = isAllZero(data);
       if (options.orderedWrites) await waitTurn(index);

@@ -1,4 +1,4 @@
-import { assertAlignedRange, type DiskExtent, type DiskImage } from '../disks/disk-image';
+import { appendExtent, assertAlignedRange, type DiskExtent, type DiskImage } from '../disks/disk-image';
 import { RepositoryCorruptError } from './repository-errors';
 import type { PointDisk } from './restore-point-manifest';
 
@@ -30,30 +30,8 @@ export class PointDiskImage implements DiskImage {
 
   async extents(offset = 0, length = this.capacity - offset): Promise<DiskExtent[]> {
     assertAlignedRange(this.capacity, offset, length);
-    const end = offset + length;
     const out: DiskExtent[] = [];
-    const push = (o: number, l: number, kind: DiskExtent['kind']): void => {
-      if (l <= 0) return;
-      const last = out[out.length - 1];
-      if (last && last.kind === kind && last.offset + last.length === o) last.length += l;
-      else out.push({ offset: o, length: l, kind });
-    };
-    for (const run of this.disk.blockMap) {
-      const from = Math.max(run.offset, offset);
-      const to = Math.min(run.offset + run.length, end);
-      if (to <= from) continue;
-      if (run.kind !== 'data') {
-        push(from, to - from, 'zero');
-        continue;
-      }
-      const first = Math.floor(run.offset / this.chunkSize);
-      for (let pos = from; pos < to;) {
-        const slot = Math.floor(pos / this.chunkSize);
-        const stop = Math.min(to, (slot + 1) * this.chunkSize);
-        push(pos, stop - pos, run.chunks[slot - first] ? 'data' : 'zero');
-        pos = stop;
-      }
-    }
+    for (const part of this.parts(offset, length)) appendExtent(out, part.from, part.to - part.from, part.id ? 'data' : 'zero');
     return out;
   }
 
@@ -94,24 +72,34 @@ export class PointDiskImage implements DiskImage {
 
   /** The stored chunks [offset, offset+length) needs, in disk order, each with the part of it that is needed. */
   private slotsIn(offset: number, length: number): ChunkSlot[] {
-    const end = offset + length;
     const slots: ChunkSlot[] = [];
+    for (const part of this.parts(offset, length)) if (part.id) slots.push({ ...part, id: part.id });
+    return slots.sort((a, b) => a.from - b.from);
+  }
+
+  /**
+   * The block map over [offset, offset+length), in map order: each data run cut at chunk slots (id null
+   * where the slot holds no chunk: all zeros), each zero or unallocated run whole (id null).
+   */
+  private *parts(offset: number, length: number): Generator<{ id: string | null; slotStart: number; from: number; to: number }> {
+    const end = offset + length;
     for (const run of this.disk.blockMap) {
-      if (run.kind !== 'data') continue;
       const from = Math.max(run.offset, offset);
       const to = Math.min(run.offset + run.length, end);
       if (to <= from) continue;
+      if (run.kind !== 'data') {
+        yield { id: null, slotStart: from, from, to };
+        continue;
+      }
       const first = Math.floor(run.offset / this.chunkSize);
       for (let pos = from; pos < to;) {
         const slot = Math.floor(pos / this.chunkSize);
         const slotStart = slot * this.chunkSize;
         const stop = Math.min(to, slotStart + this.chunkSize);
-        const id = run.chunks[slot - first];
-        if (id) slots.push({ id, slotStart, from: pos, to: stop });
+        yield { id: run.chunks[slot - first] ?? null, slotStart, from: pos, to: stop };
         pos = stop;
       }
     }
-    return slots.sort((a, b) => a.from - b.from);
   }
 
   private async chunkFor(slot: ChunkSlot): Promise<Buffer> {

@@ -5,7 +5,7 @@ import { packObjectName } from './pack-format';
 import { DEFAULT_INDEX_EVERY_PACKS, DEFAULT_PACK_TARGET, PackWriter } from './pack-writer';
 import { decodeManifest, pointObjectName, POINTS_PREFIX } from './point-store';
 import { PointWriter } from './point-writer';
-import { ReadBufferPool } from './read-buffer-pool';
+import { ReadBufferPool } from '../disks/read-buffer-pool';
 import {
   CONFIG_OBJECT,
   createConfig,

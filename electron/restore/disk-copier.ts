@@ -99,7 +99,7 @@ export async function copyDisk(source: DiskImage, target: DiskImage, options: Co
   const zeros = options.targetReadsZero ? null : Buffer.alloc(options.ioBytes);
   // A streamOptimized target holds its grains only once closed: it is verified after writing instead.
   if (options.readBack && options.orderedWrites) throw new RangeError('readBack needs a target that reads back before it is closed, not an ordered-writes one');
-  const readBack = options.readBack ? new ReadBackCheck(target) : null;
+  const readBack = options.readBack ? new ReadBackCheck(target, options.ioBytes, options.inFlight) : null;
   let next = 0;
   // Ordered targets: a piece may be written only after every earlier piece.
   let writeTurn = 0;

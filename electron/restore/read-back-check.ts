@@ -1,4 +1,5 @@
 import type { DiskImage } from '../disks/disk-image';
+import { ReadBufferPool } from '../disks/read-buffer-pool';
 import { isAllZero } from '../disks/zero-block';
 
 /** Offset of the first byte where `a` and `b` differ (their common length when one is a prefix of the other). */
@@ -31,15 +32,23 @@ export class ReadBackCheck {
   firstMismatch: number | null = null;
 
   /** Buffers read back into and reused (a new one per piece was a fifth of an export's CPU in GC). */
-  private readonly free: Buffer[] = [];
+  private readonly buffers: ReadBufferPool;
 
-  constructor(private readonly target: DiskImage) {}
+  /** `ioBytes`: the usual piece size; `inFlight`: pieces checked at once. */
+  constructor(
+    private readonly target: DiskImage,
+    ioBytes: number,
+    inFlight: number,
+  ) {
+    this.buffers = new ReadBufferPool(ioBytes, inFlight);
+  }
 
   async check(offset: number, written: Buffer | null, length: number): Promise<void> {
-    const buffer = this.target.readInto ? this.take(length) : null;
+    const buffer = this.target.readInto ? this.buffers.take(length) : null;
     try {
-      const back = buffer ? buffer : await this.target.read(offset, length);
-      if (buffer) await this.target.readInto!(buffer, offset);
+      const into = buffer?.subarray(0, length);
+      const back = into ?? (await this.target.read(offset, length));
+      if (into) await this.target.readInto!(into, offset);
       let at: number | null = null;
       if (written) {
         if (!back.equals(written)) at = offset + firstDifference(written, back);
@@ -49,12 +58,7 @@ export class ReadBackCheck {
       this.bytesCompared += length;
       if (at !== null && (this.firstMismatch === null || at < this.firstMismatch)) this.firstMismatch = at;
     } finally {
-      if (buffer) this.free.push(buffer);
+      if (buffer) this.buffers.give(buffer);
     }
-  }
-
-  private take(length: number): Buffer {
-    const at = this.free.findIndex((b) => b.length === length);
-    return at >= 0 ? this.free.splice(at, 1)[0]! : Buffer.allocUnsafeSlow(length);
   }
 }

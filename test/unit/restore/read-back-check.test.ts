@@ -21,7 +21,7 @@ describe('ReadBackCheck', () => {
     const { image, buffers } = target();
     const data = patternBytes(8 * MiB, 5);
     await image.write(0, data);
-    const check = new ReadBackCheck(image);
+    const check = new ReadBackCheck(image, MiB, 3);
     for (let at = 0; at < 8 * MiB; at += MiB) await check.check(at, data.subarray(at, at + MiB), MiB);
     expect(check).toMatchObject({ bytesCompared: 8 * MiB, firstMismatch: null });
     expect(buffers.size).toBe(1);
@@ -33,14 +33,14 @@ describe('ReadBackCheck', () => {
     await image.write(0, data);
     image.bytes[MiB + 700] = image.bytes[MiB + 700]! ^ 0xff;
     await image.write(6 * MiB, Buffer.alloc(512, 1));
-    const check = new ReadBackCheck(image);
+    const check = new ReadBackCheck(image, MiB, 3);
     await Promise.all([
       check.check(6 * MiB, null, MiB),
       check.check(MiB, data.subarray(MiB), MiB),
       check.check(0, data.subarray(0, MiB), MiB),
     ]);
     expect(check.firstMismatch).toBe(MiB + 700);
-    const zeros = new ReadBackCheck(image);
+    const zeros = new ReadBackCheck(image, MiB, 3);
     await zeros.check(6 * MiB, null, MiB);
     expect(zeros.firstMismatch).toBe(6 * MiB);
   });

@@ -33,7 +33,7 @@ export const LAYERS = {
   planner: ['units'],
   recovery: ['api', 'config', 'errors', 'planner', 'repository', 'units'],
   repository: ['disks', 'errors', 'keychain', 'units'],
-  'restore-points': ['config', 'disks', 'errors', 'repository'],
+  'restore-points': ['config', 'disks', 'errors', 'repository', 'units'],
   restore: ['api', 'config', 'disks', 'errors', 'planner', 'repository', 'units'],
   security: [],
   serve: ['api', 'engine', 'security'],

@@ -4,6 +4,7 @@ import type { DiskImage } from '../disks/disk-image';
 import { createDiskImage, openDiskImage, type DiskImageFormat } from '../disks/open-disk-image';
 import { totalBytes } from '../disks/byte-ranges';
 import { LifeboatError } from '../errors/lifeboat-error';
+import { formatBytes } from '../units/byte-units';
 import { copyDisk, rangesToCopy, verifyCopy, type CopyResult, type PieceDigests, type VerifyResult } from '../restore/disk-copier';
 import { assertOutsideRepositories } from './export-target';
 import { PROGRESS_HEARTBEAT_MS, ProgressHeartbeat } from './progress-heartbeat';
@@ -88,15 +89,11 @@ export class ExportSpaceError extends LifeboatError {
     cause: unknown,
   ) {
     super(
-      `no space left on the disk of ${dirname(file)} for the export to ${basename(file)} (the disk holds ${mebibytes(dataBytes)} of data); nothing was put in place`,
+      `no space left on the disk of ${dirname(file)} for the export to ${basename(file)} (the disk holds ${formatBytes(dataBytes)} of data); nothing was put in place`,
       { code: 'export-no-space', hint: 'Free space there, or export to a disk with more room (another --out); a file the export would have replaced is still there.', cause },
     );
     this.name = 'ExportSpaceError';
   }
-}
-
-function mebibytes(n: number): string {
-  return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
 
 /** ENOSPC, or a quota that is full. */

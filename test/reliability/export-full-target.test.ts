@@ -49,7 +49,7 @@ describe('export onto a full folder (ENOSPC)', () => {
     const err = await readFile(join(dir, 'export.err'), 'utf8');
     expect(Number((await readFile(join(dir, 'export.code'), 'utf8')).trim()), err).toBe(1);
     // Which disk, how much the export needs, that nothing changed, and what to do.
-    expect(err).toMatch(/no space left on the disk of .*stick for the export to disk\.raw \(the disk holds 8\.0 MiB of data\); nothing was put in place/);
+    expect(err).toMatch(/no space left on the disk of .*stick for the export to disk\.raw \(the disk holds 8 MiB of data\); nothing was put in place/);
     expect(err).toMatch(/Free space there, or export to a disk with more room/);
     expect(err).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
     // Only the file that was there: no staging folder, no partial export.

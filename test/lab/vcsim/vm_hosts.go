@@ -31,16 +31,7 @@ var vmHostMethod = regexp.MustCompile(`(CreateVM_Task|RelocateVM_Task|MigrateVM_
 // withVMHostMap wraps the lab's handler: after a call that may place a VM on a host, the map is rewritten.
 func withVMHostMap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, ok := peekBody(w, r)
-		if !ok {
-			return
-		}
-		if !vmHostMethod.Match(body) {
-			next.ServeHTTP(w, r)
+		if _, ok := sdkCallNaming(next, w, r, vmHostMethod); !ok {
 			return
 		}
 		buf := &bufferedResponse{header: http.Header{}}

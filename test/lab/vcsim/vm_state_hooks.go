@@ -29,16 +29,8 @@ func withTargetHooks(next http.Handler) http.Handler {
 		if strictDcPath(w, r) {
 			return
 		}
-		if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, ok := peekBody(w, r)
+		body, ok := sdkCallNaming(next, w, r, vmStateMethod)
 		if !ok {
-			return
-		}
-		if !vmStateMethod.Match(body) {
-			next.ServeHTTP(w, r)
 			return
 		}
 		method, err := simulator.UnmarshalBody(types.TypeFunc(), body)
